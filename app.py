@@ -1,0 +1,23 @@
+"""Imbalance Explorer: the router and the shared frame. Pages live in ``pages/``."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from components.cache import current
+from components.dataset_picker import ensure_dataset
+from components.frame import sidebar_dataset
+
+st.set_page_config(page_title="Imbalance Explorer", page_icon=":material/balance:", layout="wide")
+
+pages = {
+    "Explore": [
+        st.Page("pages/data.py", title="Data", icon=":material/table:", default=True),
+        st.Page("pages/class_balance.py", title="Class balance", icon=":material/bar_chart:"),
+    ],
+}
+page = st.navigation(pages)
+ensure_dataset()
+st.logo("assets/logo.svg", size="large")
+sidebar_dataset(current())
+page.run()

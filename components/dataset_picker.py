@@ -1,0 +1,115 @@
+"""Dataset picker: a bundled sample or an uploaded file, with errors shown in the page."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from components import state
+from components.cache import cached_sample
+from components.messages import show_message
+from core.dataset import Dataset
+from core.errors import DataLoadError
+from core.loading import SUPPORTED_EXTENSIONS, LoadedTable, read_table
+from core.samples import SAMPLES
+
+_TITLES = {s.key: s.title for s in SAMPLES}
+
+
+def upload_limit_bytes() -> int:
+    """The upload cap configured for the server (``server.maxUploadSize``, in MB)."""
+    return int(st.get_option("server.maxUploadSize")) * 2**20
+
+
+def ensure_dataset() -> Dataset:
+    """Return the session's dataset, loading the default sample on a session's first run."""
+    ds = state.dataset()
+    if ds is None:
+        ds = cached_sample(SAMPLES[0].key)
+        state.set_dataset(ds)
+    return ds
+
+
+def _load_sample() -> None:
+    key = st.session_state[state.W_SAMPLE]
+    state.set_dataset(cached_sample(key))
+    st.session_state[state.LOAD_MESSAGE] = ("success", f"Loaded the sample: {_TITLES[key]}.")
+
+
+def _from_table(table: LoadedTable, *, name: str) -> Dataset:
+    return Dataset.from_frame(table.frame, name=name, origin="upload", details=table.describe(), notes=table.notes)
+
+
+def _read_upload(name: str, data: bytes, *, sheet: str | None = None) -> None:
+    try:
+        table = read_table(data, filename=name, sheet=sheet, max_bytes=upload_limit_bytes())
+    except DataLoadError as exc:
+        kept = state.dataset()
+        tail = f" The data you had loaded ({kept.name}) is still in use." if kept is not None else ""
+        st.session_state[state.LOAD_MESSAGE] = ("error", str(exc) + tail)
+        return
+    state.set_dataset(_from_table(table, name=name))
+    if table.format == "excel" and len(table.sheets) > 1:
+        st.session_state[state.UPLOAD_BYTES] = (name, data, table.sheets)
+        st.session_state[state.W_SHEET] = table.sheet
+    else:
+        st.session_state.pop(state.UPLOAD_BYTES, None)
+    rows, cols = table.frame.shape
+    st.session_state[state.LOAD_MESSAGE] = (
+        "success",
+        f"Loaded {name}: {rows:,} rows × {cols:,} columns ({table.describe()}).",
+    )
+
+
+def _change_sheet() -> None:
+    stored = st.session_state.get(state.UPLOAD_BYTES)
+    if stored is None:
+        return
+    name, data, _ = stored
+    _read_upload(name, data, sheet=st.session_state[state.W_SHEET])
+
+
+def dataset_picker() -> None:
+    """Draw the sample selector and the file uploader; load what the user picks.
+
+    A failed upload leaves the previous dataset in place and explains what went wrong.
+    """
+    current = state.dataset()
+    left, right = st.columns([1, 1], gap="large")
+    with left:
+        st.markdown("**Use a bundled sample**")
+        keys = [s.key for s in SAMPLES]
+        if state.W_SAMPLE not in st.session_state:
+            st.session_state[state.W_SAMPLE] = current.sample_key if current and current.sample_key else keys[0]
+        st.selectbox(
+            "Sample dataset",
+            keys,
+            format_func=_TITLES.__getitem__,
+            key=state.W_SAMPLE,
+            label_visibility="collapsed",
+        )
+        chosen = next(s for s in SAMPLES if s.key == st.session_state[state.W_SAMPLE])
+        st.caption(chosen.blurb)
+        st.button("Load this sample", key=state.W_LOAD_SAMPLE, on_click=_load_sample, icon=":material/dataset:")
+    with right:
+        st.markdown("**Or upload your own table**")
+        uploaded = st.file_uploader(
+            "Upload a CSV, TSV, TXT, Parquet or Excel file",
+            type=list(SUPPORTED_EXTENSIONS),
+            key=state.W_UPLOAD,
+            help="The first row must hold the column names. Delimiter and text encoding are detected.",
+            label_visibility="collapsed",
+        )
+        if uploaded is not None and uploaded.file_id != st.session_state.get(state.UPLOAD_SEEN):
+            st.session_state[state.UPLOAD_SEEN] = uploaded.file_id
+            _read_upload(uploaded.name, uploaded.getvalue())
+        stored = st.session_state.get(state.UPLOAD_BYTES)
+        current = state.dataset()
+        if stored is not None and current is not None and current.origin == "upload" and current.name == stored[0]:
+            st.selectbox("Sheet", stored[2], key=state.W_SHEET, on_change=_change_sheet)
+    message = st.session_state.get(state.LOAD_MESSAGE)
+    if message is not None:
+        show_message(*message)
+    current = state.dataset()
+    if current is not None:
+        for note in current.notes:
+            show_message("warning", note)

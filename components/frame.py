@@ -1,0 +1,29 @@
+"""The shared frame drawn around every page: the sidebar with the current dataset."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from components.messages import plain
+from core.prepared import PreparedData
+
+
+def sidebar_dataset(prepared: PreparedData | None) -> None:
+    """Show which dataset is loaded, its size, target and class mix in the sidebar."""
+    with st.sidebar:
+        st.markdown("##### Current dataset")
+        if prepared is None:
+            st.caption("No data loaded yet: choose one on the Data page.")
+            return
+        ds = prepared.dataset
+        st.markdown(f"**{plain(ds.name)}**")
+        origin = "bundled sample" if ds.origin == "sample" else "your upload"
+        st.caption(f"{plain(origin)} · {ds.n_rows:,} rows × {ds.n_columns:,} columns")
+        if prepared.distribution is not None and prepared.target is not None:
+            dist = prepared.distribution
+            st.caption(
+                f"Target {plain(repr(prepared.target))}: {dist.n_classes} classes, "
+                f"{dist.severity.value} imbalance ({dist.imbalance_ratio:,.1f} : 1)"
+            )
+        else:
+            st.caption(":orange[Target not usable yet, see the Data page.]")

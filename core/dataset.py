@@ -1,0 +1,98 @@
+"""The loaded dataset: its table, name, origin and content fingerprint."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from typing import Literal
+
+import numpy as np
+import pandas as pd
+
+__all__ = ["Dataset", "fingerprint"]
+
+Origin = Literal["sample", "upload"]
+
+
+def fingerprint(frame: pd.DataFrame) -> str:
+    """Return a short hex digest of a frame's content, column names and dtypes.
+
+    Two frames with equal values, names and dtypes share a fingerprint; any change to a
+    cell, a name or a type gives a different one. Used as the cache key for expensive work.
+    """
+    digest = hashlib.sha256()
+    digest.update("\x1f".join(map(str, frame.columns)).encode("utf-8", "surrogatepass"))
+    digest.update("\x1f".join(map(str, frame.dtypes)).encode())
+    digest.update(str(frame.shape).encode())
+    if len(frame):
+        rows = pd.util.hash_pandas_object(frame, index=False).to_numpy()
+        digest.update(np.ascontiguousarray(rows).tobytes())
+    return digest.hexdigest()[:16]
+
+
+@dataclass(frozen=True)
+class Dataset:
+    """A table the user is exploring.
+
+    Attributes
+    ----------
+    frame : DataFrame
+        The data as loaded (never modified in place).
+    name : str
+        What the user sees: the sample's title or the uploaded file's name.
+    origin : {"sample", "upload"}
+        Where it came from.
+    fingerprint : str
+        Content digest from :func:`fingerprint`.
+    details : str
+        How it was read ("CSV, UTF-8, comma-separated").
+    notes : tuple of str
+        Visible adjustments made while loading (renamed duplicate columns, ...).
+    default_target : str or None
+        The target column a bundled sample declares.
+    sample_key : str or None
+        The bundled sample's key, for samples.
+    """
+
+    frame: pd.DataFrame = field(repr=False)
+    name: str
+    origin: Origin
+    fingerprint: str
+    details: str = ""
+    notes: tuple[str, ...] = ()
+    default_target: str | None = None
+    sample_key: str | None = None
+
+    @classmethod
+    def from_frame(
+        cls,
+        frame: pd.DataFrame,
+        *,
+        name: str,
+        origin: Origin,
+        details: str = "",
+        notes: tuple[str, ...] = (),
+        default_target: str | None = None,
+        sample_key: str | None = None,
+    ) -> Dataset:
+        """Build a dataset, computing its fingerprint."""
+        return cls(
+            frame=frame,
+            name=name,
+            origin=origin,
+            fingerprint=fingerprint(frame),
+            details=details,
+            notes=notes,
+            default_target=default_target,
+            sample_key=sample_key,
+        )
+
+    @property
+    def n_rows(self) -> int:
+        """Number of rows."""
+        return int(self.frame.shape[0])
+
+    @property
+    def n_columns(self) -> int:
+        """Number of columns."""
+        return int(self.frame.shape[1])

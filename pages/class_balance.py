@@ -1,0 +1,26 @@
+"""Class balance page: how the classes of the target are distributed."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from components import state
+from components.cache import current
+from components.class_balance import class_balance_panel
+from components.messages import plain, show_message
+
+st.title("Class balance")
+prepared = current()
+if prepared is None or prepared.distribution is None:
+    message = prepared.target_error if prepared is not None and prepared.target_error else "No usable target yet."
+    show_message("error", message)
+    st.page_link("pages/data.py", label="Choose data and a target on the Data page", icon=":material/table:")
+    st.stop()
+
+st.caption(f"Target {plain(repr(prepared.target))} in {plain(prepared.dataset.name)}")
+log_scale = st.toggle(
+    "Log scale",
+    key=state.W_LOG_SCALE,
+    help="Makes very small classes visible next to a very large one.",
+)
+class_balance_panel(prepared.distribution, target=prepared.target or "", log_scale=log_scale)

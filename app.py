@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import streamlit as st
 
 from components.cache import current
@@ -18,6 +20,6 @@ pages = {
 }
 page = st.navigation(pages)
 ensure_dataset()
-st.logo("assets/logo.svg", size="large")
+st.logo(str(Path(__file__).parent / "assets" / "logo.svg"), size="large")
 sidebar_dataset(current())
 page.run()

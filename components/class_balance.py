@@ -19,9 +19,10 @@ _BADGE = {
 def severity_badge(dist: ClassDistribution) -> None:
     """A coloured badge naming the severity."""
     color, icon = _BADGE[dist.severity]
-    st.badge(
-        f"{dist.severity.value.capitalize()} imbalance · ratio {dist.imbalance_ratio:,.1f} : 1", color=color, icon=icon
+    words = (
+        "Balanced classes" if dist.severity is Severity.BALANCED else f"{dist.severity.value.capitalize()} imbalance"
     )
+    st.badge(f"{words} · ratio {dist.imbalance_ratio:,.1f} : 1", color=color, icon=icon)
 
 
 def class_distribution_chart(dist: ClassDistribution, *, target: str, log_scale: bool = False, key: str) -> None:

@@ -32,7 +32,17 @@ def target_picker(prepared: PreparedData) -> None:
 
 
 def column_roles_table(prepared: PreparedData) -> None:
-    """Editable table of each column's detected role and treatment; edits become overrides."""
+    """Editable table of each column's detected role and treatment; edits become overrides.
+
+    An override that cannot work (text used as a number) is undone at once and the reason
+    stays on screen until the next change.
+    """
+    if prepared.override_problems:
+        kept = {k: v for k, v in state.overrides().items() if k not in prepared.override_problems}
+        state.set_overrides(kept)
+        st.session_state[state.OVERRIDE_PROBLEMS] = list(prepared.override_problems.values())
+        st.session_state.pop(state.W_ROLES, None)
+        st.rerun()
     frame = pd.DataFrame(
         {
             "column": [c.name for c in prepared.columns],
@@ -68,8 +78,9 @@ def column_roles_table(prepared: PreparedData) -> None:
     }
     if changed != current:
         state.set_overrides(changed)
+        st.session_state[state.OVERRIDE_PROBLEMS] = []
         st.rerun()
-    for problem in prepared.override_problems:
+    for problem in st.session_state.get(state.OVERRIDE_PROBLEMS, []):
         show_message("warning", problem)
     plan = prepared.plan
     st.caption(

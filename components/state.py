@@ -17,6 +17,7 @@ from core.roles import Treatment
 DATASET = "ie.dataset"  # Dataset
 TARGET = "ie.target"  # str | None, the chosen target column
 OVERRIDES = "ie.overrides"  # dict[str, Treatment], user's column treatments
+OVERRIDE_PROBLEMS = "ie.override_problems"  # list[str], why the last refused overrides were refused
 UPLOAD_SEEN = "ie.upload_seen"  # file_id of the last processed upload
 UPLOAD_BYTES = "ie.upload_bytes"  # (name, bytes) of the last workbook, for the sheet picker
 LOAD_MESSAGE = "ie.load_message"  # (kind, text) shown under the picker after a load attempt
@@ -46,6 +47,7 @@ def set_dataset(ds: Dataset) -> None:
     st.session_state[DATASET] = ds
     st.session_state[TARGET] = None
     st.session_state[OVERRIDES] = {}
+    st.session_state[OVERRIDE_PROBLEMS] = []
     for key in (W_TARGET, W_ROLES):
         st.session_state.pop(key, None)
 

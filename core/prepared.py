@@ -27,7 +27,7 @@ class PreparedData:
     target_check: TargetCheck | None
     target_error: str | None
     columns: tuple[ColumnInfo, ...]
-    override_problems: tuple[str, ...]
+    override_problems: dict[str, str]
     plan: FeaturePlan
     distribution: ClassDistribution | None
 
@@ -78,7 +78,7 @@ def prepare(
         target_check=check,
         target_error=error,
         columns=tuple(infos),
-        override_problems=tuple(problems),
+        override_problems=problems,
         plan=feature_plan(infos),
         distribution=dist,
     )

@@ -184,14 +184,14 @@ def apply_overrides(
     overrides: dict[str, Treatment],
     *,
     frame: pd.DataFrame,
-) -> tuple[list[ColumnInfo], list[str]]:
+) -> tuple[list[ColumnInfo], dict[str, str]]:
     """Apply the user's treatment choices, refusing any that cannot work.
 
-    Returns the updated infos and one message per refused override, saying why. A column
-    can be treated as a number only if (almost) all its values are numbers.
+    Returns the updated infos and, for each refused override, the column name mapped to a
+    message saying why. A column can be used as a number only if all its values are numbers.
     """
     out: list[ColumnInfo] = []
-    problems: list[str] = []
+    problems: dict[str, str] = {}
     for info in infos:
         wanted = overrides.get(info.name)
         if wanted is None or wanted == info.treatment:
@@ -203,7 +203,7 @@ def apply_overrides(
             converted = pd.to_numeric(values, errors="coerce")
             bad = values[converted.isna()]
             if len(bad):
-                problems.append(
+                problems[info.name] = (
                     f"{info.name!r} cannot be used as a number: {len(bad):,} value(s) such as "
                     f"{str(bad.iloc[0])[:30]!r} are not numbers. Encode it as a category or drop it."
                 )

@@ -1,0 +1,37 @@
+"""AppTest helpers: the real app from app.py, with the default dataset loaded."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+ROOT = Path(__file__).resolve().parents[2]
+PAGES = sorted(p.relative_to(ROOT).as_posix() for p in (ROOT / "pages").glob("*.py"))
+
+
+def plain(text: str) -> str:
+    """Undo Markdown escaping so assertions can read messages as the user does."""
+    return re.sub(r"\\(.)", r"\1", text)
+
+
+def texts(at: AppTest, kind: str) -> list[str]:
+    """Plain texts of every element of a kind (error, warning, success, markdown, caption...)."""
+    return [plain(e.value) for e in getattr(at, kind)]
+
+
+def upload(at: AppTest, name: str, data: bytes, mime: str = "text/csv") -> AppTest:
+    """Put a file in the Data page's uploader and rerun."""
+    at.file_uploader(key="data.upload").set_value((name, data, mime))
+    return at.run()
+
+
+@pytest.fixture
+def app() -> AppTest:
+    """The app, first run, on the Data page with the default sample loaded."""
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    at.run()
+    assert not at.exception
+    return at

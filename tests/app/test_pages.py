@@ -1,0 +1,68 @@
+"""Every page renders with a dataset loaded, and choices persist across pages."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from tests.app.conftest import PAGES, texts
+
+
+def chart_specs(at):
+    return [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_every_page_renders_without_exception_with_the_default_dataset(app, page):
+    app.switch_page(page).run()
+    assert not app.exception
+    assert not app.error, texts(app, "error")
+    assert chart_specs(app), f"{page} shows no chart"
+
+
+def test_the_app_opens_with_a_bundled_dataset_and_its_distribution(app):
+    (spec,) = chart_specs(app)
+    assert spec["data"][0]["x"] == ["legit", "fraud"]
+    assert spec["data"][0]["y"] == [19783, 217]
+    assert any("Severe imbalance" in m for m in texts(app, "markdown"))
+    sidebar = " ".join(plain for plain in texts(app, "caption"))
+    assert "20,000 rows × 13 columns" in sidebar
+
+
+def test_loading_another_sample_changes_everything(app):
+    app.selectbox(key="data.sample").set_value("product_defects")
+    app.button(key="data.load_sample").click().run()
+    assert not app.exception
+    (spec,) = chart_specs(app)
+    assert spec["data"][0]["x"] == ["ok", "scratch", "dent", "crack"]
+    assert app.selectbox(key="data.target").value == "defect"
+
+
+def test_the_balanced_resume_example_is_called_balanced(app):
+    app.selectbox(key="data.sample").set_value("resume_screening")
+    app.button(key="data.load_sample").click().run()
+    md = " ".join(texts(app, "markdown"))
+    assert "Balanced classes · ratio 1.0 : 1" in md
+    assert "balanced (5 and 5 rows)" in md
+
+
+def test_target_choice_persists_across_pages(app):
+    app.selectbox(key="data.sample").set_value("customer_churn")
+    app.button(key="data.load_sample").click().run()
+    app.selectbox(key="data.target").set_value("contract").run()
+    app.switch_page("pages/class_balance.py").run()
+    assert not app.exception
+    (spec,) = chart_specs(app)
+    assert sorted(spec["data"][0]["x"]) == ["month-to-month", "one year", "two year"]
+    app.switch_page("pages/data.py").run()
+    assert app.selectbox(key="data.target").value == "contract"
+
+
+def test_class_balance_log_scale_toggle(app):
+    app.switch_page("pages/class_balance.py").run()
+    app.toggle(key="balance.log_scale").set_value(True).run()
+    (spec,) = chart_specs(app)
+    assert spec["layout"]["yaxis"]["type"] == "log"
+    table = app.dataframe[0].value
+    assert table["count"].tolist() == [19783, 217]

@@ -1,0 +1,65 @@
+"""Uploading each supported format through the Data page, and overriding column roles."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pandas as pd
+
+from components import state
+from core.roles import Treatment
+from tests.app.conftest import texts, upload
+from tests.conftest import csv_bytes, parquet_bytes, xlsx_bytes
+
+XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+A = pd.DataFrame({"size": np.arange(30), "kind": ["big"] * 25 + ["small"] * 5})
+B = pd.DataFrame({"size": np.arange(12), "kind": ["x", "y", "z"] * 4})
+
+
+def classes(at):
+    return json.loads(at.get("plotly_chart")[0].proto.spec)["data"][0]["x"]
+
+
+def test_parquet_upload(app):
+    upload(app, "a.parquet", parquet_bytes(A), "application/octet-stream")
+    assert classes(app) == ["big", "small"]
+
+
+def test_semicolon_latin1_upload(app):
+    frame = A.assign(kind=["café"] * 25 + ["thé"] * 5)
+    upload(app, "fr.csv", csv_bytes(frame, sep=";", encoding="latin-1"))
+    assert classes(app) == ["café", "thé"]
+    assert any("semicolon-separated" in s and "Latin-1" in s for s in texts(app, "success"))
+
+
+def test_excel_sheet_picker_switches_sheets_and_keeps_them_after_a_page_change(app):
+    upload(app, "book.xlsx", xlsx_bytes({"first": A, "second": B}), XLSX_MIME)
+    assert classes(app) == ["big", "small"]
+    picker = app.selectbox(key="data.sheet")
+    assert picker.options == ["first", "second"]
+    picker.set_value("second").run()
+    assert not app.exception
+    assert classes(app) == ["x", "y", "z"]
+    app.switch_page("pages/class_balance.py").run()
+    assert classes(app) == ["x", "y", "z"]
+
+
+def test_role_overrides_change_the_feature_plan(app):
+    app.selectbox(key="data.sample").set_value("customer_churn")
+    app.button(key="data.load_sample").click().run()
+    captions = " ".join(texts(app, "caption"))
+    assert "7 feature(s) used: 3 numeric, 4 encoded as categories; 2 column(s) left out" in captions
+    app.session_state[state.OVERRIDES] = {"support_tickets": Treatment.CATEGORICAL, "contract": Treatment.NUMERIC}
+    app.run()
+    captions = " ".join(texts(app, "caption"))
+    assert "7 feature(s) used: 2 numeric, 5 encoded as categories" in captions
+    assert any("'contract' cannot be used as a number" in w for w in texts(app, "warning"))
+
+
+def test_a_new_upload_resets_the_target_to_its_guess(app):
+    app.selectbox(key="data.sample").set_value("customer_churn")
+    app.button(key="data.load_sample").click().run()
+    app.selectbox(key="data.target").set_value("contract").run()
+    upload(app, "b.csv", csv_bytes(B))
+    assert app.selectbox(key="data.target").value == "kind"

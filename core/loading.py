@@ -242,7 +242,7 @@ def read_table(
     max_columns : int
         Widest table accepted.
     """
-    shown = os.path.basename(filename) or "the file"
+    shown = filename.strip()[:200] or "the file"  # shown as given (escaped by the UI), never used as a path
     ext = os.path.splitext(shown)[1].lower().lstrip(".")
     if max_bytes is not None and len(data) > max_bytes:
         raise DataLoadError(

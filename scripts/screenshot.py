@@ -27,7 +27,9 @@ def main() -> None:
     out.mkdir(parents=True, exist_ok=True)
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=ARGS)
-        page = browser.new_page(viewport={"width": 1400, "height": 1000})
+        page = browser.new_page(
+            viewport={"width": 1400, "height": int(sys.argv[0] and __import__("os").environ.get("SHOT_HEIGHT", "1000"))}
+        )
         for name in pages:
             page.goto(f"{base}/{name}")
             page.wait_for_selector(IDLE, timeout=60_000)

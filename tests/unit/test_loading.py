@@ -148,3 +148,8 @@ def test_detect_delimiter_finds_the_separator_of_numeric_tables(sep, n_cols, n_r
     lines = [sep.join(f"col{i}" for i in range(n_cols))]
     lines += [sep.join(str(r * n_cols + c) for c in range(n_cols)) for r in range(n_rows)]
     assert detect_delimiter("\n".join(lines)) == sep
+
+
+def test_file_names_are_reported_whole_even_with_slashes():
+    with pytest.raises(DataLoadError, match=r"'<b>evil</b>\.csv' is empty"):
+        read_table(b"", filename="<b>evil</b>.csv")

@@ -1,0 +1,73 @@
+"""The app in a real browser: pages load, the chart draws, an upload works, sessions are separate."""
+
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.e2e.conftest import open_page, wait_idle
+
+pytestmark = pytest.mark.e2e
+PAGES = ["", "class_balance"]
+CSV = b"x1,x2,outcome\n" + b"".join(f"{i},{i * 0.5},{'rare' if i < 6 else 'common'}\n".encode() for i in range(40))
+
+
+def upload(pg, name: str, data: bytes, mime: str = "text/csv") -> None:
+    pg.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(
+        files=[{"name": name, "mimeType": mime, "buffer": data}]
+    )
+    pg.wait_for_timeout(500)
+    wait_idle(pg)
+
+
+def expect_classes(pg, classes: list[str]) -> None:
+    """The first distribution chart shows exactly these class names on its x axis (retries until it does)."""
+    chart = pg.locator('[data-testid="stPlotlyChart"]').first
+    expect(chart.locator(".xtick text")).to_have_text(classes)
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_every_page_loads_with_a_drawn_distribution_and_no_exception(page, server, path):
+    open_page(page, server, path)
+    assert page.locator('[data-testid="stException"]').count() == 0
+    chart = page.locator('[data-testid="stPlotlyChart"]').first
+    chart.locator(".main-svg").first.wait_for()
+    assert chart.locator("g.point path").count() == 2  # one bar per class
+    expect_classes(page, ["legit", "fraud"])
+
+
+def test_a_csv_upload_through_the_page_changes_the_distribution(page, server):
+    open_page(page, server)
+    upload(page, "mine.csv", CSV)
+    page.get_by_text("Loaded mine.csv").wait_for()
+    expect_classes(page, ["common", "rare"])
+    page.get_by_role("link", name="Class balance").first.click()
+    wait_idle(page)
+    expect_classes(page, ["common", "rare"])
+    assert page.locator('[data-testid="stException"]').count() == 0
+
+
+def test_a_bad_upload_shows_a_message_and_keeps_the_data(page, server):
+    open_page(page, server)
+    upload(page, "broken.csv", b"")
+    alert = page.locator('[data-testid="stAlert"]').filter(has_text="is empty")
+    alert.wait_for()
+    assert "still in use" in alert.inner_text()
+    expect_classes(page, ["legit", "fraud"])
+    assert page.locator('[data-testid="stException"]').count() == 0
+
+
+def test_one_users_upload_never_shows_in_another_session(browser, server):
+    first = browser.new_context()
+    second = browser.new_context()
+    try:
+        a, b = first.new_page(), second.new_page()
+        open_page(a, server)
+        upload(a, "private.csv", CSV)
+        a.get_by_text("Loaded private.csv").wait_for()
+        open_page(b, server)
+        expect_classes(b, ["legit", "fraud"])
+        assert b.get_by_text("private.csv").count() == 0
+    finally:
+        first.close()
+        second.close()

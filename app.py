@@ -16,6 +16,7 @@ pages = {
     "Explore": [
         st.Page("pages/data.py", title="Data", icon=":material/table:", default=True),
         st.Page("pages/class_balance.py", title="Class balance", icon=":material/bar_chart:"),
+        st.Page("pages/resample.py", title="Resample", icon=":material/scatter_plot:"),
     ],
 }
 page = st.navigation(pages)

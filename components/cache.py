@@ -11,8 +11,12 @@ import streamlit as st
 from components import state
 from core.dataset import Dataset
 from core.prepared import PreparedData, prepare
+from core.projection import Projection, project
+from core.resampling import ResampleResult, resample
 from core.roles import ColumnInfo, detect_roles
+from core.samplers import SamplerConfig
 from core.samples import load_sample
+from core.split import Split, SplitSpec, make_split
 
 
 @st.cache_data(show_spinner="Loading the sample…", max_entries=16)
@@ -37,3 +41,61 @@ def current() -> PreparedData | None:
     if ds is None:
         return None
     return prepare(ds, target=state.target(), overrides=state.overrides(), roles=cached_roles)
+
+
+def _plan_key(prepared: PreparedData) -> tuple:
+    return (
+        prepared.dataset.fingerprint,
+        prepared.target,
+        prepared.plan.numeric,
+        prepared.plan.categorical,
+    )
+
+
+@st.cache_data(show_spinner="Splitting into training and test rows…", max_entries=32)
+def _split(key: tuple, test_size: float, seed: int, _prepared: PreparedData) -> Split:
+    return make_split(_prepared, test_size=test_size, random_state=seed)
+
+
+def cached_split(prepared: PreparedData, spec: SplitSpec) -> Split:
+    """The stratified split for this data, target, features and settings (made once, shared by pages)."""
+    return _split(_plan_key(prepared), spec.test_size, spec.random_state, prepared)
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def _resample(key: tuple, test_size: float, seed: int, config: SamplerConfig, _split: Split, _plan) -> ResampleResult:
+    return resample(_split, plan=_plan, config=config)
+
+
+def cached_resample(prepared: PreparedData, split: Split, config: SamplerConfig) -> ResampleResult:
+    """Resample the training split, cached by data fingerprint, split settings and method settings."""
+    with st.spinner(f"Resampling {len(split.y_train):,} training rows…", show_time=True):
+        return _resample(
+            _plan_key(prepared), split.spec.test_size, split.spec.random_state, config, split, prepared.plan
+        )
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def _projection(
+    key: tuple, test_size: float, seed: int, config: SamplerConfig, method: str, features, view_seed: int,
+    _result: ResampleResult, _plan,
+) -> Projection:  # fmt: skip
+    return project(_result, plan=_plan, method=method, features=features, random_state=view_seed)
+
+
+def cached_projection(
+    prepared: PreparedData,
+    result: ResampleResult,
+    split: Split,
+    config: SamplerConfig,
+    *,
+    method: str,
+    features: tuple[str, str] | None,
+) -> Projection:
+    """The 2-D before/after view, cached so changing a plot option does not resample again."""
+    label = {"pca": "Projecting with PCA…", "tsne": "Embedding with t-SNE (about 10 s)…"}.get(method, "Plotting…")
+    with st.spinner(label, show_time=True):
+        return _projection(
+            _plan_key(prepared), split.spec.test_size, split.spec.random_state, config, method, features, 0,
+            result, prepared.plan,
+        )  # fmt: skip

@@ -27,3 +27,20 @@ def sidebar_dataset(prepared: PreparedData | None) -> None:
             )
         else:
             st.caption(":orange[Target not usable yet, see the Data page.]")
+
+
+def page_guard() -> None:
+    """Make sure a page runs inside the router, even when a fresh server is opened at a page's URL.
+
+    With a ``pages/`` folder beside ``app.py``, Streamlit starts in its legacy multipage mode
+    and, until some session has run ``st.navigation``, runs a page opened by URL on its own,
+    without ``app.py`` (no dataset, no sidebar). This switches the server to ``st.navigation``
+    mode and reruns, so ``app.py`` routes to the same page.
+    """
+    try:
+        from streamlit.runtime.pages_manager import PagesManager
+    except ImportError:  # pragma: no cover - a Streamlit without this internal
+        return
+    if PagesManager.uses_pages_directory:
+        PagesManager.uses_pages_directory = False
+        st.rerun()

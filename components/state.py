@@ -30,6 +30,66 @@ W_SHEET = "data.sheet"
 W_TARGET = "data.target"
 W_ROLES = "data.roles"
 W_LOG_SCALE = "balance.log_scale"
+W_TEST_SIZE = "split.test_size"
+W_SPLIT_SEED = "split.seed"
+W_METHOD = "resample.method"
+W_RATIO = "resample.ratio"
+W_COUNTS_MODE = "resample.counts_mode"
+W_CLEAN = "resample.clean"
+W_SAMPLER_SEED = "resample.seed"
+W_RUN_SLOW = "resample.run_slow"
+W_VIEW = "resample.view"
+W_FEATURE_X = "resample.feature_x"
+W_FEATURE_Y = "resample.feature_y"
+W_DOWNLOAD = "resample.download"
+W_STEPS_POINT = "steps.point"
+W_STEPS_K = "steps.k"
+W_STEPS_N = "steps.n_new"
+W_STEPS_SEED = "steps.seed"
+W_STEPS_RANDOM = "steps.random_point"
+W_STEPS_VIEW = "steps.view"
+
+
+def param_key(method: str, name: str) -> str:
+    """Widget key of one sampler parameter (per method, so methods do not share values)."""
+    return f"resample.param.{method}.{name}"
+
+
+def count_key(method: str, index: int) -> str:
+    """Widget key of the target size of the class at ``index`` (multi-class), per method."""
+    return f"resample.count.{method}.{index}"
+
+
+_KEEP = "ie.keep."
+
+
+def bind(widget_key: str, default: Any) -> dict[str, Any]:
+    """Keyword arguments for a widget whose value must survive page changes.
+
+    Streamlit forgets a widget's value when a page without it runs; this stores every change
+    under a persistent key and restores it when the widget is drawn again.
+    """
+    store = _KEEP + widget_key
+    if widget_key not in st.session_state:
+        st.session_state[widget_key] = st.session_state.get(store, default)
+
+    def _save() -> None:
+        st.session_state[store] = st.session_state[widget_key]
+
+    return {"key": widget_key, "on_change": _save}
+
+
+def forget_prefix(prefix: str) -> None:
+    """Forget every widget whose key starts with ``prefix``."""
+    for key in list(st.session_state.keys()):
+        if str(key).startswith((prefix, _KEEP + prefix)):
+            st.session_state.pop(key, None)
+
+
+def forget(widget_key: str) -> None:
+    """Drop a widget's current and remembered value, so it starts from its default."""
+    st.session_state.pop(widget_key, None)
+    st.session_state.pop(_KEEP + widget_key, None)
 
 
 def get(key: str, default: Any = None) -> Any:
@@ -50,6 +110,9 @@ def set_dataset(ds: Dataset) -> None:
     st.session_state[OVERRIDE_PROBLEMS] = []
     for key in (W_TARGET, W_ROLES):
         st.session_state.pop(key, None)
+    for key in (W_FEATURE_X, W_FEATURE_Y, W_STEPS_POINT, W_STEPS_VIEW):
+        forget(key)
+    forget_prefix("resample.count.")
 
 
 def target() -> str | None:

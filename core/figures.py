@@ -2,12 +2,20 @@
 
 from __future__ import annotations
 
+import numpy as np
 import plotly.graph_objects as go
 
 from core.distribution import ClassDistribution
+from core.smote_steps import SmoteSteps
 from core.text import plot_label
 
-__all__ = ["CLASS_COLORS", "class_distribution_figure"]
+__all__ = [
+    "CLASS_COLORS",
+    "class_distribution_figure",
+    "resample_counts_figure",
+    "resample_scatter_figure",
+    "smote_steps_figure",
+]
 
 #: Colour-blind-safe palette (Okabe-Ito), majority class first.
 CLASS_COLORS = ("#7f8c9a", "#d55e00", "#0072b2", "#009e73", "#cc79a7", "#e69f00", "#56b4e9", "#f0e442")
@@ -52,4 +60,208 @@ def class_distribution_figure(
     )
     if not log_scale:
         fig.update_yaxes(range=[0, max(counts) * 1.15])
+    return fig
+
+
+def resample_counts_figure(
+    before: dict[str, int], after: dict[str, int], *, method: str, height: int = 320
+) -> go.Figure:
+    """Grouped bars of rows per class before and after resampling, each labelled with its count."""
+    labels = [plot_label(c, max_len=30) for c in before]
+    fig = go.Figure()
+    fig.add_bar(
+        name="before (training split)",
+        x=labels,
+        y=list(before.values()),
+        marker={
+            "color": "#e3e7eb",
+            "line": {"color": "#7f8c9a", "width": 1},
+            "pattern": {"shape": "/", "fgcolor": "#9aa5b1"},
+        },
+        text=[f"{v:,}" for v in before.values()],
+        textposition="outside",
+        cliponaxis=False,
+    )
+    fig.add_bar(
+        name=f"after {plot_label(method)}",
+        x=labels,
+        y=[after.get(c, 0) for c in before],
+        marker_color=[CLASS_COLORS[i % len(CLASS_COLORS)] for i in range(len(labels))],
+        marker_line={"color": "#31333f", "width": 0.5},
+        text=[f"{after.get(c, 0):,}" for c in before],
+        textposition="outside",
+        cliponaxis=False,
+    )
+    top = max([*before.values(), *after.values(), 1])
+    fig.update_layout(
+        barmode="group",
+        height=height,
+        margin={"l": 10, "r": 10, "t": 40, "b": 10},
+        title={"text": "Training rows per class, before and after", "font": {"size": 15}},
+        legend={"orientation": "h", "y": -0.15},
+    )
+    fig.update_xaxes(type="category")
+    fig.update_yaxes(title="rows", range=[0, top * 1.18])
+    return fig
+
+
+def resample_scatter_figure(projection, *, method: str, class_order: list[str], height: int = 520) -> go.Figure:
+    """Two panels on shared axes: the training rows before, and after resampling.
+
+    Originals are circles in their class colour, synthetic rows are diamonds with a dark outline
+    (legend "synthetic"), duplicates are squares, removed rows are grey crosses in the "after" panel.
+    Drawn with WebGL (``Scattergl``). Hover shows the class and where the row came from.
+    """
+    from plotly.subplots import make_subplots
+
+    fig = make_subplots(
+        rows=1,
+        cols=2,
+        shared_xaxes=True,
+        shared_yaxes=True,
+        horizontal_spacing=0.04,
+        subplot_titles=("Before: the training split", f"After: {plot_label(method)}"),
+    )
+    color = {c: CLASS_COLORS[i % len(CLASS_COLORS)] for i, c in enumerate(class_order)}
+
+    def add(points, *, col: int, name: str, label: str, symbol: str, size: int, opacity: float,
+            line: dict | None = None, fill: str | None = None, group: str, show: bool = True) -> None:  # fmt: skip
+        if points.empty:
+            return
+        origin = [
+            "synthetic (new row)" if p == "synthetic"
+            else f"{p} of training row {int(r)}" if p == "duplicate"
+            else f"{'removed' if p == 'removed' else 'original'} training row {int(r)}"
+            for p, r in zip(points["provenance"], points["row"], strict=True)
+        ]  # fmt: skip
+        fig.add_trace(
+            go.Scattergl(
+                x=points["x"],
+                y=points["y"],
+                mode="markers",
+                name=name,
+                legendgroup=group,
+                showlegend=show,
+                marker={
+                    "symbol": symbol,
+                    "size": size,
+                    "opacity": opacity,
+                    "color": fill or color.get(label, "#555"),
+                    "line": line or {"width": 0},
+                },
+                customdata=[[plot_label(label, max_len=30), o] for o in origin],
+                hovertemplate="class %{customdata[0]}<br>%{customdata[1]}<extra></extra>",
+            ),
+            row=1,
+            col=col,
+        )
+
+    before, after, removed = projection.before, projection.after, projection.removed
+    n_synthetic = int((after["provenance"] == "synthetic").sum())
+    crowded = n_synthetic > 1500
+    syn_style = {"size": 5 if crowded else 8, "opacity": 0.35 if crowded else 0.8}
+    syn_line = {"width": 0.4 if crowded else 1, "color": "#222"}
+    # Drawing order, bottom to top: removed rows, the largest class, synthetic rows, the smaller classes,
+    # so the rare rows stay visible.
+    add(removed, col=2, name="removed (was in training split)", label="", symbol="x-thin-open", size=6,
+        opacity=0.35, fill="#9aa5b1", line={"width": 1, "color": "#9aa5b1"}, group="removed")  # fmt: skip
+
+    def originals(c: str) -> None:
+        label = plot_label(c, max_len=30)
+        add(before[before["label"].astype(str) == c], col=1, name=label, label=c, symbol="circle", size=6,
+            opacity=0.7, group=f"class-{c}")  # fmt: skip
+        part = after[after["label"].astype(str) == c]
+        add(part[part["provenance"] == "original"], col=2, name=label, label=c, symbol="circle", size=6,
+            opacity=0.7, group=f"class-{c}", show=False)  # fmt: skip
+        add(part[part["provenance"] == "duplicate"], col=2, name=f"duplicate {label}", label=c,
+            symbol="square-open", size=9, opacity=0.9, group=f"duplicate-{c}")  # fmt: skip
+
+    if class_order:
+        originals(class_order[0])
+    for c in class_order:
+        part = after[after["label"].astype(str) == c]
+        add(part[part["provenance"] == "synthetic"], col=2, name=f"synthetic {plot_label(c, max_len=30)}", label=c,
+            symbol="diamond", line=syn_line, group=f"synthetic-{c}", **syn_style)  # fmt: skip
+    for c in class_order[1:]:
+        originals(c)
+    fig.update_layout(
+        height=height,
+        margin={"l": 10, "r": 10, "t": 50, "b": 10},
+        legend={"orientation": "h", "y": -0.12, "itemsizing": "constant"},
+        hovermode="closest",
+    )
+    fig.update_xaxes(title=plot_label(projection.x_title, max_len=50))
+    fig.update_yaxes(title=plot_label(projection.y_title, max_len=50), row=1, col=1)
+    return fig
+
+
+def smote_steps_figure(
+    steps: SmoteSteps,
+    *,
+    others: np.ndarray,
+    label: str,
+    x_title: str,
+    y_title: str,
+    height: int = 560,
+) -> go.Figure:
+    """The SMOTE teaching picture: the small class, the chosen row, its neighbours, segments and new rows."""
+    fig = go.Figure()
+    name = plot_label(label, max_len=30)
+    if len(others):
+        fig.add_trace(
+            go.Scattergl(
+                x=others[:, 0], y=others[:, 1], mode="markers", name="other classes",
+                marker={"size": 5, "color": "#c5ccd3", "opacity": 0.45}, hoverinfo="skip",
+            )
+        )  # fmt: skip
+    pts, c = steps.points, steps.points[steps.chosen]
+    fig.add_trace(
+        go.Scatter(
+            x=pts[:, 0], y=pts[:, 1], mode="markers", name=f"class {name}",
+            marker={"size": 7, "color": CLASS_COLORS[1], "opacity": 0.6},
+            customdata=np.arange(len(pts)), hovertemplate="row %{customdata}<extra></extra>",
+        )
+    )  # fmt: skip
+    seg_x: list[float | None] = []
+    seg_y: list[float | None] = []
+    for j in steps.neighbours:
+        seg_x += [c[0], pts[j, 0], None]
+        seg_y += [c[1], pts[j, 1], None]
+    fig.add_trace(
+        go.Scatter(x=seg_x, y=seg_y, mode="lines", name="segments to the k neighbours",
+                   line={"color": CLASS_COLORS[1], "dash": "dot", "width": 1.5}, hoverinfo="skip")
+    )  # fmt: skip
+    nb = pts[steps.neighbours]
+    fig.add_trace(
+        go.Scatter(
+            x=nb[:, 0], y=nb[:, 1], mode="markers", name=f"its {len(nb)} nearest neighbours",
+            marker={"size": 13, "color": "rgba(0,0,0,0)", "line": {"width": 2, "color": "#0072b2"}},
+            customdata=np.column_stack([steps.neighbours, np.arange(1, len(nb) + 1)]),
+            hovertemplate="neighbour %{customdata[1]} (row %{customdata[0]})<extra></extra>",
+        )
+    )  # fmt: skip
+    fig.add_trace(
+        go.Scatter(
+            x=[c[0]], y=[c[1]], mode="markers", name="chosen row",
+            marker={"size": 16, "symbol": "star", "color": "#111", "line": {"width": 1, "color": "#fff"}},
+            hovertemplate=f"chosen row {steps.chosen}<extra></extra>",
+        )
+    )  # fmt: skip
+    if len(steps.new_points):
+        fig.add_trace(
+            go.Scatter(
+                x=steps.new_points[:, 0], y=steps.new_points[:, 1], mode="markers", name="synthetic (new rows)",
+                marker={"size": 10, "symbol": "diamond", "color": "#009e73", "line": {"width": 1, "color": "#111"}},
+                customdata=np.column_stack([steps.parents, steps.gaps]),
+                hovertemplate="synthetic: %{customdata[1]:.2f} of the way to row %{customdata[0]}<extra></extra>",
+            )
+        )  # fmt: skip
+    fig.update_layout(
+        height=height,
+        margin={"l": 10, "r": 10, "t": 30, "b": 10},
+        legend={"orientation": "h", "y": -0.12},
+        hovermode="closest",
+    )
+    fig.update_xaxes(title=plot_label(x_title, max_len=50))
+    fig.update_yaxes(title=plot_label(y_title, max_len=50), scaleanchor="x", scaleratio=1)
     return fig

@@ -1,0 +1,89 @@
+"""What a resampling did: counts before/after, the two scatter panels, and the download."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from components import state
+from components.cache import cached_projection
+from components.messages import plain, show_message
+from core.export import safe_csv_bytes
+from core.figures import resample_counts_figure, resample_scatter_figure
+from core.prepared import PreparedData
+from core.resampling import ResampleResult
+from core.samplers import SamplerConfig
+from core.split import Split
+
+_VIEWS = {"pca": "PCA (all features)", "tsne": "t-SNE (a sample, non-linear)", "features": "two features"}
+
+
+def resample_summary(result: ResampleResult) -> None:
+    """Counts before and after as grouped bars, with a few headline numbers."""
+    before, after = result.counts("before"), result.counts("after")
+    n_syn = int(result.is_synthetic.sum())
+    n_dup = int((result.provenance == "duplicate").sum())
+    m1, m2, m3, m4 = st.columns(4)
+    m1.metric(
+        "Training rows", f"{len(result.y_resampled):,}", delta=f"{len(result.y_resampled) - len(result.y_train):+,}"
+    )
+    m2.metric("Synthetic rows", f"{n_syn:,}")
+    m3.metric("Duplicated rows", f"{n_dup:,}")
+    m4.metric("Removed rows", f"{len(result.removed):,}")
+    st.plotly_chart(
+        resample_counts_figure(before, after, method=result.method),
+        key="resample_counts",
+        config={"displaylogo": False},
+    )
+
+
+def resample_scatter(prepared: PreparedData, split: Split, config: SamplerConfig, result: ResampleResult) -> None:
+    """The before/after scatter with its view controls and a caption saying what is shown."""
+    numeric = list(prepared.plan.numeric)
+    views = list(_VIEWS) if len(numeric) >= 2 else ["pca", "tsne"]
+    if st.session_state.get(state.W_VIEW) not in views:
+        state.forget(state.W_VIEW)
+    c1, c2, c3 = st.columns([2, 1, 1])
+    with c1:
+        view = st.radio(
+            "View", views, format_func=_VIEWS.__getitem__, horizontal=True, **state.bind(state.W_VIEW, "pca")
+        )
+    features = None
+    if view == "features":
+        for key in (state.W_FEATURE_X, state.W_FEATURE_Y):
+            if st.session_state.get(key) not in numeric:
+                state.forget(key)
+        with c2:
+            fx = st.selectbox("x axis", numeric, **state.bind(state.W_FEATURE_X, numeric[0]))
+        with c3:
+            fy = st.selectbox("y axis", numeric, **state.bind(state.W_FEATURE_Y, numeric[1]))
+        if fx == fy:
+            show_message("info", "Pick two different features for the axes.")
+            return
+        features = (fx, fy)
+    projection = cached_projection(prepared, result, split, config, method=view, features=features)
+    order = [str(c) for c in result.counts("before")]
+    st.plotly_chart(
+        resample_scatter_figure(projection, method=result.method, class_order=order),
+        key="resample_scatter",
+        config={"displaylogo": False},
+    )
+    st.caption(
+        plain(projection.caption)
+        + f" The projection is fit on {plain(projection.fitted_on)} and applied unchanged to the resampled rows, so "
+        "both panels share their axes. Diamonds are synthetic rows; grey crosses are rows the method removed."
+    )
+
+
+def resample_download(prepared: PreparedData, result: ResampleResult) -> None:
+    """Download button for the resampled training set, with is_synthetic and origin columns."""
+    frame = result.export_frame(target=prepared.target or "target")
+    st.download_button(
+        "Download the resampled training set (CSV)",
+        data=safe_csv_bytes(frame),
+        file_name=f"resampled_{result.key}.csv",
+        mime="text/csv",
+        key=state.W_DOWNLOAD,
+        icon=":material/download:",
+        help="Every row has is_synthetic (true for generated rows) and origin (original, duplicate or synthetic). "
+        "Text that a spreadsheet would run as a formula is prefixed with an apostrophe.",
+    )

@@ -1,0 +1,260 @@
+"""2-D views of the training data before and after resampling, on the same axes.
+
+PCA is fit on the original training rows and the same transform is applied to the resampled
+rows. t-SNE cannot transform new points, so it embeds the shown original and synthetic rows
+together once and both panels read that one embedding. "Two features" plots raw values. Large
+data is thinned for display: every row of the smaller classes and every synthetic row is kept,
+only the largest class is sampled.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+import numpy as np
+import pandas as pd
+from sklearn.compose import ColumnTransformer
+from sklearn.decomposition import PCA
+from sklearn.impute import SimpleImputer
+from sklearn.manifold import TSNE
+from sklearn.pipeline import Pipeline
+from sklearn.preprocessing import OneHotEncoder, StandardScaler
+
+from core.resampling import ResampleResult
+from core.roles import FeaturePlan
+
+__all__ = ["MAX_DISPLAY", "TSNE_MAX", "Projection", "ViewMethod", "display_rows", "project"]
+
+ViewMethod = Literal["pca", "tsne", "features"]
+#: Original training rows drawn at most; above this the largest class is thinned.
+MAX_DISPLAY = 4_000
+#: Points embedded by t-SNE at most (original and synthetic together).
+TSNE_MAX = 2_000
+
+
+@dataclass(frozen=True)
+class Projection:
+    """Coordinates for the two panels.
+
+    ``before`` holds the shown training rows; ``after`` the shown rows of the resampled data
+    (originals kept, duplicates, synthetic); ``removed`` the shown training rows the method
+    dropped. Each frame has columns ``x``, ``y``, ``label``, ``provenance`` and ``row``.
+    """
+
+    before: pd.DataFrame
+    after: pd.DataFrame
+    removed: pd.DataFrame
+    x_title: str
+    y_title: str
+    method: ViewMethod
+    caption: str
+    fitted_on: str
+
+
+def display_rows(labels: pd.Series, *, budget: int, random_state: int) -> np.ndarray:
+    """Positions of training rows to draw: all rows of every class but the largest, which is thinned.
+
+    The largest class keeps at least 500 rows (or all it has). Returns sorted positions.
+    """
+    labels = labels.reset_index(drop=True)
+    if len(labels) <= budget:
+        return np.arange(len(labels))
+    counts = labels.value_counts()
+    largest = counts.index[0]
+    others = np.flatnonzero((labels != largest).to_numpy())
+    big = np.flatnonzero((labels == largest).to_numpy())
+    keep_big = min(len(big), max(budget - len(others), 500))
+    rng = np.random.default_rng(random_state)
+    chosen = rng.choice(big, size=keep_big, replace=False)
+    return np.sort(np.concatenate([others, chosen]))
+
+
+def _view_encoder(plan: FeaturePlan) -> ColumnTransformer:
+    parts = []
+    if plan.numeric:
+        parts.append(
+            ("num", Pipeline([("impute", SimpleImputer(strategy="median")), ("scale", StandardScaler())]),
+             list(plan.numeric))
+        )  # fmt: skip
+    if plan.categorical:
+        parts.append(
+            ("cat", Pipeline([("impute", SimpleImputer(strategy="most_frequent")),
+                              ("encode", OneHotEncoder(handle_unknown="ignore", sparse_output=False))]),
+             list(plan.categorical))
+        )  # fmt: skip
+    return ColumnTransformer(parts, sparse_threshold=0.0)
+
+
+def _as_text(frame: pd.DataFrame, plan: FeaturePlan) -> pd.DataFrame:
+    out = frame.copy()
+    for c in plan.categorical:
+        out[c] = out[c].map(lambda v: v if pd.isna(v) else str(v)).astype(object)
+    return out
+
+
+def project(
+    result: ResampleResult,
+    *,
+    plan: FeaturePlan,
+    method: ViewMethod = "pca",
+    features: tuple[str, str] | None = None,
+    random_state: int = 0,
+    budget: int = MAX_DISPLAY,
+) -> Projection:
+    """Compute the before/after coordinates for ``result``.
+
+    Parameters
+    ----------
+    result : ResampleResult
+        The resampling to show.
+    plan : FeaturePlan
+        Which columns are numeric and categorical.
+    method : {"pca", "tsne", "features"}
+        The 2-D view.
+    features : (str, str), optional
+        The two numeric columns for ``method="features"``.
+    random_state : int
+        Seed for thinning and t-SNE.
+    budget : int
+        Most original training rows to draw.
+    """
+    n_train = len(result.y_train)
+    origin = result.origin
+    source = np.where(origin >= 0, origin, 0)
+    synthetic = origin < 0
+    show_train = np.zeros(n_train, dtype=bool)
+    show_train[display_rows(result.y_train, budget=budget, random_state=random_state)] = True
+    show_synthetic = synthetic.copy()
+    fitted_on = "the original training rows"
+
+    if method == "features":
+        if not features or any(f not in plan.numeric for f in features):
+            raise ValueError("choose two numeric features")
+        fx, fy = features
+        before_xy = result.X_train[[fx, fy]].to_numpy(dtype=float)
+        after_xy = result.X_resampled[[fx, fy]].to_numpy(dtype=float)
+        x_title, y_title = fx, fy
+        fitted_on = "raw feature values"
+    elif method == "pca":
+        encoder = _view_encoder(plan)
+        Z_train = encoder.fit_transform(_as_text(result.X_train, plan))
+        n_comp = min(2, Z_train.shape[1])
+        pca = PCA(n_components=n_comp, random_state=random_state).fit(Z_train)
+        Z_after = encoder.transform(_as_text(result.X_resampled, plan))
+        before_xy, after_xy = _pad(pca.transform(Z_train)), _pad(pca.transform(Z_after))
+        ev = np.pad(pca.explained_variance_ratio_, (0, 2 - n_comp))
+        x_title, y_title = f"PC1 ({ev[0]:.0%} of variance)", f"PC2 ({ev[1]:.0%} of variance)"
+    else:
+        _fit_tsne_budget(result, show_train, show_synthetic, random_state=random_state)
+        encoder = _view_encoder(plan).fit(_as_text(result.X_train, plan))
+        train_rows, syn_rows = np.flatnonzero(show_train), np.flatnonzero(show_synthetic)
+        parts = [encoder.transform(_as_text(result.X_train.iloc[train_rows], plan))]
+        if len(syn_rows):
+            parts.append(encoder.transform(_as_text(result.X_resampled.iloc[syn_rows], plan)))
+        Z = np.vstack(parts)
+        perplexity = float(min(30, max(2, (len(Z) - 1) // 3)))
+        emb = TSNE(n_components=2, perplexity=perplexity, init="pca", random_state=random_state).fit_transform(Z)
+        before_xy = np.full((n_train, 2), np.nan)
+        before_xy[train_rows] = emb[: len(train_rows)]
+        after_xy = before_xy[source].copy()
+        after_xy[synthetic] = np.nan
+        after_xy[syn_rows] = emb[len(train_rows) :]
+        x_title, y_title = "t-SNE 1", "t-SNE 2"
+        fitted_on = "the shown original and synthetic rows together (t-SNE cannot place new points afterwards)"
+
+    show_after = np.where(synthetic, show_synthetic, show_train[source])
+    removed_mask = np.zeros(n_train, dtype=bool)
+    removed_mask[result.removed] = True
+    before = _points(before_xy, show_train, result.y_train, np.full(n_train, "original"), np.arange(n_train))
+    after = _points(after_xy, show_after, result.y_resampled, result.provenance, origin)
+    removed = _points(
+        before_xy, show_train & removed_mask, result.y_train, np.full(n_train, "removed"), np.arange(n_train)
+    )
+    caption = _caption(
+        result,
+        n_shown=len(before),
+        thinned=bool(show_train.sum() < n_train),
+        n_missing=int(show_train.sum()) - len(before),
+        n_synthetic_shown=int((after["provenance"] == "synthetic").sum()),
+    )
+    return Projection(before, after, removed, x_title, y_title, method, caption, fitted_on)
+
+
+def _points(
+    xy: np.ndarray, mask: np.ndarray, labels: pd.Series, provenance: np.ndarray, rows: np.ndarray
+) -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "x": xy[mask, 0],
+            "y": xy[mask, 1],
+            "label": labels.to_numpy()[mask],
+            "provenance": np.asarray(provenance)[mask],
+            "row": np.asarray(rows)[mask],
+        }
+    ).dropna(subset=["x", "y"])
+
+
+def _fit_tsne_budget(
+    result: ResampleResult, show_train: np.ndarray, show_synthetic: np.ndarray, *, random_state: int
+) -> None:
+    """Thin the masks in place to at most TSNE_MAX points, keeping every row of the smaller classes."""
+    total = int(show_train.sum() + show_synthetic.sum())
+    if total <= TSNE_MAX:
+        return
+    rng = np.random.default_rng(random_state)
+    labels = result.y_train.to_numpy()
+    largest = result.y_train.value_counts().index[0]
+    small = np.flatnonzero(show_train & (labels != largest))
+    if len(small) > TSNE_MAX // 2:
+        small = rng.choice(small, size=TSNE_MAX // 2, replace=False)
+    big = np.flatnonzero(show_train & (labels == largest))
+    syn = np.flatnonzero(show_synthetic)
+    room = TSNE_MAX - len(small)
+    n_big = min(len(big), int(room * len(big) / max(len(big) + len(syn), 1)))
+    n_syn = min(len(syn), room - n_big)
+    show_train[:] = False
+    show_train[small] = True
+    show_train[rng.choice(big, size=n_big, replace=False)] = True
+    show_synthetic[:] = False
+    show_synthetic[rng.choice(syn, size=n_syn, replace=False)] = True
+
+
+def _pad(xy: np.ndarray) -> np.ndarray:
+    return xy if xy.shape[1] == 2 else np.hstack([xy, np.zeros((len(xy), 2 - xy.shape[1]))])
+
+
+def _caption(result: ResampleResult, *, n_shown: int, thinned: bool, n_missing: int, n_synthetic_shown: int) -> str:
+    n_train = len(result.y_train)
+    n_syn = int(result.is_synthetic.sum())
+    text = f"Showing {n_shown:,} of {n_train:,} training rows"
+    if n_syn:
+        text += f" and {n_synthetic_shown:,} of {n_syn:,} synthetic rows"
+    text += "."
+    if thinned:
+        largest = str(result.y_train.value_counts().index[0])
+        text += (
+            f" For speed, the largest class ({largest!r}) is thinned at random"
+            + (" and so are the synthetic rows" if n_synthetic_shown < n_syn else "")
+            + "; every row of the other classes is drawn."
+        )
+    if n_missing > 0:
+        text += f" {n_missing:,} row(s) with a missing value in a plotted feature are left out."
+    return text
+
+
+def embed_training(
+    X: pd.DataFrame, *, plan: FeaturePlan, features: tuple[str, str] | None = None, random_state: int = 0
+) -> tuple[np.ndarray, str, str]:
+    """2-D coordinates of rows ``X``: two raw numeric features, or PCA of all features (scaled, one-hot).
+
+    Returns ``(xy, x_title, y_title)``; rows with a missing plotted value get NaN.
+    """
+    if features is not None:
+        fx, fy = features
+        return X[[fx, fy]].to_numpy(dtype=float), fx, fy
+    Z = _view_encoder(plan).fit_transform(_as_text(X, plan))
+    n_comp = min(2, Z.shape[1])
+    pca = PCA(n_components=n_comp, random_state=random_state).fit(Z)
+    ev = np.pad(pca.explained_variance_ratio_, (0, 2 - n_comp))
+    return _pad(pca.transform(Z)), f"PC1 ({ev[0]:.0%} of variance)", f"PC2 ({ev[1]:.0%} of variance)"

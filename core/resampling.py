@@ -1,0 +1,266 @@
+"""Resample a training split and keep track of where every row came from.
+
+The training features are imputed and scaled (numeric) and encoded (categorical) before a
+distance-based sampler sees them, all fit on the training split only. Afterwards every row of the
+result is traced to its origin: an original training row, a duplicate of one, or a synthetic row
+(which is mapped back to the original units of the features). Rows a method removed are listed.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+from sklearn.compose import ColumnTransformer
+from sklearn.impute import SimpleImputer
+from sklearn.pipeline import Pipeline
+from sklearn.preprocessing import OneHotEncoder, OrdinalEncoder, StandardScaler
+
+from core.roles import FeaturePlan
+from core.samplers import ResampleError, SamplerConfig, build_sampler, get_spec, resolve_spec
+from core.split import Split
+
+__all__ = ["DUPLICATE", "ORIGINAL", "SYNTHETIC", "ResampleResult", "resample", "trace_origin"]
+
+ORIGINAL, SYNTHETIC, DUPLICATE = "original", "synthetic", "duplicate"
+
+
+@dataclass(frozen=True)
+class ResampleResult:
+    """What a method did to the training split.
+
+    Attributes
+    ----------
+    method : str
+        The method that ran (``SMOTENC`` when SMOTE was chosen on mixed data).
+    X_train, y_train : DataFrame, Series
+        The training split before resampling (original units).
+    X_resampled, y_resampled : DataFrame, Series
+        After resampling, in original units.
+    origin : ndarray of int
+        For each resampled row, the position of the training row it is (or copies), or -1.
+    provenance : ndarray of str
+        ``original``, ``duplicate`` or ``synthetic`` for each resampled row.
+    removed : ndarray of int
+        Positions of training rows the method dropped.
+    notes : tuple of str
+        Adjustments and explanations to show the user.
+    seconds : float
+        Time the sampler took.
+    """
+
+    method: str
+    key: str
+    X_train: pd.DataFrame
+    y_train: pd.Series
+    X_resampled: pd.DataFrame
+    y_resampled: pd.Series
+    origin: np.ndarray
+    provenance: np.ndarray
+    removed: np.ndarray
+    notes: tuple[str, ...]
+    seconds: float
+
+    @property
+    def is_synthetic(self) -> np.ndarray:
+        """Boolean mask of synthetic rows in the resampled data."""
+        return self.provenance == SYNTHETIC
+
+    def counts(self, which: str) -> dict[str, int]:
+        """Rows per class (label as text) ``"before"`` or ``"after"``, in the order of the training counts."""
+        order = [str(c) for c in self.y_train.value_counts().index]
+        y = self.y_train if which == "before" else self.y_resampled
+        vc = y.astype(str).value_counts()
+        return {c: int(vc.get(c, 0)) for c in order}
+
+    def export_frame(self, *, target: str) -> pd.DataFrame:
+        """The resampled training set with the target and ``is_synthetic``, ``origin`` and ``source_row`` columns."""
+        out = self.X_resampled.copy()
+        out[target] = self.y_resampled.to_numpy()
+        out["is_synthetic"] = self.is_synthetic
+        out["origin"] = self.provenance
+        out["source_row"] = pd.array(np.where(self.origin >= 0, self.origin, -1), dtype="Int64")
+        out.loc[self.origin < 0, "source_row"] = pd.NA
+        return out
+
+
+def _categories_as_text(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
+    out = frame.copy()
+    for c in columns:
+        out[c] = out[c].map(lambda v: v if pd.isna(v) else str(v)).astype(object)
+    return out
+
+
+def _preprocessor(plan: FeaturePlan, *, ordinal: bool) -> ColumnTransformer:
+    numeric = Pipeline([("impute", SimpleImputer(strategy="median")), ("scale", StandardScaler())])
+    encoder = (
+        OrdinalEncoder(handle_unknown="use_encoded_value", unknown_value=-1)
+        if ordinal
+        else OneHotEncoder(handle_unknown="ignore", sparse_output=False)
+    )
+    categorical = Pipeline([("impute", SimpleImputer(strategy="most_frequent")), ("encode", encoder)])
+    parts = []
+    if plan.numeric:
+        parts.append(("num", numeric, list(plan.numeric)))
+    if plan.categorical:
+        parts.append(("cat", categorical, list(plan.categorical)))
+    return ColumnTransformer(parts, sparse_threshold=0.0, verbose_feature_names_out=False)
+
+
+def trace_origin(sampler: object, *, n_rows: int, Z: np.ndarray, Z_res: np.ndarray) -> np.ndarray:
+    """For each row a fitted sampler returned, the training row it is (or copies), or -1 if synthetic.
+
+    Uses ``sample_indices_`` where the sampler records it; imbalanced-learn's over-samplers return
+    the original rows first and the generated rows after; combined methods compose the two; other
+    methods (ClusterCentroids) are traced by matching rows exactly.
+    """
+    if hasattr(sampler, "sample_indices_"):
+        return np.asarray(sampler.sample_indices_, dtype=int)
+    cleaner = getattr(sampler, "enn_", None) or getattr(sampler, "tomek_", None)
+    if cleaner is not None and hasattr(cleaner, "sample_indices_"):
+        n_smote = int(cleaner.sample_indices_.max(initial=-1)) + 1
+        before = np.concatenate([np.arange(n_rows), -np.ones(max(n_smote - n_rows, 0), dtype=int)])
+        idx = np.asarray(cleaner.sample_indices_, dtype=int)
+        padded = np.concatenate([before, -np.ones(max(0, idx.max(initial=-1) + 1 - len(before)), dtype=int)])
+        return padded[idx]
+    if type(sampler).__name__ == "ClusterCentroids":
+        lookup: dict[bytes, list[int]] = {}
+        for i, row in enumerate(np.ascontiguousarray(Z)):
+            lookup.setdefault(row.tobytes(), []).append(i)
+        out = np.full(len(Z_res), -1, dtype=int)
+        for j, row in enumerate(np.ascontiguousarray(Z_res)):
+            hits = lookup.get(row.tobytes())
+            if hits:
+                out[j] = hits.pop(0)
+        return out
+    # Over-samplers: originals first, generated rows appended.
+    return np.concatenate([np.arange(n_rows), -np.ones(len(Z_res) - n_rows, dtype=int)])
+
+
+def _provenance(origin: np.ndarray) -> np.ndarray:
+    out = np.where(origin >= 0, ORIGINAL, SYNTHETIC).astype(object)
+    seen: set[int] = set()
+    for i, o in enumerate(origin):
+        if o >= 0:
+            if o in seen:
+                out[i] = DUPLICATE
+            seen.add(int(o))
+    return out.astype(str)
+
+
+def resample(split: Split, *, plan: FeaturePlan, config: SamplerConfig) -> ResampleResult:
+    """Resample ``split``'s training rows with the method and settings in ``config``.
+
+    Only the training rows are touched. Raises :class:`~core.samplers.ResampleError` with a
+    message for settings that cannot work (and for a method's own failure, explained).
+    """
+    X_train, y_train = split.X_train, split.y_train
+    kind = plan.kind
+    if kind == "none":
+        raise ResampleError("There are no feature columns. Choose at least one on the Data page.")
+    spec = get_spec(config.key)
+    labels = list(split.counts("train"))
+    code_of = {label: i for i, label in enumerate(labels)}
+    names = {i: str(label) for i, label in enumerate(labels)}
+    y_codes = y_train.map(code_of).to_numpy(dtype=int)
+    counts = {i: int((y_codes == i).sum()) for i in range(len(labels))}
+
+    if spec.factory is None:
+        n = len(X_train)
+        origin = np.arange(n)
+        return ResampleResult(
+            "No resampling", spec.key, X_train, y_train, X_train.copy(), y_train.copy(), origin,
+            _provenance(origin), np.array([], dtype=int), (), 0.0,
+        )  # fmt: skip
+
+    runs, _ = resolve_spec(spec, data_kind=kind)
+    ordinal = runs.key in {"smotenc", "smoten"}
+    X_in = _categories_as_text(X_train, list(plan.categorical))
+    pre = _preprocessor(plan, ordinal=ordinal)
+    Z = pre.fit_transform(X_in)
+    cat_idx = list(range(len(plan.numeric), len(plan.numeric) + len(plan.categorical))) if ordinal else None
+    built = build_sampler(
+        spec, config, data_kind=kind, counts=counts, names=names, categorical_indices=cat_idx, n_rows=len(X_train)
+    )
+    start = time.perf_counter()
+    try:
+        Z_res, y_res_codes = built.sampler.fit_resample(Z, y_codes)
+    except (ValueError, RuntimeError) as exc:
+        raise ResampleError(_explain_failure(built.name, exc)) from exc
+    seconds = time.perf_counter() - start
+    origin = trace_origin(built.sampler, n_rows=len(Z), Z=Z, Z_res=Z_res)
+    X_res = _to_original_units(X_train, Z_res, origin, pre=pre, plan=plan, ordinal=ordinal)
+    y_res = pd.Series(np.asarray(labels, dtype=object)[np.asarray(y_res_codes, dtype=int)], name=y_train.name)
+    if pd.api.types.is_numeric_dtype(y_train.dtype):
+        y_res = y_res.astype(y_train.dtype)
+    kept = set(origin[origin >= 0].tolist())
+    removed = np.array([i for i in range(len(X_train)) if i not in kept], dtype=int)
+    notes = list(built.notes)
+    notes += _outcome_notes(built.name, runs.kind, origin, removed, labels, y_train, list(y_res.unique()))
+    return ResampleResult(
+        built.name, runs.key, X_train, y_train, X_res, y_res, origin, _provenance(origin), removed,
+        tuple(notes), seconds,
+    )  # fmt: skip
+
+
+def _to_original_units(
+    X_train: pd.DataFrame, Z_res: np.ndarray, origin: np.ndarray, *, pre: ColumnTransformer, plan: FeaturePlan,
+    ordinal: bool,
+) -> pd.DataFrame:  # fmt: skip
+    X_res = X_train.iloc[np.where(origin >= 0, origin, 0)].reset_index(drop=True).copy()
+    synthetic = origin < 0
+    if not synthetic.any():
+        return X_res
+    n_num = len(plan.numeric)
+    if n_num:
+        scaler = pre.named_transformers_["num"].named_steps["scale"]
+        values = scaler.inverse_transform(Z_res[synthetic][:, :n_num])
+        for j, col in enumerate(plan.numeric):
+            if not pd.api.types.is_float_dtype(X_res[col]):
+                X_res[col] = X_res[col].astype(float)
+            X_res.loc[synthetic, col] = values[:, j]
+    if plan.categorical:
+        if not ordinal:  # only one-hot centroids could get here; refused upstream
+            raise ResampleError("Synthetic rows on one-hot columns are not allowed.")
+        encoder = pre.named_transformers_["cat"].named_steps["encode"]
+        decoded = encoder.inverse_transform(Z_res[synthetic][:, n_num:])
+        for j, col in enumerate(plan.categorical):
+            back = {str(v): v for v in X_train[col].dropna().unique()}
+            X_res[col] = X_res[col].astype(object)
+            X_res.loc[synthetic, col] = [back.get(str(v), v) for v in decoded[:, j]]
+    return X_res
+
+
+def _explain_failure(name: str, exc: Exception) -> str:
+    text = str(exc).strip().splitlines()[0].rstrip(".") if str(exc).strip() else type(exc).__name__
+    if "No clusters found" in text:
+        return (
+            f"{name} found no cluster with enough rows of the small class. Lower the cluster balance "
+            "threshold or raise the number of clusters, or use SMOTE."
+        )
+    if "Expected n_neighbors <= n_samples" in text or "n_neighbors" in text:
+        return f"{name} needs more rows of each class than it has neighbours: {text}. Lower the neighbours setting."
+    return f"{name} could not resample this data: {text}. Try other settings or another method."
+
+
+def _outcome_notes(
+    name: str, kind: str, origin: np.ndarray, removed: np.ndarray, labels: list, y_train: pd.Series, y_after: list
+) -> list[str]:
+    notes = []
+    n_syn = int((origin < 0).sum())
+    if kind in {"under", "combined"} and len(removed) == 0 and n_syn == 0:
+        notes.append(
+            f"{name} removed no rows: its rule found nothing to clean in this training split, so the data is "
+            "unchanged. Try more neighbours, another rule, or a method that sets class sizes."
+        )
+    gone = [str(c) for c in labels if c not in set(y_after)]
+    if gone:
+        notes.append(
+            f"{name} removed every training row of class {gone[0]!r}, so a model trained on this data could never "
+            "predict it. Use fewer neighbours, clean only the largest class, or another method."
+        )
+    if kind == "over" and n_syn == 0 and len(origin) == len(y_train):
+        notes.append(f"{name} added no rows: the classes already have the sizes asked for.")
+    return notes

@@ -1,0 +1,79 @@
+"""The train/test split: stratified, made once per dataset and settings, shared by every page."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+from sklearn.model_selection import train_test_split
+
+from core.errors import UserFacingError
+from core.prepared import PreparedData
+
+__all__ = ["Split", "SplitError", "SplitSpec", "make_split"]
+
+
+class SplitError(UserFacingError):
+    """The data cannot be split with the chosen settings."""
+
+
+@dataclass(frozen=True)
+class SplitSpec:
+    """How to split: the share of rows held out for testing and the seed."""
+
+    test_size: float = 0.2
+    random_state: int = 42
+
+
+@dataclass(frozen=True)
+class Split:
+    """Training and test rows (features only) with their labels; the test rows are never resampled."""
+
+    X_train: pd.DataFrame
+    X_test: pd.DataFrame
+    y_train: pd.Series
+    y_test: pd.Series
+    spec: SplitSpec
+
+    def counts(self, which: str) -> dict[object, int]:
+        """Class counts of ``"train"`` or ``"test"``, largest first."""
+        y = self.y_train if which == "train" else self.y_test
+        vc = y.value_counts()
+        return {k: int(vc[k]) for k in sorted(vc.index, key=lambda c: (-int(vc[c]), str(c)))}
+
+
+def make_split(prepared: PreparedData, *, test_size: float, random_state: int) -> Split:
+    """Split the prepared data's feature columns, stratified by class.
+
+    Rows with no label are left out (as on the Data page). Raises :class:`SplitError` with a
+    message when a class is too small to appear in both parts.
+    """
+    if prepared.target_check is None or not prepared.plan.features:
+        raise SplitError(prepared.target_error or "Choose at least one feature column on the Data page.")
+    if not 0.05 <= test_size <= 0.5:
+        raise SplitError("The test share must be between 5 % and 50 % of the rows.")
+    y = prepared.target_check.y
+    X = prepared.dataset.frame.loc[y.index, list(prepared.plan.features)]
+    counts = y.value_counts()
+    tiny = [str(c) for c, n in counts.items() if n < 2]
+    if tiny:
+        raise SplitError(
+            f"Class {tiny[0]!r} has only one row, so it cannot appear in both the training and the test "
+            "split. Collect more rows of it, or remove that class from your file."
+        )
+    n_test = round(test_size * len(y))
+    if n_test < len(counts) or len(y) - n_test < len(counts):
+        raise SplitError(
+            f"With {len(y):,} rows and {len(counts)} classes, a {test_size:.0%} test share leaves too few rows "
+            "to hold every class on both sides. Use a test share nearer 25 %, or more data."
+        )
+    X_train, X_test, y_train, y_test = train_test_split(
+        X, y, test_size=test_size, stratify=y, random_state=random_state
+    )
+    return Split(
+        X_train=X_train.reset_index(drop=True),
+        X_test=X_test.reset_index(drop=True),
+        y_train=y_train.reset_index(drop=True),
+        y_test=y_test.reset_index(drop=True),
+        spec=SplitSpec(test_size=test_size, random_state=random_state),
+    )

@@ -1,0 +1,56 @@
+"""Resample page: split first, then see exactly what a method does to the training rows."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from components.cache import cached_resample, cached_split, current
+from components.frame import page_guard
+from components.messages import show_message
+from components.resample_views import resample_download, resample_scatter, resample_summary
+from components.sampler_controls import sampler_controls
+from components.split_controls import split_controls, split_summary
+from core.errors import UserFacingError
+
+page_guard()
+
+st.title("Resample")
+st.caption(
+    "The data is split first. Resampling changes only the training rows; the test rows keep their real class "
+    "mix so that models can be judged honestly."
+)
+prepared = current()
+if prepared is None or not prepared.ready:
+    show_message("error", (prepared.target_error if prepared else None) or "Load data and pick a target first.")
+    st.page_link("pages/data.py", label="Go to the Data page", icon=":material/table:")
+    st.stop()
+
+with st.container(border=True):
+    spec = split_controls()
+    try:
+        split = cached_split(prepared, spec)
+    except UserFacingError as exc:
+        show_message("error", str(exc))
+        st.stop()
+    split_summary(split)
+
+config = sampler_controls(prepared, split)
+try:
+    result = cached_resample(prepared, split, config)
+except UserFacingError as exc:
+    show_message("error", str(exc))
+    st.stop()
+
+for note in result.notes:
+    show_message("warning" if "removed every" in note else "info", note)
+if result.key != "none" and result.key not in {"random_over", "random_under"}:
+    st.caption(
+        "Before this method runs, numeric features are standardised and missing values filled in, fitted on the "
+        "training rows only; categories are one-hot encoded for distance-based methods (SMOTENC/SMOTEN keep them as "
+        "categories). Results and downloads are in the original units."
+    )
+
+resample_summary(result)
+st.subheader("Where the rows are")
+resample_scatter(prepared, split, config, result)
+resample_download(prepared, result)

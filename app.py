@@ -18,6 +18,9 @@ pages = {
         st.Page("pages/class_balance.py", title="Class balance", icon=":material/bar_chart:"),
         st.Page("pages/resample.py", title="Resample", icon=":material/scatter_plot:"),
     ],
+    "Learn": [
+        st.Page("pages/smote_steps.py", title="SMOTE step by step", icon=":material/timeline:"),
+    ],
 }
 page = st.navigation(pages)
 ensure_dataset()

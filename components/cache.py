@@ -6,12 +6,13 @@ equal, i.e. only for identical data; per-user state lives in ``st.session_state`
 
 from __future__ import annotations
 
+import numpy as np
 import streamlit as st
 
 from components import state
 from core.dataset import Dataset
 from core.prepared import PreparedData, prepare
-from core.projection import Projection, project
+from core.projection import Projection, embed_training, project
 from core.resampling import ResampleResult, resample
 from core.roles import ColumnInfo, detect_roles
 from core.samplers import SamplerConfig
@@ -99,3 +100,17 @@ def cached_projection(
             _plan_key(prepared), split.spec.test_size, split.spec.random_state, config, method, features, 0,
             result, prepared.plan,
         )  # fmt: skip
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def _embedding(key: tuple, test_size: float, seed: int, features, _split: Split, _plan):
+    return embed_training(_split.X_train, plan=_plan, features=features)
+
+
+def cached_embedding(
+    prepared: PreparedData, split: Split, *, features: tuple[str, str] | None
+) -> tuple[np.ndarray, str, str]:
+    """2-D coordinates of the training rows (two features, or PCA), cached."""
+    return _embedding(
+        _plan_key(prepared), split.spec.test_size, split.spec.random_state, features, split, prepared.plan
+    )

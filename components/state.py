@@ -48,6 +48,10 @@ W_STEPS_N = "steps.n_new"
 W_STEPS_SEED = "steps.seed"
 W_STEPS_RANDOM = "steps.random_point"
 W_STEPS_VIEW = "steps.view"
+W_STEPS_CLASS = "steps.class"
+W_STEPS_ZOOM = "steps.zoom"
+W_STEPS_X = "steps.feature_x"
+W_STEPS_Y = "steps.feature_y"
 
 
 def param_key(method: str, name: str) -> str:
@@ -110,7 +114,7 @@ def set_dataset(ds: Dataset) -> None:
     st.session_state[OVERRIDE_PROBLEMS] = []
     for key in (W_TARGET, W_ROLES):
         st.session_state.pop(key, None)
-    for key in (W_FEATURE_X, W_FEATURE_Y, W_STEPS_POINT, W_STEPS_VIEW):
+    for key in (W_FEATURE_X, W_FEATURE_Y, W_STEPS_POINT, W_STEPS_VIEW, W_STEPS_CLASS, W_STEPS_X, W_STEPS_Y):
         forget(key)
     forget_prefix("resample.count.")
 

@@ -192,6 +192,7 @@ def resample_scatter_figure(projection, *, method: str, class_order: list[str], 
     )
     fig.update_xaxes(title=plot_label(projection.x_title, max_len=50))
     fig.update_yaxes(title=plot_label(projection.y_title, max_len=50), row=1, col=1)
+    fig.update_layout(xaxis2={"matches": "x"}, yaxis2={"matches": "y"})  # same axes in both panels
     return fig
 
 
@@ -202,9 +203,13 @@ def smote_steps_figure(
     label: str,
     x_title: str,
     y_title: str,
+    zoom: bool = True,
     height: int = 560,
 ) -> go.Figure:
-    """The SMOTE teaching picture: the small class, the chosen row, its neighbours, segments and new rows."""
+    """The SMOTE teaching picture: the small class, the chosen row, its neighbours, segments and new rows.
+
+    With ``zoom`` the axes frame the chosen row and its neighbours (with the same scale on both axes).
+    """
     fig = go.Figure()
     name = plot_label(label, max_len=30)
     if len(others):
@@ -264,4 +269,10 @@ def smote_steps_figure(
     )
     fig.update_xaxes(title=plot_label(x_title, max_len=50))
     fig.update_yaxes(title=plot_label(y_title, max_len=50), scaleanchor="x", scaleratio=1)
+    if zoom:
+        focus = np.vstack([c[None, :], nb, steps.new_points]) if len(steps.new_points) else np.vstack([c[None, :], nb])
+        lo, hi = focus.min(axis=0), focus.max(axis=0)
+        centre, half = (lo + hi) / 2, max(float((hi - lo).max()) * 0.65, 1e-6)
+        fig.update_xaxes(range=[centre[0] - half, centre[0] + half])
+        fig.update_yaxes(range=[centre[1] - half, centre[1] + half])
     return fig

@@ -19,7 +19,7 @@ from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import OneHotEncoder, OrdinalEncoder, StandardScaler
 
 from core.roles import FeaturePlan
-from core.samplers import ResampleError, SamplerConfig, build_sampler, get_spec, resolve_spec
+from core.samplers import ResampleError, SamplerConfig, build_sampler, expected_counts, get_spec, resolve_spec
 from core.split import Split
 
 __all__ = ["DUPLICATE", "ORIGINAL", "SYNTHETIC", "ResampleResult", "resample", "trace_origin"]
@@ -199,6 +199,7 @@ def resample(split: Split, *, plan: FeaturePlan, config: SamplerConfig) -> Resam
     removed = np.array([i for i in range(len(X_train)) if i not in kept], dtype=int)
     notes = list(built.notes)
     notes += _outcome_notes(built.name, runs.kind, origin, removed, labels, y_train, list(y_res.unique()))
+    notes += _shortfall_notes(built, config, counts, names, y_res_codes)
     return ResampleResult(
         built.name, runs.key, X_train, y_train, X_res, y_res, origin, _provenance(origin), removed,
         tuple(notes), seconds,
@@ -243,6 +244,28 @@ def _explain_failure(name: str, exc: Exception) -> str:
     if "Expected n_neighbors <= n_samples" in text or "n_neighbors" in text:
         return f"{name} needs more rows of each class than it has neighbours: {text}. Lower the neighbours setting."
     return f"{name} could not resample this data: {text}. Try other settings or another method."
+
+
+def _shortfall_notes(built, config: SamplerConfig, counts: dict, names: dict, y_res_codes) -> list[str]:
+    """Say which classes a size-setting method left short of (or past) the size it was asked for."""
+    expected = expected_counts(built.spec, config, counts=counts)
+    if expected is None or built.spec.key == "instance_hardness":
+        return []
+    got = {c: int((np.asarray(y_res_codes) == c).sum()) for c in counts}
+    notes = []
+    for code, want in expected.items():
+        have = got[code]
+        if want and abs(have - want) > max(2, 0.05 * want):
+            why = (
+                " It only creates rows from those near the class border, and found none there for this class."
+                if built.spec.key in {"borderline_smote", "svm_smote"} and have == counts[code]
+                else ""
+            )
+            notes.append(
+                f"{built.name} could not reach the {want:,} rows asked for class {names[code]!r}: it has {have:,} "
+                f"(was {counts[code]:,}).{why}"
+            )
+    return notes
 
 
 def _outcome_notes(

@@ -29,6 +29,7 @@ __all__ = [
     "SamplerConfig",
     "SamplerSpec",
     "build_sampler",
+    "expected_counts",
     "get_spec",
     "resolve_spec",
 ]
@@ -527,6 +528,26 @@ def _strategy(
             return {c: t for c, t in wanted.items() if t > counts[c]} or "auto", []
         return {c: t for c, t in wanted.items() if t < counts[c]} or "auto", []
     return "auto", []
+
+
+def expected_counts(
+    spec: SamplerSpec, config: SamplerConfig, *, counts: Mapping[object, int]
+) -> dict[object, int] | None:
+    """The class sizes a size-setting method aims for (``None`` for cleaning methods and no resampling)."""
+    if not spec.sets_size or spec.factory is None:
+        return None
+    largest, smallest = max(counts.values()), min(counts.values())
+    grows = spec.kind in {"over", "combined"}
+    if config.counts is not None:
+        wanted = dict(config.counts)
+        return {c: int(wanted.get(str(c), n)) for c, n in counts.items()}
+    if len(counts) == 2 and config.ratio is not None:
+        big = max(counts, key=lambda c: counts[c])
+        small = min(counts, key=lambda c: counts[c])
+        if grows:
+            return {big: counts[big], small: round(config.ratio * counts[big])}
+        return {big: round(counts[small] / config.ratio), small: counts[small]}
+    return {c: (largest if grows else smallest) for c in counts}
 
 
 def _neighbour_limit(spec: SamplerSpec, counts: Mapping[int, int], strategy: Any) -> tuple[int, int]:

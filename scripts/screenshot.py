@@ -33,7 +33,7 @@ def main() -> None:
         for name in pages:
             page.goto(f"{base}/{name}")
             page.wait_for_selector(IDLE, timeout=60_000)
-            page.wait_for_timeout(1500)
+            page.wait_for_timeout(int(__import__("os").environ.get("SHOT_WAIT", "3000")))
             path = out / f"{name or 'home'}.png"
             page.screenshot(path=str(path), full_page=True)
             print(path)

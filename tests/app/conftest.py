@@ -35,3 +35,15 @@ def app() -> AppTest:
     at.run()
     assert not at.exception
     return at
+
+
+def values(array) -> list:
+    """A plotly array from a figure's JSON: a plain list, or plotly's base64 typed array."""
+    import base64
+
+    import numpy as np
+
+    if isinstance(array, dict) and "bdata" in array:
+        data = np.frombuffer(base64.b64decode(array["bdata"]), dtype=np.dtype(array["dtype"]))
+        return data.reshape(array["shape"]).tolist() if "shape" in array else data.tolist()
+    return list(array)

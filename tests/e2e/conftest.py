@@ -5,6 +5,7 @@ Without a browser the tests are skipped on a developer machine, but fail when CI
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import socket
@@ -54,11 +55,11 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-@pytest.fixture(scope="session")
-def server(tmp_path_factory) -> Iterator[str]:
-    """Start the app on a free loopback port; yield its URL."""
+@contextlib.contextmanager
+def running_app(log_dir: Path) -> Iterator[str]:
+    """Start `streamlit run app.py` on a free loopback port; yield its URL; stop it afterwards."""
     port = _free_port()
-    log_path = tmp_path_factory.mktemp("server") / "streamlit.log"
+    log_path = log_dir / "streamlit.log"
     with open(log_path, "w") as log:
         proc = subprocess.Popen(
             [
@@ -72,23 +73,38 @@ def server(tmp_path_factory) -> Iterator[str]:
         )  # fmt: skip
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 90
-    while True:
-        try:
-            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as resp:
-                if resp.read().strip() == b"ok":
-                    break
-        except OSError:
-            pass
-        if proc.poll() is not None or time.monotonic() > deadline:
-            proc.kill()
-            pytest.fail("the Streamlit server did not start:\n" + log_path.read_text()[-3000:])
-        time.sleep(0.5)
-    yield url
-    proc.terminate()
     try:
-        proc.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        proc.kill()
+        while True:
+            try:
+                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as resp:
+                    if resp.read().strip() == b"ok":
+                        break
+            except OSError:
+                pass
+            if proc.poll() is not None or time.monotonic() > deadline:
+                pytest.fail("the Streamlit server did not start:\n" + log_path.read_text()[-3000:])
+            time.sleep(0.5)
+        yield url
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+
+
+@pytest.fixture(scope="session")
+def server(tmp_path_factory) -> Iterator[str]:
+    """One app server for the whole run."""
+    with running_app(tmp_path_factory.mktemp("server")) as url:
+        yield url
+
+
+@pytest.fixture
+def fresh_server(tmp_path) -> Iterator[str]:
+    """A server no session has visited yet."""
+    with running_app(tmp_path) as url:
+        yield url
 
 
 @pytest.fixture(scope="session")

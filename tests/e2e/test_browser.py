@@ -8,7 +8,8 @@ from playwright.sync_api import expect
 from tests.e2e.conftest import open_page, wait_idle
 
 pytestmark = pytest.mark.e2e
-PAGES = ["", "class_balance"]
+PAGES = ["", "class_balance", "resample", "smote_steps"]
+DISTRIBUTION_PAGES = ["", "class_balance"]
 CSV = b"x1,x2,outcome\n" + b"".join(f"{i},{i * 0.5},{'rare' if i < 6 else 'common'}\n".encode() for i in range(40))
 
 
@@ -26,14 +27,45 @@ def expect_classes(pg, classes: list[str]) -> None:
     expect(chart.locator(".xtick text")).to_have_text(classes)
 
 
+def trace_names(pg) -> list[str]:
+    """Names of every trace of every plotly chart on the page, read from the live figures."""
+    return pg.evaluate(
+        "() => [...document.querySelectorAll('.js-plotly-plot')].flatMap(p => (p.data || []).map(t => t.name))"
+    )
+
+
 @pytest.mark.parametrize("path", PAGES)
-def test_every_page_loads_with_a_drawn_distribution_and_no_exception(page, server, path):
+def test_every_page_loads_with_a_chart_and_no_exception(page, server, path):
     open_page(page, server, path)
+    page.locator('[data-testid="stPlotlyChart"] .main-svg').first.wait_for()
     assert page.locator('[data-testid="stException"]').count() == 0
+    expect(page.locator('[data-testid="stSidebar"]')).to_contain_text("Credit-card fraud")
+
+
+@pytest.mark.parametrize("path", DISTRIBUTION_PAGES)
+def test_the_distribution_chart_draws_one_bar_per_class(page, server, path):
+    open_page(page, server, path)
     chart = page.locator('[data-testid="stPlotlyChart"]').first
     chart.locator(".main-svg").first.wait_for()
-    assert chart.locator("g.point path").count() == 2  # one bar per class
+    expect(chart.locator("g.point path")).to_have_count(2)
     expect_classes(page, ["legit", "fraud"])
+
+
+def test_resample_draws_two_panels_with_a_synthetic_trace_in_webgl(page, server):
+    open_page(page, server, "resample")
+    panels = page.locator('[data-testid="stPlotlyChart"]').filter(has=page.locator(".subplot.x2y2"))
+    panels.first.wait_for()
+    expect(panels.first.locator("canvas").first).to_be_attached()  # WebGL (scattergl) layer
+    assert "synthetic fraud" in trace_names(page)
+    assert page.locator('[data-testid="stException"]').count() == 0
+
+
+def test_a_page_opened_first_on_a_fresh_server_still_runs_inside_the_app(page, fresh_server):
+    open_page(page, fresh_server, "resample")
+    page.locator('[data-testid="stPlotlyChart"] .main-svg').first.wait_for()
+    expect(page.locator('[data-testid="stSidebar"]')).to_contain_text("Current dataset")
+    expect(page.locator('[data-testid="stSidebarNav"]')).to_contain_text("SMOTE step by step")
+    assert page.locator('[data-testid="stException"]').count() == 0
 
 
 def test_a_csv_upload_through_the_page_changes_the_distribution(page, server):

@@ -1,0 +1,117 @@
+"""The Resample and SMOTE step-by-step pages, driven through their widgets."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from core.samplers import CATALOGUE
+from tests.app.conftest import texts, values
+
+
+def load_sample(at, key):
+    at.selectbox(key="data.sample").set_value(key)
+    at.button(key="data.load_sample").click().run()
+    return at
+
+
+def scatter(at):
+    specs = [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
+    return next(s for s in specs if "xaxis2" in s["layout"])
+
+
+@pytest.mark.parametrize("key", [s.key for s in CATALOGUE])
+def test_the_resample_page_runs_with_each_method(app, key):
+    load_sample(app, "product_defects")
+    app.switch_page("pages/resample.py").run()
+    app.selectbox(key="resample.method").set_value(key).run()
+    assert not app.exception
+    errors = texts(app, "error")
+    if key in {"smotenc", "smoten"}:
+        assert any("is for data with" in e for e in errors)
+        return
+    assert not errors, errors
+    fig = scatter(app)
+    after_traces = [t for t in fig["data"] if t.get("xaxis") == "x2"]
+    assert after_traces, "the after panel is drawn"
+    assert fig["layout"]["xaxis2"].get("matches") == "x" and fig["layout"]["yaxis2"].get("matches") == "y"
+    names = {t["name"] for t in fig["data"]}
+    if key in {"smote", "borderline_smote", "svm_smote", "kmeans_smote", "adasyn", "smote_tomek", "smote_enn"}:
+        assert any(n.startswith("synthetic ") for n in names)
+    if key in {"random_under", "nearmiss", "tomek", "enn", "renn", "allknn", "cnn", "oss", "ncr", "instance_hardness"}:
+        assert "removed (was in training split)" in names
+
+
+def test_default_smote_on_the_fraud_sample_marks_synthetic_rows(app):
+    app.switch_page("pages/resample.py").run()
+    fig = scatter(app)
+    synthetic = [t for t in fig["data"] if t["name"] == "synthetic fraud"]
+    assert len(synthetic) == 1 and synthetic[0]["type"] == "scattergl"
+    assert synthetic[0]["marker"]["symbol"] == "diamond" and synthetic[0]["xaxis"] == "x2"
+    assert any("Showing 4,000 of 16,000 training rows" in c for c in texts(app, "caption"))
+    captions = " ".join(texts(app, "caption"))
+    assert "Test split: 4,000 rows (legit 3,957, fraud 43), left untouched" in captions
+    assert app.get("download_button")
+
+
+def test_mixed_data_runs_smote_as_smotenc_visibly(app):
+    load_sample(app, "customer_churn")
+    app.switch_page("pages/resample.py").run()
+    assert any("SMOTE runs as SMOTENC" in i for i in texts(app, "info"))
+    app.selectbox(key="resample.method").set_value("adasyn").run()
+    assert any("numeric features only" in e for e in texts(app, "error"))
+
+
+def test_an_impossible_ratio_is_explained(app):
+    app.switch_page("pages/resample.py").run()
+    app.slider(key="resample.ratio").set_value(0.01).run()
+    assert any("cannot shrink that ratio" in e and "at least 0.02" in e for e in texts(app, "error"))
+    app.slider(key="resample.ratio").set_value(0.5).run()
+    assert not texts(app, "error")
+    counts = next(
+        json.loads(c.proto.spec) for c in app.get("plotly_chart") if "barmode" in json.loads(c.proto.spec)["layout"]
+    )
+    assert counts["data"][1]["y"] == [15826, 7913]
+
+
+def test_k_larger_than_the_class_is_lowered_in_view(app):
+    load_sample(app, "resume_screening")
+    app.switch_page("pages/resample.py").run()
+    assert any("k_neighbors lowered from 5 to 3" in i for i in texts(app, "info"))
+    assert any("Training split: 8 rows (no 4, yes 4)" in c for c in texts(app, "caption"))
+
+
+def test_slow_method_asks_first(app):
+    app.switch_page("pages/resample.py").run()
+    app.selectbox(key="resample.method").set_value("cnn").run()
+    assert any("run it anyway" in e for e in texts(app, "error"))
+    assert app.checkbox(key="resample.run_slow").value is False
+
+
+def test_split_settings_are_shared_between_pages(app):
+    app.switch_page("pages/resample.py").run()
+    app.slider(key="split.test_size").set_value(0.3).run()
+    assert any("Test split: 6,000 rows" in c for c in texts(app, "caption"))
+    app.switch_page("pages/data.py").run()
+    app.switch_page("pages/smote_steps.py").run()
+    assert app.slider(key="split.test_size").value == 0.3
+
+
+def test_smote_steps_draws_new_rows_on_the_segments(app):
+    app.switch_page("pages/smote_steps.py").run()
+    assert not app.exception
+    fig = json.loads(app.get("plotly_chart")[0].proto.spec)
+    names = [t["name"] for t in fig["data"]]
+    assert "synthetic (new rows)" in names and "chosen row" in names
+    new = next(t for t in fig["data"] if t["name"] == "synthetic (new rows)")
+    assert len(values(new["x"])) == 5
+    app.slider(key="steps.n_new").set_value(12).run()
+    fig = json.loads(app.get("plotly_chart")[0].proto.spec)
+    assert len(values(next(t for t in fig["data"] if t["name"] == "synthetic (new rows)")["x"])) == 12
+    before = app.number_input(key="steps.point").value
+    for _ in range(5):
+        app.button(key="steps.random_point").click().run()
+        if app.number_input(key="steps.point").value != before:
+            break
+    assert app.number_input(key="steps.point").value != before

@@ -1,0 +1,129 @@
+"""The before/after projection shares one transform; display thinning; the SMOTE teaching generator."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from hypothesis.extra.numpy import arrays
+
+from core.projection import display_rows, embed_training, project
+from core.resampling import resample
+from core.samplers import SamplerConfig
+from core.smote_steps import nearest_neighbours, smote_steps
+from tests.unit.test_resampling import BINARY, MIXED, split_of
+
+
+def merged(projection):
+    before = projection.before.set_index("row")[["x", "y"]]
+    kept = projection.after[projection.after["provenance"] != "synthetic"].set_index("row")[["x", "y"]]
+    return before, kept
+
+
+@pytest.mark.parametrize("key", ["smote", "random_under", "smote_enn"])
+def test_pca_after_panel_reuses_the_before_transform(key):
+    prepared, split = split_of(BINARY)
+    result = resample(split, plan=prepared.plan, config=SamplerConfig(key))
+    proj = project(result, plan=prepared.plan, method="pca")
+    before, kept = merged(proj)
+    assert np.allclose(kept.to_numpy(), before.loc[kept.index].to_numpy())
+    assert proj.x_title.startswith("PC1") and "original training rows" in proj.fitted_on
+    assert (proj.after["provenance"] == "synthetic").sum() == result.is_synthetic.sum()
+    assert len(proj.removed) == len(result.removed)
+
+
+def test_pca_of_mixed_data_places_synthetic_rows_with_the_same_encoder():
+    prepared, split = split_of(MIXED)
+    result = resample(split, plan=prepared.plan, config=SamplerConfig("smote"))
+    proj = project(result, plan=prepared.plan, method="pca")
+    before, kept = merged(proj)
+    assert np.allclose(kept.to_numpy(), before.loc[kept.index].to_numpy())
+    assert proj.after[["x", "y"]].notna().all().all()
+
+
+def test_two_features_view_uses_raw_values():
+    prepared, split = split_of(BINARY)
+    result = resample(split, plan=prepared.plan, config=SamplerConfig("smote"))
+    proj = project(result, plan=prepared.plan, method="features", features=("f0", "f2"))
+    syn = proj.after[proj.after["provenance"] == "synthetic"]
+    assert np.allclose(syn[["x", "y"]].to_numpy(), result.X_resampled[result.is_synthetic][["f0", "f2"]].to_numpy())
+    assert (proj.x_title, proj.y_title) == ("f0", "f2")
+
+
+def test_tsne_embeds_originals_and_synthetic_rows_once_for_both_panels():
+    prepared, split = split_of(BINARY)
+    result = resample(split, plan=prepared.plan, config=SamplerConfig("smote"))
+    proj = project(result, plan=prepared.plan, method="tsne")
+    before, kept = merged(proj)
+    assert np.allclose(kept.to_numpy(), before.loc[kept.index].to_numpy())
+    assert (proj.after["provenance"] == "synthetic").sum() > 0
+    assert "t-SNE cannot place new points" in proj.fitted_on
+
+
+def test_display_keeps_every_small_class_row_and_thins_the_largest():
+    labels = pd.Series(["big"] * 9000 + ["small"] * 300 + ["tiny"] * 20)
+    rows = display_rows(labels, budget=2000, random_state=0)
+    shown = labels.iloc[rows].value_counts()
+    assert shown["small"] == 300 and shown["tiny"] == 20
+    assert shown["big"] == 2000 - 320
+    assert np.array_equal(rows, np.unique(rows))
+    assert len(display_rows(labels.head(100), budget=2000, random_state=0)) == 100
+
+
+def test_large_scatter_caption_says_what_is_shown():
+    frame = pd.concat([BINARY] * 20, ignore_index=True)
+    frame[["f0", "f1"]] += np.random.default_rng(0).normal(0, 0.01, (len(frame), 2))
+    prepared, split = split_of(frame)
+    result = resample(split, plan=prepared.plan, config=SamplerConfig("smote"))
+    proj = project(result, plan=prepared.plan, method="pca", budget=1000)
+    assert f"Showing {len(proj.before):,} of {len(result.y_train):,} training rows" in proj.caption
+    assert "thinned at random" in proj.caption
+    assert (proj.before["label"] == "rare").sum() == result.counts("before")["rare"]
+
+
+def test_embed_training_pca_and_features():
+    prepared, split = split_of(MIXED)
+    xy, xt, _ = embed_training(split.X_train, plan=prepared.plan)
+    assert xy.shape == (len(split.X_train), 2) and xt.startswith("PC1")
+    xy2, xt2, yt2 = embed_training(split.X_train, plan=prepared.plan, features=("amount", "amount"))
+    assert (xt2, yt2) == ("amount", "amount") and np.allclose(xy2[:, 0], split.X_train["amount"])
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    points=arrays(np.float64, st.tuples(st.integers(2, 25), st.integers(1, 4)), elements=st.floats(-100, 100)),
+    data=st.data(),
+)
+def test_every_generated_row_lies_on_a_segment_to_one_of_the_k_nearest(points, data):
+    n = len(points)
+    index = data.draw(st.integers(0, n - 1))
+    k = data.draw(st.integers(1, n - 1))
+    n_new = data.draw(st.integers(0, 12))
+    steps = smote_steps(points, index=index, k=k, n_new=n_new, random_state=data.draw(st.integers(0, 99)))
+    assert len(steps.new_points) == n_new and len(steps.neighbours) == k
+    assert index not in steps.neighbours
+    assert set(steps.parents.tolist()) <= set(steps.neighbours.tolist())
+    assert ((steps.gaps >= 0) & (steps.gaps < 1)).all()
+    x = points[index]
+    for new, parent, gap in zip(steps.new_points, steps.parents, steps.gaps, strict=True):
+        assert np.allclose(new, x + gap * (points[parent] - x))  # on the segment, at its gap
+
+
+def test_neighbours_are_the_k_nearest_by_brute_force():
+    rng = np.random.default_rng(5)
+    points = rng.normal(size=(40, 3))
+    got = nearest_neighbours(points, index=7, k=6)
+    d = np.linalg.norm(points - points[7], axis=1)
+    d[7] = np.inf
+    assert list(got) == list(np.argsort(d, kind="stable")[:6])
+
+
+@pytest.mark.parametrize(
+    ("n", "index", "k", "message"),
+    [(1, 0, 1, "at least two"), (5, 5, 2, "index"), (5, 0, 5, "k must be"), (5, 0, 0, "k must be")],
+)
+def test_bad_steps_settings_are_refused(n, index, k, message):
+    with pytest.raises(ValueError, match=message):
+        smote_steps(np.zeros((n, 2)) + np.arange(n)[:, None], index=index, k=k, n_new=1, random_state=0)

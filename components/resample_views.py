@@ -69,8 +69,9 @@ def resample_scatter(prepared: PreparedData, split: Split, config: SamplerConfig
     )
     st.caption(
         plain(projection.caption)
-        + f" The projection is fit on {plain(projection.fitted_on)} and applied unchanged to the resampled rows, so "
-        "both panels share their axes. Diamonds are synthetic rows; grey crosses are rows the method removed."
+        + " "
+        + plain(projection.fitted_on)
+        + " Diamonds are synthetic rows, open squares duplicated rows, dark crosses rows the method removed."
     )
 
 

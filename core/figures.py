@@ -161,10 +161,8 @@ def resample_scatter_figure(projection, *, method: str, class_order: list[str], 
     crowded = n_synthetic > 1500
     syn_style = {"size": 5 if crowded else 8, "opacity": 0.35 if crowded else 0.8}
     syn_line = {"width": 0.4 if crowded else 1, "color": "#222"}
-    # Drawing order, bottom to top: removed rows, the largest class, synthetic rows, the smaller classes,
+    # Drawing order, bottom to top: the largest class, removed rows, synthetic rows, the smaller classes,
     # so the rare rows stay visible.
-    add(removed, col=2, name="removed (was in training split)", label="", symbol="x-thin-open", size=6,
-        opacity=0.35, fill="#9aa5b1", line={"width": 1, "color": "#9aa5b1"}, group="removed")  # fmt: skip
 
     def originals(c: str) -> None:
         label = plot_label(c, max_len=30)
@@ -178,6 +176,8 @@ def resample_scatter_figure(projection, *, method: str, class_order: list[str], 
 
     if class_order:
         originals(class_order[0])
+    add(removed, col=2, name="removed (was in training split)", label="", symbol="x-thin-open", size=7,
+        opacity=0.7, fill="#3d4550", line={"width": 1.2, "color": "#3d4550"}, group="removed")  # fmt: skip
     for c in class_order:
         part = after[after["label"].astype(str) == c]
         add(part[part["provenance"] == "synthetic"], col=2, name=f"synthetic {plot_label(c, max_len=30)}", label=c,

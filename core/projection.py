@@ -126,7 +126,10 @@ def project(
     show_train = np.zeros(n_train, dtype=bool)
     show_train[display_rows(result.y_train, budget=budget, random_state=random_state)] = True
     show_synthetic = synthetic.copy()
-    fitted_on = "the original training rows"
+    fitted_on = (
+        "The projection is fit on the original training rows and applied unchanged to the resampled rows, so both "
+        "panels share their axes."
+    )
 
     if method == "features":
         if not features or any(f not in plan.numeric for f in features):
@@ -135,7 +138,7 @@ def project(
         before_xy = result.X_train[[fx, fy]].to_numpy(dtype=float)
         after_xy = result.X_resampled[[fx, fy]].to_numpy(dtype=float)
         x_title, y_title = fx, fy
-        fitted_on = "raw feature values"
+        fitted_on = "Both panels plot the raw values of the two features on the same axes."
     elif method == "pca":
         encoder = _view_encoder(plan)
         Z_train = encoder.fit_transform(_as_text(result.X_train, plan))
@@ -161,7 +164,10 @@ def project(
         after_xy[synthetic] = np.nan
         after_xy[syn_rows] = emb[len(train_rows) :]
         x_title, y_title = "t-SNE 1", "t-SNE 2"
-        fitted_on = "the shown original and synthetic rows together (t-SNE cannot place new points afterwards)"
+        fitted_on = (
+            "t-SNE embeds the shown original and synthetic rows together, once (it cannot place new points "
+            "afterwards), and both panels read that one embedding, so they share their axes."
+        )
 
     show_after = np.where(synthetic, show_synthetic, show_train[source])
     removed_mask = np.zeros(n_train, dtype=bool)

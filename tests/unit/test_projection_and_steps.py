@@ -29,7 +29,7 @@ def test_pca_after_panel_reuses_the_before_transform(key):
     proj = project(result, plan=prepared.plan, method="pca")
     before, kept = merged(proj)
     assert np.allclose(kept.to_numpy(), before.loc[kept.index].to_numpy())
-    assert proj.x_title.startswith("PC1") and "original training rows" in proj.fitted_on
+    assert proj.x_title.startswith("PC1") and "fit on the original training rows" in proj.fitted_on
     assert (proj.after["provenance"] == "synthetic").sum() == result.is_synthetic.sum()
     assert len(proj.removed) == len(result.removed)
 
@@ -59,7 +59,7 @@ def test_tsne_embeds_originals_and_synthetic_rows_once_for_both_panels():
     before, kept = merged(proj)
     assert np.allclose(kept.to_numpy(), before.loc[kept.index].to_numpy())
     assert (proj.after["provenance"] == "synthetic").sum() > 0
-    assert "t-SNE cannot place new points" in proj.fitted_on
+    assert "it cannot place new points" in proj.fitted_on
 
 
 def test_display_keeps_every_small_class_row_and_thins_the_largest():

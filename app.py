@@ -18,6 +18,9 @@ pages = {
         st.Page("pages/class_balance.py", title="Class balance", icon=":material/bar_chart:"),
         st.Page("pages/resample.py", title="Resample", icon=":material/scatter_plot:"),
     ],
+    "Model": [
+        st.Page("pages/train.py", title="Train & evaluate", icon=":material/model_training:"),
+    ],
     "Learn": [
         st.Page("pages/smote_steps.py", title="SMOTE step by step", icon=":material/timeline:"),
     ],

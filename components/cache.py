@@ -11,6 +11,9 @@ import streamlit as st
 
 from components import state
 from core.dataset import Dataset
+from core.errors import UserFacingError
+from core.evaluation import Evaluation, evaluate
+from core.models import Strategy, estimate_seconds
 from core.prepared import PreparedData, prepare
 from core.projection import Projection, embed_training, project
 from core.resampling import ResampleResult, resample
@@ -114,3 +117,44 @@ def cached_embedding(
     return _embedding(
         _plan_key(prepared), split.spec.test_size, split.spec.random_state, features, split, prepared.plan
     )
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _evaluate(key: tuple, test_size: float, seed: int, strategy: Strategy, cv_folds: int, _split: Split, _plan):
+    return evaluate(strategy, _split, plan=_plan, cv_folds=cv_folds)
+
+
+def cached_evaluations(
+    prepared: PreparedData, split: Split, strategies: list[Strategy], *, cv_folds: int
+) -> list[Evaluation | UserFacingError]:
+    """Fit and score each strategy (cached per strategy), with a progress bar over the batch.
+
+    A strategy that cannot be built yields its error in place of an evaluation.
+    """
+    out: list[Evaluation | UserFacingError] = []
+    bar = st.progress(0.0, text="Preparing…")
+    n_features = len(prepared.plan.features)
+    for i, strategy in enumerate(strategies):
+        eta = estimate_seconds(
+            strategy, n_rows=len(split.y_train), n_features=n_features, n_classes=split.y_train.nunique()
+        ) * (1 + (cv_folds if cv_folds >= 2 else 0))
+        bar.progress(
+            i / len(strategies),
+            text=f"Strategy {i + 1} of {len(strategies)}: {strategy.name} (about {eta:,.0f} s if not cached)…",
+        )
+        try:
+            out.append(
+                _evaluate(
+                    _plan_key(prepared),
+                    split.spec.test_size,
+                    split.spec.random_state,
+                    strategy,
+                    cv_folds,
+                    split,
+                    prepared.plan,
+                )
+            )
+        except UserFacingError as exc:
+            out.append(exc)
+    bar.empty()
+    return out

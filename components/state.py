@@ -48,6 +48,21 @@ W_STEPS_N = "steps.n_new"
 W_STEPS_SEED = "steps.seed"
 W_STEPS_RANDOM = "steps.random_point"
 W_STEPS_VIEW = "steps.view"
+W_N_STRATEGIES = "train.n_strategies"
+W_TREES = "train.trees"
+W_MAX_DEPTH = "train.max_depth"
+W_MIN_LEAF = "train.min_leaf"
+W_MAX_FEATURES = "train.max_features"
+W_ROWS_PER_TREE = "train.rows_per_tree"
+W_CV_FOLDS = "train.cv_folds"
+W_TRAIN_SEED = "train.seed"
+W_TRAIN = "train.run"
+W_NORMALIZE = "train.normalize"
+W_FOCUS = "train.focus"
+W_THRESHOLD = "train.threshold"
+W_COST_FP = "train.cost_fp"
+W_COST_FN = "train.cost_fn"
+TRAINED = "ie.trained"  # the settings last trained, so a revisit shows their (cached) results
 W_STEPS_CLASS = "steps.class"
 W_STEPS_ZOOM = "steps.zoom"
 W_STEPS_X = "steps.feature_x"
@@ -62,6 +77,11 @@ def param_key(method: str, name: str) -> str:
 def count_key(method: str, index: int) -> str:
     """Widget key of the target size of the class at ``index`` (multi-class), per method."""
     return f"resample.count.{method}.{index}"
+
+
+def slot_key(slot: int, name: str) -> str:
+    """Widget key of one setting of strategy slot ``slot`` (sampler, model, weighting, weight.<i>)."""
+    return f"train.s{slot}.{name}"
 
 
 _KEEP = "ie.keep."
@@ -117,6 +137,8 @@ def set_dataset(ds: Dataset) -> None:
     for key in (W_FEATURE_X, W_FEATURE_Y, W_STEPS_POINT, W_STEPS_VIEW, W_STEPS_CLASS, W_STEPS_X, W_STEPS_Y):
         forget(key)
     forget_prefix("resample.count.")
+    forget_prefix("train.s")
+    st.session_state.pop(TRAINED, None)
 
 
 def target() -> str | None:
@@ -137,3 +159,8 @@ def overrides() -> dict[str, Treatment]:
 def set_overrides(value: dict[str, Treatment]) -> None:
     """Store the user's column treatments."""
     st.session_state[OVERRIDES] = dict(value)
+
+
+def mark_trained(settings: object) -> None:
+    """Remember that the user asked to train with these settings (button callback)."""
+    st.session_state[TRAINED] = settings

@@ -11,7 +11,13 @@ from core.text import plot_label
 
 __all__ = [
     "CLASS_COLORS",
+    "STRATEGY_COLORS",
+    "calibration_figure",
     "class_distribution_figure",
+    "confusion_grid_figure",
+    "cost_figure",
+    "curves_figure",
+    "importance_figure",
     "resample_counts_figure",
     "resample_scatter_figure",
     "smote_steps_figure",
@@ -19,6 +25,8 @@ __all__ = [
 
 #: Colour-blind-safe palette (Okabe-Ito), majority class first.
 CLASS_COLORS = ("#7f8c9a", "#d55e00", "#0072b2", "#009e73", "#cc79a7", "#e69f00", "#56b4e9", "#f0e442")
+#: Colours for strategies in overlaid curves (Okabe-Ito, without grey).
+STRATEGY_COLORS = ("#0072b2", "#d55e00", "#009e73", "#cc79a7", "#e69f00", "#56b4e9", "#000000")
 
 
 def class_distribution_figure(
@@ -275,4 +283,126 @@ def smote_steps_figure(
         centre, half = (lo + hi) / 2, max(float((hi - lo).max()) * 0.65, 1e-6)
         fig.update_xaxes(range=[centre[0] - half, centre[0] + half])
         fig.update_yaxes(range=[centre[1] - half, centre[1] + half])
+    return fig
+
+
+def confusion_grid_figure(
+    names: list[str], matrices: list[np.ndarray], *, classes: list[str], normalize: bool, height: int = 360
+) -> go.Figure:
+    """Confusion matrices side by side (rows = true class, columns = predicted), one per strategy."""
+    from plotly.subplots import make_subplots
+
+    n = len(matrices)
+    fig = make_subplots(
+        rows=1, cols=n, subplot_titles=[plot_label(x, max_len=40) for x in names], horizontal_spacing=0.08
+    )
+    labels = [plot_label(c, max_len=20) for c in classes]
+    for i, cm in enumerate(matrices, start=1):
+        text = [[f"{v:.0%}" if normalize else f"{int(v):,}" for v in row] for row in cm]
+        fig.add_trace(
+            go.Heatmap(
+                z=cm, x=labels, y=labels, text=text, texttemplate="%{text}", colorscale="Blues", showscale=False,
+                zmin=0, zmax=1 if normalize else None,
+                hovertemplate="true %{y}<br>predicted %{x}<br>%{text}<extra></extra>",
+            ),
+            row=1, col=i,
+        )  # fmt: skip
+        fig.update_xaxes(title="predicted", type="category", row=1, col=i)
+        fig.update_yaxes(title="true" if i == 1 else None, type="category", autorange="reversed", row=1, col=i)
+    fig.update_layout(height=height, margin={"l": 10, "r": 10, "t": 50, "b": 10})
+    return fig
+
+
+def curves_figure(curves: list, *, kind: str, prevalence: float | None = None, height: int = 420) -> go.Figure:
+    """ROC (``kind="roc"``) or precision-recall (``kind="pr"``) curves overlaid, area in the legend.
+
+    ROC gets the chance diagonal; PR gets the prevalence line (the precision of guessing).
+    """
+    fig = go.Figure()
+    for i, curve in enumerate(curves):
+        if len(curve.x) == 0:
+            continue
+        word = "AUC" if kind == "roc" else "AP"
+        fig.add_trace(
+            go.Scatter(
+                x=curve.x, y=curve.y, mode="lines", name=f"{plot_label(curve.label, max_len=40)} ({word} {curve.area:.3f})",
+                line={"width": 2.2, "color": STRATEGY_COLORS[i % len(STRATEGY_COLORS)],
+                      "shape": "hv" if kind == "pr" else "linear"},
+            )
+        )  # fmt: skip
+    if kind == "roc":
+        fig.add_trace(
+            go.Scatter(
+                x=[0, 1], y=[0, 1], mode="lines", name="chance (AUC 0.5)", line={"dash": "dash", "color": "#9aa5b1"}
+            )
+        )
+        fig.update_xaxes(title="false positive rate", range=[0, 1])
+        fig.update_yaxes(title="true positive rate (recall)", range=[0, 1.02])
+    else:
+        if prevalence is not None:
+            fig.add_trace(
+                go.Scatter(
+                    x=[0, 1], y=[prevalence, prevalence], mode="lines", name=f"prevalence ({prevalence:.3f}): guessing",
+                    line={"dash": "dash", "color": "#9aa5b1"},
+                )
+            )  # fmt: skip
+        fig.update_xaxes(title="recall", range=[0, 1])
+        fig.update_yaxes(title="precision", range=[0, 1.02])
+    fig.update_layout(
+        height=height, margin={"l": 10, "r": 10, "t": 40, "b": 10}, legend={"orientation": "h", "y": -0.2},
+        title={"text": "ROC curve" if kind == "roc" else "Precision-recall curve", "font": {"size": 15}},
+    )  # fmt: skip
+    return fig
+
+
+def calibration_figure(series: list[tuple[str, np.ndarray, np.ndarray]], *, height: int = 380) -> go.Figure:
+    """Reliability curves: mean predicted probability against the observed share, per strategy."""
+    fig = go.Figure()
+    fig.add_trace(
+        go.Scatter(
+            x=[0, 1], y=[0, 1], mode="lines", name="perfectly calibrated", line={"dash": "dash", "color": "#9aa5b1"}
+        )
+    )
+    for i, (name, predicted, observed) in enumerate(series):
+        fig.add_trace(
+            go.Scatter(x=predicted, y=observed, mode="lines+markers", name=plot_label(name, max_len=40),
+                       line={"color": STRATEGY_COLORS[i % len(STRATEGY_COLORS)]})
+        )  # fmt: skip
+    fig.update_xaxes(title="predicted probability of the small class", range=[0, 1])
+    fig.update_yaxes(title="observed share", range=[0, 1.02])
+    fig.update_layout(height=height, margin={"l": 10, "r": 10, "t": 40, "b": 10}, legend={"orientation": "h", "y": -0.2},
+                      title={"text": "Calibration", "font": {"size": 15}})  # fmt: skip
+    return fig
+
+
+def importance_figure(importance, *, top: int = 15, height: int = 420) -> go.Figure:
+    """Horizontal bars of the largest feature importances."""
+    head = importance.head(top)[::-1]
+    fig = go.Figure(
+        go.Bar(
+            x=head.to_numpy(),
+            y=[plot_label(n, max_len=40) for n in head.index],
+            orientation="h",
+            marker_color=CLASS_COLORS[2],
+        )
+    )
+    fig.update_layout(height=height, margin={"l": 10, "r": 10, "t": 40, "b": 10},
+                      title={"text": f"Feature importance (top {len(head)})", "font": {"size": 15}})  # fmt: skip
+    fig.update_xaxes(title="mean decrease in impurity")
+    return fig
+
+
+def cost_figure(
+    thresholds: np.ndarray, costs: np.ndarray, *, best: float, current: float, height: int = 320
+) -> go.Figure:
+    """Total cost on the test split against the decision threshold, with the best and current thresholds."""
+    fig = go.Figure(
+        go.Scatter(x=np.minimum(thresholds, 1.0), y=costs, mode="lines", name="total cost", line={"shape": "hv"})
+    )
+    fig.add_vline(x=best, line={"color": CLASS_COLORS[3], "dash": "dash"}, annotation_text=f"lowest cost at {best:.2f}")
+    fig.add_vline(x=current, line={"color": CLASS_COLORS[1]}, annotation_text=f"current {current:.2f}",
+                  annotation_position="bottom right")  # fmt: skip
+    fig.update_xaxes(title="decision threshold", range=[0, 1])
+    fig.update_yaxes(title="total cost on the test split")
+    fig.update_layout(height=height, margin={"l": 10, "r": 10, "t": 30, "b": 10}, showlegend=False)
     return fig

@@ -22,7 +22,16 @@ from core.roles import FeaturePlan
 from core.samplers import ResampleError, SamplerConfig, build_sampler, expected_counts, get_spec, resolve_spec
 from core.split import Split
 
-__all__ = ["DUPLICATE", "ORIGINAL", "SYNTHETIC", "ResampleResult", "resample", "trace_origin"]
+__all__ = [
+    "DUPLICATE",
+    "ORIGINAL",
+    "SYNTHETIC",
+    "ResampleResult",
+    "categorical_as_text",
+    "preprocessor",
+    "resample",
+    "trace_origin",
+]
 
 ORIGINAL, SYNTHETIC, DUPLICATE = "original", "synthetic", "duplicate"
 
@@ -86,14 +95,19 @@ class ResampleResult:
         return out
 
 
-def _categories_as_text(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
+def categorical_as_text(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
+    """Categorical columns as text (missing values kept), so encoders see one type per column."""
     out = frame.copy()
     for c in columns:
         out[c] = out[c].map(lambda v: v if pd.isna(v) else str(v)).astype(object)
     return out
 
 
-def _preprocessor(plan: FeaturePlan, *, ordinal: bool) -> ColumnTransformer:
+def preprocessor(plan: FeaturePlan, *, ordinal: bool) -> ColumnTransformer:
+    """Impute and standardise numeric columns; impute and encode categorical ones (ordinal or one-hot).
+
+    Fit on training rows only (inside a pipeline, on each training fold).
+    """
     numeric = Pipeline([("impute", SimpleImputer(strategy="median")), ("scale", StandardScaler())])
     encoder = (
         OrdinalEncoder(handle_unknown="use_encoded_value", unknown_value=-1)
@@ -177,8 +191,8 @@ def resample(split: Split, *, plan: FeaturePlan, config: SamplerConfig) -> Resam
 
     runs, _ = resolve_spec(spec, data_kind=kind)
     ordinal = runs.key in {"smotenc", "smoten"}
-    X_in = _categories_as_text(X_train, list(plan.categorical))
-    pre = _preprocessor(plan, ordinal=ordinal)
+    X_in = categorical_as_text(X_train, list(plan.categorical))
+    pre = preprocessor(plan, ordinal=ordinal)
     Z = pre.fit_transform(X_in)
     cat_idx = list(range(len(plan.numeric), len(plan.numeric) + len(plan.categorical))) if ordinal else None
     built = build_sampler(

@@ -45,5 +45,5 @@ def values(array) -> list:
 
     if isinstance(array, dict) and "bdata" in array:
         data = np.frombuffer(base64.b64decode(array["bdata"]), dtype=np.dtype(array["dtype"]))
-        return data.reshape(array["shape"]).tolist() if "shape" in array else data.tolist()
+        return data.tolist()  # flat: a 2-D array comes back row after row
     return list(array)

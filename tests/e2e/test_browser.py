@@ -103,3 +103,21 @@ def test_one_users_upload_never_shows_in_another_session(browser, server):
     finally:
         first.close()
         second.close()
+
+
+def test_training_two_strategies_shows_both_confusion_matrices_and_roc_curves(page, server):
+    open_page(page, server, "train")
+    assert page.locator('[data-testid="stException"]').count() == 0
+    page.get_by_role("button", name="Train and evaluate").click()
+    page.get_by_text("Scores on the test split").wait_for(timeout=120_000)
+    wait_idle(page)
+    page.locator('[data-testid="stPlotlyChart"] .main-svg').first.wait_for()
+    names = trace_names(page)
+    assert any(n and n.startswith("RF (AUC") for n in names)
+    assert any(n and n.startswith("SMOTE + RF (AUC") for n in names)
+    heatmaps = page.evaluate(
+        "() => [...document.querySelectorAll('.js-plotly-plot')].map(p => (p.data || []).filter(t => t.type === 'heatmap').length)"
+    )
+    assert 2 in heatmaps  # the side-by-side confusion matrices
+    expect(page.locator(".js-plotly-plot .gtitle").filter(has_text="ROC curve")).to_have_count(1)
+    assert page.locator('[data-testid="stException"]').count() == 0

@@ -1,0 +1,332 @@
+"""Fit strategies on the training split and measure them on the untouched test split.
+
+Metrics are the ones that matter under imbalance: per-class precision, recall and F1, balanced
+accuracy, G-mean, MCC, ROC-AUC, PR-AUC (average precision) and the Brier score. Accuracy is only
+reported next to the majority-class baseline. For binary targets the "positive" class is the
+smaller one, and a decision threshold and misclassification costs can be applied.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+from imblearn.metrics import geometric_mean_score
+from sklearn.calibration import calibration_curve
+from sklearn.metrics import (
+    accuracy_score,
+    auc,
+    average_precision_score,
+    balanced_accuracy_score,
+    brier_score_loss,
+    confusion_matrix,
+    matthews_corrcoef,
+    precision_recall_curve,
+    precision_recall_fscore_support,
+    roc_auc_score,
+    roc_curve,
+)
+from sklearn.model_selection import StratifiedKFold
+from sklearn.preprocessing import label_binarize
+
+from core.models import Strategy, StrategyError, build_pipeline
+from core.resampling import categorical_as_text
+from core.roles import FeaturePlan
+from core.split import Split
+
+__all__ = [
+    "METRIC_LABELS",
+    "Curve",
+    "Evaluation",
+    "best_threshold",
+    "calibration",
+    "confusion",
+    "cost_curve",
+    "evaluate",
+    "metrics",
+    "per_class_table",
+    "pr_curves",
+    "predict",
+    "roc_curves",
+    "score",
+]
+
+#: Column names for the metrics table, in display order.
+METRIC_LABELS: dict[str, str] = {
+    "recall": "recall (small class)",
+    "precision": "precision (small class)",
+    "f1": "F1 (small class)",
+    "balanced_accuracy": "balanced accuracy",
+    "g_mean": "G-mean",
+    "mcc": "MCC",
+    "roc_auc": "ROC-AUC",
+    "pr_auc": "PR-AUC",
+    "brier": "Brier score",
+    "accuracy": "accuracy",
+    "baseline_accuracy": "majority baseline accuracy",
+    "macro_f1": "macro F1",
+}
+
+Progress = Callable[[float, str], None]
+
+
+@dataclass(frozen=True)
+class Evaluation:
+    """A fitted strategy's scores on the test split (and on cross-validation folds when asked).
+
+    ``classes`` are the class labels (as text) by code; codes follow the training class sizes,
+    largest first, so in a binary problem code 1 is the smaller ("positive") class.
+    """
+
+    name: str
+    strategy: Strategy
+    classes: tuple[str, ...]
+    y_test: np.ndarray
+    proba: np.ndarray
+    notes: tuple[str, ...]
+    seconds: float
+    importance: pd.Series | None
+    cv: pd.DataFrame | None
+
+    @property
+    def binary(self) -> bool:
+        """True for two classes."""
+        return len(self.classes) == 2
+
+    @property
+    def positive(self) -> int:
+        """Code of the class treated as positive: the smallest class (binary)."""
+        return len(self.classes) - 1
+
+    @property
+    def prevalence(self) -> float:
+        """Share of the positive class in the test split: the PR curve's chance level."""
+        return float(np.mean(self.y_test == self.positive))
+
+
+def predict(proba: np.ndarray, *, threshold: float = 0.5) -> np.ndarray:
+    """Class codes from probabilities: for two classes, positive (1) when its probability >= threshold."""
+    if proba.shape[1] == 2:
+        return (proba[:, 1] >= threshold).astype(int)
+    return np.argmax(proba, axis=1)
+
+
+def score(y: np.ndarray, proba: np.ndarray, *, threshold: float = 0.5) -> dict[str, float]:
+    """Every metric for true codes ``y`` and class probabilities ``proba`` (columns = codes)."""
+    n_classes = proba.shape[1]
+    y_pred = predict(proba, threshold=threshold)
+    labels = np.arange(n_classes)
+    out: dict[str, float] = {}
+    pos = n_classes - 1
+    if n_classes == 2:
+        p, r, f, _ = precision_recall_fscore_support(y, y_pred, labels=[pos], zero_division=0)
+        out["recall"], out["precision"], out["f1"] = float(r[0]), float(p[0]), float(f[0])
+    out["balanced_accuracy"] = float(balanced_accuracy_score(y, y_pred))
+    out["g_mean"] = float(geometric_mean_score(y, y_pred, labels=labels))
+    out["mcc"] = float(matthews_corrcoef(y, y_pred))
+    present = np.unique(y)
+    if n_classes == 2:
+        both = len(present) == 2
+        out["roc_auc"] = float(roc_auc_score(y == pos, proba[:, pos])) if both else float("nan")
+        out["pr_auc"] = float(average_precision_score(y == pos, proba[:, pos])) if both else float("nan")
+        out["brier"] = float(brier_score_loss(y == pos, proba[:, pos]))
+    else:
+        onehot = label_binarize(y, classes=labels)
+        ok = [c for c in labels if 0 < onehot[:, c].sum() < len(y)]
+        out["roc_auc"] = float(np.mean([roc_auc_score(onehot[:, c], proba[:, c]) for c in ok])) if ok else float("nan")
+        out["pr_auc"] = (
+            float(np.mean([average_precision_score(onehot[:, c], proba[:, c]) for c in ok])) if ok else float("nan")
+        )
+        out["brier"] = float(np.mean(np.sum((proba - onehot) ** 2, axis=1)))
+    _, _, f_all, _ = precision_recall_fscore_support(y, y_pred, labels=labels, zero_division=0)
+    out["macro_f1"] = float(np.mean(f_all))
+    out["accuracy"] = float(accuracy_score(y, y_pred))
+    out["baseline_accuracy"] = float(np.max(np.bincount(y, minlength=n_classes)) / len(y))
+    return out
+
+
+def metrics(ev: Evaluation, *, threshold: float = 0.5) -> dict[str, float]:
+    """Metrics of an evaluation on the test split at ``threshold``."""
+    return score(ev.y_test, ev.proba, threshold=threshold)
+
+
+def per_class_table(ev: Evaluation, *, threshold: float = 0.5) -> pd.DataFrame:
+    """Precision, recall, F1 and support per class, then the macro averages."""
+    labels = np.arange(len(ev.classes))
+    y_pred = predict(ev.proba, threshold=threshold)
+    p, r, f, s = precision_recall_fscore_support(ev.y_test, y_pred, labels=labels, zero_division=0)
+    table = pd.DataFrame({"class": list(ev.classes), "precision": p, "recall": r, "F1": f, "support": s})
+    macro = pd.DataFrame(
+        {
+            "class": ["macro average"],
+            "precision": [p.mean()],
+            "recall": [r.mean()],
+            "F1": [f.mean()],
+            "support": [s.sum()],
+        }
+    )
+    return pd.concat([table, macro], ignore_index=True)
+
+
+def confusion(ev: Evaluation, *, threshold: float = 0.5, normalize: bool = False) -> np.ndarray:
+    """Confusion matrix (rows = true class, columns = predicted), counts or row shares."""
+    labels = np.arange(len(ev.classes))
+    cm = confusion_matrix(ev.y_test, predict(ev.proba, threshold=threshold), labels=labels).astype(float)
+    if normalize:
+        rows = cm.sum(axis=1, keepdims=True)
+        cm = np.divide(cm, rows, out=np.zeros_like(cm), where=rows > 0)
+    return cm
+
+
+@dataclass(frozen=True)
+class Curve:
+    """One ROC or PR curve."""
+
+    label: str
+    x: np.ndarray
+    y: np.ndarray
+    area: float
+
+
+def roc_curves(ev: Evaluation, *, per_class: bool = False) -> list[Curve]:
+    """ROC curve of the positive class (binary), or one-vs-rest per class plus macro and micro averages."""
+    if ev.binary and not per_class:
+        fpr, tpr, _ = roc_curve(ev.y_test == ev.positive, ev.proba[:, ev.positive])
+        return [Curve(ev.name, fpr, tpr, float(auc(fpr, tpr)))]
+    onehot = label_binarize(ev.y_test, classes=np.arange(len(ev.classes)))
+    if ev.binary:
+        onehot = np.column_stack([1 - onehot[:, 0], onehot[:, 0]])
+    curves, grid, tprs = [], np.linspace(0, 1, 201), []
+    for c, label in enumerate(ev.classes):
+        if 0 < onehot[:, c].sum() < len(onehot):
+            fpr, tpr, _ = roc_curve(onehot[:, c], ev.proba[:, c])
+            curves.append(Curve(label, fpr, tpr, float(auc(fpr, tpr))))
+            tprs.append(np.interp(grid, fpr, tpr))
+    if tprs:
+        mean = np.mean(tprs, axis=0)
+        curves.append(Curve("macro average", grid, mean, float(auc(grid, mean))))
+        fpr, tpr, _ = roc_curve(onehot.ravel(), ev.proba.ravel())
+        curves.append(Curve("micro average", fpr, tpr, float(auc(fpr, tpr))))
+    return curves
+
+
+def pr_curves(ev: Evaluation, *, per_class: bool = False) -> list[Curve]:
+    """Precision-recall curve(s); ``x`` is recall, ``y`` precision, ``area`` average precision."""
+    if ev.binary and not per_class:
+        truth = ev.y_test == ev.positive
+        precision, recall, _ = precision_recall_curve(truth, ev.proba[:, ev.positive])
+        return [Curve(ev.name, recall, precision, float(average_precision_score(truth, ev.proba[:, ev.positive])))]
+    onehot = label_binarize(ev.y_test, classes=np.arange(len(ev.classes)))
+    if ev.binary:
+        onehot = np.column_stack([1 - onehot[:, 0], onehot[:, 0]])
+    curves, aps = [], []
+    for c, label in enumerate(ev.classes):
+        if onehot[:, c].sum() > 0:
+            precision, recall, _ = precision_recall_curve(onehot[:, c], ev.proba[:, c])
+            ap = float(average_precision_score(onehot[:, c], ev.proba[:, c]))
+            curves.append(Curve(label, recall, precision, ap))
+            aps.append(ap)
+    if aps:
+        precision, recall, _ = precision_recall_curve(onehot.ravel(), ev.proba.ravel())
+        curves.append(
+            Curve("micro average", recall, precision, float(average_precision_score(onehot, ev.proba, average="micro")))
+        )
+        curves.append(Curve("macro average (area only)", np.array([]), np.array([]), float(np.mean(aps))))
+    return curves
+
+
+def cost_curve(ev: Evaluation, *, cost_fp: float, cost_fn: float) -> tuple[np.ndarray, np.ndarray]:
+    """Total cost on the test split, FP x cost_fp + FN x cost_fn, at every useful threshold (binary)."""
+    p = ev.proba[:, ev.positive]
+    truth = ev.y_test == ev.positive
+    thresholds = np.unique(np.concatenate([[0.0, 0.5, 1.0 + 1e-9], p]))
+    costs = np.array([cost_fp * np.sum((p >= t) & ~truth) + cost_fn * np.sum((p < t) & truth) for t in thresholds])
+    return thresholds, costs
+
+
+def best_threshold(ev: Evaluation, *, cost_fp: float, cost_fn: float) -> tuple[float, float]:
+    """The threshold with the lowest total cost on the test split, and that cost (ties: nearest to 0.5)."""
+    thresholds, costs = cost_curve(ev, cost_fp=cost_fp, cost_fn=cost_fn)
+    best = np.flatnonzero(costs == costs.min())
+    i = best[np.argmin(np.abs(thresholds[best] - 0.5))]
+    return float(min(thresholds[i], 1.0)), float(costs[i])
+
+
+def calibration(ev: Evaluation, *, bins: int = 10) -> tuple[np.ndarray, np.ndarray]:
+    """Reliability curve of the positive class: (mean predicted probability, observed share) per bin."""
+    observed, predicted = calibration_curve(
+        ev.y_test == ev.positive, ev.proba[:, ev.positive], n_bins=bins, strategy="quantile"
+    )
+    return predicted, observed
+
+
+def _fit_predict(strategy: Strategy, X_fit, y_fit, X_eval, *, plan: FeaturePlan, names):
+    counts = {c: int((y_fit == c).sum()) for c in names}
+    pipeline, notes = build_pipeline(strategy, plan=plan, counts=counts, names=names, n_rows=len(y_fit))
+    try:
+        pipeline.fit(X_fit, y_fit)
+    except (ValueError, RuntimeError) as exc:
+        text = str(exc).strip().splitlines()[0].rstrip(".") if str(exc).strip() else type(exc).__name__
+        raise StrategyError(f"{strategy.name} could not be trained on this data: {text}. Try other settings.") from exc
+    proba = pipeline.predict_proba(X_eval)
+    full = np.zeros((len(X_eval), len(names)))
+    model_classes = pipeline.named_steps["model"].classes_
+    full[:, np.asarray(model_classes, dtype=int)] = proba
+    return pipeline, full, notes
+
+
+def evaluate(
+    strategy: Strategy,
+    split: Split,
+    *,
+    plan: FeaturePlan,
+    cv_folds: int = 0,
+    progress: Progress | None = None,
+) -> Evaluation:
+    """Fit ``strategy`` on the training split and score it on the test split.
+
+    With ``cv_folds >= 2``, also run stratified k-fold cross-validation on the training split;
+    the pipeline (and so the resampling) is fit anew inside each training fold.
+    """
+    report = progress or (lambda _f, _m: None)
+    labels = list(split.counts("train"))
+    code = {label: i for i, label in enumerate(labels)}
+    names = {i: str(label) for i, label in enumerate(labels)}
+    X_train = categorical_as_text(split.X_train, list(plan.categorical))
+    X_test = categorical_as_text(split.X_test, list(plan.categorical))
+    y_train = split.y_train.map(code).to_numpy(dtype=int)
+    y_test = split.y_test.map(code).to_numpy(dtype=int)
+    cv_rows = []
+    steps = cv_folds + 1 if cv_folds >= 2 else 1
+    if cv_folds >= 2:
+        folds = StratifiedKFold(n_splits=cv_folds, shuffle=True, random_state=strategy.random_state)
+        for i, (fit_idx, val_idx) in enumerate(folds.split(X_train, y_train)):
+            report(i / steps, f"{strategy.name}: cross-validation fold {i + 1} of {cv_folds}")
+            _, proba, _ = _fit_predict(
+                strategy, X_train.iloc[fit_idx], y_train[fit_idx], X_train.iloc[val_idx], plan=plan, names=names
+            )
+            cv_rows.append(score(y_train[val_idx], proba))
+    report((steps - 1) / steps, f"{strategy.name}: training on {len(y_train):,} rows")
+    start = time.perf_counter()
+    pipeline, proba, notes = _fit_predict(strategy, X_train, y_train, X_test, plan=plan, names=names)
+    seconds = time.perf_counter() - start
+    report(1.0, f"{strategy.name}: done in {seconds:.1f} s")
+    model = pipeline.named_steps["model"]
+    importance = None
+    if hasattr(model, "feature_importances_"):
+        feature_names = pipeline.named_steps["prepare"].get_feature_names_out()
+        importance = pd.Series(model.feature_importances_, index=feature_names).sort_values(ascending=False)
+    return Evaluation(
+        name=strategy.name,
+        strategy=strategy,
+        classes=tuple(names[i] for i in range(len(names))),
+        y_test=y_test,
+        proba=proba,
+        notes=notes,
+        seconds=seconds,
+        importance=importance,
+        cv=pd.DataFrame(cv_rows) if cv_rows else None,
+    )

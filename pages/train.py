@@ -1,0 +1,75 @@
+"""Train & evaluate: strategies fit on the training split, judged on the untouched test split."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from components import state
+from components.cache import cached_evaluations, cached_split, current
+from components.evaluation_views import (
+    calibration_and_importance,
+    confusion_panel,
+    curves_panel,
+    metrics_table,
+    threshold_panel,
+)
+from components.frame import page_guard
+from components.messages import show_message
+from components.split_controls import split_controls, split_summary
+from components.strategy_controls import strategy_controls
+from core.errors import UserFacingError
+
+page_guard()
+
+st.title("Train & evaluate")
+st.caption(
+    "Each strategy is one pipeline (prepare the features, resample, fit the model) trained on the training split "
+    "only, then judged on the untouched test split with its real class mix."
+)
+prepared = current()
+if prepared is None or not prepared.ready:
+    show_message("error", (prepared.target_error if prepared else None) or "Load data and pick a target first.")
+    st.page_link("pages/data.py", label="Go to the Data page", icon=":material/table:")
+    st.stop()
+
+with st.expander("Split settings (shared with the other pages)"):
+    spec = split_controls()
+try:
+    split = cached_split(prepared, spec)
+except UserFacingError as exc:
+    show_message("error", str(exc))
+    st.stop()
+split_summary(split)
+
+strategies, folds = strategy_controls(split)
+settings = (prepared.dataset.fingerprint, prepared.target, spec, tuple(strategies), folds)
+st.button(
+    "Train and evaluate", key=state.W_TRAIN, type="primary", icon=":material/play_arrow:",
+    on_click=state.mark_trained, args=(settings,),
+)  # fmt: skip
+if st.session_state.get(state.TRAINED) != settings:
+    st.info("Press **Train and evaluate** to fit the strategies above. Results are kept, so coming back is instant.")
+    st.stop()
+
+results = cached_evaluations(prepared, split, strategies, cv_folds=folds)
+for strategy, result in zip(strategies, results, strict=True):
+    if isinstance(result, UserFacingError):
+        show_message("error", f"{strategy.name}: {result}")
+evals = [r for r in results if not isinstance(r, UserFacingError)]
+if not evals:
+    st.stop()
+for ev in evals:
+    for note in ev.notes:
+        show_message("info", f"{ev.name}: {note}")
+
+st.subheader("Scores on the test split")
+metrics_table(evals)
+st.subheader("Confusion matrices")
+confusion_panel(evals)
+st.subheader("ROC and precision-recall curves")
+curves_panel(evals)
+if evals[0].binary:
+    st.subheader("Decision threshold and costs")
+    threshold_panel(evals)
+st.subheader("Calibration and feature importance")
+calibration_and_importance(evals)

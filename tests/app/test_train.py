@@ -1,0 +1,84 @@
+"""The Train & evaluate page: strategies trained on a bundled dataset, compared side by side."""
+
+from __future__ import annotations
+
+import json
+
+from tests.app.conftest import texts, values
+
+
+def charts(at) -> dict[str, dict]:
+    out = {}
+    for c in at.get("plotly_chart"):
+        spec = json.loads(c.proto.spec)
+        title = (spec["layout"].get("title") or {}).get("text") or ""
+        out[title or f"chart{len(out)}"] = spec
+    return out
+
+
+def train(at):
+    at.button(key="train.run").click().run()
+    assert not at.exception
+    return at
+
+
+def test_training_waits_for_the_button_then_shows_both_strategies(app):
+    app.switch_page("pages/train.py").run()
+    assert any("Press **Train and evaluate**" in i.value for i in app.info)
+    assert not app.get("plotly_chart")
+    train(app)
+    table = app.dataframe[0].value
+    assert table["strategy"].tolist() == ["RF", "SMOTE + RF"]
+    assert {"recall (small class)", "PR-AUC", "G-mean", "MCC", "accuracy", "majority baseline accuracy"} <= set(
+        table.columns
+    )
+    assert (table["majority baseline accuracy"] == 3957 / 4000).all()
+    specs = [json.loads(c.proto.spec) for c in app.get("plotly_chart")]
+    grid = next(s for s in specs if sum(t["type"] == "heatmap" for t in s["data"]) == 2)
+    assert [a["text"] for a in grid["layout"]["annotations"]] == ["RF", "SMOTE + RF"]
+    for t in grid["data"]:  # every test row is counted once
+        assert sum(values(t["z"])) == 4000
+    roc = charts(app)["ROC curve"]
+    names = [t["name"] for t in roc["data"]]
+    assert any(n.startswith("RF (AUC") for n in names) and any(n.startswith("SMOTE + RF (AUC") for n in names)
+    assert "chance (AUC 0.5)" in names
+    pr = charts(app)["Precision-recall curve"]
+    assert any(n.startswith("prevalence (0.011)") for n in (t["name"] for t in pr["data"]))
+    assert any("SMOTE + RF: Each tree is grown on 20,000" in i for i in texts(app, "info"))
+
+
+def test_results_survive_a_page_change_without_retraining(app):
+    app.switch_page("pages/train.py").run()
+    train(app)
+    app.switch_page("pages/data.py").run()
+    app.switch_page("pages/train.py").run()
+    assert app.dataframe[0].value["strategy"].tolist() == ["RF", "SMOTE + RF"]
+
+
+def test_threshold_and_costs_update_the_numbers(app):
+    app.switch_page("pages/train.py").run()
+    train(app)
+    before = {m.label: m.value for m in app.metric}
+    app.slider(key="train.threshold").set_value(0.1).run()
+    after = {m.label: m.value for m in app.metric}
+    assert float(after["Recall"]) > float(before["Recall"])
+    assert any("the threshold with the lowest total cost" in c for c in texts(app, "caption"))
+
+
+def test_a_multiclass_dataset_gets_one_vs_rest_curves(app):
+    app.selectbox(key="data.sample").set_value("product_defects")
+    app.button(key="data.load_sample").click().run()
+    app.switch_page("pages/train.py").run()
+    assert "isolation_forest" not in app.selectbox(key="train.s0.model").options
+    train(app)
+    roc = charts(app)["ROC curve"]
+    names = [t["name"].split(" (AUC")[0] for t in roc["data"]]
+    assert names[:6] == ["ok", "scratch", "dent", "crack", "macro average", "micro average"]
+
+
+def test_an_impossible_strategy_is_explained_and_the_others_still_run(app):
+    app.switch_page("pages/train.py").run()
+    app.selectbox(key="train.s1.model").set_value("isolation_forest").run()
+    train(app)
+    assert any("learns without labels" in e for e in texts(app, "error"))
+    assert app.dataframe[0].value["strategy"].tolist() == ["RF"]

@@ -1,0 +1,220 @@
+"""Strategies as pipelines: the test split is never resampled; metrics, thresholds, costs and curves."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from imblearn.metrics import geometric_mean_score
+from imblearn.over_sampling import RandomOverSampler
+from sklearn.metrics import (
+    average_precision_score,
+    balanced_accuracy_score,
+    brier_score_loss,
+    f1_score,
+    matthews_corrcoef,
+    precision_score,
+    recall_score,
+    roc_auc_score,
+)
+
+from core.evaluation import (
+    Evaluation,
+    best_threshold,
+    confusion,
+    cost_curve,
+    evaluate,
+    per_class_table,
+    pr_curves,
+    predict,
+    roc_curves,
+    score,
+)
+from core.models import AnomalyClassifier, ForestSettings, Strategy, StrategyError, build_pipeline, estimate_seconds
+from core.samplers import SamplerConfig
+from tests.unit.test_resampling import BINARY, MIXED, MULTI, split_of
+
+SMALL = ForestSettings(n_estimators=20)
+
+Y = np.array([0, 0, 0, 0, 0, 0, 1, 1, 1, 0])
+P1 = np.array([0.1, 0.2, 0.3, 0.6, 0.05, 0.4, 0.9, 0.35, 0.7, 0.2])
+PROBA = np.column_stack([1 - P1, P1])
+
+
+def test_binary_metrics_equal_the_libraries_own_functions():
+    m = score(Y, PROBA, threshold=0.5)
+    pred = (P1 >= 0.5).astype(int)
+    assert m["recall"] == pytest.approx(recall_score(Y, pred))
+    assert m["precision"] == pytest.approx(precision_score(Y, pred))
+    assert m["f1"] == pytest.approx(f1_score(Y, pred))
+    assert m["balanced_accuracy"] == pytest.approx(balanced_accuracy_score(Y, pred))
+    assert m["g_mean"] == pytest.approx(geometric_mean_score(Y, pred))
+    assert m["mcc"] == pytest.approx(matthews_corrcoef(Y, pred))
+    assert m["roc_auc"] == pytest.approx(roc_auc_score(Y, P1))
+    assert m["pr_auc"] == pytest.approx(average_precision_score(Y, P1))
+    assert m["brier"] == pytest.approx(brier_score_loss(Y, P1))
+    assert m["baseline_accuracy"] == pytest.approx(0.7)
+    # hand-checked: predictions at 0.5 are rows 3, 6, 8 -> TP 2, FP 1, FN 1
+    assert (m["recall"], m["precision"]) == (pytest.approx(2 / 3), pytest.approx(2 / 3))
+
+
+def test_threshold_moves_predictions():
+    assert predict(PROBA, threshold=0.3).sum() == 6
+    assert predict(PROBA, threshold=0.95).sum() == 0
+    assert score(Y, PROBA, threshold=0.3)["recall"] == 1.0
+
+
+def fake_eval(y=Y, proba=PROBA, classes=("no", "yes")) -> Evaluation:
+    return Evaluation("fake", Strategy(), tuple(classes), y, proba, (), 0.0, None, None)
+
+
+def test_cost_curve_and_best_threshold_by_hand():
+    ev = fake_eval()
+    thresholds, costs = cost_curve(ev, cost_fp=1, cost_fn=10)
+    at = dict(zip(np.round(thresholds, 4), costs, strict=True))
+    # t=0.35: predicted positive {0.35, 0.4, 0.6, 0.7, 0.9}: FP 2 (0.4, 0.6), FN 0 -> cost 2
+    assert at[0.35] == 2
+    # t=0.5: FP 1 (0.6), FN 1 (0.35) -> 1 + 10 = 11
+    assert at[0.5] == 11
+    best, cost = best_threshold(ev, cost_fp=1, cost_fn=10)
+    assert (best, cost) == (0.35, 2)
+    best, cost = best_threshold(ev, cost_fp=10, cost_fn=1)
+    assert cost == 1 and best == 0.7  # one missed case (0.35) is cheaper than any false alarm
+
+
+def test_confusion_counts_and_shares():
+    ev = fake_eval()
+    assert confusion(ev).tolist() == [[6, 1], [1, 2]]
+    assert np.allclose(confusion(ev, normalize=True), [[6 / 7, 1 / 7], [1 / 3, 2 / 3]])
+    table = per_class_table(ev)
+    assert table["support"].tolist() == [7, 3, 10]
+    assert table.loc[2, "class"] == "macro average"
+
+
+def test_multiclass_curves_per_class_with_averages():
+    rng = np.random.default_rng(0)
+    y = np.repeat([0, 1, 2], [50, 30, 20])
+    proba = rng.dirichlet([1, 1, 1], size=100)
+    proba[np.arange(100), y] += 0.5
+    proba /= proba.sum(axis=1, keepdims=True)
+    ev = fake_eval(y, proba, ("a", "b", "c"))
+    roc = roc_curves(ev)
+    assert [c.label for c in roc] == ["a", "b", "c", "macro average", "micro average"]
+    for c in roc:
+        assert 0.5 < c.area <= 1.0
+    assert roc[0].area == pytest.approx(roc_auc_score(y == 0, proba[:, 0]))
+    pr = pr_curves(ev)
+    assert pr[-1].area == pytest.approx(np.mean([average_precision_score(y == k, proba[:, k]) for k in range(3)]))
+    m = score(y, proba)
+    assert m["roc_auc"] == pytest.approx(roc_auc_score(y, proba, multi_class="ovr"))
+    assert "recall" not in m
+
+
+def test_the_sampler_only_ever_sees_training_rows_including_each_cv_fold(monkeypatch):
+    prepared, split = split_of(BINARY)
+    seen: list[int] = []
+    original = RandomOverSampler.fit_resample
+
+    def spy(self, X, y, **kw):
+        seen.append(len(X))
+        return original(self, X, y, **kw)
+
+    monkeypatch.setattr(RandomOverSampler, "fit_resample", spy)
+    test_counts = split.counts("test")
+    ev = evaluate(Strategy(SamplerConfig("random_over"), forest=SMALL), split, plan=prepared.plan, cv_folds=4)
+    n_train = len(split.y_train)
+    assert seen[-1] == n_train  # the final fit: the whole training split, nothing more
+    assert len(seen) == 5 and all(n == pytest.approx(n_train * 3 / 4, abs=1) for n in seen[:4])
+    assert split.counts("test") == test_counts
+    assert np.bincount(ev.y_test).tolist() == [test_counts["common"], test_counts["rare"]]
+    assert len(ev.cv) == 4 and {"recall", "pr_auc"} <= set(ev.cv.columns)
+
+
+def test_class_weights_reach_the_forest():
+    prepared, _ = split_of(BINARY)
+    names = {0: "common", 1: "rare"}
+    counts = {0: 200, 1: 40}
+    pipe, _ = build_pipeline(
+        Strategy(weighting="custom", custom_weights=(("common", 1.0), ("rare", 7.5))), plan=prepared.plan,
+        counts=counts, names=names, n_rows=240,
+    )  # fmt: skip
+    assert pipe.named_steps["model"].class_weight == {0: 1.0, 1: 7.5}
+    pipe, _ = build_pipeline(Strategy(weighting="balanced"), plan=prepared.plan, counts=counts, names=names, n_rows=240)
+    assert pipe.named_steps["model"].class_weight == "balanced"
+    assert [name for name, _ in pipe.steps] == ["prepare", "model"]
+    pipe, _ = build_pipeline(
+        Strategy(SamplerConfig("smote")), plan=prepared.plan, counts=counts, names=names, n_rows=240
+    )
+    assert [name for name, _ in pipe.steps] == ["prepare", "resample", "model"]
+
+
+def test_rows_per_tree_cap_is_applied_and_said():
+    prepared, _ = split_of(BINARY)
+    pipe, notes = build_pipeline(
+        Strategy(forest=ForestSettings(max_rows_per_tree=100)), plan=prepared.plan, counts={0: 300, 1: 50},
+        names={0: "common", 1: "rare"}, n_rows=350,
+    )  # fmt: skip
+    assert pipe.named_steps["model"].max_samples == pytest.approx(100 / 350)
+    assert any("100 of the 350 training rows" in n for n in notes)
+
+
+@pytest.mark.parametrize(
+    ("strategy", "name"),
+    [
+        (Strategy(), "RF"),
+        (Strategy(weighting="balanced"), "RF, balanced weights"),
+        (Strategy(SamplerConfig("smote")), "SMOTE + RF"),
+        (Strategy(model="brf"), "BalancedRF"),
+        (Strategy(SamplerConfig("random_under"), model="easy_ensemble"), "RandomUnderSampler + EasyEnsemble"),
+    ],
+)
+def test_strategy_names(strategy, name):
+    assert strategy.name == name
+
+
+@pytest.mark.parametrize("model", ["rf", "brf", "easy_ensemble", "rusboost", "isolation_forest"])
+def test_every_model_trains_and_scores_on_binary_data(model):
+    prepared, split = split_of(BINARY)
+    ev = evaluate(Strategy(model=model, forest=SMALL), split, plan=prepared.plan)
+    assert ev.proba.shape == (len(split.y_test), 2)
+    assert np.allclose(ev.proba.sum(axis=1), 1.0)
+    m = score(ev.y_test, ev.proba)
+    assert 0.0 <= m["roc_auc"] <= 1.0
+    if model != "isolation_forest":
+        assert m["roc_auc"] > 0.7, "a supervised model ranks this separable data well"
+
+
+def test_mixed_data_with_smote_trains_through_smotenc():
+    prepared, split = split_of(MIXED)
+    ev = evaluate(Strategy(SamplerConfig("smote"), forest=SMALL), split, plan=prepared.plan)
+    assert any("SMOTENC" in n for n in ev.notes)
+    assert ev.importance is not None and ev.importance.index.str.contains("plan").any()
+
+
+def test_multiclass_training_and_refusals():
+    prepared, split = split_of(MULTI)
+    ev = evaluate(Strategy(forest=SMALL), split, plan=prepared.plan)
+    assert ev.proba.shape[1] == 3 and not ev.binary
+    with pytest.raises(StrategyError, match="needs a target with two classes"):
+        evaluate(Strategy(model="isolation_forest"), split, plan=prepared.plan)
+    prepared2, split2 = split_of(BINARY)
+    with pytest.raises(StrategyError, match="learns without labels"):
+        evaluate(Strategy(SamplerConfig("smote"), model="isolation_forest"), split2, plan=prepared2.plan)
+
+
+def test_anomaly_classifier_flags_the_rare_class():
+    rng = np.random.default_rng(0)
+    X = np.vstack([rng.normal(0, 1, (300, 2)), rng.normal(6, 0.5, (10, 2))])
+    y = np.array([0] * 300 + [1] * 10)
+    clf = AnomalyClassifier(n_estimators=50, random_state=0).fit(X, y)
+    proba = clf.predict_proba(X)
+    assert roc_auc_score(y, proba[:, 1]) > 0.95
+    assert (clf.predict(X)[-10:] == 1).mean() > 0.8
+
+
+def test_time_estimate_grows_with_work():
+    small = estimate_seconds(Strategy(), n_rows=1_000, n_features=10, n_classes=2)
+    big = estimate_seconds(Strategy(), n_rows=200_000, n_features=10, n_classes=2)
+    capped = estimate_seconds(
+        Strategy(forest=ForestSettings(max_rows_per_tree=None)), n_rows=200_000, n_features=10, n_classes=2
+    )
+    assert small < big < capped

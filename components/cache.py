@@ -6,6 +6,9 @@ equal, i.e. only for identical data; per-user state lives in ``st.session_state`
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
+
 import numpy as np
 import streamlit as st
 
@@ -119,42 +122,60 @@ def cached_embedding(
     )
 
 
-@st.cache_data(show_spinner=False, max_entries=64)
-def _evaluate(key: tuple, test_size: float, seed: int, strategy: Strategy, cv_folds: int, _split: Split, _plan):
-    return evaluate(strategy, _split, plan=_plan, cv_folds=cv_folds)
+_STORE_SIZE = 64
+
+
+@st.cache_resource
+def _evaluation_store() -> tuple[OrderedDict, threading.Lock]:
+    """Evaluations shared by every session, keyed by data fingerprint and settings (so only identical data
+    and settings ever share one). A store rather than ``st.cache_data`` so training can report progress."""
+    return OrderedDict(), threading.Lock()
 
 
 def cached_evaluations(
     prepared: PreparedData, split: Split, strategies: list[Strategy], *, cv_folds: int
 ) -> list[Evaluation | UserFacingError]:
-    """Fit and score each strategy (cached per strategy), with a progress bar over the batch.
+    """Fit and score each strategy (reusing earlier results), with one progress bar for the batch.
 
-    A strategy that cannot be built yields its error in place of an evaluation.
+    A strategy that cannot be built yields its error in place of an evaluation. Pressing
+    "Stop training" (or changing any setting) interrupts at the next batch of trees.
     """
+    store, lock = _evaluation_store()
     out: list[Evaluation | UserFacingError] = []
-    bar = st.progress(0.0, text="Preparing…")
+    n = len(strategies)
     n_features = len(prepared.plan.features)
+    bar = None
     for i, strategy in enumerate(strategies):
+        key = (_plan_key(prepared), split.spec, strategy, cv_folds)
+        with lock:
+            hit = store.get(key)
+            if hit is not None:
+                store.move_to_end(key)
+        if hit is not None:
+            out.append(hit)
+            continue
+        if bar is None:
+            bar = st.progress(0.0, text="Preparing…")
+            st.button(
+                "Stop training", key=state.W_STOP, on_click=state.mark_trained, args=(None,), icon=":material/stop:"
+            )
         eta = estimate_seconds(
             strategy, n_rows=len(split.y_train), n_features=n_features, n_classes=split.y_train.nunique()
         ) * (1 + (cv_folds if cv_folds >= 2 else 0))
-        bar.progress(
-            i / len(strategies),
-            text=f"Strategy {i + 1} of {len(strategies)}: {strategy.name} (about {eta:,.0f} s if not cached)…",
-        )
+
+        def report(fraction: float, message: str, *, i: int = i, eta: float = eta, bar=bar) -> None:
+            bar.progress(min((i + fraction) / n, 1.0), text=f"Strategy {i + 1} of {n} (about {eta:,.0f} s): {message}")
+
         try:
-            out.append(
-                _evaluate(
-                    _plan_key(prepared),
-                    split.spec.test_size,
-                    split.spec.random_state,
-                    strategy,
-                    cv_folds,
-                    split,
-                    prepared.plan,
-                )
-            )
+            result = evaluate(strategy, split, plan=prepared.plan, cv_folds=cv_folds, progress=report)
         except UserFacingError as exc:
             out.append(exc)
-    bar.empty()
+            continue
+        with lock:
+            store[key] = result
+            while len(store) > _STORE_SIZE:
+                store.popitem(last=False)
+        out.append(result)
+    if bar is not None:
+        bar.empty()
     return out

@@ -126,8 +126,9 @@ def threshold_panel(evals: list[Evaluation]) -> None:
     d.metric("Lowest cost", f"{best_cost:,.0f}", help=f"at threshold {best:.2f}")
     st.caption(
         f"With a false alarm costing {cost_fp:g} and a missed {plain(repr(focus.classes[-1]))} costing {cost_fn:g}, "
-        f"the threshold with the lowest total cost on the test split is {best:.2f} (cost {best_cost:,.0f}); at "
-        f"{threshold:.2f} the cost is {here:,.0f}. Choosing a threshold on the test split flatters it: in practice, "
+        f"the threshold with the lowest total cost on the test split is {best:.2f} (cost {best_cost:,.0f}, "
+        f"{best_cost / len(focus.y_test):,.3f} per case); at {threshold:.2f} the cost is {here:,.0f} "
+        f"({here / len(focus.y_test):,.3f} per case). Choosing a threshold on the test split flatters it: in practice, "
         "choose it on cross-validation folds and confirm on new data."
     )
     left, right = st.columns(2)

@@ -6,7 +6,7 @@ import streamlit as st
 
 from components import state
 from components.messages import plain
-from core.models import MODELS, WEIGHTINGS, ForestSettings, Strategy
+from core.models import MODELS, WEIGHTINGS, ForestSettings, Strategy, estimate_seconds
 from core.samplers import CATALOGUE, SamplerConfig
 from core.split import Split
 
@@ -107,3 +107,20 @@ def strategy_controls(split: Split) -> tuple[list[Strategy], int]:
             strategies.append(_slot(i, classes=classes, forest=forest, seed=seed, binary=len(classes) == 2))
             st.caption(plain(strategies[-1].name))
     return strategies, int(folds)
+
+
+def training_estimate(split: Split, strategies: list[Strategy], *, n_features: int, cv_folds: int) -> None:
+    """A caption with the rough training time of the batch (results already computed are reused)."""
+    fits = 1 + (cv_folds if cv_folds >= 2 else 0)
+    seconds = (
+        sum(
+            estimate_seconds(s, n_rows=len(split.y_train), n_features=n_features, n_classes=split.y_train.nunique())
+            for s in strategies
+        )
+        * fits
+    )
+    st.caption(
+        f"Estimated training time: about {seconds:,.0f} s on this machine"
+        + (f" ({fits} fits per strategy with cross-validation)" if fits > 1 else "")
+        + ". Strategies trained before with the same settings are not trained again."
+    )

@@ -263,11 +263,40 @@ def calibration(ev: Evaluation, *, bins: int = 10) -> tuple[np.ndarray, np.ndarr
     return predicted, observed
 
 
-def _fit_predict(strategy: Strategy, X_fit, y_fit, X_eval, *, plan: FeaturePlan, names):
+TREE_BATCH = 25
+
+
+def _fit(pipeline, X_fit, y_fit, *, on_trees: Callable[[int, int], None] | None) -> None:
+    """Fit the pipeline; forests grow in batches of trees (warm start) so progress can be shown.
+
+    Growing a forest in batches with the same seed gives the same trees as growing it at once.
+    """
+    model = pipeline.named_steps["model"]
+    if on_trees is None or not hasattr(model, "warm_start") or model.n_estimators <= TREE_BATCH:
+        pipeline.fit(X_fit, y_fit)
+        return
+    Xt, yt = X_fit, y_fit
+    for _, step in pipeline.steps[:-1]:
+        if hasattr(step, "fit_resample"):
+            Xt, yt = step.fit_resample(Xt, yt)
+        else:
+            Xt = step.fit_transform(Xt, yt)
+    total = model.n_estimators
+    model.set_params(warm_start=True)
+    grown = 0
+    while grown < total:
+        grown = min(total, grown + TREE_BATCH)
+        model.set_params(n_estimators=grown)
+        model.fit(Xt, yt)
+        on_trees(grown, total)
+    model.set_params(warm_start=False)
+
+
+def _fit_predict(strategy: Strategy, X_fit, y_fit, X_eval, *, plan: FeaturePlan, names, on_trees=None):
     counts = {c: int((y_fit == c).sum()) for c in names}
     pipeline, notes = build_pipeline(strategy, plan=plan, counts=counts, names=names, n_rows=len(y_fit))
     try:
-        pipeline.fit(X_fit, y_fit)
+        _fit(pipeline, X_fit, y_fit, on_trees=on_trees)
     except (ValueError, RuntimeError) as exc:
         text = str(exc).strip().splitlines()[0].rstrip(".") if str(exc).strip() else type(exc).__name__
         raise StrategyError(f"{strategy.name} could not be trained on this data: {text}. Try other settings.") from exc
@@ -310,8 +339,14 @@ def evaluate(
             )
             cv_rows.append(score(y_train[val_idx], proba))
     report((steps - 1) / steps, f"{strategy.name}: training on {len(y_train):,} rows")
+
+    def on_trees(grown: int, total: int) -> None:
+        report((steps - 1 + grown / total) / steps, f"{strategy.name}: {grown} of {total} trees")
+
     start = time.perf_counter()
-    pipeline, proba, notes = _fit_predict(strategy, X_train, y_train, X_test, plan=plan, names=names)
+    pipeline, proba, notes = _fit_predict(
+        strategy, X_train, y_train, X_test, plan=plan, names=names, on_trees=on_trees if progress else None
+    )
     seconds = time.perf_counter() - start
     report(1.0, f"{strategy.name}: done in {seconds:.1f} s")
     model = pipeline.named_steps["model"]

@@ -16,7 +16,7 @@ from components.evaluation_views import (
 from components.frame import page_guard
 from components.messages import show_message
 from components.split_controls import split_controls, split_summary
-from components.strategy_controls import strategy_controls
+from components.strategy_controls import strategy_controls, training_estimate
 from core.errors import UserFacingError
 
 page_guard()
@@ -42,6 +42,7 @@ except UserFacingError as exc:
 split_summary(split)
 
 strategies, folds = strategy_controls(split)
+training_estimate(split, strategies, n_features=len(prepared.plan.features), cv_folds=folds)
 settings = (prepared.dataset.fingerprint, prepared.target, spec, tuple(strategies), folds)
 st.button(
     "Train and evaluate", key=state.W_TRAIN, type="primary", icon=":material/play_arrow:",

@@ -218,3 +218,15 @@ def test_time_estimate_grows_with_work():
         Strategy(forest=ForestSettings(max_rows_per_tree=None)), n_rows=200_000, n_features=10, n_classes=2
     )
     assert small < big < capped
+
+
+def test_growing_the_forest_in_batches_reports_progress_and_changes_nothing():
+    prepared, split = split_of(BINARY)
+    strategy = Strategy(SamplerConfig("smote"), forest=ForestSettings(n_estimators=60))
+    seen: list[tuple[float, str]] = []
+    staged = evaluate(strategy, split, plan=prepared.plan, progress=lambda f, m: seen.append((f, m)))
+    at_once = evaluate(strategy, split, plan=prepared.plan)
+    assert np.allclose(staged.proba, at_once.proba)
+    fractions = [f for f, _ in seen]
+    assert fractions == sorted(fractions) and fractions[-1] == 1.0
+    assert any("25 of 60 trees" in m for _, m in seen) and any("60 of 60 trees" in m for _, m in seen)

@@ -144,7 +144,7 @@ def cached_evaluations(
     out: list[Evaluation | UserFacingError] = []
     n = len(strategies)
     n_features = len(prepared.plan.features)
-    bar = None
+    bar = holder = None
     for i, strategy in enumerate(strategies):
         key = (_plan_key(prepared), split.spec, strategy, cv_folds)
         with lock:
@@ -176,6 +176,6 @@ def cached_evaluations(
             while len(store) > _STORE_SIZE:
                 store.popitem(last=False)
         out.append(result)
-    if bar is not None:
-        bar.empty()
+    if holder is not None:
+        holder.empty()
     return out

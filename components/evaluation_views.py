@@ -39,11 +39,16 @@ def metrics_table(evals: list[Evaluation]) -> None:
     st.dataframe(table, hide_index=True, width="stretch", column_config=number)
     baseline = metrics(evals[0])["baseline_accuracy"]
     majority = evals[0].classes[0]
+    which = (
+        f"Recall, precision and F1 are for the smaller class {plain(repr(evals[0].classes[-1]))}; PR-AUC is its "
+        "average precision."
+        if binary
+        else "ROC-AUC and PR-AUC (average precision) are one-vs-rest macro averages; macro F1 averages every class."
+    )
     st.caption(
         f"Accuracy only means something next to its baseline: always answering {plain(repr(majority))} scores "
-        f"{baseline:.1%} on this test split. Recall, precision and F1 are for the smaller class"
-        + (f" {plain(repr(evals[0].classes[-1]))}" if binary else "")
-        + ". PR-AUC is average precision. Everything is measured on the untouched test split at threshold 0.5."
+        f"{baseline:.1%} on this test split. {which} Everything is measured on the untouched test split"
+        + (" at threshold 0.5." if binary else ", predicting the most probable class.")
     )
     with_cv = [ev for ev in evals if ev.cv is not None]
     if with_cv:
@@ -92,7 +97,9 @@ def curves_panel(evals: list[Evaluation]) -> None:
             "ROC hides."
         )
         return
-    focus = _focus(evals)
+    with left:
+        focus = _focus(evals)
+    left, right = st.columns(2)
     left.plotly_chart(curves_figure(roc_curves(focus), kind="roc"), key="roc_curves", config=_CONFIG)
     right.plotly_chart(curves_figure(pr_curves(focus), kind="pr"), key="pr_curves", config=_CONFIG)
     st.caption(f"One-vs-rest curves per class for {plain(focus.name)}, with macro and micro averages.")
@@ -150,6 +157,8 @@ def calibration_and_importance(evals: list[Evaluation]) -> None:
             "Resampling and class weights shift predicted probabilities upwards: a resampled model's 0.5 is not "
             "a 50 % chance."
         )
+    else:
+        left.caption("The calibration curve is drawn for two-class targets.")
     with_importance = [ev for ev in evals if ev.importance is not None]
     if with_importance:
         with right:

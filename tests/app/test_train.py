@@ -27,6 +27,7 @@ def test_training_waits_for_the_button_then_shows_both_strategies(app):
     assert any("Press **Train and evaluate**" in i.value for i in app.info)
     assert not app.get("plotly_chart")
     train(app)
+    assert "train.stop" not in [b.key for b in app.button]  # the stop button goes with the progress bar
     table = app.dataframe[0].value
     assert table["strategy"].tolist() == ["RF", "SMOTE + RF"]
     assert {"recall (small class)", "PR-AUC", "G-mean", "MCC", "accuracy", "majority baseline accuracy"} <= set(

@@ -155,10 +155,12 @@ def cached_evaluations(
             out.append(hit)
             continue
         if bar is None:
-            bar = st.progress(0.0, text="Preparing…")
-            st.button(
-                "Stop training", key=state.W_STOP, on_click=state.mark_trained, args=(None,), icon=":material/stop:"
-            )
+            holder = st.empty()
+            with holder.container():
+                bar = st.progress(0.0, text="Preparing…")
+                st.button(
+                    "Stop training", key=state.W_STOP, on_click=state.mark_trained, args=(None,), icon=":material/stop:"
+                )
         eta = estimate_seconds(
             strategy, n_rows=len(split.y_train), n_features=n_features, n_classes=split.y_train.nunique()
         ) * (1 + (cv_folds if cv_folds >= 2 else 0))

@@ -5,7 +5,9 @@ from __future__ import annotations
 import streamlit as st
 
 from components.messages import plain
+from core.errors import UserFacingError
 from core.prepared import PreparedData
+from core.split import Split
 
 
 def sidebar_dataset(prepared: PreparedData | None) -> None:
@@ -44,3 +46,34 @@ def page_guard() -> None:
     if PagesManager.uses_pages_directory:
         PagesManager.uses_pages_directory = False
         st.rerun()
+
+
+def require_prepared() -> PreparedData:
+    """The session's prepared data, or a message with a link to the Data page and a stop."""
+    from components.cache import current
+    from components.messages import show_message
+
+    prepared = current()
+    if prepared is None or not prepared.ready:
+        show_message("error", (prepared.target_error if prepared else None) or "Load data and pick a target first.")
+        st.page_link("pages/data.py", label="Go to the Data page", icon=":material/table:")
+        st.stop()
+    return prepared
+
+
+def require_split(prepared: PreparedData, *, folded: bool) -> Split:
+    """The split settings (in an expander when ``folded``) and the shared split, or a message and a stop."""
+    from components.cache import cached_split
+    from components.messages import show_message
+    from components.split_controls import split_controls
+
+    if folded:
+        with st.expander("Split settings (shared with the other pages)"):
+            spec = split_controls()
+    else:
+        spec = split_controls()
+    try:
+        return cached_split(prepared, spec)
+    except UserFacingError as exc:
+        show_message("error", str(exc))
+        st.stop()

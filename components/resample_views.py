@@ -6,7 +6,8 @@ import streamlit as st
 
 from components import state
 from components.cache import cached_projection
-from components.messages import plain, show_message
+from components.feature_pair import feature_pair
+from components.messages import plain
 from core.export import safe_csv_bytes
 from core.figures import resample_counts_figure, resample_scatter_figure
 from core.prepared import PreparedData
@@ -49,17 +50,9 @@ def resample_scatter(prepared: PreparedData, split: Split, config: SamplerConfig
         )
     features = None
     if view == "features":
-        for key in (state.W_FEATURE_X, state.W_FEATURE_Y):
-            if st.session_state.get(key) not in numeric:
-                state.forget(key)
-        with c2:
-            fx = st.selectbox("x axis", numeric, **state.bind(state.W_FEATURE_X, numeric[0]))
-        with c3:
-            fy = st.selectbox("y axis", numeric, **state.bind(state.W_FEATURE_Y, numeric[1]))
-        if fx == fy:
-            show_message("info", "Pick two different features for the axes.")
+        features = feature_pair(numeric, key_x=state.W_FEATURE_X, key_y=state.W_FEATURE_Y, columns=(c2, c3))
+        if features is None:
             return
-        features = (fx, fy)
     projection = cached_projection(prepared, result, split, config, method=view, features=features)
     order = [str(c) for c in result.counts("before")]
     st.plotly_chart(

@@ -8,6 +8,7 @@ import streamlit as st
 
 from components import state
 from components.cache import cached_embedding
+from components.feature_pair import feature_pair
 from components.messages import plain, show_message
 from core.figures import smote_steps_figure
 from core.prepared import PreparedData
@@ -43,17 +44,9 @@ def smote_steps_panel(prepared: PreparedData, split: Split) -> None:
         )
     features = None
     if view == "features":
-        for key in (state.W_STEPS_X, state.W_STEPS_Y):
-            if st.session_state.get(key) not in numeric:
-                state.forget(key)
-        with c3:
-            fx = st.selectbox("x axis", numeric, **state.bind(state.W_STEPS_X, numeric[0]))
-        with c4:
-            fy = st.selectbox("y axis", numeric, **state.bind(state.W_STEPS_Y, numeric[1]))
-        if fx == fy:
-            show_message("info", "Pick two different features for the axes.")
+        features = feature_pair(numeric, key_x=state.W_STEPS_X, key_y=state.W_STEPS_Y, columns=(c3, c4))
+        if features is None:
             return
-        features = (fx, fy)
     xy, x_title, y_title = cached_embedding(prepared, split, features=features)
     if features is not None:  # put both axes on one scale so distances look like distances
         xy = (xy - np.nanmean(xy, axis=0)) / np.where(np.nanstd(xy, axis=0) > 0, np.nanstd(xy, axis=0), 1)

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import streamlit as st
 
-from components.cache import cached_resample, cached_split, current
-from components.frame import page_guard
+from components.cache import cached_resample
+from components.frame import page_guard, require_prepared, require_split
 from components.messages import show_message
 from components.resample_views import resample_download, resample_scatter, resample_summary
 from components.sampler_controls import sampler_controls
-from components.split_controls import split_controls, split_summary
+from components.split_controls import split_summary
 from core.errors import UserFacingError
 
 page_guard()
@@ -19,19 +19,9 @@ st.caption(
     "The data is split first. Resampling changes only the training rows; the test rows keep their real class "
     "mix so that models can be judged honestly."
 )
-prepared = current()
-if prepared is None or not prepared.ready:
-    show_message("error", (prepared.target_error if prepared else None) or "Load data and pick a target first.")
-    st.page_link("pages/data.py", label="Go to the Data page", icon=":material/table:")
-    st.stop()
-
+prepared = require_prepared()
 with st.container(border=True):
-    spec = split_controls()
-    try:
-        split = cached_split(prepared, spec)
-    except UserFacingError as exc:
-        show_message("error", str(exc))
-        st.stop()
+    split = require_split(prepared, folded=False)
     split_summary(split)
 
 config = sampler_controls(prepared, split)

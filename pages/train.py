@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from components import state
-from components.cache import cached_evaluations, cached_split, current
+from components.cache import cached_evaluations
 from components.evaluation_views import (
     calibration_and_importance,
     confusion_panel,
@@ -13,9 +13,9 @@ from components.evaluation_views import (
     metrics_table,
     threshold_panel,
 )
-from components.frame import page_guard
+from components.frame import page_guard, require_prepared, require_split
 from components.messages import show_message
-from components.split_controls import split_controls, split_summary
+from components.split_controls import split_summary
 from components.strategy_controls import strategy_controls, training_estimate
 from core.errors import UserFacingError
 
@@ -26,24 +26,13 @@ st.caption(
     "Each strategy is one pipeline (prepare the features, resample, fit the model) trained on the training split "
     "only, then judged on the untouched test split with its real class mix."
 )
-prepared = current()
-if prepared is None or not prepared.ready:
-    show_message("error", (prepared.target_error if prepared else None) or "Load data and pick a target first.")
-    st.page_link("pages/data.py", label="Go to the Data page", icon=":material/table:")
-    st.stop()
-
-with st.expander("Split settings (shared with the other pages)"):
-    spec = split_controls()
-try:
-    split = cached_split(prepared, spec)
-except UserFacingError as exc:
-    show_message("error", str(exc))
-    st.stop()
+prepared = require_prepared()
+split = require_split(prepared, folded=True)
 split_summary(split)
 
 strategies, folds = strategy_controls(split)
 training_estimate(split, strategies, n_features=len(prepared.plan.features), cv_folds=folds)
-settings = (prepared.dataset.fingerprint, prepared.target, spec, tuple(strategies), folds)
+settings = (prepared.dataset.fingerprint, prepared.target, split.spec, tuple(strategies), folds)
 st.button(
     "Train and evaluate", key=state.W_TRAIN, type="primary", icon=":material/play_arrow:",
     on_click=state.mark_trained, args=(settings,),

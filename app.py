@@ -20,6 +20,7 @@ pages = {
     ],
     "Model": [
         st.Page("pages/train.py", title="Train & evaluate", icon=":material/model_training:"),
+        st.Page("pages/compare.py", title="Compare & report", icon=":material/leaderboard:"),
     ],
     "Learn": [
         st.Page("pages/smote_steps.py", title="SMOTE step by step", icon=":material/timeline:"),

@@ -63,6 +63,17 @@ W_FOCUS = "train.focus"
 W_THRESHOLD = "train.threshold"
 W_COST_FP = "train.cost_fp"
 W_COST_FN = "train.cost_fn"
+W_COMPARE_IDS = "compare.strategies"
+W_COMPARE_FOLDS = "compare.cv_folds"
+W_COMPARE_SEED = "compare.seed"
+W_COMPARE_RUN = "compare.run"
+W_SETTINGS_UPLOAD = "compare.settings_upload"
+W_DOWNLOAD_REPORT = "compare.download_report"
+W_DOWNLOAD_BOARD = "compare.download_leaderboard"
+W_DOWNLOAD_SETTINGS = "compare.download_settings"
+COMPARED = "ie.compared"  # the comparison settings last run
+SETTINGS_MESSAGE = "ie.settings_message"  # (kind, text) after importing settings
+APPLIED_TOKEN = "ie.applied_token"  # the URL settings token already applied
 TRAINED = "ie.trained"  # the settings last trained, so a revisit shows their (cached) results
 W_STEPS_CLASS = "steps.class"
 W_STEPS_ZOOM = "steps.zoom"
@@ -140,6 +151,8 @@ def set_dataset(ds: Dataset) -> None:
     forget_prefix("resample.count.")
     forget_prefix("train.s")
     st.session_state.pop(TRAINED, None)
+    st.session_state.pop(COMPARED, None)
+    forget(W_COMPARE_IDS)
 
 
 def target() -> str | None:
@@ -165,3 +178,14 @@ def set_overrides(value: dict[str, Treatment]) -> None:
 def mark_trained(settings: object) -> None:
     """Remember that the user asked to train with these settings (button callback)."""
     st.session_state[TRAINED] = settings
+
+
+def put(widget_key: str, value: Any) -> None:
+    """Set a bound widget's value (and its remembered value); call from a callback or before the widget is drawn."""
+    st.session_state[widget_key] = value
+    st.session_state[_KEEP + widget_key] = value
+
+
+def mark_compared(settings: object) -> None:
+    """Remember that the user asked to run the comparison with these settings (button callback)."""
+    st.session_state[COMPARED] = settings

@@ -18,6 +18,7 @@ __all__ = [
     "cost_figure",
     "curves_figure",
     "importance_figure",
+    "metric_bars_figure",
     "resample_counts_figure",
     "resample_scatter_figure",
     "smote_steps_figure",
@@ -287,17 +288,27 @@ def smote_steps_figure(
 
 
 def confusion_grid_figure(
-    names: list[str], matrices: list[np.ndarray], *, classes: list[str], normalize: bool, height: int = 360
+    names: list[str],
+    matrices: list[np.ndarray],
+    *,
+    classes: list[str],
+    normalize: bool,
+    per_row: int = 3,
+    height: int | None = None,
 ) -> go.Figure:
     """Confusion matrices side by side (rows = true class, columns = predicted), one per strategy."""
     from plotly.subplots import make_subplots
 
     n = len(matrices)
+    cols = min(per_row, n)
+    rows = -(-n // cols)
     fig = make_subplots(
-        rows=1, cols=n, subplot_titles=[plot_label(x, max_len=40) for x in names], horizontal_spacing=0.08
-    )
+        rows=rows, cols=cols, subplot_titles=[plot_label(x, max_len=40) for x in names],
+        horizontal_spacing=0.08, vertical_spacing=0.18 if rows > 1 else 0.1,
+    )  # fmt: skip
     labels = [plot_label(c, max_len=20) for c in classes]
-    for i, cm in enumerate(matrices, start=1):
+    for i, cm in enumerate(matrices):
+        r, c = i // cols + 1, i % cols + 1
         text = [[f"{v:.0%}" if normalize else f"{int(v):,}" for v in row] for row in cm]
         fig.add_trace(
             go.Heatmap(
@@ -305,11 +316,28 @@ def confusion_grid_figure(
                 zmin=0, zmax=1 if normalize else None,
                 hovertemplate="true %{y}<br>predicted %{x}<br>%{text}<extra></extra>",
             ),
-            row=1, col=i,
+            row=r, col=c,
         )  # fmt: skip
-        fig.update_xaxes(title="predicted", type="category", row=1, col=i)
-        fig.update_yaxes(title="true" if i == 1 else None, type="category", autorange="reversed", row=1, col=i)
-    fig.update_layout(height=height, margin={"l": 10, "r": 10, "t": 50, "b": 10})
+        fig.update_xaxes(title="predicted", type="category", row=r, col=c)
+        fig.update_yaxes(title="true" if c == 1 else None, type="category", autorange="reversed", row=r, col=c)
+    fig.update_layout(height=height or 340 * rows + 20, margin={"l": 10, "r": 10, "t": 50, "b": 10})
+    return fig
+
+
+def metric_bars_figure(table, *, metrics: list[str], height: int = 380) -> go.Figure:
+    """Grouped bars: one group per metric, one bar per strategy."""
+    fig = go.Figure()
+    for i, (_, row) in enumerate(table.iterrows()):
+        fig.add_bar(
+            name=plot_label(row["strategy"], max_len=40), x=metrics, y=[row[m] for m in metrics],
+            marker_color=STRATEGY_COLORS[i % len(STRATEGY_COLORS)], text=[f"{row[m]:.2f}" for m in metrics],
+            textposition="outside", cliponaxis=False,
+        )  # fmt: skip
+    fig.update_layout(
+        barmode="group", height=height, margin={"l": 10, "r": 10, "t": 40, "b": 10},
+        legend={"orientation": "h", "y": -0.15}, title={"text": "Metrics by strategy", "font": {"size": 15}},
+    )  # fmt: skip
+    fig.update_yaxes(range=[0, 1.12])
     return fig
 
 

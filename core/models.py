@@ -123,6 +123,20 @@ class Strategy:
     random_state: int = 0
 
     @property
+    def id(self) -> str:
+        """A stable id ``sampler:model:weighting`` (custom weights and forest settings not included)."""
+        return f"{self.sampler.key}:{self.model}:{self.weighting}"
+
+    @classmethod
+    def from_id(cls, ident: str, *, seed: int = 0, forest: ForestSettings | None = None) -> Strategy:
+        """The strategy with default sampler parameters for an id from :attr:`id`."""
+        sampler, model, weighting = ident.split(":")
+        return cls(
+            SamplerConfig(sampler, random_state=seed), model=model, weighting=weighting,
+            forest=forest or ForestSettings(), random_state=seed,
+        )  # fmt: skip
+
+    @property
     def name(self) -> str:
         """For example "SMOTE + RF", "RF, balanced weights", "BalancedRF"."""
         model = _MODELS[self.model].short

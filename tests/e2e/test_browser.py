@@ -121,3 +121,26 @@ def test_training_two_strategies_shows_both_confusion_matrices_and_roc_curves(pa
     assert 2 in heatmaps  # the side-by-side confusion matrices
     expect(page.locator(".js-plotly-plot .gtitle").filter(has_text="ROC curve")).to_have_count(1)
     assert page.locator('[data-testid="stException"]').count() == 0
+
+
+def test_the_report_download_opens_offline_and_shows_its_charts(page, server, browser, tmp_path):
+    open_page(page, server, "compare")
+    page.get_by_role("button", name="Run comparison").click()
+    page.get_by_text("Takeaways").wait_for(timeout=180_000)
+    wait_idle(page)
+    with page.expect_download() as info:
+        page.get_by_role("button", name="Download the report (HTML)").click()
+    path = tmp_path / "report.html"
+    info.value.save_as(path)
+    assert path.stat().st_size > 1_000_000
+    offline = browser.new_context(offline=True)
+    try:
+        report = offline.new_page()
+        report.goto(path.as_uri())
+        expect(report.locator(".js-plotly-plot .main-svg").first).to_be_visible()
+        assert report.locator(".js-plotly-plot").count() == 4  # grid, ROC, PR, metric bars
+        expect(report.locator("h2").filter(has_text="Takeaways")).to_have_count(1)
+        expect(report.locator("table").nth(1)).to_contain_text("BalancedRF")
+    finally:
+        offline.close()
+    assert "s=" in page.url  # the address now carries the settings

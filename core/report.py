@@ -1,0 +1,95 @@
+"""A single self-contained HTML report of a comparison: works offline, charts stay interactive.
+
+Every user string is HTML-escaped; plotly.js is inlined once.
+"""
+
+from __future__ import annotations
+
+import html
+from datetime import UTC, datetime
+
+import pandas as pd
+import plotly.graph_objects as go
+from plotly.offline import get_plotlyjs
+
+from core.compare import describe
+from core.distribution import ClassDistribution
+from core.evaluation import Evaluation
+
+__all__ = ["build_report"]
+
+_CSS = """
+body{font-family:system-ui,-apple-system,Segoe UI,Roboto,sans-serif;margin:2rem auto;max-width:1100px;color:#222;
+line-height:1.45;padding:0 1rem}h1{margin-bottom:.2rem}h2{margin-top:2.2rem;border-bottom:1px solid #ddd}
+table{border-collapse:collapse;font-size:.9rem;margin:.6rem 0}th,td{border:1px solid #ddd;padding:.3rem .5rem;
+text-align:right}th:first-child,td:first-child{text-align:left}.muted{color:#666;font-size:.9rem}
+.best{font-weight:700;background:#e8f3ea}.caveat{background:#fff7e6;border-left:4px solid #e69f00;padding:.6rem 1rem}
+"""
+
+
+def _e(text: object) -> str:
+    return html.escape(str(text), quote=True)
+
+
+def _table(frame: pd.DataFrame, *, best: dict[str, str] | None = None) -> str:
+    head = "".join(f"<th>{_e(c)}</th>" for c in frame.columns)
+    rows = []
+    for _, row in frame.iterrows():
+        cells = []
+        for col in frame.columns:
+            value = row[col]
+            shown = f"{value:.3f}" if isinstance(value, float) else f"{value:,}" if isinstance(value, int) else value
+            cls = ' class="best"' if best and best.get(col) == row.get("strategy") else ""
+            cells.append(f"<td{cls}>{_e(shown)}</td>")
+        rows.append("<tr>" + "".join(cells) + "</tr>")
+    return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
+
+
+def build_report(
+    *,
+    dataset_name: str,
+    target: str,
+    n_rows: int,
+    distribution: ClassDistribution,
+    split_text: str,
+    evals: list[Evaluation],
+    leaderboard: pd.DataFrame,
+    best: dict[str, str],
+    figures: list[tuple[str, go.Figure]],
+    takeaways: list[str],
+) -> str:
+    """The comparison as one HTML document (plotly.js inlined, no network needed)."""
+    parts = [
+        "<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'>",
+        f"<title>Imbalance Explorer report: {_e(dataset_name)}</title>",
+        f"<style>{_CSS}</style><script>{get_plotlyjs()}</script></head><body>",
+        "<h1>Imbalance Explorer report</h1>",
+        f"<p class='muted'>Made {datetime.now(UTC):%Y-%m-%d %H:%M} UTC</p>",
+        "<h2>Dataset</h2>",
+        f"<p><b>{_e(dataset_name)}</b>: {n_rows:,} rows; target <b>{_e(target)}</b> with {distribution.n_classes} "
+        f"classes, imbalance ratio {distribution.imbalance_ratio:,.1f} : 1 ({_e(distribution.severity.value)}).</p>",
+        _table(distribution.table.assign(percent=distribution.table["percent"].round(2))),
+        f"<p>{_e(distribution.summary(target=target))}</p>",
+        f"<p class='muted'>{_e(split_text)}</p>",
+        "<h2>Strategies</h2><ul>",
+        *(f"<li><b>{_e(ev.name)}</b>: {_e(describe(ev.strategy))}</li>" for ev in evals),
+        "</ul><h2>Leaderboard</h2>",
+        "<p class='muted'>Measured on the untouched test split; the best value of each column is highlighted "
+        "(lowest for the Brier score).</p>",
+        _table(leaderboard, best=best),
+        "<h2>Takeaways</h2><ul>",
+        *(f"<li>{_e(t)}</li>" for t in takeaways),
+        "</ul>",
+    ]
+    for title, fig in figures:
+        parts.append(f"<h2>{_e(title)}</h2>")
+        parts.append(fig.to_html(full_html=False, include_plotlyjs=False, config={"displaylogo": False}))
+    parts += [
+        "<h2>Caveats</h2><div class='caveat'><ul>",
+        "<li>The data was split first (stratified). Every resampling ran inside the training split only, as "
+        "part of each strategy's pipeline; the test split kept its real class mix and was never resampled.</li>",
+        "<li>Scores come from one test split; with cross-validation on, the spread across folds is shown.</li>",
+        "<li>Resampling and class weights shift predicted probabilities: a threshold of 0.5 is not a 50 % chance.</li>",
+        "</ul></div></body></html>",
+    ]
+    return "\n".join(parts)

@@ -1,0 +1,65 @@
+"""Compare & report: several strategies on the same split, a leaderboard, takeaways, a report to share."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from components import state
+from components.cache import cached_evaluations
+from components.compare_views import (
+    compare_controls,
+    comparison_figures,
+    downloads,
+    leaderboard_panel,
+    show_figures,
+    takeaways_panel,
+)
+from components.frame import page_guard, require_prepared, require_split
+from components.messages import show_message
+from components.settings_io import apply_link_settings, settings_importer
+from components.split_controls import split_summary
+from core.errors import UserFacingError
+from core.settings import SharedSettings
+
+page_guard()
+apply_link_settings()
+
+st.title("Compare & report")
+st.caption(
+    "Run several strategies on the same split (and the same cross-validation folds), see them side by side, "
+    "and take away a report."
+)
+prepared = require_prepared()
+with st.expander("Import settings"):
+    settings_importer()
+split = require_split(prepared, folded=True)
+split_summary(split)
+strategies, folds, seed = compare_controls(prepared, split)
+shared = SharedSettings(
+    sample=prepared.dataset.sample_key, target=prepared.target, split=split.spec,
+    strategies=tuple(s.id for s in strategies), cv_folds=folds, seed=seed,
+)  # fmt: skip
+key = (prepared.dataset.fingerprint, shared)
+st.button(
+    "Run comparison", key=state.W_COMPARE_RUN, type="primary", icon=":material/play_arrow:",
+    on_click=state.mark_compared, args=(key,), disabled=not strategies,
+)  # fmt: skip
+if st.session_state.get(state.COMPARED) != key:
+    st.info("Press **Run comparison** to fit the strategies above. Results from the Train page are reused.")
+    st.stop()
+
+results = cached_evaluations(prepared, split, strategies, cv_folds=folds)
+for strategy, result in zip(strategies, results, strict=True):
+    if isinstance(result, UserFacingError):
+        show_message("error", f"{strategy.name}: {result}")
+evals = [r for r in results if not isinstance(r, UserFacingError)]
+if not evals:
+    st.stop()
+
+st.subheader("Leaderboard")
+table = leaderboard_panel(evals)
+figs = comparison_figures(evals, table)
+show_figures(figs)
+lines = takeaways_panel(evals)
+st.subheader("Share")
+downloads(prepared, split, evals, table, figs, lines, shared)

@@ -1,0 +1,175 @@
+"""Leaderboard, takeaways that follow the numbers, the HTML report, and settings round trips."""
+
+from __future__ import annotations
+
+import json
+from html.parser import HTMLParser
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from core.compare import best_in_column, default_strategies, leaderboard, strategy_choices, takeaways
+from core.distribution import class_distribution
+from core.evaluation import Evaluation
+from core.figures import confusion_grid_figure
+from core.models import Strategy
+from core.report import build_report
+from core.settings import SettingsError, SharedSettings, decode_token, encode_token, from_json, to_json
+from core.split import SplitSpec
+
+Y = np.array([0] * 90 + [1] * 10)
+
+
+def ev_with(name: str, caught: int, alarms: int, *, ranking: float = 0.0) -> Evaluation:
+    """A binary evaluation on 100 test rows (10 positives) with the given TP and FP at 0.5."""
+    p = np.full(100, 0.1)
+    p[90 : 90 + caught] = 0.9
+    p[:alarms] = 0.8
+    p[90 + caught :] = 0.1 + ranking  # the missed positives; a higher ranking lifts them above the negatives
+    return Evaluation(name, Strategy(), ("no", "yes"), Y, np.column_stack([1 - p, p]), (), 0.0, None, None)
+
+
+def test_takeaways_follow_the_numbers_when_recall_rises():
+    base, smote = ev_with("RF", caught=3, alarms=1), ev_with("SMOTE + RF", caught=8, alarms=13)
+    text = takeaways([base, smote])[0]
+    assert text == (
+        "SMOTE + RF raised recall on 'yes' from 0.30 to 0.80 and lowered precision from 0.75 to 0.38: "
+        "about 50 more 'yes' caught per 1,000 cases, at 120 more false alarms."
+    )
+
+
+def test_takeaways_say_so_when_a_strategy_does_not_help():
+    base = ev_with("RF", caught=5, alarms=2)
+    same = ev_with("RF, balanced weights", caught=5, alarms=6)
+    worse = ev_with("NearMiss + RF", caught=2, alarms=2)
+    lines = takeaways([base, same, worse])
+    assert lines[0] == (
+        "RF, balanced weights did not change how many 'yes' are caught (recall 0.50, as with RF), but gave "
+        "40 more false alarms per 1,000 cases."
+    )
+    assert (
+        lines[1]
+        == "NearMiss + RF caught fewer 'yes' than RF (recall 0.20 against 0.50): about 30 fewer per 1,000 cases."
+    )
+    assert lines[2].startswith("By PR-AUC")
+
+
+def test_pr_auc_takeaway_names_the_best_ranker_or_says_none_beat_the_baseline():
+    base = ev_with("RF", caught=5, alarms=0, ranking=0.0)
+    better = ev_with("BalancedRF", caught=5, alarms=0, ranking=0.85)
+    assert "BalancedRF ranks cases best" in takeaways([base, better])[-1]
+    assert "no strategy beat BalancedRF (1.000)" in takeaways([better, base])[-1]
+
+
+def test_leaderboard_marks_the_best_value_per_column():
+    evals = [ev_with("A", 3, 1), ev_with("B", 8, 13), ev_with("C", 5, 0)]
+    table = leaderboard(evals)
+    best = best_in_column(table)
+    assert table["strategy"].tolist() == ["A", "B", "C"]
+    assert best["recall (small class)"] == "B"
+    assert best["precision (small class)"] == "C"
+    assert best["Brier score"] == min(zip(table["Brier score"], table["strategy"], strict=True))[1]
+    assert "majority baseline accuracy" not in best
+
+
+def test_default_and_available_strategies_fit_the_data():
+    assert default_strategies(data_kind="numeric", n_classes=2) == [
+        "none:rf:none", "none:rf:balanced", "smote:rf:none", "random_under:rf:none", "smote_tomek:rf:none", "none:brf:none",
+    ]  # fmt: skip
+    mixed = strategy_choices(data_kind="mixed", n_classes=3)
+    assert "smote_tomek:rf:none" not in mixed and "adasyn:rf:none" not in mixed
+    assert "smote:rf:none" in mixed and "none:isolation_forest:none" not in mixed
+    assert all(Strategy.from_id(i).id == i for i in mixed)
+
+
+class _Collector(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.tags: list[str] = []
+        self.stack: list[str] = []
+        self.unbalanced = 0
+        self.srcs: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.append(tag)
+        self.srcs += [v for k, v in attrs if k in {"src", "href"} and v]
+        if tag not in {"meta", "br", "link", "img", "input", "hr"}:
+            self.stack.append(tag)
+
+    def handle_endtag(self, tag):
+        if self.stack and self.stack[-1] == tag:
+            self.stack.pop()
+        else:
+            self.unbalanced += 1
+
+
+def test_report_is_self_contained_valid_html_with_every_strategy_and_escaped_names():
+    evals = [ev_with("RF", 3, 1), ev_with("<script>alert(1)</script> + RF", 8, 13)]
+    table = leaderboard(evals)
+    dist = class_distribution(pd.Series(["no"] * 90 + ["<b>yes</b>"] * 10))
+    fig = confusion_grid_figure([e.name for e in evals], [np.eye(2)] * 2, classes=["no", "yes"], normalize=False)
+    page = build_report(
+        dataset_name="<img src=x onerror=alert(1)>.csv", target="=cmd", n_rows=100, distribution=dist,
+        split_text="Training 80, test 20.", evals=evals, leaderboard=table, best=best_in_column(table),
+        figures=[("Confusion matrices", fig)], takeaways=takeaways(evals),
+    )  # fmt: skip
+    parser = _Collector()
+    parser.feed(page)
+    assert page.startswith("<!DOCTYPE html>") and parser.unbalanced == 0 and not parser.stack
+    assert parser.srcs == []  # nothing fetched from anywhere: plotly.js is inlined
+    assert page.count("<script>alert(1)</script>") == 0 and "&lt;script&gt;alert(1)&lt;/script&gt; + RF" in page
+    assert "<img src=x" not in page and "&lt;img src=x onerror=alert(1)&gt;.csv" in page
+    assert "Plotly.newPlot" in page and len(page) > 1_000_000  # the library itself is inside
+    for ev in evals:
+        assert page.count(__import__("html").escape(ev.name)) >= 2  # in the strategies list and the leaderboard
+    assert "never resampled" in page
+
+
+SETTINGS = SharedSettings("customer_churn", "churned", SplitSpec(0.25, 7), ("none:rf:none", "smote:rf:none"), 5, 3)
+
+
+def test_settings_round_trip_through_json_and_url_token():
+    assert from_json(to_json(SETTINGS)) == SETTINGS
+    token = encode_token(SETTINGS)
+    assert decode_token(token) == SETTINGS
+    assert len(token) < 200 and token.replace("-", "").replace("_", "").isalnum()
+
+
+@pytest.mark.parametrize(
+    ("text", "fragment"),
+    [
+        ("not json at all", "not valid JSON"),
+        ("[1, 2, 3]", "JSON object"),
+        ('{"schema": "other"}', "not an Imbalance Explorer settings file"),
+        (json.dumps({**json.loads(to_json(SETTINGS)), "evil": "__import__('os')"}), "Unknown setting"),
+        (json.dumps({**json.loads(to_json(SETTINGS)), "sample": "../../etc/passwd"}), "'sample' must name"),
+        (
+            json.dumps({**json.loads(to_json(SETTINGS)), "strategies": ["smote:rf:none", "rm -rf:x:y"]}),
+            "Unknown strategy",
+        ),
+        (json.dumps({**json.loads(to_json(SETTINGS)), "strategies": []}), "1 to 12"),
+        (json.dumps({**json.loads(to_json(SETTINGS)), "cv_folds": 7}), "0, 3, 5 or 10"),
+        (json.dumps({**json.loads(to_json(SETTINGS)), "split": {"test_size": 0.9, "seed": 1}}), "0.1 to 0.5"),
+        (json.dumps({**json.loads(to_json(SETTINGS)), "seed": True}), "whole number"),
+        ("{" + '"a":' * 1 + '"' + "x" * 30_000 + '"}', "a settings file is under"),
+    ],
+)
+def test_invalid_or_hostile_settings_are_refused_with_a_message(text, fragment):
+    with pytest.raises(SettingsError, match=None) as info:
+        from_json(text)
+    assert fragment in str(info.value)
+
+
+def test_damaged_and_bomb_tokens_are_refused():
+    with pytest.raises(SettingsError, match="damaged"):
+        decode_token("%%%not-base64")
+    import base64
+    import zlib
+
+    bomb = base64.urlsafe_b64encode(zlib.compress(b"{" + b" " * 5_000_000 + b"}", 9)).decode()
+    with pytest.raises(SettingsError):
+        decode_token(bomb[:3900])
+    big = base64.urlsafe_b64encode(zlib.compress(b" " * 500_000, 9)).decode()
+    with pytest.raises(SettingsError, match="too large"):
+        decode_token(big)

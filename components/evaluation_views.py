@@ -174,3 +174,19 @@ def _importance_focus(evals: list[Evaluation]) -> Evaluation:
         state.forget(key)
     chosen = st.selectbox("Feature importance of", names, **state.bind(key, names[0]))
     return evals[names.index(chosen)]
+
+
+def run_strategies(prepared, split, strategies: list, *, cv_folds: int) -> list[Evaluation]:
+    """Fit (or reuse) every strategy; show each one's error; stop the page if none could be trained."""
+    from components.cache import cached_evaluations
+    from components.messages import show_message
+    from core.errors import UserFacingError
+
+    results = cached_evaluations(prepared, split, strategies, cv_folds=cv_folds)
+    for strategy, result in zip(strategies, results, strict=True):
+        if isinstance(result, UserFacingError):
+            show_message("error", f"{strategy.name}: {result}")
+    evals = [r for r in results if not isinstance(r, UserFacingError)]
+    if not evals:
+        st.stop()
+    return evals

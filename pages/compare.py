@@ -5,7 +5,6 @@ from __future__ import annotations
 import streamlit as st
 
 from components import state
-from components.cache import cached_evaluations
 from components.compare_views import (
     compare_controls,
     comparison_figures,
@@ -14,11 +13,10 @@ from components.compare_views import (
     show_figures,
     takeaways_panel,
 )
+from components.evaluation_views import run_strategies
 from components.frame import page_guard, require_prepared, require_split
-from components.messages import show_message
 from components.settings_io import apply_link_settings, settings_importer
 from components.split_controls import split_summary
-from core.errors import UserFacingError
 from core.settings import SharedSettings
 
 page_guard()
@@ -48,13 +46,7 @@ if st.session_state.get(state.COMPARED) != key:
     st.info("Press **Run comparison** to fit the strategies above. Results from the Train page are reused.")
     st.stop()
 
-results = cached_evaluations(prepared, split, strategies, cv_folds=folds)
-for strategy, result in zip(strategies, results, strict=True):
-    if isinstance(result, UserFacingError):
-        show_message("error", f"{strategy.name}: {result}")
-evals = [r for r in results if not isinstance(r, UserFacingError)]
-if not evals:
-    st.stop()
+evals = run_strategies(prepared, split, strategies, cv_folds=folds)
 
 st.subheader("Leaderboard")
 table = leaderboard_panel(evals)

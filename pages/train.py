@@ -5,19 +5,18 @@ from __future__ import annotations
 import streamlit as st
 
 from components import state
-from components.cache import cached_evaluations
 from components.evaluation_views import (
     calibration_and_importance,
     confusion_panel,
     curves_panel,
     metrics_table,
+    run_strategies,
     threshold_panel,
 )
 from components.frame import page_guard, require_prepared, require_split
 from components.messages import show_message
 from components.split_controls import split_summary
 from components.strategy_controls import strategy_controls, training_estimate
-from core.errors import UserFacingError
 
 page_guard()
 
@@ -41,13 +40,7 @@ if st.session_state.get(state.TRAINED) != settings:
     st.info("Press **Train and evaluate** to fit the strategies above. Results are kept, so coming back is instant.")
     st.stop()
 
-results = cached_evaluations(prepared, split, strategies, cv_folds=folds)
-for strategy, result in zip(strategies, results, strict=True):
-    if isinstance(result, UserFacingError):
-        show_message("error", f"{strategy.name}: {result}")
-evals = [r for r in results if not isinstance(r, UserFacingError)]
-if not evals:
-    st.stop()
+evals = run_strategies(prepared, split, strategies, cv_folds=folds)
 for ev in evals:
     for note in ev.notes:
         show_message("info", f"{ev.name}: {note}")

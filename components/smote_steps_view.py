@@ -64,11 +64,13 @@ def smote_steps_panel(prepared: PreparedData, split: Split) -> None:
     k_max = min(15, len(points) - 1)
     s1, s2, s3, s4 = st.columns([1.2, 1.2, 1, 1])
     with s1:
-        if int(st.session_state.get(state.W_STEPS_K, 5)) > k_max:
-            state.forget(state.W_STEPS_K)
-        k = st.slider(
-            "k nearest neighbours", 1, max(k_max, 1), **state.bind(state.W_STEPS_K, min(5, k_max)), disabled=k_max == 1
-        )
+        if k_max == 1:  # a slider needs two distinct ends
+            k = 1
+            st.caption(f"k = 1: class {plain(repr(label))} has only two rows in this plane.")
+        else:
+            if int(st.session_state.get(state.W_STEPS_K, 5)) > k_max:
+                state.forget(state.W_STEPS_K)
+            k = st.slider("k nearest neighbours", 1, k_max, **state.bind(state.W_STEPS_K, min(5, k_max)))
     with s2:
         n_new = st.slider("New rows to generate", 1, 30, **state.bind(state.W_STEPS_N, 5))
     with s3:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from components import state
-from components.messages import plain
+from components.messages import plain, show_message
 from core.split import Split, SplitSpec
 
 
@@ -45,3 +45,5 @@ def split_summary(split: Split) -> None:
         f"Training split: {len(split.y_train):,} rows ({mix(split.counts('train'))}). "
         f"Test split: {len(split.y_test):,} rows ({mix(split.counts('test'))}), left untouched."
     )
+    for note in split.notes:
+        show_message("warning", note)

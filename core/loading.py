@@ -14,6 +14,7 @@ import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
 
+import numpy as np
 import pandas as pd
 
 from core.errors import DataLoadError
@@ -382,6 +383,16 @@ def _finish(table: LoadedTable, *, shown: str, max_columns: int) -> LoadedTable:
             f"{shown!r} has only one column ({frame.columns[0]!r}), so there is no target and feature "
             "to study. If its values are separated by something other than a comma, semicolon, tab "
             "or pipe, save it as a standard CSV and upload it again."
+        )
+    numeric = frame.select_dtypes("number")
+    infinite = numeric.isin([np.inf, -np.inf]).sum()
+    if int(infinite.sum()):
+        frame = frame.copy()
+        for col in infinite[infinite > 0].index:
+            frame[col] = frame[col].replace([np.inf, -np.inf], np.nan)
+        cols = ", ".join(repr(str(c)) for c in infinite[infinite > 0].index[:5])
+        notes.append(
+            f"{int(infinite.sum()):,} infinite value(s) (in {cols}) are treated as missing values, which models fill in."
         )
     empty_rows = int(frame.isna().all(axis=1).sum())
     if empty_rows:

@@ -34,6 +34,7 @@ class Split:
     y_train: pd.Series
     y_test: pd.Series
     spec: SplitSpec
+    notes: tuple[str, ...] = ()
 
     def counts(self, which: str) -> dict[object, int]:
         """Class counts of ``"train"`` or ``"test"``, largest first."""
@@ -70,10 +71,23 @@ def make_split(prepared: PreparedData, *, test_size: float, random_state: int) -
     X_train, X_test, y_train, y_test = train_test_split(
         X, y, test_size=test_size, stratify=y, random_state=random_state
     )
+    notes = []
+    for label, n in counts.items():
+        in_test = int((y_test == label).sum())
+        if in_test == 0:
+            notes.append(
+                f"Class {str(label)!r} has only {n} rows, and none of them is in the test split, so no test score can "
+                "say how well it is found. Raise the test share, or collect more rows of it."
+            )
+        elif in_test == n:
+            notes.append(
+                f"Every row of class {str(label)!r} is in the test split, so no model can learn it. Lower the test share."
+            )
     return Split(
         X_train=X_train.reset_index(drop=True),
         X_test=X_test.reset_index(drop=True),
         y_train=y_train.reset_index(drop=True),
         y_test=y_test.reset_index(drop=True),
         spec=SplitSpec(test_size=test_size, random_state=random_state),
+        notes=tuple(notes),
     )

@@ -29,6 +29,8 @@ CHROMIUM_ARGS = [
     "--no-first-run",
 ]
 IDLE = '[data-testid="stApp"][data-test-script-state="notRunning"]'
+#: Process id of each running app server, by URL (for memory checks).
+SERVER_PIDS: dict[str, int] = {}
 
 
 def _in_ci() -> bool:
@@ -72,6 +74,7 @@ def running_app(log_dir: Path) -> Iterator[str]:
             stderr=subprocess.STDOUT,
         )  # fmt: skip
     url = f"http://127.0.0.1:{port}"
+    SERVER_PIDS[url] = proc.pid
     deadline = time.monotonic() + 90
     try:
         while True:
@@ -145,3 +148,11 @@ def wait_idle(pg) -> None:
     """Wait for the app's script run to finish."""
     pg.wait_for_timeout(300)
     pg.wait_for_selector(IDLE, timeout=60_000)
+
+
+def rss_mb(pid: int) -> float:
+    """Resident memory of a process, in MB (Linux)."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")

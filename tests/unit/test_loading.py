@@ -153,3 +153,10 @@ def test_detect_delimiter_finds_the_separator_of_numeric_tables(sep, n_cols, n_r
 def test_file_names_are_reported_whole_even_with_slashes():
     with pytest.raises(DataLoadError, match=r"'<b>evil</b>\.csv' is empty"):
         read_table(b"", filename="<b>evil</b>.csv")
+
+
+def test_infinite_values_become_missing_with_a_note():
+    table = read_table(b"a,b,y\n1,inf,x\n-inf,2,y\n3,4,x\n", filename="inf.csv")
+    assert table.frame["b"].isna().tolist() == [True, False, False]
+    assert table.frame["a"].isna().tolist() == [False, True, False]
+    assert any("2 infinite value(s)" in n for n in table.notes)

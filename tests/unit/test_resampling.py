@@ -267,3 +267,10 @@ def test_export_marks_synthetic_rows_and_neutralises_formulas():
     assert "\n=HYPERLINK" not in text and ",=HYPERLINK" not in text
     first = pd.read_csv(pd.io.common.StringIO(text)).iloc[0]
     assert isinstance(first["amount"], float)  # numbers stay numbers (negative ones too)
+
+
+def test_a_class_too_small_to_reach_the_test_split_is_said():
+    frame = pd.concat([BINARY[BINARY["y"] == "common"].head(60), BINARY[BINARY["y"] == "rare"].head(2)])
+    _, split = split_of(frame, test_size=0.2)
+    assert "rare" not in split.counts("test")
+    assert any("'rare' has only 2 rows, and none of them is in the test split" in n for n in split.notes)

@@ -1,0 +1,46 @@
+"""Static promises: no unpickling or eval of anything, no raw HTML from our code, safe server settings."""
+
+from __future__ import annotations
+
+import ast
+import tomllib
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+SOURCES = [p for folder in ("core", "components", "pages") for p in (ROOT / folder).glob("*.py")] + [ROOT / "app.py"]
+FORBIDDEN_CALLS = {"eval", "exec", "compile", "__import__"}
+FORBIDDEN_MODULES = {"pickle", "joblib", "dill", "cloudpickle", "shelve", "marshal"}
+
+
+def test_no_code_loads_pickles_or_evaluates_strings():
+    problems = []
+    for path in SOURCES:
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Import | ast.ImportFrom):
+                names = [a.name for a in node.names] if isinstance(node, ast.Import) else [node.module or ""]
+                problems += [f"{path.name}: imports {n}" for n in names if n.split(".")[0] in FORBIDDEN_MODULES]
+            if isinstance(node, ast.Call):
+                fn = node.func
+                if isinstance(fn, ast.Name) and fn.id in FORBIDDEN_CALLS:  # the builtins, not re.compile
+                    problems.append(f"{path.name}:{node.lineno}: {fn.id}")
+                if isinstance(fn, ast.Attribute) and fn.attr in {"read_pickle", "loads", "load"}:
+                    owner = ast.unparse(fn.value)
+                    if fn.attr == "read_pickle" or owner.split(".")[0] in FORBIDDEN_MODULES:
+                        problems.append(f"{path.name}:{node.lineno}: {ast.unparse(fn)}")
+    assert problems == []
+
+
+def test_no_raw_html_is_rendered_by_the_app():
+    for path in SOURCES:
+        text = path.read_text(encoding="utf-8")
+        assert "unsafe_allow_html" not in text, path.name
+        assert "st.html(" not in text and "components.v1" not in text, path.name
+
+
+def test_server_settings_for_deployment():
+    config = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text(encoding="utf-8"))
+    assert config["server"]["maxUploadSize"] == 200
+    assert config["server"]["enableXsrfProtection"] is True
+    assert config["client"]["showErrorDetails"] == "none"
+    assert config["browser"]["gatherUsageStats"] is False

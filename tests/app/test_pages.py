@@ -20,6 +20,8 @@ def test_every_page_renders_without_exception_with_the_default_dataset(app, page
     assert not app.error, texts(app, "error")
     if page == "pages/train.py":  # trains only when asked
         assert app.button(key="train.run").label == "Train and evaluate"
+    elif page == "pages/compare.py":
+        assert app.button(key="compare.run").label == "Run comparison"
     else:
         assert chart_specs(app), f"{page} shows no chart"
 

@@ -1,0 +1,162 @@
+"""Benchmark: the app's own code path against bare scikit-learn / imbalanced-learn, and its targets.
+
+Prints a table and writes JSON. Sizes: 10k, 100k and 300k rows x 30 numeric features with about
+0.2 % minority (like the credit-card fraud set). Not part of the test suite: timings vary by machine.
+
+Usage:
+    .venv/bin/python benchmarks/run.py                 # all sizes, writes benchmarks/results.json
+    .venv/bin/python benchmarks/run.py --sizes 10000   # one size
+    .venv/bin/python benchmarks/run.py --skip-default-forest   # skip the slow reference forest
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import json
+import os
+import platform
+import resource
+import sys
+import time
+from pathlib import Path
+
+import pandas as pd
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from imblearn.over_sampling import SMOTE  # noqa: E402
+from imblearn.pipeline import Pipeline  # noqa: E402
+from sklearn.compose import ColumnTransformer  # noqa: E402
+from sklearn.datasets import make_classification  # noqa: E402
+from sklearn.ensemble import RandomForestClassifier  # noqa: E402
+from sklearn.impute import SimpleImputer  # noqa: E402
+from sklearn.metrics import average_precision_score, confusion_matrix, precision_recall_curve, roc_auc_score, roc_curve  # noqa: E402
+from sklearn.model_selection import train_test_split  # noqa: E402
+from sklearn.preprocessing import StandardScaler  # noqa: E402
+
+from core.dataset import Dataset  # noqa: E402
+from core.evaluation import confusion, evaluate, metrics, pr_curves, roc_curves  # noqa: E402
+from core.figures import curves_figure, resample_scatter_figure  # noqa: E402
+from core.loading import read_table  # noqa: E402
+from core.models import ForestSettings, Strategy  # noqa: E402
+from core.prepared import prepare  # noqa: E402
+from core.projection import project  # noqa: E402
+from core.resampling import resample  # noqa: E402
+from core.samplers import SamplerConfig  # noqa: E402
+from core.split import make_split  # noqa: E402
+
+FOUR = [
+    Strategy(),
+    Strategy(weighting="balanced"),
+    Strategy(SamplerConfig("smote")),
+    Strategy(SamplerConfig("random_under")),
+]
+
+
+def make_csv(n: int, seed: int = 0) -> bytes:
+    X, y = make_classification(
+        n_samples=n, n_features=30, n_informative=12, n_redundant=6, weights=[0.998], flip_y=0.0005,
+        class_sep=1.0, random_state=seed,
+    )  # fmt: skip
+    frame = pd.DataFrame(X.astype("float32"), columns=[f"V{i}" for i in range(1, 31)])
+    frame["Class"] = y
+    return frame.to_csv(index=False).encode()
+
+
+def timed(fn):
+    start = time.perf_counter()
+    out = fn()
+    return out, time.perf_counter() - start
+
+
+def app_path(data: bytes, strategy: Strategy):
+    """What the pages do: read the upload, prepare, split, fit the strategy, metrics, curves, confusion."""
+    table = read_table(data, filename="bench.csv")
+    ds = Dataset.from_frame(table.frame, name="bench.csv", origin="upload")
+    prepared = prepare(ds, target="Class", overrides={})
+    split = make_split(prepared, test_size=0.2, random_state=42)
+    ev = evaluate(strategy, split, plan=prepared.plan)
+    m = metrics(ev)
+    roc_curves(ev), pr_curves(ev), confusion(ev)
+    return prepared, split, ev, m
+
+
+def bare_path(data: bytes, *, max_samples: float | None):
+    """The same work written directly against pandas, scikit-learn and imbalanced-learn."""
+    frame = pd.read_csv(io.BytesIO(data))
+    X, y = frame.drop(columns="Class"), frame["Class"]
+    X_train, X_test, y_train, y_test = train_test_split(X, y, test_size=0.2, stratify=y, random_state=42)
+    pipe = Pipeline(
+        [
+            ("prepare", ColumnTransformer([("num", Pipeline([("impute", SimpleImputer(strategy="median")),
+                                                              ("scale", StandardScaler())]), list(X.columns))])),
+            ("resample", SMOTE(random_state=0)),
+            ("model", RandomForestClassifier(n_estimators=100, max_samples=max_samples, n_jobs=-1, random_state=0)),
+        ]
+    )  # fmt: skip
+    pipe.fit(X_train, y_train)
+    p = pipe.predict_proba(X_test)[:, 1]
+    roc_curve(y_test, p), precision_recall_curve(y_test, p), confusion_matrix(y_test, p >= 0.5)
+    return roc_auc_score(y_test, p), average_precision_score(y_test, p)
+
+
+def peak_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def bench(n: int, *, default_forest: bool) -> dict:
+    data = make_csv(n)
+    row: dict = {"rows": n, "csv_mb": round(len(data) / 2**20, 1)}
+    smote_rf = Strategy(SamplerConfig("smote"))
+    (prepared, split, _ev, m), t_app = timed(lambda: app_path(data, smote_rf))
+    n_after = 2 * int((split.y_train == 0).sum())
+    share = None if n_after <= 20_000 else 20_000 / n_after
+    (bare_auc, _bare_ap), t_bare = timed(lambda: bare_path(data, max_samples=share))
+    row.update(app_s=round(t_app, 2), bare_s=round(t_bare, 2), app_over_bare=round(t_app / t_bare, 3),
+               app_roc_auc=round(m["roc_auc"], 4), bare_roc_auc=round(bare_auc, 4))  # fmt: skip
+    evals, t_four = timed(lambda: [evaluate(s, split, plan=prepared.plan) for s in FOUR])
+    row["four_strategies_s"] = round(t_four, 1)
+    row["four_roc_auc"] = {e.name: round(metrics(e)["roc_auc"], 4) for e in evals}
+    if default_forest:
+        exact = Strategy(forest=ForestSettings(max_rows_per_tree=None))
+        ev_exact, t_exact = timed(lambda: evaluate(exact, split, plan=prepared.plan))
+        row["sklearn_default_forest_s"] = round(t_exact, 1)
+        row["sklearn_default_forest_roc_auc"] = round(metrics(ev_exact)["roc_auc"], 4)
+    # Display-only rerun: the pages reuse the evaluation; a display option only rebuilds a figure.
+    _, t_display = timed(lambda: curves_figure([roc_curves(e)[0] for e in evals], kind="roc"))
+    row["display_rerun_s"] = round(t_display, 3)
+    result = resample(split, plan=prepared.plan, config=SamplerConfig("smote"))
+    proj = project(result, plan=prepared.plan, method="pca")
+    scatter = resample_scatter_figure(proj, method=result.method, class_order=[str(c) for c in result.counts("before")])
+    curves = curves_figure([pr_curves(e)[0] for e in evals], kind="pr", prevalence=evals[0].prevalence)
+    row["scatter_mb"] = round(len(scatter.to_json()) / 2**20, 2)
+    row["curves_mb"] = round(len(curves.to_json()) / 2**20, 2)
+    row["frame_mb"] = round(prepared.dataset.frame.memory_usage(deep=True).sum() / 2**20, 1)
+    row["peak_rss_mb"] = round(peak_mb(), 0)
+    return row
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000, 300_000])
+    parser.add_argument("--skip-default-forest", action="store_true")
+    parser.add_argument("--out", type=Path, default=ROOT / "benchmarks" / "results.json")
+    args = parser.parse_args()
+    machine = {"cpus": os.cpu_count(), "python": platform.python_version(), "platform": platform.platform()}
+    rows = []
+    for n in args.sizes:
+        row = bench(n, default_forest=not args.skip_default_forest)
+        rows.append(row)
+        print(json.dumps(row), flush=True)
+    cols = ["rows", "app_s", "bare_s", "app_over_bare", "four_strategies_s", "display_rerun_s", "scatter_mb",
+            "curves_mb", "frame_mb", "peak_rss_mb"]  # fmt: skip
+    print()
+    print(pd.DataFrame(rows)[cols].to_string(index=False))
+    args.out.write_text(json.dumps({"machine": machine, "results": rows}, indent=2))
+    print(f"\nwritten {args.out}")
+
+
+if __name__ == "__main__":
+    main()

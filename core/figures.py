@@ -137,16 +137,17 @@ def resample_scatter_figure(projection, *, method: str, class_order: list[str], 
             line: dict | None = None, fill: str | None = None, group: str, show: bool = True) -> None:  # fmt: skip
         if points.empty:
             return
-        origin = [
-            "synthetic (new row)" if p == "synthetic"
-            else f"{p} of training row {int(r)}" if p == "duplicate"
-            else f"{'removed' if p == 'removed' else 'original'} training row {int(r)}"
-            for p, r in zip(points["provenance"], points["row"], strict=True)
-        ]  # fmt: skip
+        kind = str(points["provenance"].iloc[0])
+        cls = f"class {plot_label(label, max_len=30)}<br>" if label else ""
+        origin = {
+            "synthetic": "synthetic (new row)",
+            "duplicate": "duplicate of training row %{customdata}",
+            "removed": "removed training row %{customdata}",
+        }.get(kind, "original training row %{customdata}")
         fig.add_trace(
             go.Scattergl(
-                x=points["x"],
-                y=points["y"],
+                x=points["x"].to_numpy(dtype="float32"),
+                y=points["y"].to_numpy(dtype="float32"),
                 mode="markers",
                 name=name,
                 legendgroup=group,
@@ -158,8 +159,8 @@ def resample_scatter_figure(projection, *, method: str, class_order: list[str], 
                     "color": fill or color.get(label, "#555"),
                     "line": line or {"width": 0},
                 },
-                customdata=[[plot_label(label, max_len=30), o] for o in origin],
-                hovertemplate="class %{customdata[0]}<br>%{customdata[1]}<extra></extra>",
+                customdata=None if kind == "synthetic" else points["row"].to_numpy(dtype="int32"),
+                hovertemplate=f"{cls}{origin}<extra></extra>",
             ),
             row=1,
             col=col,

@@ -161,7 +161,7 @@ def detect_delimiter(text: str, *, preferred: str | None = None) -> str:
 
     ``preferred`` wins ties (``"\\t"`` for ``.tsv`` files). A single-column text gives ``","``.
     """
-    lines = [ln for ln in text.splitlines()[:60] if ln.strip()]
+    lines = [ln for ln in text[:65536].splitlines()[:60] if ln.strip()]
     best, best_score = preferred or ",", (0.0, 0)
     for delim in _DELIMITERS:
         try:
@@ -291,23 +291,36 @@ def _mb(n: int) -> str:
     return f"{n / 2**20:,.1f} MB"
 
 
+_CODECS = {
+    "UTF-8": "utf-8",
+    "UTF-8 with BOM": "utf-8-sig",
+    "UTF-16": "utf-16",
+    "Latin-1 (Windows-1252)": "cp1252",
+    "Latin-1": "latin-1",
+}
+
+
 def _read_text(data: bytes, *, shown: str, ext: str, max_columns: int) -> LoadedTable:
     text, encoding = decode_text(data, filename=shown)
-    delimiter = detect_delimiter(text, preferred="\t" if ext == "tsv" else None)
-    first = next((ln for ln in text.splitlines() if ln.strip()), "")
+    head = text[:65536]
+    delimiter = detect_delimiter(head, preferred="\t" if ext == "tsv" else None)
+    first = next((ln for ln in head.splitlines() if ln.strip()), "")
     header = next(csv.reader([first], delimiter=delimiter), [])
     if len(header) > max_columns:
         raise _too_wide(shown, len(header), max_columns)
+    # "a, b, c": skip the blank after each separator only when the file writes one (it slows parsing).
+    spaced = head.count(delimiter + " ") >= max(1, head.count(delimiter) // 2)
     try:
         frame = pd.read_csv(
-            io.StringIO(text),
+            io.BytesIO(data),
             sep=delimiter,
-            skipinitialspace=True,
+            encoding=_CODECS[encoding],
+            skipinitialspace=spaced,
             low_memory=False,
         )
     except pd.errors.EmptyDataError as exc:
         raise DataLoadError(f"{shown!r} has no table in it. Choose a file with a header row and data rows.") from exc
-    except (pd.errors.ParserError, ValueError) as exc:
+    except (pd.errors.ParserError, ValueError, UnicodeDecodeError) as exc:
         detail = str(exc).strip().splitlines()[-1] if str(exc).strip() else type(exc).__name__
         raise DataLoadError(
             f"Could not read {shown!r} as a {_DELIMITER_NAMES.get(delimiter, delimiter)}-separated table "

@@ -24,11 +24,13 @@ from sklearn.preprocessing import OneHotEncoder, StandardScaler
 from core.resampling import ResampleResult
 from core.roles import FeaturePlan
 
-__all__ = ["MAX_DISPLAY", "TSNE_MAX", "Projection", "ViewMethod", "display_rows", "project"]
+__all__ = ["MAX_DISPLAY", "MAX_SYNTHETIC_DISPLAY", "TSNE_MAX", "Projection", "ViewMethod", "display_rows", "project"]
 
 ViewMethod = Literal["pca", "tsne", "features"]
 #: Original training rows drawn at most; above this the largest class is thinned.
 MAX_DISPLAY = 4_000
+#: Synthetic rows drawn at most; above this they are thinned at random (keeps the figure under ~2 MB).
+MAX_SYNTHETIC_DISPLAY = 30_000
 #: Points embedded by t-SNE at most (original and synthetic together).
 TSNE_MAX = 2_000
 
@@ -126,6 +128,12 @@ def project(
     show_train = np.zeros(n_train, dtype=bool)
     show_train[display_rows(result.y_train, budget=budget, random_state=random_state)] = True
     show_synthetic = synthetic.copy()
+    if show_synthetic.sum() > MAX_SYNTHETIC_DISPLAY:
+        keep = np.random.default_rng(random_state).choice(
+            np.flatnonzero(show_synthetic), size=MAX_SYNTHETIC_DISPLAY, replace=False
+        )
+        show_synthetic[:] = False
+        show_synthetic[keep] = True
     fitted_on = (
         "The projection is fit on the original training rows and applied unchanged to the resampled rows, so both "
         "panels share their axes."
@@ -244,6 +252,8 @@ def _caption(result: ResampleResult, *, n_shown: int, thinned: bool, n_missing: 
             + (" and so are the synthetic rows" if n_synthetic_shown < n_syn else "")
             + "; every row of the other classes is drawn."
         )
+    elif n_synthetic_shown < n_syn:
+        text += " For speed, the synthetic rows are thinned at random; every original row is drawn."
     if n_missing > 0:
         text += f" {n_missing:,} row(s) with a missing value in a plotted feature are left out."
     return text

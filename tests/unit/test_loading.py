@@ -160,3 +160,9 @@ def test_infinite_values_become_missing_with_a_note():
     assert table.frame["b"].isna().tolist() == [True, False, False]
     assert table.frame["a"].isna().tolist() == [False, True, False]
     assert any("2 infinite value(s)" in n for n in table.notes)
+
+
+def test_a_blank_after_each_separator_is_skipped():
+    table = read_table(b"a, b, label\n1, x, yes\n2, y, no\n", filename="spaced.csv")
+    assert list(table.frame.columns) == ["a", "b", "label"]
+    assert table.frame["b"].tolist() == ["x", "y"] and table.frame["a"].tolist() == [1, 2]

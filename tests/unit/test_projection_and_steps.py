@@ -127,3 +127,16 @@ def test_neighbours_are_the_k_nearest_by_brute_force():
 def test_bad_steps_settings_are_refused(n, index, k, message):
     with pytest.raises(ValueError, match=message):
         smote_steps(np.zeros((n, 2)) + np.arange(n)[:, None], index=index, k=k, n_new=1, random_state=0)
+
+
+def test_synthetic_rows_are_thinned_for_display_above_the_cap_and_the_caption_says_so(monkeypatch):
+    import core.projection as projection
+
+    monkeypatch.setattr(projection, "MAX_SYNTHETIC_DISPLAY", 50)
+    prepared, split = split_of(BINARY)
+    result = resample(split, plan=prepared.plan, config=SamplerConfig("smote"))
+    proj = project(result, plan=prepared.plan, method="pca")
+    assert (proj.after["provenance"] == "synthetic").sum() == 50 < result.is_synthetic.sum()
+    assert f"50 of {result.is_synthetic.sum():,} synthetic rows" in proj.caption
+    assert "synthetic rows are thinned at random" in proj.caption
+    assert len(proj.before) == len(result.y_train)  # every original row still drawn

@@ -23,6 +23,7 @@ pages = {
         st.Page("pages/compare.py", title="Compare & report", icon=":material/leaderboard:"),
     ],
     "Learn": [
+        st.Page("pages/lesson.py", title="Lesson", icon=":material/school:"),
         st.Page("pages/smote_steps.py", title="SMOTE step by step", icon=":material/timeline:"),
     ],
 }

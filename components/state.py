@@ -74,6 +74,16 @@ W_DOWNLOAD_SETTINGS = "compare.download_settings"
 COMPARED = "ie.compared"  # the comparison settings last run
 SETTINGS_MESSAGE = "ie.settings_message"  # (kind, text) after importing settings
 APPLIED_TOKEN = "ie.applied_token"  # the URL settings token already applied
+W_GEN_ROWS = "lesson.rows"
+W_GEN_FEATURES = "lesson.features"
+W_GEN_RATIO = "lesson.ratio"
+W_GEN_CLASSES = "lesson.classes"
+W_GEN_SEP = "lesson.separation"
+W_GEN_NOISE = "lesson.noise"
+W_GEN_SEED = "lesson.seed"
+W_GEN_USE = "lesson.use"
+W_LEAK_RUN = "lesson.leak_run"
+LEAK_ASKED = "ie.leak_asked"  # the data fingerprint the leakage demo was asked for
 TRAINED = "ie.trained"  # the settings last trained, so a revisit shows their (cached) results
 W_STEPS_CLASS = "steps.class"
 W_STEPS_ZOOM = "steps.zoom"
@@ -189,3 +199,8 @@ def put(widget_key: str, value: Any) -> None:
 def mark_compared(settings: object) -> None:
     """Remember that the user asked to run the comparison with these settings (button callback)."""
     st.session_state[COMPARED] = settings
+
+
+def put_value(key: str, value: Any) -> None:
+    """Store a value under a persistent key (for button callbacks)."""
+    st.session_state[key] = value

@@ -22,6 +22,8 @@ def test_every_page_renders_without_exception_with_the_default_dataset(app, page
         assert app.button(key="train.run").label == "Train and evaluate"
     elif page == "pages/compare.py":
         assert app.button(key="compare.run").label == "Run comparison"
+    elif page == "pages/lesson.py":
+        assert [m.label for m in app.metric][:1] == ["Accuracy"]
     else:
         assert chart_specs(app), f"{page} shows no chart"
 

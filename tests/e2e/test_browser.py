@@ -144,3 +144,16 @@ def test_the_report_download_opens_offline_and_shows_its_charts(page, server, br
     finally:
         offline.close()
     assert "s=" in page.url  # the address now carries the settings
+
+
+def test_the_guided_tour_can_be_followed_to_the_end(page, server):
+    open_page(page, server, "lesson")
+    steps = ["Data", "Class balance", "Resample", "SMOTE step by step", "Train & evaluate", "Compare & report"]
+    for i, title in enumerate(steps, start=1):
+        page.get_by_role("link", name=f"{i}. {title}:").click()
+        wait_idle(page)
+        expect(page.get_by_role("heading", level=1)).to_contain_text(title.split(" & ")[0])
+        assert page.locator('[data-testid="stException"]').count() == 0
+        page.get_by_role("link", name="Lesson").first.click()  # back to the tour for the next step
+        wait_idle(page)
+    expect(page.get_by_role("heading", name="Glossary")).to_be_visible()

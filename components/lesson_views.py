@@ -1,0 +1,175 @@
+"""The lesson: a data generator, the accuracy paradox, the leakage demo, a glossary and a guided tour."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from components import state
+from components.cache import cached_leakage
+from components.messages import plain, show_message
+from core.lessons import majority_baseline
+from core.prepared import PreparedData
+from core.synthetic import generate
+
+TOUR = (
+    ("pages/data.py", "Data", "Load a bundled sample or your own file and check which column is the target."),
+    ("pages/class_balance.py", "Class balance", "See how rare the smallest class is, and what accuracy would hide."),
+    ("pages/resample.py", "Resample", "Pick SMOTE, then random under-sampling: watch rows appear and disappear."),
+    ("pages/smote_steps.py", "SMOTE step by step", "See how one synthetic row is drawn between two real ones."),
+    ("pages/train.py", "Train & evaluate", "Train RF and SMOTE + RF; compare their confusion matrices and PR curves."),
+    ("pages/compare.py", "Compare & report", "Run the default set of strategies and read the takeaways."),
+)
+GLOSSARY = (
+    (
+        "Random over-sampling",
+        "Copies rows of the small class until the classes are the size you ask.",
+        "pages/resample.py",
+    ),
+    ("Random under-sampling", "Drops rows of the large class; fast, but throws information away.", "pages/resample.py"),
+    (
+        "SMOTE and its variants",
+        "Create new rows between a small-class row and its neighbours (SMOTENC and SMOTEN for "
+        "categories; Borderline, SVM, KMeans SMOTE and ADASYN choose where).",
+        "pages/smote_steps.py",
+    ),
+    (
+        "Class weights (cost-sensitive learning)",
+        "Make mistakes on the small class cost more in training, without changing the rows.",
+        "pages/train.py",
+    ),
+    (
+        "Balanced ensembles",
+        "Bagging (BalancedRandomForest, EasyEnsemble) or boosting (RUSBoost) where every model sees a balanced sample.",
+        "pages/train.py",
+    ),
+    (
+        "Anomaly detection",
+        "Treat the small class as unusual rows and learn only what usual looks like (IsolationForest).",
+        "pages/train.py",
+    ),
+    ("Precision", "Of the cases flagged, the share that really are the small class.", "pages/train.py"),
+    ("Recall", "Of the real small-class cases, the share that were flagged.", "pages/train.py"),
+    ("F1", "The harmonic mean of precision and recall: high only when both are.", "pages/train.py"),
+    (
+        "Balanced accuracy",
+        "The mean of each class's recall; 0.5 for always guessing one class of two.",
+        "pages/train.py",
+    ),
+    ("G-mean", "The geometric mean of each class's recall: zero if any class is never found.", "pages/train.py"),
+    ("MCC", "A correlation between truth and prediction from -1 to 1; 0 for guessing.", "pages/train.py"),
+    ("ROC-AUC", "The chance that a random small-class case is ranked above a random other case.", "pages/train.py"),
+    (
+        "PR-AUC (average precision)",
+        "The area under the precision-recall curve; guessing scores the prevalence, "
+        "so it shows what ROC-AUC hides on rare classes.",
+        "pages/compare.py",
+    ),
+)
+
+
+def generator_panel() -> None:
+    """Sliders for a synthetic dataset and a button that makes it the current dataset."""
+    c1, c2, c3 = st.columns(3)
+    rows = c1.number_input("Rows", 200, 200_000, step=500, **state.bind(state.W_GEN_ROWS, 5_000))
+    features = c1.number_input("Features", 2, 50, step=1, **state.bind(state.W_GEN_FEATURES, 8))
+    ratio = c2.select_slider(
+        "Imbalance ratio (largest : smallest)", [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000],
+        format_func=lambda r: f"{r} : 1", **state.bind(state.W_GEN_RATIO, 20),
+    )  # fmt: skip
+    classes = c2.number_input("Classes", 2, 6, step=1, **state.bind(state.W_GEN_CLASSES, 2))
+    sep = c3.slider("Class separation", 0.2, 3.0, step=0.1, **state.bind(state.W_GEN_SEP, 1.0))
+    noise = c3.slider("Label noise (share of random labels)", 0.0, 0.3, step=0.01, **state.bind(state.W_GEN_NOISE, 0.0))
+    seed = st.number_input("Seed", 0, 2**31 - 1, step=1, **state.bind(state.W_GEN_SEED, 0))
+    try:
+        ds = generate(n_rows=int(rows), n_features=int(features), ratio=float(ratio), n_classes=int(classes),
+                      class_sep=float(sep), label_noise=float(noise), random_state=int(seed))  # fmt: skip
+    except ValueError as exc:
+        show_message("error", f"These settings cannot make a dataset: {exc}. Use more rows or fewer classes.")
+        return
+    counts = ds.frame["label"].value_counts()
+    st.caption("Class sizes: " + ", ".join(f"{plain(c)} {n:,}" for c, n in counts.items()))
+    st.button(
+        "Use this dataset on every page", key=state.W_GEN_USE, icon=":material/upload:", on_click=_use, args=(ds,)
+    )
+
+
+def _use(ds) -> None:
+    state.set_dataset(ds)
+    st.session_state[state.LOAD_MESSAGE] = ("success", f"Loaded the generated dataset: {ds.name}.")
+
+
+def paradox_panel(prepared: PreparedData) -> None:
+    """Always answering the largest class: high accuracy, nothing found."""
+    y = prepared.target_check.y
+    m = majority_baseline(y)
+    majority, minority = str(prepared.distribution.majority), str(prepared.distribution.minority)
+    a, b, c, d = st.columns(4)
+    a.metric("Accuracy", f"{m['accuracy']:.1%}")
+    b.metric(f"Recall of {minority[:20]}", "0%")
+    c.metric("Balanced accuracy", f"{m['balanced_accuracy']:.2f}")
+    d.metric("MCC", f"{m['mcc']:.2f}")
+    st.write(
+        plain(
+            f"A 'model' that always answers {majority!r} is right {m['accuracy']:.1%} of the time on this data, "
+            f"and never finds a single {minority!r}. Balanced accuracy (0.5 is guessing), MCC (0 is guessing) and "
+            "the recall of the small class expose it; accuracy does not."
+        )
+    )
+
+
+def leakage_panel(prepared: PreparedData) -> None:
+    """Resampling before the split (wrong) against inside the training folds (right), side by side."""
+    st.write(
+        "The same strategy, SMOTE + random forest, scored by 3-fold cross-validation two ways. **Wrong**: "
+        "SMOTE runs on all rows first, so new rows made from a test row's neighbours land in the training "
+        "folds, and the test folds are full of synthetic rows. **Right**: SMOTE runs inside each training fold; "
+        "the test fold keeps its real rows and class mix."
+    )
+    st.button(
+        "Run the two evaluations", key=state.W_LEAK_RUN, icon=":material/play_arrow:",
+        on_click=state.put_value, args=(state.LEAK_ASKED, prepared.dataset.fingerprint),
+    )  # fmt: skip
+    if st.session_state.get(state.LEAK_ASKED) != prepared.dataset.fingerprint:
+        return
+    try:
+        result = cached_leakage(prepared)
+    except Exception as exc:
+        show_message("error", f"The demo cannot run on this data: {str(exc)[:300]}")
+        return
+    keys = (
+        ["recall", "precision", "f1", "pr_auc"]
+        if prepared.distribution.n_classes == 2
+        else ["balanced_accuracy", "macro_f1", "pr_auc"]
+    )
+    table = pd.DataFrame(
+        {
+            "metric": keys,
+            "wrong: resampled before splitting": [result.wrong[k] for k in keys],
+            "right: resampled inside training folds": [result.right[k] for k in keys],
+        }
+    )
+    st.dataframe(table, hide_index=True, width="stretch", column_config={
+        c: st.column_config.NumberColumn(format="%.3f") for c in table.columns[1:]})  # fmt: skip
+    k = keys[-1]
+    st.write(
+        plain(
+            f"Resampling before the split reports {k.replace('_', '-').upper()} {result.wrong[k]:.2f}; done honestly "
+            f"it is {result.right[k]:.2f}. The gap is leakage: the model was tested on rows it had, in effect, "
+            "already seen. Every other page of this tool resamples inside the training split only."
+        )
+    )
+
+
+def glossary() -> None:
+    """The techniques and metrics, each with a link to where to try it."""
+    for term, meaning, page in GLOSSARY:
+        left, right = st.columns([4, 1])
+        left.markdown(f"**{term}**: {meaning}")
+        right.page_link(page, label="Try it", icon=":material/arrow_forward:")
+
+
+def tour() -> None:
+    """Numbered steps through the app, each saying what to look at."""
+    for i, (page, title, what) in enumerate(TOUR, start=1):
+        st.page_link(page, label=f"{i}. {title}: {what}", icon=":material/flag:")

@@ -1,0 +1,86 @@
+"""Computations behind the lesson: the accuracy paradox and the leakage of resampling before splitting."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+from sklearn.ensemble import RandomForestClassifier
+from sklearn.model_selection import StratifiedKFold
+
+from core.evaluation import score
+from core.resampling import categorical_as_text, preprocessor
+from core.roles import FeaturePlan
+from core.samplers import SamplerConfig, build_sampler, get_spec
+
+__all__ = ["LeakageResult", "leakage_demo", "majority_baseline"]
+
+
+def majority_baseline(y: pd.Series) -> dict[str, float]:
+    """Metrics of a "model" that always answers the largest class (the accuracy paradox)."""
+    labels = list(y.value_counts().index)  # largest first: code 0 is the majority
+    codes = y.map({label: i for i, label in enumerate(labels)}).to_numpy(dtype=int)
+    proba = np.zeros((len(codes), len(labels)))
+    proba[:, 0] = 1.0
+    return score(codes, proba)
+
+
+@dataclass(frozen=True)
+class LeakageResult:
+    """Cross-validated scores of one strategy evaluated the wrong way and the right way."""
+
+    method: str
+    wrong: dict[str, float]
+    right: dict[str, float]
+
+
+def leakage_demo(
+    X: pd.DataFrame, y: pd.Series, *, plan: FeaturePlan, sampler: str = "smote", folds: int = 5, random_state: int = 0
+) -> LeakageResult:
+    """Cross-validate SMOTE (or another sampler) + a random forest two ways.
+
+    Wrong: resample all rows first, then split into folds, so synthetic rows made from a test row's
+    neighbours (and copies) sit in the training folds. Right: resample inside each training fold only.
+    """
+    labels = list(y.value_counts().index)
+    codes = y.map({label: i for i, label in enumerate(labels)}).to_numpy(dtype=int)
+    names = {i: str(label) for i, label in enumerate(labels)}
+    X = categorical_as_text(X.reset_index(drop=True), list(plan.categorical))
+    spec = get_spec(sampler)
+    ordinal = spec.key in {"smotenc", "smoten"} or (spec.key == "smote" and plan.kind != "numeric")
+    cat_idx = list(range(len(plan.numeric), len(plan.features))) if ordinal else None
+
+    def fitted_sampler(y_fit: np.ndarray):
+        counts = {c: int((y_fit == c).sum()) for c in names}
+        return build_sampler(
+            spec, SamplerConfig(sampler, random_state=random_state), data_kind=plan.kind, counts=counts,
+            names=names, categorical_indices=cat_idx, n_rows=len(y_fit),
+        ).sampler  # fmt: skip
+
+    def forest() -> RandomForestClassifier:
+        return RandomForestClassifier(n_estimators=50, n_jobs=-1, random_state=random_state)
+
+    cv = StratifiedKFold(n_splits=folds, shuffle=True, random_state=random_state)
+    # Wrong: one resampling of everything, then cross-validation on the resampled rows.
+    prep_all = preprocessor(plan, ordinal=ordinal)
+    Z_all, y_all = fitted_sampler(codes).fit_resample(prep_all.fit_transform(X), codes)
+    wrong = []
+    for fit, val in cv.split(Z_all, y_all):
+        model = forest().fit(Z_all[fit], y_all[fit])
+        wrong.append(score(y_all[val], _full(model, Z_all[val], len(labels))))
+    # Right: inside each training fold only; the validation fold keeps its real rows and mix.
+    right = []
+    for fit, val in cv.split(X, codes):
+        prep = preprocessor(plan, ordinal=ordinal)
+        Z_fit, y_fit = fitted_sampler(codes[fit]).fit_resample(prep.fit_transform(X.iloc[fit]), codes[fit])
+        model = forest().fit(Z_fit, y_fit)
+        right.append(score(codes[val], _full(model, prep.transform(X.iloc[val]), len(labels))))
+    mean = lambda rows: {k: float(np.nanmean([r[k] for r in rows])) for k in rows[0]}  # noqa: E731
+    return LeakageResult(spec.name, mean(wrong), mean(right))
+
+
+def _full(model, Z: np.ndarray, n_classes: int) -> np.ndarray:
+    out = np.zeros((len(Z), n_classes))
+    out[:, np.asarray(model.classes_, dtype=int)] = model.predict_proba(Z)
+    return out

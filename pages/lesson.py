@@ -1,0 +1,25 @@
+"""Lesson: class imbalance without code, for a classroom or a first visit."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from components.frame import page_guard, require_prepared
+from components.lesson_views import generator_panel, glossary, leakage_panel, paradox_panel, tour
+
+page_guard()
+
+st.title("Lesson: class imbalance")
+st.caption("Six short steps through the app, a data generator, two classic traps, and a glossary.")
+
+st.subheader("Guided tour")
+tour()
+st.subheader("Make a dataset with the imbalance you want")
+generator_panel()
+prepared = require_prepared()
+st.subheader("Trap 1: the accuracy paradox")
+paradox_panel(prepared)
+st.subheader("Trap 2: resampling before the split")
+leakage_panel(prepared)
+st.subheader("Glossary")
+glossary()

@@ -1,0 +1,34 @@
+"""The Lesson page: generator, accuracy paradox, leakage demo, glossary and tour."""
+
+from __future__ import annotations
+
+from tests.app.conftest import texts
+
+
+def test_the_lesson_runs_and_shows_the_paradox_on_the_default_data(app):
+    app.switch_page("pages/lesson.py").run()
+    assert not app.exception and not app.error
+    metrics = {m.label: m.value for m in app.metric}
+    assert metrics["Accuracy"] == "98.9%" and metrics["Balanced accuracy"] == "0.50" and metrics["MCC"] == "0.00"
+    assert any("never finds a single 'fraud'" in m for m in texts(app, "markdown"))
+    links = [p.proto.page for p in app.get("page_link")]
+    assert links[:6] == ["", "class_balance", "resample", "smote_steps", "train", "compare"]  # URL paths
+    assert len(links) == 6 + 14  # the tour, then one "try it" per glossary entry
+
+
+def test_a_generated_dataset_becomes_the_current_one_and_the_leakage_demo_runs_on_it(app):
+    app.switch_page("pages/lesson.py").run()
+    app.number_input(key="lesson.rows").set_value(1500).run()
+    app.select_slider(key="lesson.ratio").set_value(50).run()
+    assert any("Class sizes: majority 1,471, minority 29" in c for c in texts(app, "caption"))
+    app.button(key="lesson.use").click().run()
+    assert not app.exception
+    assert any("Generated (1,500 rows, ratio 50 : 1" in m for m in texts(app, "markdown"))
+    app.button(key="lesson.leak_run").click().run()
+    assert not app.exception
+    table = app.dataframe[0].value
+    wrong, right = table.columns[1], table.columns[2]
+    pr = table.set_index("metric").loc["pr_auc"]
+    assert pr[wrong] > pr[right]
+    app.switch_page("pages/class_balance.py").run()
+    assert app.dataframe[0].value["count"].tolist() == [1471, 29]

@@ -196,3 +196,11 @@ def cached_leakage(prepared: PreparedData):
     """The leakage demo (SMOTE + RF cross-validated the wrong and the right way), cached by data."""
     with st.spinner("Cross-validating SMOTE + RF two ways (about half a minute on 20,000 rows)…", show_time=True):
         return _leakage(_plan_key(prepared), prepared)
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def cached_sweep(ratios: tuple[float, ...], class_sep: float, seed: int):
+    """The ratio sweep on generated data (about 15 s the first time), cached by its settings."""
+    from core.lessons import ratio_sweep
+
+    return ratio_sweep(ratios, class_sep=class_sep, random_state=seed)

@@ -6,9 +6,10 @@ import pandas as pd
 import streamlit as st
 
 from components import state
-from components.cache import cached_leakage
+from components.cache import cached_leakage, cached_sweep
 from components.messages import plain, show_message
-from core.lessons import majority_baseline
+from core.figures import sweep_figure
+from core.lessons import majority_baseline, sweep_summary
 from core.prepared import PreparedData
 from core.synthetic import generate
 
@@ -159,6 +160,32 @@ def leakage_panel(prepared: PreparedData) -> None:
             "already seen. Every other page of this tool resamples inside the training split only."
         )
     )
+
+
+SWEEP_RATIOS = (1.0, 5.0, 20.0, 100.0, 500.0)
+
+
+def sweep_panel() -> None:
+    """How the ratio changes things: four strategies on generated data at five ratios."""
+    sep = st.session_state.get(state.W_GEN_SEP, 1.0)
+    seed = int(st.session_state.get(state.W_GEN_SEED, 0))
+    asked = (SWEEP_RATIOS, float(sep), seed)
+    st.write(
+        plain(
+            f"Five generated datasets of 4,000 rows (class separation {sep:g}, seed {seed}, from the generator "
+            "above), from balanced to 500 : 1. Each is split, and four strategies are trained and scored on the "
+            "test split: no handling, class weights, SMOTE and random under-sampling."
+        )
+    )
+    st.button("Run the sweep", key=state.W_SWEEP_RUN, icon=":material/play_arrow:",
+              on_click=state.put_value, args=(state.SWEEP_ASKED, asked))  # fmt: skip
+    if st.session_state.get(state.SWEEP_ASKED) != asked:
+        return
+    with st.spinner("Training 20 models (about 15 s the first time)…", show_time=True):
+        table = cached_sweep(*asked)
+    st.plotly_chart(sweep_figure(table), key="sweep_chart", config={"displaylogo": False})
+    for line in sweep_summary(table):
+        st.markdown(f"- {plain(line)}")
 
 
 def glossary() -> None:

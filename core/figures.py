@@ -22,6 +22,7 @@ __all__ = [
     "resample_counts_figure",
     "resample_scatter_figure",
     "smote_steps_figure",
+    "sweep_figure",
 ]
 
 #: Colour-blind-safe palette (Okabe-Ito), majority class first.
@@ -434,4 +435,28 @@ def cost_figure(
     fig.update_xaxes(title="decision threshold", range=[0, 1])
     fig.update_yaxes(title="total cost on the test split")
     fig.update_layout(height=height, margin={"l": 10, "r": 10, "t": 30, "b": 10}, showlegend=False)
+    return fig
+
+
+def sweep_figure(table, *, height: int = 380) -> go.Figure:
+    """Recall, precision and PR-AUC against the imbalance ratio (log scale), one line per strategy."""
+    from plotly.subplots import make_subplots
+
+    metrics = ["recall", "precision", "PR-AUC"]
+    fig = make_subplots(rows=1, cols=3, subplot_titles=metrics, shared_yaxes=True, horizontal_spacing=0.05)
+    for i, (name, part) in enumerate(table.groupby("strategy", sort=False)):
+        for j, metric in enumerate(metrics, start=1):
+            fig.add_trace(
+                go.Scatter(
+                    x=part["ratio"], y=part[metric], mode="lines+markers", name=plot_label(name, max_len=40),
+                    legendgroup=name, showlegend=j == 1, line={"color": STRATEGY_COLORS[i % len(STRATEGY_COLORS)]},
+                    hovertemplate=f"{plot_label(name)}<br>ratio %{{x:g}} : 1<br>{metric} %{{y:.2f}}<extra></extra>",
+                ),
+                row=1, col=j,
+            )  # fmt: skip
+        fig.update_xaxes(type="log", title="imbalance ratio (largest : smallest)")
+    fig.update_yaxes(range=[0, 1.05])
+    fig.update_layout(
+        height=height, margin={"l": 10, "r": 10, "t": 40, "b": 10}, legend={"orientation": "h", "y": -0.25}
+    )
     return fig

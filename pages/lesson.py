@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from components.frame import page_guard, require_prepared
-from components.lesson_views import generator_panel, glossary, leakage_panel, paradox_panel, tour
+from components.lesson_views import generator_panel, glossary, leakage_panel, paradox_panel, sweep_panel, tour
 
 page_guard()
 
@@ -21,5 +21,7 @@ st.subheader("Trap 1: the accuracy paradox")
 paradox_panel(prepared)
 st.subheader("Trap 2: resampling before the split")
 leakage_panel(prepared)
+st.subheader("How the imbalance ratio changes things")
+sweep_panel()
 st.subheader("Glossary")
 glossary()

@@ -32,3 +32,15 @@ def test_a_generated_dataset_becomes_the_current_one_and_the_leakage_demo_runs_o
     assert pr[wrong] > pr[right]
     app.switch_page("pages/class_balance.py").run()
     assert app.dataframe[0].value["count"].tolist() == [1471, 29]
+
+
+def test_the_ratio_sweep_draws_three_panels(app):
+    app.switch_page("pages/lesson.py").run()
+    app.button(key="lesson.sweep_run").click().run()
+    assert not app.exception
+    import json
+
+    fig = json.loads(app.get("plotly_chart")[0].proto.spec)
+    assert [a["text"] for a in fig["layout"]["annotations"]] == ["recall", "precision", "PR-AUC"]
+    assert len(fig["data"]) == 12  # four strategies x three metrics
+    assert any(m.startswith("- RF: recall") for m in texts(app, "markdown"))

@@ -51,3 +51,30 @@ def test_resampling_before_the_split_looks_better_than_it_is():
     for key in ("recall", "pr_auc", "f1"):
         assert result.wrong[key] > result.right[key] + 0.1, key
     assert np.isfinite(list(result.right.values())).all()
+
+
+def test_ratio_sweep_covers_every_ratio_and_strategy_and_its_summary_follows_the_numbers():
+    from core.lessons import ratio_sweep, sweep_summary
+
+    table = ratio_sweep((1, 50), n_rows=1200, n_features=5)
+    assert table["ratio"].tolist() == [1.0] * 4 + [50.0] * 4
+    assert table["strategy"].tolist()[:4] == ["RF", "RF, balanced weights", "SMOTE + RF", "RandomUnderSampler + RF"]
+    assert table[["recall", "precision", "PR-AUC"]].stack().between(0, 1).all()
+    lines = sweep_summary(table, n_rows=1200)
+    rf = table[table["strategy"] == "RF"]
+    assert lines[0] == (
+        f"RF: recall {rf['recall'].iloc[0]:.2f} at 1 : 1, {rf['recall'].iloc[1]:.2f} at 50 : 1 "
+        f"(precision {rf['precision'].iloc[1]:.2f}, PR-AUC {rf['PR-AUC'].iloc[1]:.2f})."
+    )
+    assert lines[-1].startswith("At 50 : 1 the test split holds about 6 row(s)")
+
+
+def test_sweep_summary_says_when_pr_auc_does_not_fall():
+    from core.lessons import sweep_summary
+
+    table = pd.DataFrame(
+        {"ratio": [1.0, 1.0, 10.0, 10.0], "strategy": ["A", "B", "A", "B"], "recall": [0.9, 0.8, 0.5, 0.7],
+         "precision": [0.9, 0.9, 0.4, 0.3], "PR-AUC": [0.9, 0.5, 0.6, 0.7]}
+    )  # fmt: skip
+    lines = sweep_summary(table, n_rows=1000)
+    assert lines[2].startswith("PR-AUC did not fall for every strategy; at 10 : 1 the best ranking was B (0.70)")

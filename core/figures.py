@@ -454,7 +454,8 @@ def sweep_figure(table, *, height: int = 380) -> go.Figure:
                 ),
                 row=1, col=j,
             )  # fmt: skip
-        fig.update_xaxes(type="log", title="imbalance ratio (largest : smallest)")
+    ratios = sorted(table["ratio"].unique())
+    fig.update_xaxes(type="log", title="imbalance ratio", tickvals=ratios, ticktext=[f"{r:g}:1" for r in ratios])
     fig.update_yaxes(range=[0, 1.05])
     fig.update_layout(
         height=height, margin={"l": 10, "r": 10, "t": 40, "b": 10}, legend={"orientation": "h", "y": -0.25}

@@ -7,7 +7,9 @@ import pandas as pd
 import streamlit as st
 
 from components import state
-from components.messages import plain
+from components.cache import cached_evaluations
+from components.messages import plain, show_message
+from core.errors import UserFacingError
 from core.evaluation import (
     METRIC_LABELS,
     Evaluation,
@@ -178,9 +180,6 @@ def _importance_focus(evals: list[Evaluation]) -> Evaluation:
 
 def run_strategies(prepared, split, strategies: list, *, cv_folds: int) -> list[Evaluation]:
     """Fit (or reuse) every strategy; show each one's error; stop the page if none could be trained."""
-    from components.cache import cached_evaluations
-    from components.messages import show_message
-    from core.errors import UserFacingError
 
     results = cached_evaluations(prepared, split, strategies, cv_folds=cv_folds)
     for strategy, result in zip(strategies, results, strict=True):

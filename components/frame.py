@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import streamlit as st
 
-from components.messages import plain
+from components.cache import cached_split, current
+from components.messages import plain, show_message
+from components.split_controls import split_controls
 from core.errors import UserFacingError
 from core.prepared import PreparedData
 from core.split import Split
@@ -50,8 +52,6 @@ def page_guard() -> None:
 
 def require_prepared() -> PreparedData:
     """The session's prepared data, or a message with a link to the Data page and a stop."""
-    from components.cache import current
-    from components.messages import show_message
 
     prepared = current()
     if prepared is None or not prepared.ready:
@@ -63,9 +63,6 @@ def require_prepared() -> PreparedData:
 
 def require_split(prepared: PreparedData, *, folded: bool) -> Split:
     """The split settings (in an expander when ``folded``) and the shared split, or a message and a stop."""
-    from components.cache import cached_split
-    from components.messages import show_message
-    from components.split_controls import split_controls
 
     if folded:
         with st.expander("Split settings (shared with the other pages)"):

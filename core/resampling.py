@@ -134,11 +134,9 @@ def trace_origin(sampler: object, *, n_rows: int, Z: np.ndarray, Z_res: np.ndarr
         return np.asarray(sampler.sample_indices_, dtype=int)
     cleaner = getattr(sampler, "enn_", None) or getattr(sampler, "tomek_", None)
     if cleaner is not None and hasattr(cleaner, "sample_indices_"):
-        n_smote = int(cleaner.sample_indices_.max(initial=-1)) + 1
-        before = np.concatenate([np.arange(n_rows), -np.ones(max(n_smote - n_rows, 0), dtype=int)])
+        # The cleaner picked rows of the SMOTE output, whose first n_rows rows are the originals.
         idx = np.asarray(cleaner.sample_indices_, dtype=int)
-        padded = np.concatenate([before, -np.ones(max(0, idx.max(initial=-1) + 1 - len(before)), dtype=int)])
-        return padded[idx]
+        return np.where(idx < n_rows, idx, -1)
     if type(sampler).__name__ == "ClusterCentroids":
         lookup: dict[bytes, list[int]] = {}
         for i, row in enumerate(np.ascontiguousarray(Z)):
@@ -154,13 +152,12 @@ def trace_origin(sampler: object, *, n_rows: int, Z: np.ndarray, Z_res: np.ndarr
 
 
 def _provenance(origin: np.ndarray) -> np.ndarray:
-    out = np.where(origin >= 0, ORIGINAL, SYNTHETIC).astype(object)
-    seen: set[int] = set()
-    for i, o in enumerate(origin):
-        if o >= 0:
-            if o in seen:
-                out[i] = DUPLICATE
-            seen.add(int(o))
+    """``original`` for the first row taken from each training row, ``duplicate`` for later copies, else ``synthetic``."""
+    out = np.full(len(origin), SYNTHETIC, dtype=object)
+    real = np.flatnonzero(origin >= 0)
+    out[real] = DUPLICATE
+    _, first = np.unique(origin[real], return_index=True)
+    out[real[first]] = ORIGINAL
     return out.astype(str)
 
 
@@ -209,8 +206,7 @@ def resample(split: Split, *, plan: FeaturePlan, config: SamplerConfig) -> Resam
     y_res = pd.Series(np.asarray(labels, dtype=object)[np.asarray(y_res_codes, dtype=int)], name=y_train.name)
     if pd.api.types.is_numeric_dtype(y_train.dtype):
         y_res = y_res.astype(y_train.dtype)
-    kept = set(origin[origin >= 0].tolist())
-    removed = np.array([i for i in range(len(X_train)) if i not in kept], dtype=int)
+    removed = np.setdiff1d(np.arange(len(X_train)), origin[origin >= 0])
     notes = list(built.notes)
     notes += _outcome_notes(built.name, runs.kind, origin, removed, labels, y_train, list(y_res.unique()))
     notes += _shortfall_notes(built, config, counts, names, y_res_codes)

@@ -32,7 +32,7 @@ from sklearn.metrics import (
 from sklearn.model_selection import StratifiedKFold
 from sklearn.preprocessing import label_binarize
 
-from core.models import Strategy, StrategyError, build_pipeline
+from core.models import Strategy, StrategyError, build_pipeline, fit_notes
 from core.resampling import categorical_as_text
 from core.roles import FeaturePlan
 from core.split import Split
@@ -300,6 +300,7 @@ def _fit_predict(strategy: Strategy, X_fit, y_fit, X_eval, *, plan: FeaturePlan,
     except (ValueError, RuntimeError) as exc:
         text = str(exc).strip().splitlines()[0].rstrip(".") if str(exc).strip() else type(exc).__name__
         raise StrategyError(f"{strategy.name} could not be trained on this data: {text}. Try other settings.") from exc
+    notes += fit_notes(pipeline.named_steps["model"])
     proba = pipeline.predict_proba(X_eval)
     full = np.zeros((len(X_eval), len(names)))
     model_classes = pipeline.named_steps["model"].classes_

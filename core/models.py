@@ -20,6 +20,7 @@ from sklearn.ensemble import IsolationForest, RandomForestClassifier
 from sklearn.tree import DecisionTreeClassifier
 
 from core.errors import UserFacingError
+from core.forest import CappedForestClassifier
 from core.resampling import preprocessor
 from core.roles import FeaturePlan
 from core.samplers import SamplerConfig, build_sampler, get_spec, resolve_spec
@@ -34,6 +35,7 @@ __all__ = [
     "StrategyError",
     "build_pipeline",
     "estimate_seconds",
+    "fit_notes",
 ]
 
 
@@ -100,8 +102,10 @@ WEIGHTINGS: dict[str, str] = {
 class ForestSettings:
     """Hyper-parameters shared by the forest models.
 
-    ``max_rows_per_tree`` caps the rows each tree is grown on (scikit-learn's ``max_samples``);
-    on large data it keeps training interactive with little loss of ranking quality.
+    ``max_rows_per_tree`` caps the rows each random-forest tree is grown on; on larger data the
+    forest is a :class:`~core.forest.CappedForestClassifier`, whose per-tree samples keep the small
+    classes whole, which keeps training interactive without losing ranking quality. ``None`` grows
+    scikit-learn's exact forest on every row.
     """
 
     n_estimators: int = 100
@@ -207,11 +211,6 @@ def _model(strategy: Strategy, *, names: Mapping[int, str], n_rows_after: int, n
             f"this one has {n_classes}. Choose another model."
         )
     share = _rows_per_tree(f, n_rows_after)
-    if share is not None:
-        notes.append(
-            f"Each tree is grown on {f.max_rows_per_tree:,} of the {n_rows_after:,} training rows (max_samples), "
-            "which keeps training interactive; set 'rows per tree' to all for the exact forest."
-        )
     common = {"random_state": strategy.random_state}
     if strategy.model == "rf":
         weight: Any = None
@@ -222,10 +221,11 @@ def _model(strategy: Strategy, *, names: Mapping[int, str], n_rows_after: int, n
             weight = {code: float(wanted.get(label, 1.0)) for code, label in names.items()}
             if any(w <= 0 for w in weight.values()):
                 raise StrategyError("Class weights must be greater than 0.")
-        return RandomForestClassifier(
-            n_estimators=f.n_estimators, max_depth=f.max_depth, min_samples_leaf=f.min_samples_leaf,
-            max_features=f.max_features, max_samples=share, class_weight=weight, n_jobs=-1, **common,
-        ), notes  # fmt: skip
+        trees = {"n_estimators": f.n_estimators, "max_depth": f.max_depth, "min_samples_leaf": f.min_samples_leaf,
+                 "max_features": f.max_features, "class_weight": weight, "n_jobs": -1, **common}  # fmt: skip
+        if share is None:
+            return RandomForestClassifier(**trees), notes
+        return CappedForestClassifier(max_rows=int(f.max_rows_per_tree or 0), **trees), notes
     if strategy.model == "brf":
         return BalancedRandomForestClassifier(
             n_estimators=f.n_estimators, max_depth=f.max_depth, min_samples_leaf=f.min_samples_leaf,
@@ -237,6 +237,18 @@ def _model(strategy: Strategy, *, names: Mapping[int, str], n_rows_after: int, n
     if strategy.model == "rusboost":
         return RUSBoostClassifier(estimator=DecisionTreeClassifier(max_depth=3), n_estimators=50, **common), notes
     return AnomalyClassifier(n_estimators=f.n_estimators, **common), notes
+
+
+def fit_notes(model: Any) -> tuple[str, ...]:
+    """What a fitted model did that the page should say: a forest that capped its rows per tree."""
+    if isinstance(model, CappedForestClassifier) and model.n_rows_ > model.max_rows:
+        return (
+            f"Each tree was grown on at most {model.max_rows:,} of the {model.n_rows_:,} training rows, which keeps "
+            "training interactive: every row of the small classes is kept, the large class is sampled and weighted "
+            "back to its real share, and leaf probabilities are counted on all training rows. Set 'rows per tree' "
+            "to 0 (all) for scikit-learn's exact forest.",
+        )
+    return ()
 
 
 def build_pipeline(

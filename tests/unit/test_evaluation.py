@@ -147,16 +147,6 @@ def test_class_weights_reach_the_forest():
     assert [name for name, _ in pipe.steps] == ["prepare", "resample", "model"]
 
 
-def test_rows_per_tree_cap_is_applied_and_said():
-    prepared, _ = split_of(BINARY)
-    pipe, notes = build_pipeline(
-        Strategy(forest=ForestSettings(max_rows_per_tree=100)), plan=prepared.plan, counts={0: 300, 1: 50},
-        names={0: "common", 1: "rare"}, n_rows=350,
-    )  # fmt: skip
-    assert pipe.named_steps["model"].max_samples == pytest.approx(100 / 350)
-    assert any("100 of the 350 training rows" in n for n in notes)
-
-
 @pytest.mark.parametrize(
     ("strategy", "name"),
     [

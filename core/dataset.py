@@ -75,7 +75,9 @@ class Dataset:
         default_target: str | None = None,
         sample_key: str | None = None,
     ) -> Dataset:
-        """Build a dataset, computing its fingerprint."""
+        """Build a dataset, computing its fingerprint; a repeated row index is replaced by row numbers."""
+        if not frame.index.is_unique:
+            frame = frame.reset_index(drop=True)
         return cls(
             frame=frame,
             name=name,

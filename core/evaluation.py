@@ -32,8 +32,9 @@ from sklearn.metrics import (
 from sklearn.model_selection import StratifiedKFold
 from sklearn.preprocessing import label_binarize
 
+from core.memory import release_freed_memory
 from core.models import Strategy, StrategyError, build_pipeline, fit_notes
-from core.resampling import categorical_as_text
+from core.preprocessing import categorical_as_text
 from core.roles import FeaturePlan
 from core.split import Split
 
@@ -349,6 +350,7 @@ def evaluate(
         strategy, X_train, y_train, X_test, plan=plan, names=names, on_trees=on_trees if progress else None
     )
     seconds = time.perf_counter() - start
+    release_freed_memory()
     report(1.0, f"{strategy.name}: done in {seconds:.1f} s")
     model = pipeline.named_steps["model"]
     importance = None

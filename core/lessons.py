@@ -10,7 +10,7 @@ from sklearn.ensemble import RandomForestClassifier
 from sklearn.model_selection import StratifiedKFold
 
 from core.evaluation import score
-from core.resampling import categorical_as_text, preprocessor
+from core.preprocessing import categorical_as_text, preprocessor
 from core.roles import FeaturePlan
 from core.samplers import SamplerConfig, build_sampler, get_spec
 

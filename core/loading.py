@@ -7,10 +7,12 @@ Excel by openpyxl, text by pandas' C parser.
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 import os
-import unicodedata
+import re
+import warnings
 from collections import Counter
 from dataclasses import dataclass, field
 
@@ -18,14 +20,15 @@ import numpy as np
 import pandas as pd
 
 from core.errors import DataLoadError
+from core.memory import release_freed_memory
 
 __all__ = [
     "MAX_COLUMNS",
     "SUPPORTED_EXTENSIONS",
     "LoadedTable",
-    "decode_text",
     "dedupe_names",
     "detect_delimiter",
+    "detect_encoding",
     "list_excel_sheets",
     "read_table",
     "sniff_content",
@@ -118,30 +121,44 @@ def sniff_content(data: bytes) -> str:
     return "text"
 
 
-def decode_text(data: bytes, *, filename: str = "the file") -> tuple[str, str]:
-    """Decode text bytes, trying UTF-8 (with or without BOM), UTF-16 (with BOM), then Latin-1.
+_CHUNK = 1 << 20
 
-    Returns ``(text, encoding_name)``. Raises :class:`DataLoadError` when the bytes decode
-    only to control characters, i.e. the encoding is not one we can read.
+
+def _decodes(data: bytes, codec: str, *, count_control: bool) -> tuple[bool, int]:
+    """Whether ``data`` decodes as ``codec`` (checked 1 MB at a time, never holding the whole text),
+    and how many control characters (other than tab and line ends) it holds."""
+    decoder = codecs.getincrementaldecoder(codec)(errors="strict")
+    control = 0
+    try:
+        for start in range(0, len(data), _CHUNK):
+            chunk = decoder.decode(data[start : start + _CHUNK], final=start + _CHUNK >= len(data))
+            if count_control:
+                control += len(_CONTROL.findall(chunk))
+    except UnicodeDecodeError:
+        return False, 0
+    return True, control
+
+
+def detect_encoding(data: bytes, *, filename: str = "the file") -> str:
+    """The text encoding of ``data``: UTF-8 (with or without BOM), UTF-16 (with BOM), then Latin-1.
+
+    Returns a name from ``"UTF-8"``, ``"UTF-8 with BOM"``, ``"UTF-16"``, ``"Latin-1 (Windows-1252)"``
+    and ``"Latin-1"``. Raises :class:`DataLoadError` when the bytes decode only to control
+    characters, i.e. the encoding is not one we can read.
     """
     if data.startswith(b"\xef\xbb\xbf"):
-        return data[3:].decode("utf-8", errors="strict"), "UTF-8 with BOM"
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        try:
-            return data.decode("utf-16"), "UTF-16"
-        except UnicodeDecodeError:
-            pass
+        candidates = ["UTF-8 with BOM"]
+    elif data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        candidates = ["UTF-16"]
     else:
-        try:
-            return data.decode("utf-8"), "UTF-8"
-        except UnicodeDecodeError:
-            pass
-        try:
-            text, name = data.decode("cp1252"), "Latin-1 (Windows-1252)"
-        except UnicodeDecodeError:
-            text, name = data.decode("latin-1"), "Latin-1"
-        if _control_share(text) < 0.001:
-            return text, name
+        candidates = ["UTF-8", "Latin-1 (Windows-1252)", "Latin-1"]
+    for name in candidates:
+        latin = name.startswith("Latin-1")
+        ok, control = _decodes(data, _CODECS[name], count_control=latin)
+        if ok and (not latin or control < 0.001 * max(len(data), 1)):
+            return name
+        if ok:
+            break  # Latin-1 decodes anything: too many control characters means it is not text we can read
     raise DataLoadError(
         f"Could not read the text encoding of {filename!r}: it is not UTF-8, UTF-16 or "
         "Latin-1. Open it in a spreadsheet or text editor, save it as CSV with UTF-8 "
@@ -149,11 +166,7 @@ def decode_text(data: bytes, *, filename: str = "the file") -> tuple[str, str]:
     )
 
 
-def _control_share(text: str) -> float:
-    if not text:
-        return 0.0
-    bad = sum(1 for ch in text if ch not in "\t\r\n" and unicodedata.category(ch) == "Cc")
-    return bad / len(text)
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")  # Unicode "Cc" but tab and line ends
 
 
 def detect_delimiter(text: str, *, preferred: str | None = None) -> str:
@@ -284,7 +297,9 @@ def read_table(
         table = _read_parquet(data, shown=shown)
     else:
         table = _read_excel(data, shown=shown, sheet=sheet)
-    return _finish(table, shown=shown, max_columns=max_columns)
+    table = _finish(table, shown=shown, max_columns=max_columns)
+    release_freed_memory()  # the parser's buffers
+    return table
 
 
 def _mb(n: int) -> str:
@@ -301,8 +316,8 @@ _CODECS = {
 
 
 def _read_text(data: bytes, *, shown: str, ext: str, max_columns: int) -> LoadedTable:
-    text, encoding = decode_text(data, filename=shown)
-    head = text[:65536]
+    encoding = detect_encoding(data, filename=shown)
+    head = data[:65536].decode(_CODECS[encoding], errors="ignore")
     delimiter = detect_delimiter(head, preferred="\t" if ext == "tsv" else None)
     first = next((ln for ln in head.splitlines() if ln.strip()), "")
     header = next(csv.reader([first], delimiter=delimiter), [])
@@ -311,13 +326,7 @@ def _read_text(data: bytes, *, shown: str, ext: str, max_columns: int) -> Loaded
     # "a, b, c": skip the blank after each separator only when the file writes one (it slows parsing).
     spaced = head.count(delimiter + " ") >= max(1, head.count(delimiter) // 2)
     try:
-        frame = pd.read_csv(
-            io.BytesIO(data),
-            sep=delimiter,
-            encoding=_CODECS[encoding],
-            skipinitialspace=spaced,
-            low_memory=False,
-        )
+        frame = _parse_csv(data, sep=delimiter, encoding=_CODECS[encoding], skipinitialspace=spaced)
     except pd.errors.EmptyDataError as exc:
         raise DataLoadError(f"{shown!r} has no table in it. Choose a file with a header row and data rows.") from exc
     except (pd.errors.ParserError, ValueError, UnicodeDecodeError) as exc:
@@ -331,6 +340,21 @@ def _read_text(data: bytes, *, shown: str, ext: str, max_columns: int) -> Loaded
         names, notes = dedupe_names(header)
         frame.columns = names
     return LoadedTable(frame=frame, format=ext, encoding=encoding, delimiter=delimiter, notes=tuple(notes))
+
+
+def _parse_csv(data: bytes, **options: object) -> pd.DataFrame:
+    """pandas' C parser, in chunks (a third of the peak memory of one pass on large files).
+
+    When a column's type differs between chunks (numbers first, text later), pandas would keep both
+    kinds of value in it; the file is then parsed again in one pass, which gives the column one type.
+    """
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", pd.errors.DtypeWarning)
+        frame = pd.read_csv(io.BytesIO(data), low_memory=True, **options)
+    if any(issubclass(w.category, pd.errors.DtypeWarning) for w in caught):
+        del frame
+        frame = pd.read_csv(io.BytesIO(data), low_memory=False, **options)
+    return frame
 
 
 def _read_parquet(data: bytes, *, shown: str) -> LoadedTable:
@@ -381,6 +405,8 @@ def _too_wide(shown: str, n: int, limit: int) -> DataLoadError:
 def _finish(table: LoadedTable, *, shown: str, max_columns: int) -> LoadedTable:
     frame = table.frame
     notes = list(table.notes)
+    if any(name is not None for name in frame.index.names):  # e.g. a Parquet file written with a named index
+        frame = frame.reset_index()
     if frame.shape[1] > max_columns:
         raise _too_wide(shown, frame.shape[1], max_columns)
     if frame.columns.duplicated().any() or not all(isinstance(c, str) for c in frame.columns):

@@ -21,7 +21,7 @@ from sklearn.tree import DecisionTreeClassifier
 
 from core.errors import UserFacingError
 from core.forest import CappedForestClassifier
-from core.resampling import preprocessor
+from core.preprocessing import preprocessor
 from core.roles import FeaturePlan
 from core.samplers import SamplerConfig, build_sampler, get_spec, resolve_spec
 

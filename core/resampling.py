@@ -14,10 +14,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 from sklearn.compose import ColumnTransformer
-from sklearn.impute import SimpleImputer
-from sklearn.pipeline import Pipeline
-from sklearn.preprocessing import OneHotEncoder, OrdinalEncoder, StandardScaler
 
+from core.preprocessing import categorical_as_text, preprocessor
 from core.roles import FeaturePlan
 from core.samplers import ResampleError, SamplerConfig, build_sampler, expected_counts, get_spec, resolve_spec
 from core.split import Split
@@ -27,8 +25,6 @@ __all__ = [
     "ORIGINAL",
     "SYNTHETIC",
     "ResampleResult",
-    "categorical_as_text",
-    "preprocessor",
     "resample",
     "trace_origin",
 ]
@@ -93,34 +89,6 @@ class ResampleResult:
         out["source_row"] = pd.array(np.where(self.origin >= 0, self.origin, -1), dtype="Int64")
         out.loc[self.origin < 0, "source_row"] = pd.NA
         return out
-
-
-def categorical_as_text(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
-    """Categorical columns as text (missing values kept), so encoders see one type per column."""
-    out = frame.copy()
-    for c in columns:
-        out[c] = out[c].map(lambda v: v if pd.isna(v) else str(v)).astype(object)
-    return out
-
-
-def preprocessor(plan: FeaturePlan, *, ordinal: bool) -> ColumnTransformer:
-    """Impute and standardise numeric columns; impute and encode categorical ones (ordinal or one-hot).
-
-    Fit on training rows only (inside a pipeline, on each training fold).
-    """
-    numeric = Pipeline([("impute", SimpleImputer(strategy="median")), ("scale", StandardScaler())])
-    encoder = (
-        OrdinalEncoder(handle_unknown="use_encoded_value", unknown_value=-1)
-        if ordinal
-        else OneHotEncoder(handle_unknown="ignore", sparse_output=False)
-    )
-    categorical = Pipeline([("impute", SimpleImputer(strategy="most_frequent")), ("encode", encoder)])
-    parts = []
-    if plan.numeric:
-        parts.append(("num", numeric, list(plan.numeric)))
-    if plan.categorical:
-        parts.append(("cat", categorical, list(plan.categorical)))
-    return ColumnTransformer(parts, sparse_threshold=0.0, verbose_feature_names_out=False)
 
 
 def trace_origin(sampler: object, *, n_rows: int, Z: np.ndarray, Z_res: np.ndarray) -> np.ndarray:

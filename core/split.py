@@ -54,7 +54,7 @@ def make_split(prepared: PreparedData, *, test_size: float, random_state: int) -
     if not 0.05 <= test_size <= 0.5:
         raise SplitError("The test share must be between 5 % and 50 % of the rows.")
     y = prepared.target_check.y
-    X = prepared.dataset.frame.loc[y.index, list(prepared.plan.features)]
+    frame = prepared.dataset.frame
     counts = y.value_counts()
     tiny = [str(c) for c, n in counts.items() if n < 2]
     if tiny:
@@ -68,9 +68,13 @@ def make_split(prepared: PreparedData, *, test_size: float, random_state: int) -
             f"With {len(y):,} rows and {len(counts)} classes, a {test_size:.0%} test share leaves too few rows "
             "to hold every class on both sides. Use a test share nearer 25 %, or more data."
         )
-    X_train, X_test, y_train, y_test = train_test_split(
-        X, y, test_size=test_size, stratify=y, random_state=random_state
+    # Split row positions, then copy each side's feature columns once (no full copy of the features first).
+    rows = frame.index.get_indexer(y.index)  # a dataset's index is unique (Dataset.from_frame)
+    train_rows, test_rows, y_train, y_test = train_test_split(
+        rows, y, test_size=test_size, stratify=y, random_state=random_state
     )
+    columns = frame.columns.get_indexer(list(prepared.plan.features))
+    X_train, X_test = frame.iloc[train_rows, columns], frame.iloc[test_rows, columns]
     notes = []
     for label, n in counts.items():
         in_test = int((y_test == label).sum())

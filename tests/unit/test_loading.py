@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import io
+
 import pandas as pd
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from core.dataset import Dataset
 from core.errors import DataLoadError
-from core.loading import MAX_COLUMNS, decode_text, dedupe_names, detect_delimiter, read_table, sniff_content
+from core.loading import MAX_COLUMNS, dedupe_names, detect_delimiter, detect_encoding, read_table, sniff_content
 from tests.conftest import csv_bytes, parquet_bytes, xlsx_bytes
 
 FRAME = pd.DataFrame(
@@ -125,9 +128,31 @@ def test_sniff_content_recognises_formats():
     assert sniff_content(b"a\x00b") == "binary"
 
 
-def test_decode_text_refuses_control_garbage():
+def test_detect_encoding_refuses_control_garbage_and_broken_text():
     with pytest.raises(DataLoadError):
-        decode_text(bytes(range(0x80, 0xA0)) * 10)
+        detect_encoding(bytes(range(0x80, 0xA0)) * 10)
+    with pytest.raises(DataLoadError):
+        detect_encoding(b"\xef\xbb\xbfa,b\n\xff\xfe,1\n")  # a UTF-8 BOM, then bytes that are not UTF-8
+
+
+@pytest.mark.parametrize(
+    ("text", "codec", "name"),
+    [
+        ("é,ü\n1,2\n", "utf-8", "UTF-8"),
+        ("é,ü\n1,2\n", "utf-8-sig", "UTF-8 with BOM"),
+        ("é,ü\n1,2\n", "utf-16", "UTF-16"),
+        ("é,€\n1,2\n", "cp1252", "Latin-1 (Windows-1252)"),
+        ("é,\x81\n" + "1,2\n" * 1000, "latin-1", "Latin-1"),  # one byte cp1252 lacks, in a long file
+    ],
+)
+def test_detect_encoding_names_the_encoding(text, codec, name):
+    assert detect_encoding(text.encode(codec)) == name
+
+
+def test_detect_encoding_checks_multibyte_characters_across_chunk_boundaries():
+    data = ("a," + "é" * (1 << 20) + "\n").encode()  # 2 MB of two-byte characters: chunks split some of them
+    assert detect_encoding(data) == "UTF-8"
+    assert detect_encoding(data[:-2] + b"\xff\n") == "Latin-1 (Windows-1252)"
 
 
 @given(st.lists(st.one_of(st.none(), st.text(max_size=8)), min_size=1, max_size=30))
@@ -166,3 +191,22 @@ def test_a_blank_after_each_separator_is_skipped():
     table = read_table(b"a, b, label\n1, x, yes\n2, y, no\n", filename="spaced.csv")
     assert list(table.frame.columns) == ["a", "b", "label"]
     assert table.frame["b"].tolist() == ["x", "y"] and table.frame["a"].tolist() == [1, 2]
+
+
+def test_a_column_that_turns_to_text_late_in_a_large_file_gets_one_type():
+    data = ("a,b\n" + "1,2\n" * 300_000 + "x,3\n").encode()  # pandas parses this in several chunks
+    frame = read_table(data, filename="late.csv").frame
+    assert frame["a"].map(type).nunique() == 1
+    assert frame["a"].iloc[-1] == "x" and frame["a"].iloc[0] == "1"
+    assert pd.api.types.is_integer_dtype(frame["b"])
+
+
+def test_a_named_parquet_index_becomes_a_column_and_a_repeated_index_is_renumbered():
+    indexed = FRAME.set_index(pd.Index([f"id{i}" for i in range(len(FRAME))], name="id"))
+    buf = io.BytesIO()
+    indexed.to_parquet(buf, index=True)
+    frame = read_table(buf.getvalue(), filename="d.parquet").frame
+    assert list(frame.columns) == ["id", *FRAME.columns]
+    repeated = FRAME.set_axis([0] * len(FRAME), axis=0)
+    dataset = Dataset.from_frame(repeated, name="r", origin="upload")
+    assert dataset.frame.index.is_unique and dataset.frame.reset_index(drop=True).equals(FRAME)

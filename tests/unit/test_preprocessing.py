@@ -1,0 +1,65 @@
+"""Preprocessing inside the pipelines: float32, fit on training rows, the caller's data untouched."""
+
+from __future__ import annotations
+
+import sys
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from hypothesis.extra.numpy import arrays
+from sklearn.impute import SimpleImputer
+
+from core.memory import release_freed_memory
+from core.preprocessing import MedianImputer, categorical_as_text, preprocessor
+from tests.unit.test_resampling import MIXED, split_of
+
+
+@pytest.mark.filterwarnings("ignore:Skipping features without any observed values")
+@settings(max_examples=40, deadline=None)
+@given(arrays(np.float64, (25, 3), elements=st.one_of(st.floats(-1e6, 1e6, width=32), st.just(np.nan))))
+def test_median_imputer_fills_like_scikit_learn_in_float32(X):
+    out = MedianImputer().fit(X).transform(X)
+    assert out.dtype == np.float32 and not np.isnan(out).any()
+    assert not np.shares_memory(out, X)
+    if not np.isnan(X).any():
+        assert np.array_equal(out, X.astype(np.float32))  # nothing missing: values unchanged
+    kept = ~np.isnan(X).all(axis=0)
+    if kept.any():
+        theirs = SimpleImputer(strategy="median").fit_transform(X)  # drops the columns with no value
+        assert np.allclose(out[:, kept], theirs, rtol=1e-5, atol=1e-2)
+    assert np.all(out[:, ~kept] == 0)  # a column with no value is kept, filled with 0
+
+
+def test_median_imputer_reads_frames_with_nullable_and_huge_values():
+    frame = pd.DataFrame(
+        {"n": pd.array([1, None, 3], dtype="Int64"), "b": [True, False, True], "big": [1e300, -1e300, 0.0]}
+    )
+    out = MedianImputer().fit(frame).transform(frame)
+    assert out.dtype == np.float32 and np.isfinite(out).all()
+    assert out[:, 0].tolist() == [1.0, 2.0, 3.0]
+    assert out[0, 2] == np.finfo(np.float32).max and out[1, 2] == -np.finfo(np.float32).max
+
+
+def test_preprocessing_is_float32_and_never_changes_the_callers_frame():
+    prepared, split = split_of(MIXED)
+    X = categorical_as_text(split.X_train, list(prepared.plan.categorical))
+    before = X.copy()
+    for ordinal in (False, True):
+        Z = preprocessor(prepared.plan, ordinal=ordinal).fit_transform(X)
+        assert Z.dtype == np.float32 and Z.flags["C_CONTIGUOUS"]
+    pd.testing.assert_frame_equal(X, before)
+
+
+def test_categorical_as_text_copies_only_when_there_is_something_to_change():
+    prepared, split = split_of(MIXED)
+    assert categorical_as_text(split.X_train, []) is split.X_train
+    text = categorical_as_text(split.X_train, list(prepared.plan.categorical))
+    assert text is not split.X_train and all(isinstance(v, str) for v in text["plan"])
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="malloc_trim is glibc's")
+def test_freed_memory_can_be_returned_on_linux():
+    assert release_freed_memory() is True

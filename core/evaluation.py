@@ -218,7 +218,7 @@ def pr_curves(ev: Evaluation, *, per_class: bool = False) -> list[Curve]:
     """Precision-recall curve(s); ``x`` is recall, ``y`` precision, ``area`` average precision."""
     if ev.binary and not per_class:
         truth = ev.y_test == ev.positive
-        precision, recall, _ = precision_recall_curve(truth, ev.proba[:, ev.positive])
+        precision, recall, _ = precision_recall_curve(truth, ev.proba[:, ev.positive], drop_intermediate=True)
         return [Curve(ev.name, recall, precision, float(average_precision_score(truth, ev.proba[:, ev.positive])))]
     onehot = label_binarize(ev.y_test, classes=np.arange(len(ev.classes)))
     if ev.binary:
@@ -226,12 +226,12 @@ def pr_curves(ev: Evaluation, *, per_class: bool = False) -> list[Curve]:
     curves, aps = [], []
     for c, label in enumerate(ev.classes):
         if onehot[:, c].sum() > 0:
-            precision, recall, _ = precision_recall_curve(onehot[:, c], ev.proba[:, c])
+            precision, recall, _ = precision_recall_curve(onehot[:, c], ev.proba[:, c], drop_intermediate=True)
             ap = float(average_precision_score(onehot[:, c], ev.proba[:, c]))
             curves.append(Curve(label, recall, precision, ap))
             aps.append(ap)
     if aps:
-        precision, recall, _ = precision_recall_curve(onehot.ravel(), ev.proba.ravel())
+        precision, recall, _ = precision_recall_curve(onehot.ravel(), ev.proba.ravel(), drop_intermediate=True)
         curves.append(
             Curve("micro average", recall, precision, float(average_precision_score(onehot, ev.proba, average="micro")))
         )

@@ -23,6 +23,7 @@ __all__ = [
     "resample_scatter_figure",
     "smote_steps_figure",
     "sweep_figure",
+    "thin_curve",
 ]
 
 #: Colour-blind-safe palette (Okabe-Ito), majority class first.
@@ -343,6 +344,25 @@ def metric_bars_figure(table, *, metrics: list[str], height: int = 380) -> go.Fi
     return fig
 
 
+def thin_curve(x: np.ndarray, y: np.ndarray, *, max_points: int = 2_000) -> tuple[np.ndarray, np.ndarray]:
+    """A curve with at most about ``max_points`` points, as float32, for drawing.
+
+    Keeps the first and last point and every point that moves at least ``1 / max_points`` (in x plus
+    y) from the last one kept, so the drawn line is the same to the eye; short curves pass unchanged.
+    """
+    x, y = np.asarray(x, dtype=float), np.asarray(y, dtype=float)
+    if len(x) <= max_points:
+        return x.astype(np.float32), y.astype(np.float32)
+    step, xs, ys = 1.0 / max_points, x.tolist(), y.tolist()
+    keep, last_x, last_y = [0], xs[0], ys[0]
+    for i in range(1, len(xs) - 1):
+        if abs(xs[i] - last_x) + abs(ys[i] - last_y) >= step:
+            keep.append(i)
+            last_x, last_y = xs[i], ys[i]
+    keep.append(len(xs) - 1)
+    return x[keep].astype(np.float32), y[keep].astype(np.float32)
+
+
 def curves_figure(curves: list, *, kind: str, prevalence: float | None = None, height: int = 420) -> go.Figure:
     """ROC (``kind="roc"``) or precision-recall (``kind="pr"``) curves overlaid, area in the legend.
 
@@ -353,9 +373,10 @@ def curves_figure(curves: list, *, kind: str, prevalence: float | None = None, h
         if len(curve.x) == 0:
             continue
         word = "AUC" if kind == "roc" else "AP"
+        x, y = thin_curve(curve.x, curve.y)
         fig.add_trace(
             go.Scatter(
-                x=curve.x, y=curve.y, mode="lines", name=f"{plot_label(curve.label, max_len=40)} ({word} {curve.area:.3f})",
+                x=x, y=y, mode="lines", name=f"{plot_label(curve.label, max_len=40)} ({word} {curve.area:.3f})",
                 line={"width": 2.2, "color": STRATEGY_COLORS[i % len(STRATEGY_COLORS)],
                       "shape": "hv" if kind == "pr" else "linear"},
             )

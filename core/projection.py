@@ -16,11 +16,9 @@ import numpy as np
 import pandas as pd
 from sklearn.compose import ColumnTransformer
 from sklearn.decomposition import PCA
-from sklearn.impute import SimpleImputer
 from sklearn.manifold import TSNE
-from sklearn.pipeline import Pipeline
-from sklearn.preprocessing import OneHotEncoder, StandardScaler
 
+from core.preprocessing import categorical_as_text, preprocessor
 from core.resampling import ResampleResult
 from core.roles import FeaturePlan
 
@@ -73,26 +71,12 @@ def display_rows(labels: pd.Series, *, budget: int, random_state: int) -> np.nda
 
 
 def _view_encoder(plan: FeaturePlan) -> ColumnTransformer:
-    parts = []
-    if plan.numeric:
-        parts.append(
-            ("num", Pipeline([("impute", SimpleImputer(strategy="median")), ("scale", StandardScaler())]),
-             list(plan.numeric))
-        )  # fmt: skip
-    if plan.categorical:
-        parts.append(
-            ("cat", Pipeline([("impute", SimpleImputer(strategy="most_frequent")),
-                              ("encode", OneHotEncoder(handle_unknown="ignore", sparse_output=False))]),
-             list(plan.categorical))
-        )  # fmt: skip
-    return ColumnTransformer(parts, sparse_threshold=0.0)
+    """Impute, scale and one-hot encode for the 2-D views (the models' own preprocessing)."""
+    return preprocessor(plan, ordinal=False)
 
 
 def _as_text(frame: pd.DataFrame, plan: FeaturePlan) -> pd.DataFrame:
-    out = frame.copy()
-    for c in plan.categorical:
-        out[c] = out[c].map(lambda v: v if pd.isna(v) else str(v)).astype(object)
-    return out
+    return categorical_as_text(frame, list(plan.categorical))
 
 
 def project(
@@ -152,8 +136,15 @@ def project(
         Z_train = encoder.fit_transform(_as_text(result.X_train, plan))
         n_comp = min(2, Z_train.shape[1])
         pca = PCA(n_components=n_comp, random_state=random_state).fit(Z_train)
-        Z_after = encoder.transform(_as_text(result.X_resampled, plan))
-        before_xy, after_xy = _pad(pca.transform(Z_train)), _pad(pca.transform(Z_after))
+        before_xy = _pad(pca.transform(Z_train))
+        del Z_train
+        # Kept and copied rows sit where their training row sits; only the synthetic rows shown are projected.
+        after_xy = before_xy[source]
+        after_xy[synthetic] = np.nan
+        syn_rows = np.flatnonzero(show_synthetic)
+        if len(syn_rows):
+            Z_syn = encoder.transform(_as_text(result.X_resampled.iloc[syn_rows], plan))
+            after_xy[syn_rows] = _pad(pca.transform(Z_syn))
         ev = np.pad(pca.explained_variance_ratio_, (0, 2 - n_comp))
         x_title, y_title = f"PC1 ({ev[0]:.0%} of variance)", f"PC2 ({ev[1]:.0%} of variance)"
     else:

@@ -150,7 +150,7 @@ def resample(split: Split, *, plan: FeaturePlan, config: SamplerConfig) -> Resam
         n = len(X_train)
         origin = np.arange(n)
         return ResampleResult(
-            "No resampling", spec.key, X_train, y_train, X_train.copy(), y_train.copy(), origin,
+            "No resampling", spec.key, X_train, y_train, X_train, y_train, origin,
             _provenance(origin), np.array([], dtype=int), (), 0.0,
         )  # fmt: skip
 
@@ -170,6 +170,7 @@ def resample(split: Split, *, plan: FeaturePlan, config: SamplerConfig) -> Resam
         raise ResampleError(_explain_failure(built.name, exc)) from exc
     seconds = time.perf_counter() - start
     origin = trace_origin(built.sampler, n_rows=len(Z), Z=Z, Z_res=Z_res)
+    del Z, X_in
     X_res = _to_original_units(X_train, Z_res, origin, pre=pre, plan=plan, ordinal=ordinal)
     y_res = pd.Series(np.asarray(labels, dtype=object)[np.asarray(y_res_codes, dtype=int)], name=y_train.name)
     if pd.api.types.is_numeric_dtype(y_train.dtype):
@@ -188,28 +189,30 @@ def _to_original_units(
     X_train: pd.DataFrame, Z_res: np.ndarray, origin: np.ndarray, *, pre: ColumnTransformer, plan: FeaturePlan,
     ordinal: bool,
 ) -> pd.DataFrame:  # fmt: skip
-    X_res = X_train.iloc[np.where(origin >= 0, origin, 0)].reset_index(drop=True).copy()
+    source = np.where(origin >= 0, origin, 0)
     synthetic = origin < 0
     if not synthetic.any():
-        return X_res
+        return X_train.iloc[source].reset_index(drop=True)
+    if plan.categorical and not ordinal:  # only one-hot centroids could get here; refused upstream
+        raise ResampleError("Synthetic rows on one-hot columns are not allowed.")
+    # Built one column at a time: each column is copied once, with the synthetic values put in place.
+    columns: dict[str, object] = {}
     n_num = len(plan.numeric)
     if n_num:
         scaler = pre.named_transformers_["num"].named_steps["scale"]
-        values = scaler.inverse_transform(Z_res[synthetic][:, :n_num])
-        for j, col in enumerate(plan.numeric):
-            if not pd.api.types.is_float_dtype(X_res[col]):
-                X_res[col] = X_res[col].astype(float)
-            X_res.loc[synthetic, col] = values[:, j]
+        for j, col in enumerate(plan.numeric):  # the scaler's inverse, one column at a time
+            column = X_train[col].to_numpy(dtype=np.float64, na_value=np.nan)[source]
+            column[synthetic] = Z_res[synthetic, j].astype(np.float64) * scaler.scale_[j] + scaler.mean_[j]
+            columns[col] = column
     if plan.categorical:
-        if not ordinal:  # only one-hot centroids could get here; refused upstream
-            raise ResampleError("Synthetic rows on one-hot columns are not allowed.")
         encoder = pre.named_transformers_["cat"].named_steps["encode"]
-        decoded = encoder.inverse_transform(Z_res[synthetic][:, n_num:])
+        decoded = encoder.inverse_transform(Z_res[synthetic, n_num:])
         for j, col in enumerate(plan.categorical):
             back = {str(v): v for v in X_train[col].dropna().unique()}
-            X_res[col] = X_res[col].astype(object)
-            X_res.loc[synthetic, col] = [back.get(str(v), v) for v in decoded[:, j]]
-    return X_res
+            column = X_train[col].to_numpy(dtype=object)[source]
+            column[synthetic] = [back.get(str(v), v) for v in decoded[:, j]]
+            columns[col] = column
+    return pd.DataFrame({col: columns.get(col, X_train[col].to_numpy()[source]) for col in X_train.columns})
 
 
 def _explain_failure(name: str, exc: Exception) -> str:

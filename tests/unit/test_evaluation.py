@@ -220,3 +220,22 @@ def test_growing_the_forest_in_batches_reports_progress_and_changes_nothing():
     fractions = [f for f, _ in seen]
     assert fractions == sorted(fractions) and fractions[-1] == 1.0
     assert any("25 of 60 trees" in m for _, m in seen) and any("60 of 60 trees" in m for _, m in seen)
+
+
+def test_curves_of_many_distinct_scores_stay_small_and_keep_their_shape():
+    from core.figures import curves_figure, thin_curve
+
+    rng = np.random.default_rng(0)
+    y = (rng.random(60_000) < 0.3).astype(int)
+    p = np.clip(rng.normal(0.4 + 0.2 * y, 0.2), 0, 1)  # 60,000 distinct scores
+    ev = Evaluation("m", Strategy(), ("common", "rare"), y, np.column_stack([1 - p, p]), (), 0.0, None, None)
+    roc, pr = roc_curves(ev)[0], pr_curves(ev)[0]
+    assert pr.area == pytest.approx(average_precision_score(y, p))
+    x, yy = thin_curve(roc.x, roc.y)
+    assert len(roc.x) > 5_000 and len(x) <= 4_001  # an L1 path of length 2 in steps of 1/2,000
+    assert (x[0], yy[0], x[-1], yy[-1]) == (roc.x[0], roc.y[0], roc.x[-1], roc.y[-1])
+    assert np.max(np.abs(np.interp(roc.x, x, yy) - roc.y)) < 2e-3  # the same line to the eye
+    fig = curves_figure([roc, pr], kind="roc")
+    assert len(fig.to_json()) < 200_000
+    short = np.linspace(0, 1, 50)
+    assert np.array_equal(thin_curve(short, short)[0], short.astype(np.float32))

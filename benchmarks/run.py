@@ -16,8 +16,10 @@ import io
 import json
 import os
 import platform
-import resource
+import subprocess
 import sys
+import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -40,6 +42,7 @@ from core.dataset import Dataset  # noqa: E402
 from core.evaluation import confusion, evaluate, metrics, pr_curves, roc_curves  # noqa: E402
 from core.figures import curves_figure, resample_scatter_figure  # noqa: E402
 from core.loading import read_table  # noqa: E402
+from core.memory import release_freed_memory  # noqa: E402
 from core.models import ForestSettings, Strategy  # noqa: E402
 from core.prepared import prepare  # noqa: E402
 from core.projection import project  # noqa: E402
@@ -102,8 +105,63 @@ def bare_path(data: bytes, *, max_samples: float | None):
     return roc_auc_score(y_test, p), average_precision_score(y_test, p)
 
 
-def peak_mb() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+def rss_mb() -> float:
+    """Resident memory of this process now (Linux)."""
+    return int(Path("/proc/self/statm").read_text().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
+
+
+def memory_child(path: Path) -> dict:
+    """In a fresh process: what the pages do with an uploaded CSV, watching resident memory every 5 ms.
+
+    The baseline is the process with the libraries imported and the uploaded bytes held (as Streamlit
+    holds an upload); the peak is the highest resident memory while loading, splitting, training the
+    four default strategies and drawing the SMOTE scatter.
+    """
+    data = path.read_bytes()
+    peak, stop = [0.0], threading.Event()
+
+    def watch() -> None:
+        while not stop.is_set():
+            peak[0] = max(peak[0], rss_mb())
+            time.sleep(0.005)
+
+    release_freed_memory()
+    baseline = rss_mb()
+    watcher = threading.Thread(target=watch, daemon=True)
+    watcher.start()
+    phases: dict[str, int] = {}
+
+    def phase(name: str) -> None:  # the highest memory so far, above the baseline
+        phases[name] = round(max(peak[0], rss_mb()) - baseline)
+
+    table = read_table(data, filename="bench.csv")
+    ds = Dataset.from_frame(table.frame, name="bench.csv", origin="upload")
+    del table
+    prepared = prepare(ds, target="Class", overrides={})
+    split = make_split(prepared, test_size=0.2, random_state=42)
+    phase("load and split")
+    for strategy in FOUR:
+        evaluate(strategy, split, plan=prepared.plan)
+    phase("train four strategies")
+    result = resample(split, plan=prepared.plan, config=SamplerConfig("smote"))
+    resample_scatter_figure(project(result, plan=prepared.plan, method="pca"), method=result.method,
+                            class_order=[str(c) for c in result.counts("before")]).to_json()  # fmt: skip
+    phase("SMOTE on the Resample page")
+    stop.set()
+    watcher.join()
+    frame_mb = prepared.dataset.frame.memory_usage(deep=True).sum() / 2**20
+    return {"baseline_mb": round(baseline), "peak_mb": round(peak[0]), "frame_mb": round(frame_mb, 1),
+            "peak_added_by_phase_mb": phases}  # fmt: skip
+
+
+def measure_memory(data: bytes) -> dict:
+    """Run :func:`memory_child` in a fresh Python process (so nothing measured before counts)."""
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "bench.csv"
+        path.write_bytes(data)
+        out = subprocess.run([sys.executable, __file__, "--memory-child", str(path)], check=True,
+                             capture_output=True, text=True)  # fmt: skip
+    return json.loads(out.stdout.strip().splitlines()[-1])
 
 
 def bench(n: int, *, default_forest: bool) -> dict:
@@ -119,11 +177,14 @@ def bench(n: int, *, default_forest: bool) -> dict:
     evals, t_four = timed(lambda: [evaluate(s, split, plan=prepared.plan) for s in FOUR])
     row["four_strategies_s"] = round(t_four, 1)
     row["four_roc_auc"] = {e.name: round(metrics(e)["roc_auc"], 4) for e in evals}
+    row["four_pr_auc"] = {e.name: round(metrics(e)["pr_auc"], 4) for e in evals}
+    row["four_fit_s"] = {e.name: round(e.seconds, 1) for e in evals}
     if default_forest:
         exact = Strategy(forest=ForestSettings(max_rows_per_tree=None))
         ev_exact, t_exact = timed(lambda: evaluate(exact, split, plan=prepared.plan))
         row["sklearn_default_forest_s"] = round(t_exact, 1)
         row["sklearn_default_forest_roc_auc"] = round(metrics(ev_exact)["roc_auc"], 4)
+        row["sklearn_default_forest_pr_auc"] = round(metrics(ev_exact)["pr_auc"], 4)
     # Display-only rerun: the pages reuse the evaluation; a display option only rebuilds a figure.
     _, t_display = timed(lambda: curves_figure([roc_curves(e)[0] for e in evals], kind="roc"))
     row["display_rerun_s"] = round(t_display, 3)
@@ -133,8 +194,13 @@ def bench(n: int, *, default_forest: bool) -> dict:
     curves = curves_figure([pr_curves(e)[0] for e in evals], kind="pr", prevalence=evals[0].prevalence)
     row["scatter_mb"] = round(len(scatter.to_json()) / 2**20, 2)
     row["curves_mb"] = round(len(curves.to_json()) / 2**20, 2)
-    row["frame_mb"] = round(prepared.dataset.frame.memory_usage(deep=True).sum() / 2**20, 1)
-    row["peak_rss_mb"] = round(peak_mb(), 0)
+    memory = measure_memory(data)
+    row["frame_mb"] = memory["frame_mb"]
+    row["baseline_rss_mb"] = memory["baseline_mb"]
+    row["peak_rss_mb"] = memory["peak_mb"]
+    row["peak_added_mb"] = memory["peak_mb"] - memory["baseline_mb"]
+    row["peak_added_over_frame"] = round(row["peak_added_mb"] / memory["frame_mb"], 2)
+    row["peak_added_by_phase_mb"] = memory["peak_added_by_phase_mb"]
     return row
 
 
@@ -143,7 +209,11 @@ def main() -> None:
     parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000, 300_000])
     parser.add_argument("--skip-default-forest", action="store_true")
     parser.add_argument("--out", type=Path, default=ROOT / "benchmarks" / "results.json")
+    parser.add_argument("--memory-child", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.memory_child:
+        print(json.dumps(memory_child(args.memory_child)))
+        return
     machine = {"cpus": os.cpu_count(), "python": platform.python_version(), "platform": platform.platform()}
     rows = []
     for n in args.sizes:
@@ -151,7 +221,7 @@ def main() -> None:
         rows.append(row)
         print(json.dumps(row), flush=True)
     cols = ["rows", "app_s", "bare_s", "app_over_bare", "four_strategies_s", "display_rerun_s", "scatter_mb",
-            "curves_mb", "frame_mb", "peak_rss_mb"]  # fmt: skip
+            "curves_mb", "frame_mb", "baseline_rss_mb", "peak_rss_mb", "peak_added_over_frame"]  # fmt: skip
     print()
     print(pd.DataFrame(rows)[cols].to_string(index=False))
     args.out.write_text(json.dumps({"machine": machine, "results": rows}, indent=2))

@@ -83,8 +83,9 @@ def _grow(X, y, classes: _ClassRows, class_weight, settings: dict[str, Any], max
         return tree, None  # every class drawn at the same share: the tree's own leaves are unbiased
     # Some class was kept at a larger share than it has: count the leaf probabilities on every training
     # row (with the class weights) instead of on the sample.
-    table = np.zeros((tree.tree_.node_count, len(classes.sizes)))
-    np.add.at(table, (tree.apply(X), y), row_weight)
+    n_nodes, n_classes = tree.tree_.node_count, len(classes.sizes)
+    table = np.bincount(tree.apply(X) * n_classes + y, weights=row_weight, minlength=n_nodes * n_classes)
+    table = table.reshape(n_nodes, n_classes)
     table /= np.maximum(table.sum(axis=1, keepdims=True), 1e-300)
     return tree, table
 

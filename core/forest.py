@@ -79,8 +79,10 @@ def _grow(X, y, classes: _ClassRows, class_weight, settings: dict[str, Any], max
     row_weight = np.ones(len(y)) if class_weight is None else class_weight
     tree = DecisionTreeClassifier(random_state=seed, **settings)
     tree.fit(X[idx], y[idx], sample_weight=weight * row_weight[idx])
-    if len(y) <= max_rows or weight.max() <= 1.01 * weight.min():
-        return tree, None  # every class drawn at the same share: the tree's own leaves are unbiased
+    if len(y) <= max_rows or weight.max() <= 1.05 * weight.min():
+        # Every class drawn at the same share (up to rounding the budget into whole rows): the tree's
+        # own leaves are unbiased.
+        return tree, None
     # Some class was kept at a larger share than it has: count the leaf probabilities on every training
     # row (with the class weights) instead of on the sample.
     n_nodes, n_classes = tree.tree_.node_count, len(classes.sizes)

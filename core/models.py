@@ -241,14 +241,16 @@ def _model(strategy: Strategy, *, names: Mapping[int, str], n_rows_after: int, n
 
 def fit_notes(model: Any) -> tuple[str, ...]:
     """What a fitted model did that the page should say: a forest that capped its rows per tree."""
-    if isinstance(model, CappedForestClassifier) and model.n_rows_ > model.max_rows:
-        return (
-            f"Each tree was grown on at most {model.max_rows:,} of the {model.n_rows_:,} training rows, which keeps "
-            "training interactive: every row of the small classes is kept, the large class is sampled and weighted "
-            "back to its real share, and leaf probabilities are counted on all training rows. Set 'rows per tree' "
-            "to 0 (all) for scikit-learn's exact forest.",
-        )
-    return ()
+    if not isinstance(model, CappedForestClassifier) or model.n_rows_ <= model.max_rows:
+        return ()
+    start = f"Each tree was grown on at most {model.max_rows:,} of the {model.n_rows_:,} training rows, which keeps training interactive"
+    end = "Set 'rows per tree' to 0 (all) for scikit-learn's exact forest."
+    if any(table is not None for _, table in model.trees_):
+        how = (": every row of the small classes is kept, the large class is sampled and weighted back to its real "
+               "share, and leaf probabilities are counted on all training rows.")  # fmt: skip
+    else:
+        how = ", drawn from every class in proportion to its size."
+    return (f"{start}{how} {end}",)
 
 
 def build_pipeline(

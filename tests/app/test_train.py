@@ -45,7 +45,9 @@ def test_training_waits_for_the_button_then_shows_both_strategies(app):
     assert "chance (AUC 0.5)" in names
     pr = charts(app)["Precision-recall curve"]
     assert any(n.startswith("prevalence (0.011)") for n in (t["name"] for t in pr["data"]))
-    assert any("SMOTE + RF: Each tree was grown on at most 20,000" in i for i in texts(app, "info"))
+    assert any(
+        "SMOTE + RF: Each tree was grown on at most 20,000" in i and "in proportion" in i for i in texts(app, "info")
+    )
 
 
 def test_results_survive_a_page_change_without_retraining(app):

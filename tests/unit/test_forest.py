@@ -17,6 +17,7 @@ from sklearn.model_selection import cross_val_score, train_test_split
 from core.evaluation import evaluate
 from core.forest import CappedForestClassifier, per_tree_sample
 from core.models import ForestSettings, Strategy, build_pipeline
+from core.samplers import SamplerConfig
 from tests.unit.test_resampling import BINARY, MULTI, split_of
 
 
@@ -143,7 +144,14 @@ def test_the_cap_is_said_only_when_it_applied(frame):
     capped = evaluate(
         Strategy(forest=ForestSettings(n_estimators=10, max_rows_per_tree=100)), split, plan=prepared.plan
     )
-    assert any(f"at most 100 of the {n_train:,} training rows" in n for n in capped.notes)
+    assert any(
+        f"at most 100 of the {n_train:,} training rows" in n and "small classes is kept" in n for n in capped.notes
+    )
+    smote = evaluate(
+        Strategy(SamplerConfig("smote"), forest=ForestSettings(n_estimators=5, max_rows_per_tree=100)), split,
+        plan=prepared.plan,
+    )  # fmt: skip
+    assert any("drawn from every class in proportion" in n for n in smote.notes)  # classes equal after SMOTE
     assert np.allclose(capped.proba.sum(axis=1), 1)
     roomy = evaluate(
         Strategy(forest=ForestSettings(n_estimators=10, max_rows_per_tree=5_000)), split, plan=prepared.plan

@@ -194,11 +194,9 @@ class AnomalyClassifier(ClassifierMixin, BaseEstimator):
         return self.classes_[np.argmax(self.predict_proba(X), axis=1)]
 
 
-def _rows_per_tree(settings: ForestSettings, n_rows: int) -> float | None:
-    cap = settings.max_rows_per_tree
-    if cap is None or n_rows <= cap:
-        return None
-    return cap / n_rows
+def _capped(settings: ForestSettings, n_rows: int) -> bool:
+    """Whether the rows-per-tree cap applies to ``n_rows`` training rows."""
+    return settings.max_rows_per_tree is not None and n_rows > settings.max_rows_per_tree
 
 
 def _model(strategy: Strategy, *, names: Mapping[int, str], n_rows_after: int, n_classes: int) -> tuple[Any, list[str]]:
@@ -210,7 +208,6 @@ def _model(strategy: Strategy, *, names: Mapping[int, str], n_rows_after: int, n
             f"{spec.name} separates one small class from the rest, so it needs a target with two classes; "
             f"this one has {n_classes}. Choose another model."
         )
-    share = _rows_per_tree(f, n_rows_after)
     common = {"random_state": strategy.random_state}
     if strategy.model == "rf":
         weight: Any = None
@@ -223,9 +220,9 @@ def _model(strategy: Strategy, *, names: Mapping[int, str], n_rows_after: int, n
                 raise StrategyError("Class weights must be greater than 0.")
         trees = {"n_estimators": f.n_estimators, "max_depth": f.max_depth, "min_samples_leaf": f.min_samples_leaf,
                  "max_features": f.max_features, "class_weight": weight, "n_jobs": -1, **common}  # fmt: skip
-        if share is None:
-            return RandomForestClassifier(**trees), notes
-        return CappedForestClassifier(max_rows=int(f.max_rows_per_tree or 0), **trees), notes
+        if _capped(f, n_rows_after):
+            return CappedForestClassifier(max_rows=f.max_rows_per_tree, **trees), notes
+        return RandomForestClassifier(**trees), notes
     if strategy.model == "brf":
         return BalancedRandomForestClassifier(
             n_estimators=f.n_estimators, max_depth=f.max_depth, min_samples_leaf=f.min_samples_leaf,

@@ -62,7 +62,26 @@ class MedianImputer(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
 
     def fit(self, X, y=None):
         """Learn each column's median."""
-        X = validate_data(self, _float32_copy(X), dtype=np.float32, ensure_all_finite="allow-nan", copy=False)
+        self._learn(self._float32(X, reset=True))
+        return self
+
+    def transform(self, X) -> np.ndarray:
+        """A float32 copy of ``X`` with the missing values filled."""
+        check_is_fitted(self, "statistics_")
+        return self._fill(self._float32(X, reset=False))
+
+    def fit_transform(self, X, y=None, **fit_params) -> np.ndarray:
+        """Learn the medians and fill ``X`` with them, copying it once."""
+        X = self._float32(X, reset=True)
+        self._learn(X)
+        return self._fill(X)
+
+    def _float32(self, X, *, reset: bool) -> np.ndarray:
+        return validate_data(
+            self, _float32_copy(X), dtype=np.float32, ensure_all_finite="allow-nan", copy=False, reset=reset
+        )
+
+    def _learn(self, X: np.ndarray) -> None:
         medians = np.zeros(X.shape[1])
         for j in range(X.shape[1]):
             column = X[:, j]
@@ -70,14 +89,8 @@ class MedianImputer(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
             if len(present):
                 medians[j] = float(np.median(present))
         self.statistics_ = medians
-        return self
 
-    def transform(self, X) -> np.ndarray:
-        """A float32 copy of ``X`` with the missing values filled."""
-        check_is_fitted(self, "statistics_")
-        X = validate_data(
-            self, _float32_copy(X), dtype=np.float32, ensure_all_finite="allow-nan", copy=False, reset=False
-        )
+    def _fill(self, X: np.ndarray) -> np.ndarray:
         missing = np.isnan(X)
         if missing.any():
             rows, cols = np.nonzero(missing)

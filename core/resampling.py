@@ -212,7 +212,7 @@ def _to_original_units(
             column = X_train[col].to_numpy(dtype=object)[source]
             column[synthetic] = [back.get(str(v), v) for v in decoded[:, j]]
             columns[col] = column
-    return pd.DataFrame({col: columns.get(col, X_train[col].to_numpy()[source]) for col in X_train.columns})
+    return pd.DataFrame({col: columns[col] if col in columns else X_train[col].to_numpy()[source] for col in X_train})
 
 
 def _explain_failure(name: str, exc: Exception) -> str:

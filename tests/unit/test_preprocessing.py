@@ -22,6 +22,7 @@ from tests.unit.test_resampling import MIXED, split_of
 @given(arrays(np.float64, (25, 3), elements=st.one_of(st.floats(-1e6, 1e6, width=32), st.just(np.nan))))
 def test_median_imputer_fills_like_scikit_learn_in_float32(X):
     out = MedianImputer().fit(X).transform(X)
+    assert np.array_equal(MedianImputer().fit_transform(X), out)  # one pass gives the same as two
     assert out.dtype == np.float32 and not np.isnan(out).any()
     assert not np.shares_memory(out, X)
     if not np.isnan(X).any():

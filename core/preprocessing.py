@@ -17,7 +17,7 @@ from sklearn.utils.validation import check_is_fitted, validate_data
 
 from core.roles import FeaturePlan
 
-__all__ = ["MedianImputer", "categorical_as_text", "preprocessor"]
+__all__ = ["ColumnScaler", "FeatureColumns", "MedianImputer", "categorical_as_text", "preprocessor"]
 
 _FLOAT32_MAX = float(np.finfo(np.float32).max)
 
@@ -91,19 +91,66 @@ class MedianImputer(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
         self.statistics_ = medians
 
     def _fill(self, X: np.ndarray) -> np.ndarray:
-        missing = np.isnan(X)
-        if missing.any():
-            rows, cols = np.nonzero(missing)
-            X[rows, cols] = self.statistics_[cols]
+        for j in range(X.shape[1]):  # one column's mask at a time
+            column = X[:, j]
+            missing = np.isnan(column)
+            if missing.any():
+                column[missing] = self.statistics_[j]
         return X
+
+
+class ColumnScaler(StandardScaler):
+    """``StandardScaler`` whose fit takes each column's mean and variance in turn, in float64.
+
+    scikit-learn's fit on float32 data builds a float64 temporary the size of the whole array (twice
+    the data); this one needs one column's worth. Transform and inverse are StandardScaler's own.
+    """
+
+    def fit(self, X, y=None, sample_weight=None):
+        """Learn each column's mean and standard deviation (NaN values ignored)."""
+        if sample_weight is not None:
+            return super().fit(X, y, sample_weight=sample_weight)
+        X = validate_data(self, X, dtype=[np.float64, np.float32], ensure_all_finite="allow-nan", reset=True)
+        n_features = X.shape[1]
+        mean, var = np.zeros(n_features), np.zeros(n_features)
+        seen = np.zeros(n_features, dtype=np.int64)
+        for j in range(n_features):
+            column = X[:, j]
+            present = column[~np.isnan(column)]
+            seen[j] = len(present)
+            if len(present):
+                mean[j] = np.mean(present, dtype=np.float64)
+                var[j] = np.mean(np.square(present - mean[j], dtype=np.float64))
+        self.n_samples_seen_ = int(seen[0]) if np.all(seen == seen[0]) else seen
+        self.mean_ = mean if self.with_mean else None
+        self.var_ = var if self.with_std else None
+        if self.with_std:
+            eps = np.finfo(np.float64).eps  # as scikit-learn: a variance within rounding of 0 means constant
+            constant = var <= seen * eps * var + (seen * mean * eps) ** 2
+            scale = np.sqrt(var)
+            scale[constant] = 1.0
+            self.scale_ = scale
+        else:
+            self.scale_ = None
+        return self
+
+
+class FeatureColumns(ColumnTransformer):
+    """``ColumnTransformer`` that hands back a single part's output as it is, instead of a stacked copy."""
+
+    def _hstack(self, Xs, *, n_samples):
+        if len(Xs) == 1 and isinstance(Xs[0], np.ndarray) and not self.sparse_output_:
+            return Xs[0]
+        return super()._hstack(Xs, n_samples=n_samples)
 
 
 def preprocessor(plan: FeaturePlan, *, ordinal: bool) -> ColumnTransformer:
     """Impute and standardise numeric columns; impute and encode categorical ones (ordinal or one-hot).
 
-    The output is float32: the numeric columns are copied once by the imputer, then scaled in place.
+    The output is float32: the numeric columns are copied once by the imputer, then scaled in place,
+    and when there is only one kind of column that copy is the output.
     """
-    numeric = Pipeline([("impute", MedianImputer()), ("scale", StandardScaler(copy=False))])
+    numeric = Pipeline([("impute", MedianImputer()), ("scale", ColumnScaler(copy=False))])
     encoder = (
         OrdinalEncoder(handle_unknown="use_encoded_value", unknown_value=-1, dtype=np.float32)
         if ordinal
@@ -115,4 +162,4 @@ def preprocessor(plan: FeaturePlan, *, ordinal: bool) -> ColumnTransformer:
         parts.append(("num", numeric, list(plan.numeric)))
     if plan.categorical:
         parts.append(("cat", categorical, list(plan.categorical)))
-    return ColumnTransformer(parts, sparse_threshold=0.0, verbose_feature_names_out=False)
+    return FeatureColumns(parts, sparse_threshold=0.0, verbose_feature_names_out=False)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+import tracemalloc
 
 import numpy as np
 import pandas as pd
@@ -11,9 +12,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 from sklearn.impute import SimpleImputer
+from sklearn.preprocessing import StandardScaler
 
 from core.memory import release_freed_memory
-from core.preprocessing import MedianImputer, categorical_as_text, preprocessor
+from core.preprocessing import ColumnScaler, MedianImputer, categorical_as_text, preprocessor
+from core.roles import FeaturePlan
 from tests.unit.test_resampling import MIXED, split_of
 
 
@@ -64,3 +67,48 @@ def test_categorical_as_text_copies_only_when_there_is_something_to_change():
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="malloc_trim is glibc's")
 def test_freed_memory_can_be_returned_on_linux():
     assert release_freed_memory() is True
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    arrays(np.float32, (30, 4), elements=st.floats(-1e5, 1e5, width=32)),
+    st.sampled_from([np.float32, np.float64]),
+)
+def test_column_scaler_learns_what_standard_scaler_learns(X, dtype):
+    X = X.astype(dtype)
+    X[:, 0] = 3.5  # a constant column keeps scale 1
+    ours, theirs = ColumnScaler().fit(X), StandardScaler().fit(X)
+    assert np.allclose(ours.mean_, theirs.mean_, rtol=1e-6, atol=1e-6)
+    assert np.allclose(ours.var_, theirs.var_, rtol=1e-5, atol=1e-4)
+    assert np.array_equal(ours.scale_ == 1.0, theirs.scale_ == 1.0) and ours.scale_[0] == 1.0
+    assert ours.n_samples_seen_ == theirs.n_samples_seen_ == 30
+    assert np.allclose(ours.transform(X), theirs.transform(X), rtol=1e-4, atol=1e-4)
+    assert np.allclose(ours.inverse_transform(ours.transform(X)), X, rtol=1e-4, atol=1e-1)
+
+
+def test_column_scaler_scales_in_place_without_a_full_float64_copy():
+    X = np.random.default_rng(0).normal(5, 2, size=(20_000, 50)).astype(np.float32)
+    tracemalloc.start()
+    out = ColumnScaler(copy=False).fit_transform(X)
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    assert out is X or np.shares_memory(out, X)
+    assert peak < X.nbytes / 4  # StandardScaler's fit alone takes twice the array (a float64 temporary)
+    assert np.allclose(X.mean(axis=0), 0, atol=1e-3) and np.allclose(X.std(axis=0), 1, atol=1e-3)
+
+
+def test_a_single_kind_of_column_is_output_without_a_stacked_copy():
+    rng = np.random.default_rng(1)
+    X = pd.DataFrame(rng.normal(size=(20_000, 20)), columns=[f"x{i}" for i in range(20)])
+    X.iloc[::7, 3] = np.nan
+    plan = FeaturePlan(numeric=tuple(X.columns), categorical=(), dropped=())
+    preprocessor(plan, ordinal=False).fit_transform(X.head(100))  # first-call set-up is not the data's cost
+    tracemalloc.start()
+    Z = preprocessor(plan, ordinal=False).fit_transform(X)
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    assert Z.dtype == np.float32 and Z.shape == X.shape and not np.isnan(Z).any()
+    assert peak < 1.6 * Z.nbytes  # the imputer's float32 copy is the output (stacking would copy it again)
+    prepared, split = split_of(MIXED)
+    mixed = preprocessor(prepared.plan, ordinal=True).fit_transform(split.X_train)
+    assert mixed.shape == (len(split.X_train), len(prepared.plan.features))  # two kinds are still stacked

@@ -18,6 +18,7 @@ from imblearn import combine, over_sampling, under_sampling
 from sklearn.ensemble import RandomForestClassifier
 
 from core.errors import UserFacingError
+from core.smote import ChunkedSMOTE
 
 __all__ = [
     "CATALOGUE",
@@ -166,7 +167,7 @@ CATALOGUE: tuple[SamplerSpec, ...] = (
         "over",
         "Creates new rows of a small class at random points on the line between a row and one of "
         "its k nearest neighbours of the same class.",
-        over_sampling.SMOTE,
+        ChunkedSMOTE,
         sets_size=True,
         generates=True,
         params=(_k(),),
@@ -642,9 +643,7 @@ def build_sampler(
         kwargs["estimator"] = RandomForestClassifier(n_estimators=50, random_state=config.random_state, n_jobs=-1)
     if spec.key in {"smote_tomek", "smote_enn"}:
         k = kwargs.pop("k_neighbors")
-        kwargs["smote"] = over_sampling.SMOTE(
-            k_neighbors=k, sampling_strategy=strategy, random_state=config.random_state
-        )
+        kwargs["smote"] = ChunkedSMOTE(k_neighbors=k, sampling_strategy=strategy, random_state=config.random_state)
     if spec.key == "smotenc":
         kwargs["categorical_features"] = list(categorical_indices or [])
     if spec.seeded:

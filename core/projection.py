@@ -128,7 +128,7 @@ def project(
             raise ValueError("choose two numeric features")
         fx, fy = features
         before_xy = result.X_train[[fx, fy]].to_numpy(dtype=float)
-        after_xy = result.X_resampled[[fx, fy]].to_numpy(dtype=float)
+        after_xy = result.resampled_frame(columns=[fx, fy]).to_numpy(dtype=float)
         x_title, y_title = fx, fy
         fitted_on = "Both panels plot the raw values of the two features on the same axes."
     elif method == "pca":
@@ -136,15 +136,15 @@ def project(
         Z_train = encoder.fit_transform(_as_text(result.X_train, plan))
         n_comp = min(2, Z_train.shape[1])
         pca = PCA(n_components=n_comp, random_state=random_state).fit(Z_train)
-        before_xy = _pad(pca.transform(Z_train))
+        before_xy = _pca_xy(pca, Z_train)
         del Z_train
         # Kept and copied rows sit where their training row sits; only the synthetic rows shown are projected.
         after_xy = before_xy[source]
         after_xy[synthetic] = np.nan
         syn_rows = np.flatnonzero(show_synthetic)
         if len(syn_rows):
-            Z_syn = encoder.transform(_as_text(result.X_resampled.iloc[syn_rows], plan))
-            after_xy[syn_rows] = _pad(pca.transform(Z_syn))
+            Z_syn = encoder.transform(_as_text(result.synthetic_frame(syn_rows), plan))
+            after_xy[syn_rows] = _pca_xy(pca, Z_syn)
         ev = np.pad(pca.explained_variance_ratio_, (0, 2 - n_comp))
         x_title, y_title = f"PC1 ({ev[0]:.0%} of variance)", f"PC2 ({ev[1]:.0%} of variance)"
     else:
@@ -153,7 +153,7 @@ def project(
         train_rows, syn_rows = np.flatnonzero(show_train), np.flatnonzero(show_synthetic)
         parts = [encoder.transform(_as_text(result.X_train.iloc[train_rows], plan))]
         if len(syn_rows):
-            parts.append(encoder.transform(_as_text(result.X_resampled.iloc[syn_rows], plan)))
+            parts.append(encoder.transform(_as_text(result.synthetic_frame(syn_rows), plan)))
         Z = np.vstack(parts)
         perplexity = float(min(30, max(2, (len(Z) - 1) // 3)))
         emb = TSNE(n_components=2, perplexity=perplexity, init="pca", random_state=random_state).fit_transform(Z)
@@ -225,6 +225,15 @@ def _fit_tsne_budget(
     show_synthetic[rng.choice(syn, size=n_syn, replace=False)] = True
 
 
+def _pca_xy(pca: PCA, Z: np.ndarray) -> np.ndarray:
+    """``pca.transform(Z)`` (padded to two columns, float64) without its centred copy of ``Z``.
+
+    (Z - mean) @ C.T equals Z @ C.T - mean @ C.T; on large data the copy would be as big as ``Z``.
+    """
+    C = pca.components_.T.astype(Z.dtype, copy=False)
+    return _pad((Z @ C - np.asarray(pca.mean_, dtype=Z.dtype) @ C).astype(np.float64))
+
+
 def _pad(xy: np.ndarray) -> np.ndarray:
     return xy if xy.shape[1] == 2 else np.hstack([xy, np.zeros((len(xy), 2 - xy.shape[1]))])
 
@@ -264,4 +273,4 @@ def embed_training(
     n_comp = min(2, Z.shape[1])
     pca = PCA(n_components=n_comp, random_state=random_state).fit(Z)
     ev = np.pad(pca.explained_variance_ratio_, (0, 2 - n_comp))
-    return _pad(pca.transform(Z)), f"PC1 ({ev[0]:.0%} of variance)", f"PC2 ({ev[1]:.0%} of variance)"
+    return _pca_xy(pca, Z), f"PC1 ({ev[0]:.0%} of variance)", f"PC2 ({ev[1]:.0%} of variance)"

@@ -2,8 +2,9 @@
 
 The training features are imputed and scaled (numeric) and encoded (categorical) before a
 distance-based sampler sees them, all fit on the training split only. Afterwards every row of the
-result is traced to its origin: an original training row, a duplicate of one, or a synthetic row
-(which is mapped back to the original units of the features). Rows a method removed are listed.
+result is traced to its origin: an original training row, a duplicate of one, or a synthetic row.
+Only the synthetic rows are stored (as the sampler made them, in float32); they are turned back into
+the original units of the features when shown or downloaded. Rows a method removed are listed.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 from sklearn.compose import ColumnTransformer
+from sklearn.preprocessing import OrdinalEncoder
 
 from core.preprocessing import categorical_as_text, preprocessor
 from core.roles import FeaturePlan
@@ -25,11 +27,49 @@ __all__ = [
     "ORIGINAL",
     "SYNTHETIC",
     "ResampleResult",
+    "SyntheticRows",
     "resample",
     "trace_origin",
 ]
 
 ORIGINAL, SYNTHETIC, DUPLICATE = "original", "synthetic", "duplicate"
+
+
+@dataclass(frozen=True)
+class SyntheticRows:
+    """Generated rows as the sampler made them (scaled, ordinal-encoded float32), decoded on demand.
+
+    Decoding undoes the scaling of each numeric column (in float64) and the encoding of each
+    categorical column; categories come back as the values of the training data.
+    """
+
+    values: np.ndarray
+    numeric: tuple[str, ...]
+    categorical: tuple[str, ...]
+    mean: np.ndarray
+    scale: np.ndarray
+    encoder: OrdinalEncoder | None
+    categories: dict[str, dict[str, object]]
+
+    def __len__(self) -> int:
+        return len(self.values)
+
+    def frame(self, *, rows: np.ndarray | None = None, columns: list[str] | None = None) -> pd.DataFrame:
+        """The rows (positions among the synthetic rows; all by default) in original units."""
+        Z = self.values if rows is None else self.values[rows]
+        wanted = list(self.numeric + self.categorical) if columns is None else list(columns)
+        if len(Z) == 0:
+            return pd.DataFrame({col: pd.Series(dtype=float if col in self.numeric else object) for col in wanted})
+        out: dict[str, object] = {}
+        for j, col in enumerate(self.numeric):
+            if col in wanted:
+                out[col] = Z[:, j].astype(np.float64) * self.scale[j] + self.mean[j]
+        if self.encoder is not None and any(col in wanted for col in self.categorical):
+            decoded = self.encoder.inverse_transform(Z[:, len(self.numeric) :])
+            for j, col in enumerate(self.categorical):
+                back = self.categories[col]
+                out[col] = np.array([back.get(str(v), v) for v in decoded[:, j]], dtype=object)
+        return pd.DataFrame({col: out[col] for col in wanted}, index=pd.RangeIndex(len(Z)))
 
 
 @dataclass(frozen=True)
@@ -42,12 +82,15 @@ class ResampleResult:
         The method that ran (``SMOTENC`` when SMOTE was chosen on mixed data).
     X_train, y_train : DataFrame, Series
         The training split before resampling (original units).
-    X_resampled, y_resampled : DataFrame, Series
-        After resampling, in original units.
+    y_resampled : Series
+        The labels after resampling.
     origin : ndarray of int
         For each resampled row, the position of the training row it is (or copies), or -1.
-    provenance : ndarray of str
+    provenance : Categorical
         ``original``, ``duplicate`` or ``synthetic`` for each resampled row.
+    synthetic : SyntheticRows
+        The generated rows, in the order they appear in the resampled data. The full resampled
+        features are built on demand by :meth:`resampled_frame`.
     removed : ndarray of int
         Positions of training rows the method dropped.
     notes : tuple of str
@@ -60,10 +103,10 @@ class ResampleResult:
     key: str
     X_train: pd.DataFrame
     y_train: pd.Series
-    X_resampled: pd.DataFrame
     y_resampled: pd.Series
     origin: np.ndarray
-    provenance: np.ndarray
+    provenance: pd.Categorical
+    synthetic: SyntheticRows
     removed: np.ndarray
     notes: tuple[str, ...]
     seconds: float
@@ -71,7 +114,7 @@ class ResampleResult:
     @property
     def is_synthetic(self) -> np.ndarray:
         """Boolean mask of synthetic rows in the resampled data."""
-        return self.provenance == SYNTHETIC
+        return self.origin < 0
 
     def counts(self, which: str) -> dict[str, int]:
         """Rows per class (label as text) ``"before"`` or ``"after"``, in the order of the training counts."""
@@ -80,9 +123,35 @@ class ResampleResult:
         vc = y.astype(str).value_counts()
         return {c: int(vc.get(c, 0)) for c in order}
 
+    def synthetic_frame(self, rows: np.ndarray, *, columns: list[str] | None = None) -> pd.DataFrame:
+        """Synthetic rows at positions ``rows`` of the resampled data, in original units."""
+        at = np.flatnonzero(self.is_synthetic)
+        picked = np.searchsorted(at, rows)
+        if len(rows) and (picked.max() >= len(at) or not np.array_equal(at[picked], rows)):
+            raise ValueError("rows must be positions of synthetic rows")
+        return self.synthetic.frame(rows=picked, columns=columns)
+
+    def resampled_frame(self, *, columns: list[str] | None = None) -> pd.DataFrame:
+        """The features after resampling, in original units (built anew on each call: ask for the columns needed)."""
+        wanted = list(self.X_train.columns) if columns is None else list(columns)
+        source = np.where(self.origin >= 0, self.origin, 0)
+        synthetic = self.is_synthetic
+        if not synthetic.any():
+            return self.X_train[wanted].iloc[source].reset_index(drop=True)
+        made = self.synthetic.frame(columns=wanted)
+        out = {}
+        for col in wanted:  # one column at a time: each is copied once, with the synthetic values put in place
+            if col in self.synthetic.numeric:
+                column = self.X_train[col].to_numpy(dtype=np.float64, na_value=np.nan)[source]
+            else:
+                column = self.X_train[col].to_numpy(dtype=object)[source]
+            column[synthetic] = made[col].to_numpy()
+            out[col] = column
+        return pd.DataFrame(out)
+
     def export_frame(self, *, target: str) -> pd.DataFrame:
         """The resampled training set with the target and ``is_synthetic``, ``origin`` and ``source_row`` columns."""
-        out = self.X_resampled.copy()
+        out = self.resampled_frame()
         out[target] = self.y_resampled.to_numpy()
         out["is_synthetic"] = self.is_synthetic
         out["origin"] = self.provenance
@@ -119,14 +188,17 @@ def trace_origin(sampler: object, *, n_rows: int, Z: np.ndarray, Z_res: np.ndarr
     return np.concatenate([np.arange(n_rows), -np.ones(len(Z_res) - n_rows, dtype=int)])
 
 
-def _provenance(origin: np.ndarray) -> np.ndarray:
-    """``original`` for the first row taken from each training row, ``duplicate`` for later copies, else ``synthetic``."""
-    out = np.full(len(origin), SYNTHETIC, dtype=object)
+def _provenance(origin: np.ndarray) -> pd.Categorical:
+    """``original`` for the first row taken from each training row, ``duplicate`` for later copies, else ``synthetic``.
+
+    A categorical (one byte a row), as the resampled data can have millions of rows.
+    """
+    codes = np.full(len(origin), 2, dtype=np.int8)
     real = np.flatnonzero(origin >= 0)
-    out[real] = DUPLICATE
+    codes[real] = 1
     _, first = np.unique(origin[real], return_index=True)
-    out[real[first]] = ORIGINAL
-    return out.astype(str)
+    codes[real[first]] = 0
+    return pd.Categorical.from_codes(codes, categories=[ORIGINAL, DUPLICATE, SYNTHETIC])
 
 
 def resample(split: Split, *, plan: FeaturePlan, config: SamplerConfig) -> ResampleResult:
@@ -147,11 +219,11 @@ def resample(split: Split, *, plan: FeaturePlan, config: SamplerConfig) -> Resam
     counts = {i: int((y_codes == i).sum()) for i in range(len(labels))}
 
     if spec.factory is None:
-        n = len(X_train)
-        origin = np.arange(n)
+        origin = np.arange(len(X_train))
+        nothing = _synthetic_rows(X_train, np.empty((0, 0), dtype=np.float32), pre=None, plan=plan)
         return ResampleResult(
-            "No resampling", spec.key, X_train, y_train, X_train, y_train, origin,
-            _provenance(origin), np.array([], dtype=int), (), 0.0,
+            "No resampling", spec.key, X_train, y_train, y_train, origin, _provenance(origin), nothing,
+            np.array([], dtype=int), (), 0.0,
         )  # fmt: skip
 
     runs, _ = resolve_spec(spec, data_kind=kind)
@@ -171,7 +243,11 @@ def resample(split: Split, *, plan: FeaturePlan, config: SamplerConfig) -> Resam
     seconds = time.perf_counter() - start
     origin = trace_origin(built.sampler, n_rows=len(Z), Z=Z, Z_res=Z_res)
     del Z, X_in
-    X_res = _to_original_units(X_train, Z_res, origin, pre=pre, plan=plan, ordinal=ordinal)
+    if (origin < 0).any() and plan.categorical and not ordinal:  # only one-hot centroids; refused upstream
+        raise ResampleError("Synthetic rows on one-hot columns are not allowed.")
+    made = Z_res[origin < 0]  # a copy of the generated rows only; the rest are training rows, kept by position
+    del Z_res
+    synthetic = _synthetic_rows(X_train, made, pre=pre, plan=plan)
     y_res = pd.Series(np.asarray(labels, dtype=object)[np.asarray(y_res_codes, dtype=int)], name=y_train.name)
     if pd.api.types.is_numeric_dtype(y_train.dtype):
         y_res = y_res.astype(y_train.dtype)
@@ -180,39 +256,25 @@ def resample(split: Split, *, plan: FeaturePlan, config: SamplerConfig) -> Resam
     notes += _outcome_notes(built.name, runs.kind, origin, removed, labels, y_train, list(y_res.unique()))
     notes += _shortfall_notes(built, config, counts, names, y_res_codes)
     return ResampleResult(
-        built.name, runs.key, X_train, y_train, X_res, y_res, origin, _provenance(origin), removed,
+        built.name, runs.key, X_train, y_train, y_res, origin, _provenance(origin), synthetic, removed,
         tuple(notes), seconds,
     )  # fmt: skip
 
 
-def _to_original_units(
-    X_train: pd.DataFrame, Z_res: np.ndarray, origin: np.ndarray, *, pre: ColumnTransformer, plan: FeaturePlan,
-    ordinal: bool,
-) -> pd.DataFrame:  # fmt: skip
-    source = np.where(origin >= 0, origin, 0)
-    synthetic = origin < 0
-    if not synthetic.any():
-        return X_train.iloc[source].reset_index(drop=True)
-    if plan.categorical and not ordinal:  # only one-hot centroids could get here; refused upstream
-        raise ResampleError("Synthetic rows on one-hot columns are not allowed.")
-    # Built one column at a time: each column is copied once, with the synthetic values put in place.
-    columns: dict[str, object] = {}
+def _synthetic_rows(
+    X_train: pd.DataFrame, made: np.ndarray, *, pre: ColumnTransformer | None, plan: FeaturePlan
+) -> SyntheticRows:
+    """Keep the generated rows with what decodes them: the scaler's statistics and the category encoder."""
     n_num = len(plan.numeric)
-    if n_num:
+    mean, scale = np.zeros(n_num), np.ones(n_num)
+    encoder, categories = None, {}
+    if pre is not None and n_num:
         scaler = pre.named_transformers_["num"].named_steps["scale"]
-        for j, col in enumerate(plan.numeric):  # the scaler's inverse, one column at a time
-            column = X_train[col].to_numpy(dtype=np.float64, na_value=np.nan)[source]
-            column[synthetic] = Z_res[synthetic, j].astype(np.float64) * scaler.scale_[j] + scaler.mean_[j]
-            columns[col] = column
-    if plan.categorical:
+        mean, scale = scaler.mean_, scaler.scale_
+    if pre is not None and plan.categorical:
         encoder = pre.named_transformers_["cat"].named_steps["encode"]
-        decoded = encoder.inverse_transform(Z_res[synthetic, n_num:])
-        for j, col in enumerate(plan.categorical):
-            back = {str(v): v for v in X_train[col].dropna().unique()}
-            column = X_train[col].to_numpy(dtype=object)[source]
-            column[synthetic] = [back.get(str(v), v) for v in decoded[:, j]]
-            columns[col] = column
-    return pd.DataFrame({col: columns[col] if col in columns else X_train[col].to_numpy()[source] for col in X_train})
+        categories = {col: {str(v): v for v in X_train[col].dropna().unique()} for col in plan.categorical}
+    return SyntheticRows(made, plan.numeric, plan.categorical, mean, scale, encoder, categories)
 
 
 def _explain_failure(name: str, exc: Exception) -> str:

@@ -8,8 +8,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
+from sklearn.decomposition import PCA
 
-from core.projection import display_rows, embed_training, project
+from core.projection import _pca_xy, display_rows, embed_training, project
 from core.resampling import resample
 from core.samplers import SamplerConfig
 from core.smote_steps import nearest_neighbours, smote_steps
@@ -48,7 +49,9 @@ def test_two_features_view_uses_raw_values():
     result = resample(split, plan=prepared.plan, config=SamplerConfig("smote"))
     proj = project(result, plan=prepared.plan, method="features", features=("f0", "f2"))
     syn = proj.after[proj.after["provenance"] == "synthetic"]
-    assert np.allclose(syn[["x", "y"]].to_numpy(), result.X_resampled[result.is_synthetic][["f0", "f2"]].to_numpy())
+    assert np.allclose(
+        syn[["x", "y"]].to_numpy(), result.resampled_frame()[result.is_synthetic][["f0", "f2"]].to_numpy()
+    )
     assert (proj.x_title, proj.y_title) == ("f0", "f2")
 
 
@@ -140,3 +143,13 @@ def test_synthetic_rows_are_thinned_for_display_above_the_cap_and_the_caption_sa
     assert f"50 of {result.is_synthetic.sum():,} synthetic rows" in proj.caption
     assert "synthetic rows are thinned at random" in proj.caption
     assert len(proj.before) == len(result.y_train)  # every original row still drawn
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_pca_coordinates_match_scikit_learns_transform(dtype):
+    Z = (np.random.default_rng(0).normal(size=(500, 6)) * [1, 2, 3, 4, 5, 6] + 10).astype(dtype)
+    pca = PCA(n_components=2, random_state=0).fit(Z)
+    assert np.allclose(_pca_xy(pca, Z), pca.transform(Z), atol=1e-3 if dtype is np.float32 else 1e-9)
+    one = PCA(n_components=1).fit(Z[:, :1])
+    xy = _pca_xy(one, Z[:, :1])
+    assert xy.shape == (500, 2) and np.all(xy[:, 1] == 0) and np.allclose(xy[:, 0], one.transform(Z[:, :1])[:, 0])

@@ -66,12 +66,12 @@ def check_promise(key: str, before: dict[str, int], after: dict[str, int], notes
 
 def check_provenance(result) -> None:
     origin, prov = result.origin, result.provenance
-    assert len(origin) == len(result.X_resampled) == len(result.y_resampled) == len(prov)
+    assert len(origin) == len(result.resampled_frame()) == len(result.y_resampled) == len(prov)
     real = origin >= 0
     assert set(prov[real]) <= {"original", "duplicate"} and set(prov[~real]) <= {"synthetic"}
     num = result.X_train.select_dtypes("number").columns
     assert np.allclose(
-        result.X_resampled.loc[real, num].to_numpy(float), result.X_train.iloc[origin[real]][num].to_numpy(float)
+        result.resampled_frame().loc[real, num].to_numpy(float), result.X_train.iloc[origin[real]][num].to_numpy(float)
     )
     assert (result.y_resampled.to_numpy()[real] == result.y_train.to_numpy()[origin[real]]).all()
     kept = set(origin[real].tolist())
@@ -106,7 +106,7 @@ def test_smote_rows_lie_between_two_training_rows_of_their_class():
     prepared, split = split_of(BINARY)
     result = resample(split, plan=prepared.plan, config=SamplerConfig("smote", random_state=1))
     rare = split.X_train[split.y_train == "rare"].to_numpy(float)
-    synthetic = result.X_resampled[result.is_synthetic].to_numpy(float)
+    synthetic = result.resampled_frame()[result.is_synthetic].to_numpy(float)
     assert (result.y_resampled[result.is_synthetic] == "rare").all()
     for s in synthetic[:40]:
         found = False
@@ -225,7 +225,7 @@ def test_smote_on_mixed_data_runs_as_smotenc_and_says_so():
     result = resample(split, plan=prepared.plan, config=SamplerConfig("smote"))
     assert result.method == "SMOTENC"
     assert any("SMOTE runs as SMOTENC" in n for n in result.notes)
-    synthetic = result.X_resampled[result.is_synthetic]
+    synthetic = result.resampled_frame()[result.is_synthetic]
     assert len(synthetic) > 0
     assert set(synthetic["plan"]) <= {"basic", "pro", "team"}
     assert set(synthetic["region"]) <= {"north", "south"}
@@ -236,7 +236,7 @@ def test_smote_on_categorical_data_runs_as_smoten():
     prepared, split = split_of(MIXED.drop(columns="amount"))
     result = resample(split, plan=prepared.plan, config=SamplerConfig("smote"))
     assert result.method == "SMOTEN" and any("runs as SMOTEN" in n for n in result.notes)
-    assert set(result.X_resampled["plan"]) <= {"basic", "pro", "team"}
+    assert set(result.resampled_frame()["plan"]) <= {"basic", "pro", "team"}
 
 
 @pytest.mark.parametrize("key", ["borderline_smote", "svm_smote", "kmeans_smote", "adasyn", "smote_tomek", "smote_enn"])
@@ -274,3 +274,32 @@ def test_a_class_too_small_to_reach_the_test_split_is_said():
     _, split = split_of(frame, test_size=0.2)
     assert "rare" not in split.counts("test")
     assert any("'rare' has only 2 rows, and none of them is in the test split" in n for n in split.notes)
+
+
+@pytest.mark.parametrize("data", ["binary", "mixed"])
+def test_only_the_synthetic_rows_are_kept_and_every_view_of_them_agrees(data):
+    frame = BINARY if data == "binary" else MIXED
+    prepared, split = split_of(frame)
+    result = resample(split, plan=prepared.plan, config=SamplerConfig("smote"))
+    synthetic = result.is_synthetic
+    assert len(result.synthetic) == synthetic.sum() > 0 and result.synthetic.values.dtype == np.float32
+    full = result.resampled_frame()
+    assert list(full.columns) == list(split.X_train.columns) and len(full) == len(result.y_resampled)
+    rows = np.flatnonzero(synthetic)[::3]
+    pd.testing.assert_frame_equal(result.synthetic_frame(rows), full.iloc[rows].reset_index(drop=True))
+    some = list(split.X_train.columns[-2:])
+    pd.testing.assert_frame_equal(result.resampled_frame(columns=some), full[some])
+    real = np.flatnonzero(~synthetic)
+    with pytest.raises(ValueError, match="synthetic"):
+        result.synthetic_frame(real[:2])
+    exported = result.export_frame(target="y")
+    assert exported["is_synthetic"].sum() == synthetic.sum()
+    pd.testing.assert_frame_equal(exported[list(full.columns)], full)
+
+
+def test_no_resampling_keeps_no_synthetic_rows_and_exports_the_training_split():
+    prepared, split = split_of(MIXED)
+    result = resample(split, plan=prepared.plan, config=SamplerConfig("none"))
+    assert len(result.synthetic) == 0 and not result.is_synthetic.any()
+    pd.testing.assert_frame_equal(result.resampled_frame(), split.X_train)
+    assert result.synthetic_frame(np.array([], dtype=int)).columns.tolist() == list(split.X_train.columns)

@@ -1,7 +1,8 @@
 """Cached wrappers around core calls, keyed by data fingerprint and parameters.
 
 Cached values are shared between sessions only when the key (a content fingerprint) is
-equal, i.e. only for identical data; per-user state lives in ``st.session_state``.
+equal, i.e. only for identical data; per-user state lives in ``st.session_state``. Cached objects
+are never changed after they are made.
 """
 
 from __future__ import annotations
@@ -59,7 +60,11 @@ def _plan_key(prepared: PreparedData) -> tuple:
     )
 
 
-@st.cache_data(show_spinner="Splitting into training and test rows…", max_entries=32)
+# The split and the resampled data are the largest things kept. They are cached as shared objects
+# (``cache_resource``), not pickled copies: ``cache_data`` would keep a pickled copy and hand every
+# rerun a new unpickled one, twice the data's memory for nothing. They are only ever read, and only
+# identical data (the same content fingerprint and settings) ever shares one.
+@st.cache_resource(show_spinner="Splitting into training and test rows…", max_entries=8)
 def _split(key: tuple, test_size: float, seed: int, _prepared: PreparedData) -> Split:
     return make_split(_prepared, test_size=test_size, random_state=seed)
 
@@ -69,7 +74,7 @@ def cached_split(prepared: PreparedData, spec: SplitSpec) -> Split:
     return _split(_plan_key(prepared), spec.test_size, spec.random_state, prepared)
 
 
-@st.cache_data(show_spinner=False, max_entries=32)
+@st.cache_resource(show_spinner=False, max_entries=16)
 def _resample(key: tuple, test_size: float, seed: int, config: SamplerConfig, _split: Split, _plan) -> ResampleResult:
     return resample(_split, plan=_plan, config=config)
 

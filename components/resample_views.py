@@ -69,11 +69,15 @@ def resample_scatter(prepared: PreparedData, split: Split, config: SamplerConfig
 
 
 def resample_download(prepared: PreparedData, result: ResampleResult) -> None:
-    """Download button for the resampled training set, with is_synthetic and origin columns."""
-    frame = result.export_frame(target=prepared.target or "target")
+    """Download button for the resampled training set, with is_synthetic and origin columns.
+
+    The CSV is written when the button is pressed (it can be hundreds of MB on large data), not on
+    every rerun of the page.
+    """
+    target = prepared.target or "target"
     st.download_button(
         "Download the resampled training set (CSV)",
-        data=safe_csv_bytes(frame),
+        data=lambda: safe_csv_bytes(result.export_frame(target=target)),
         file_name=f"resampled_{result.key}.csv",
         mime="text/csv",
         key=state.W_DOWNLOAD,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pandas as pd
 import pytest
 from playwright.sync_api import expect
 
@@ -157,3 +158,19 @@ def test_the_guided_tour_can_be_followed_to_the_end(page, server):
         page.get_by_role("link", name="Lesson").first.click()  # back to the tour for the next step
         wait_idle(page)
     expect(page.get_by_role("heading", name="Glossary")).to_be_visible()
+
+
+def test_the_resampled_download_marks_every_synthetic_row(page, server, tmp_path):
+    open_page(page, server, "resample")
+    page.locator('[data-testid="stPlotlyChart"] .main-svg').first.wait_for()
+    with page.expect_download() as info:
+        page.get_by_role("button", name="Download the resampled training set (CSV)").click()
+    path = tmp_path / "resampled.csv"
+    info.value.save_as(path)
+    frame = pd.read_csv(path, encoding="utf-8-sig")
+    synthetic = frame[frame["is_synthetic"]]
+    assert len(synthetic) > 0 and set(synthetic["origin"]) == {"synthetic"}
+    assert synthetic["source_row"].isna().all() and frame.loc[~frame["is_synthetic"], "source_row"].notna().all()
+    assert set(synthetic["Class"]) == {"fraud"}
+    assert frame["Class"].value_counts()["fraud"] == frame["Class"].value_counts()["legit"]  # SMOTE's default
+    assert info.value.suggested_filename == "resampled_smote.csv"

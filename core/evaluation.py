@@ -267,21 +267,23 @@ def calibration(ev: Evaluation, *, bins: int = 10) -> tuple[np.ndarray, np.ndarr
 TREE_BATCH = 25
 
 
-def _fit(pipeline, X_fit, y_fit, *, on_trees: Callable[[int, int], None] | None) -> None:
-    """Fit the pipeline; forests grow in batches of trees (warm start) so progress can be shown.
+def _fit(pipeline, features: Callable[[], pd.DataFrame], y_fit, *, on_trees: Callable[[int, int], None] | None):
+    """Fit the pipeline step by step; forests grow in batches of trees (warm start) so progress can be shown.
 
-    Growing a forest in batches with the same seed gives the same trees as growing it at once.
+    ``features`` makes the rows to fit on, so that frame is let go as soon as the first step has turned it
+    into its own float32 copy (on large data, the frame is the largest thing in memory). Growing a
+    forest in batches with the same seed gives the same trees as growing it at once.
     """
     model = pipeline.named_steps["model"]
-    if on_trees is None or not hasattr(model, "warm_start") or model.n_estimators <= TREE_BATCH:
-        pipeline.fit(X_fit, y_fit)
-        return
-    Xt, yt = X_fit, y_fit
+    Xt, yt = features(), y_fit
     for _, step in pipeline.steps[:-1]:
         if hasattr(step, "fit_resample"):
             Xt, yt = step.fit_resample(Xt, yt)
         else:
             Xt = step.fit_transform(Xt, yt)
+    if on_trees is None or not hasattr(model, "warm_start") or model.n_estimators <= TREE_BATCH:
+        model.fit(Xt, yt)
+        return
     total = model.n_estimators
     model.set_params(warm_start=True)
     grown = 0
@@ -293,15 +295,20 @@ def _fit(pipeline, X_fit, y_fit, *, on_trees: Callable[[int, int], None] | None)
     model.set_params(warm_start=False)
 
 
-def _fit_predict(strategy: Strategy, X_fit, y_fit, X_eval, *, plan: FeaturePlan, names, on_trees=None):
+def _fit_predict(
+    strategy: Strategy, features: Callable[[], pd.DataFrame], y_fit, evaluation: Callable[[], pd.DataFrame], *,
+    plan: FeaturePlan, names, on_trees=None,
+):  # fmt: skip
+    """Fit on the rows ``features()`` makes and predict the rows ``evaluation()`` makes (each made when needed)."""
     counts = {c: int((y_fit == c).sum()) for c in names}
     pipeline, notes = build_pipeline(strategy, plan=plan, counts=counts, names=names, n_rows=len(y_fit))
     try:
-        _fit(pipeline, X_fit, y_fit, on_trees=on_trees)
+        _fit(pipeline, features, y_fit, on_trees=on_trees)
     except (ValueError, RuntimeError) as exc:
         text = str(exc).strip().splitlines()[0].rstrip(".") if str(exc).strip() else type(exc).__name__
         raise StrategyError(f"{strategy.name} could not be trained on this data: {text}. Try other settings.") from exc
     notes += fit_notes(pipeline.named_steps["model"])
+    X_eval = evaluation()
     proba = pipeline.predict_proba(X_eval)
     full = np.zeros((len(X_eval), len(names)))
     model_classes = pipeline.named_steps["model"].classes_
@@ -326,20 +333,29 @@ def evaluate(
     labels = list(split.counts("train"))
     code = {label: i for i, label in enumerate(labels)}
     names = {i: str(label) for i, label in enumerate(labels)}
-    X_train = categorical_as_text(split.X_train, list(plan.categorical))
-    X_test = categorical_as_text(split.X_test, list(plan.categorical))
+    categorical = list(plan.categorical)
+
+    def train_features() -> pd.DataFrame:
+        return categorical_as_text(split.X_train, categorical)
+
+    def test_features() -> pd.DataFrame:
+        return categorical_as_text(split.X_test, categorical)
+
     y_train = split.y_train.map(code).to_numpy(dtype=int)
     y_test = split.y_test.map(code).to_numpy(dtype=int)
     cv_rows = []
     steps = cv_folds + 1 if cv_folds >= 2 else 1
     if cv_folds >= 2:
+        X_train = train_features()
         folds = StratifiedKFold(n_splits=cv_folds, shuffle=True, random_state=strategy.random_state)
         for i, (fit_idx, val_idx) in enumerate(folds.split(X_train, y_train)):
             report(i / steps, f"{strategy.name}: cross-validation fold {i + 1} of {cv_folds}")
             _, proba, _ = _fit_predict(
-                strategy, X_train.iloc[fit_idx], y_train[fit_idx], X_train.iloc[val_idx], plan=plan, names=names
-            )
+                strategy, lambda rows=fit_idx: X_train.iloc[rows], y_train[fit_idx],
+                lambda rows=val_idx: X_train.iloc[rows], plan=plan, names=names,
+            )  # fmt: skip
             cv_rows.append(score(y_train[val_idx], proba))
+        del X_train
     report((steps - 1) / steps, f"{strategy.name}: training on {len(y_train):,} rows")
 
     def on_trees(grown: int, total: int) -> None:
@@ -347,7 +363,13 @@ def evaluate(
 
     start = time.perf_counter()
     pipeline, proba, notes = _fit_predict(
-        strategy, X_train, y_train, X_test, plan=plan, names=names, on_trees=on_trees if progress else None
+        strategy,
+        train_features,
+        y_train,
+        test_features,
+        plan=plan,
+        names=names,
+        on_trees=on_trees if progress else None,
     )
     seconds = time.perf_counter() - start
     release_freed_memory()

@@ -80,8 +80,9 @@ class ResampleResult:
     ----------
     method : str
         The method that ran (``SMOTENC`` when SMOTE was chosen on mixed data).
-    X_train, y_train : DataFrame, Series
-        The training split before resampling (original units).
+    split : Split
+        The split whose training rows were resampled; ``X_train`` and ``y_train`` are its own
+        (``X_train`` is taken from the data when asked for: hold it while you need it).
     y_resampled : Series
         The labels after resampling.
     origin : ndarray of int
@@ -101,8 +102,7 @@ class ResampleResult:
 
     method: str
     key: str
-    X_train: pd.DataFrame
-    y_train: pd.Series
+    split: Split
     y_resampled: pd.Series
     origin: np.ndarray
     provenance: pd.Categorical
@@ -110,6 +110,16 @@ class ResampleResult:
     removed: np.ndarray
     notes: tuple[str, ...]
     seconds: float
+
+    @property
+    def X_train(self) -> pd.DataFrame:
+        """The training features before resampling (original units; a new frame on each access)."""
+        return self.split.X_train
+
+    @property
+    def y_train(self) -> pd.Series:
+        """The training labels before resampling."""
+        return self.split.y_train
 
     @property
     def is_synthetic(self) -> np.ndarray:
@@ -120,8 +130,10 @@ class ResampleResult:
         """Rows per class (label as text) ``"before"`` or ``"after"``, in the order of the training counts."""
         order = [str(c) for c in self.y_train.value_counts().index]
         y = self.y_train if which == "before" else self.y_resampled
-        vc = y.astype(str).value_counts()
-        return {c: int(vc.get(c, 0)) for c in order}
+        counted: dict[str, int] = {}
+        for label, n in y.value_counts().items():  # counted as they are, named as text (no text copy of y)
+            counted[str(label)] = counted.get(str(label), 0) + int(n)
+        return {c: counted.get(c, 0) for c in order}
 
     def synthetic_frame(self, rows: np.ndarray, *, columns: list[str] | None = None) -> pd.DataFrame:
         """Synthetic rows at positions ``rows`` of the resampled data, in original units."""
@@ -133,18 +145,19 @@ class ResampleResult:
 
     def resampled_frame(self, *, columns: list[str] | None = None) -> pd.DataFrame:
         """The features after resampling, in original units (built anew on each call: ask for the columns needed)."""
-        wanted = list(self.X_train.columns) if columns is None else list(columns)
-        source = np.where(self.origin >= 0, self.origin, 0)
+        wanted = list(self.split.columns) if columns is None else list(columns)
+        frame = self.split.frame
+        rows = self.split.train_rows[np.where(self.origin >= 0, self.origin, 0)]  # rows of the dataset's frame
         synthetic = self.is_synthetic
         if not synthetic.any():
-            return self.X_train[wanted].iloc[source].reset_index(drop=True)
+            return frame.iloc[rows, frame.columns.get_indexer(wanted)].reset_index(drop=True)
         made = self.synthetic.frame(columns=wanted)
         out = {}
         for col in wanted:  # one column at a time: each is copied once, with the synthetic values put in place
             if col in self.synthetic.numeric:
-                column = self.X_train[col].to_numpy(dtype=np.float64, na_value=np.nan)[source]
+                column = frame[col].to_numpy(dtype=np.float64, na_value=np.nan)[rows]
             else:
-                column = self.X_train[col].to_numpy(dtype=object)[source]
+                column = frame[col].to_numpy(dtype=object)[rows]
             column[synthetic] = made[col].to_numpy()
             out[col] = column
         return pd.DataFrame(out)
@@ -207,7 +220,7 @@ def resample(split: Split, *, plan: FeaturePlan, config: SamplerConfig) -> Resam
     Only the training rows are touched. Raises :class:`~core.samplers.ResampleError` with a
     message for settings that cannot work (and for a method's own failure, explained).
     """
-    X_train, y_train = split.X_train, split.y_train
+    y_train, n_train = split.y_train, len(split.y_train)
     kind = plan.kind
     if kind == "none":
         raise ResampleError("There are no feature columns. Choose at least one on the Data page.")
@@ -219,21 +232,20 @@ def resample(split: Split, *, plan: FeaturePlan, config: SamplerConfig) -> Resam
     counts = {i: int((y_codes == i).sum()) for i in range(len(labels))}
 
     if spec.factory is None:
-        origin = np.arange(len(X_train))
-        nothing = _synthetic_rows(X_train, np.empty((0, 0), dtype=np.float32), pre=None, plan=plan)
+        origin = np.arange(n_train)
+        nothing = _synthetic_rows(split, np.empty((0, 0), dtype=np.float32), pre=None, plan=plan)
         return ResampleResult(
-            "No resampling", spec.key, X_train, y_train, y_train, origin, _provenance(origin), nothing,
+            "No resampling", spec.key, split, y_train, origin, _provenance(origin), nothing,
             np.array([], dtype=int), (), 0.0,
         )  # fmt: skip
 
     runs, _ = resolve_spec(spec, data_kind=kind)
     ordinal = runs.key in {"smotenc", "smoten"}
-    X_in = categorical_as_text(X_train, list(plan.categorical))
     pre = preprocessor(plan, ordinal=ordinal)
-    Z = pre.fit_transform(X_in)
+    Z = pre.fit_transform(categorical_as_text(split.X_train, list(plan.categorical)))  # the features' copy goes here
     cat_idx = list(range(len(plan.numeric), len(plan.numeric) + len(plan.categorical))) if ordinal else None
     built = build_sampler(
-        spec, config, data_kind=kind, counts=counts, names=names, categorical_indices=cat_idx, n_rows=len(X_train)
+        spec, config, data_kind=kind, counts=counts, names=names, categorical_indices=cat_idx, n_rows=n_train
     )
     start = time.perf_counter()
     try:
@@ -242,27 +254,26 @@ def resample(split: Split, *, plan: FeaturePlan, config: SamplerConfig) -> Resam
         raise ResampleError(_explain_failure(built.name, exc)) from exc
     seconds = time.perf_counter() - start
     origin = trace_origin(built.sampler, n_rows=len(Z), Z=Z, Z_res=Z_res)
-    del Z, X_in
+    del Z
     if (origin < 0).any() and plan.categorical and not ordinal:  # only one-hot centroids; refused upstream
         raise ResampleError("Synthetic rows on one-hot columns are not allowed.")
     made = Z_res[origin < 0]  # a copy of the generated rows only; the rest are training rows, kept by position
     del Z_res
-    synthetic = _synthetic_rows(X_train, made, pre=pre, plan=plan)
+    synthetic = _synthetic_rows(split, made, pre=pre, plan=plan)
     y_res = pd.Series(np.asarray(labels, dtype=object)[np.asarray(y_res_codes, dtype=int)], name=y_train.name)
     if pd.api.types.is_numeric_dtype(y_train.dtype):
         y_res = y_res.astype(y_train.dtype)
-    removed = np.setdiff1d(np.arange(len(X_train)), origin[origin >= 0])
+    removed = np.setdiff1d(np.arange(n_train), origin[origin >= 0])
     notes = list(built.notes)
     notes += _outcome_notes(built.name, runs.kind, origin, removed, labels, y_train, list(y_res.unique()))
     notes += _shortfall_notes(built, config, counts, names, y_res_codes)
     return ResampleResult(
-        built.name, runs.key, X_train, y_train, y_res, origin, _provenance(origin), synthetic, removed,
-        tuple(notes), seconds,
+        built.name, runs.key, split, y_res, origin, _provenance(origin), synthetic, removed, tuple(notes), seconds,
     )  # fmt: skip
 
 
 def _synthetic_rows(
-    X_train: pd.DataFrame, made: np.ndarray, *, pre: ColumnTransformer | None, plan: FeaturePlan
+    split: Split, made: np.ndarray, *, pre: ColumnTransformer | None, plan: FeaturePlan
 ) -> SyntheticRows:
     """Keep the generated rows with what decodes them: the scaler's statistics and the category encoder."""
     n_num = len(plan.numeric)
@@ -273,7 +284,8 @@ def _synthetic_rows(
         mean, scale = scaler.mean_, scaler.scale_
     if pre is not None and plan.categorical:
         encoder = pre.named_transformers_["cat"].named_steps["encode"]
-        categories = {col: {str(v): v for v in X_train[col].dropna().unique()} for col in plan.categorical}
+        train = split.frame.iloc[split.train_rows]
+        categories = {col: {str(v): v for v in train[col].dropna().unique()} for col in plan.categorical}
     return SyntheticRows(made, plan.numeric, plan.categorical, mean, scale, encoder, categories)
 
 

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
+import numpy as np
 import pandas as pd
 from sklearn.model_selection import train_test_split
 
@@ -27,14 +28,35 @@ class SplitSpec:
 
 @dataclass(frozen=True)
 class Split:
-    """Training and test rows (features only) with their labels; the test rows are never resampled."""
+    """Training and test rows with their labels; the test rows are never resampled.
 
-    X_train: pd.DataFrame
-    X_test: pd.DataFrame
-    y_train: pd.Series
-    y_test: pd.Series
+    The split holds row positions, not a copy of the features: ``X_train`` and ``X_test`` are taken
+    from the dataset's frame when asked for (a new frame each time, indexed from 0), so a split
+    costs a fraction of the data's memory. Hold the frame while you need it rather than asking again.
+    """
+
+    frame: pd.DataFrame = field(repr=False)
+    columns: tuple[str, ...]
+    train_rows: np.ndarray = field(repr=False)
+    test_rows: np.ndarray = field(repr=False)
+    y_train: pd.Series = field(repr=False)
+    y_test: pd.Series = field(repr=False)
     spec: SplitSpec
     notes: tuple[str, ...] = ()
+
+    @property
+    def X_train(self) -> pd.DataFrame:
+        """The training rows' feature columns (a new frame on each access)."""
+        return self._features(self.train_rows)
+
+    @property
+    def X_test(self) -> pd.DataFrame:
+        """The test rows' feature columns (a new frame on each access)."""
+        return self._features(self.test_rows)
+
+    def _features(self, rows: np.ndarray) -> pd.DataFrame:
+        out = self.frame.iloc[rows, self.frame.columns.get_indexer(list(self.columns))]
+        return out.reset_index(drop=True)
 
     def counts(self, which: str) -> dict[object, int]:
         """Class counts of ``"train"`` or ``"test"``, largest first."""
@@ -68,13 +90,11 @@ def make_split(prepared: PreparedData, *, test_size: float, random_state: int) -
             f"With {len(y):,} rows and {len(counts)} classes, a {test_size:.0%} test share leaves too few rows "
             "to hold every class on both sides. Use a test share nearer 25 %, or more data."
         )
-    # Split row positions, then copy each side's feature columns once (no full copy of the features first).
+    # Split row positions; the features stay in the dataset's frame (see Split).
     rows = frame.index.get_indexer(y.index)  # a dataset's index is unique (Dataset.from_frame)
     train_rows, test_rows, y_train, y_test = train_test_split(
         rows, y, test_size=test_size, stratify=y, random_state=random_state
     )
-    columns = frame.columns.get_indexer(list(prepared.plan.features))
-    X_train, X_test = frame.iloc[train_rows, columns], frame.iloc[test_rows, columns]
     notes = []
     for label, n in counts.items():
         in_test = int((y_test == label).sum())
@@ -88,8 +108,10 @@ def make_split(prepared: PreparedData, *, test_size: float, random_state: int) -
                 f"Every row of class {str(label)!r} is in the test split, so no model can learn it. Lower the test share."
             )
     return Split(
-        X_train=X_train.reset_index(drop=True),
-        X_test=X_test.reset_index(drop=True),
+        frame=frame,
+        columns=tuple(prepared.plan.features),
+        train_rows=np.asarray(train_rows, dtype=np.intp),
+        test_rows=np.asarray(test_rows, dtype=np.intp),
         y_train=y_train.reset_index(drop=True),
         y_test=y_test.reset_index(drop=True),
         spec=SplitSpec(test_size=test_size, random_state=random_state),

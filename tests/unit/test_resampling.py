@@ -303,3 +303,20 @@ def test_no_resampling_keeps_no_synthetic_rows_and_exports_the_training_split():
     assert len(result.synthetic) == 0 and not result.is_synthetic.any()
     pd.testing.assert_frame_equal(result.resampled_frame(), split.X_train)
     assert result.synthetic_frame(np.array([], dtype=int)).columns.tolist() == list(split.X_train.columns)
+
+
+def test_the_split_keeps_row_positions_and_takes_features_from_the_data():
+    frame = MIXED.copy()
+    frame.loc[3, "y"] = None  # a row with no label is in neither side
+    prepared, split = split_of(frame)
+    assert split.frame is prepared.dataset.frame  # no copy of the features is kept
+    rows = np.concatenate([split.train_rows, split.test_rows])
+    assert len(set(rows.tolist())) == len(rows) == len(frame) - 1 and 3 not in set(rows.tolist())
+    X_train, X_test = split.X_train, split.X_test
+    assert list(X_train.columns) == list(prepared.plan.features) and X_train.index.equals(pd.RangeIndex(len(X_train)))
+    pd.testing.assert_frame_equal(
+        X_test, frame.iloc[split.test_rows][list(prepared.plan.features)].reset_index(drop=True), check_dtype=False
+    )
+    assert (frame["y"].to_numpy()[split.train_rows] == split.y_train.to_numpy()).all()
+    X_train.iloc[0, 0] = -1e9  # changing what was handed out never changes the data
+    assert split.X_train.iloc[0, 0] != -1e9 and prepared.dataset.frame.iloc[:, 0].min() > -1e9

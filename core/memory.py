@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import ctypes
 import ctypes.util
+import functools
 
 __all__ = ["LARGE_BLOCK", "release_freed_memory", "return_large_blocks_promptly"]
 
@@ -41,6 +42,7 @@ def release_freed_memory() -> bool:
     return True
 
 
+@functools.cache  # once per process: app.py calls it on every rerun
 def return_large_blocks_promptly() -> bool:
     """Give every allocation of :data:`LARGE_BLOCK` bytes or more its own mapping; True when set.
 

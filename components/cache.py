@@ -166,9 +166,9 @@ def cached_evaluations(
                 st.button(
                     "Stop training", key=state.W_STOP, on_click=state.mark_trained, args=(None,), icon=":material/stop:"
                 )
-        eta = estimate_seconds(
-            strategy, n_rows=len(split.y_train), n_features=n_features, n_classes=split.y_train.nunique()
-        ) * (1 + (cv_folds if cv_folds >= 2 else 0))
+        eta = estimate_seconds(strategy, counts=split.counts("train"), n_features=n_features) * (
+            1 + (cv_folds if cv_folds >= 2 else 0)
+        )
 
         def report(fraction: float, message: str, *, i: int = i, eta: float = eta, bar=bar) -> None:
             bar.progress(min((i + fraction) / n, 1.0), text=f"Strategy {i + 1} of {n} (about {eta:,.0f} s): {message}")

@@ -294,16 +294,32 @@ def build_pipeline(
     return Pipeline(steps), tuple(notes)
 
 
-def estimate_seconds(strategy: Strategy, *, n_rows: int, n_features: int, n_classes: int) -> float:
-    """A rough training-time estimate on this machine's scale (2 cores), for the page to show."""
+def estimate_seconds(strategy: Strategy, *, counts: Mapping[object, int], n_features: int) -> float:
+    """A rough training-time estimate on this machine's scale (2 cores), for the page to show.
+
+    ``counts`` are the training rows per class. Calibrated on ``benchmarks/run.py`` (30 numeric
+    features, 0.2 % minority, 10k to 300k rows), where it is within about a third of the measured time.
+    """
     f = strategy.forest
-    rows = n_rows
-    if get_spec(strategy.sampler.key).kind in {"over", "combined"}:
-        rows = int(rows * (1 + 0.9 * (n_classes - 1) / max(n_classes - 1, 1)))
+    sizes = [int(n) for n in counts.values()]
+    n_rows, n_classes = sum(sizes), len(sizes)
+    spec = get_spec(strategy.sampler.key)
+    rows, balanced = n_rows, False
+    if spec.kind in {"over", "combined"}:
+        rows, balanced = max(sizes) * n_classes, True
+    elif spec.kind == "under" and spec.sets_size:
+        rows, balanced = min(sizes) * n_classes, True
     if strategy.model in {"brf", "easy_ensemble", "rusboost"}:
         return 0.5 + rows * 1e-5
     per_tree = min(rows, f.max_rows_per_tree or rows)
     work = f.n_estimators * per_tree * math.log2(max(per_tree, 2)) * math.sqrt(max(n_features, 1))
-    if strategy.model == "rf" and per_tree < rows and get_spec(strategy.sampler.key).kind not in {"over", "combined"}:
-        work *= 3  # a capped tree keeps every small-class row, so it grows deeper (measured: 3x at 0.2 %)
-    return 0.3 + 3.1e-8 * work
+    weighted = strategy.model == "rf" and strategy.weighting != "none"
+    # How deep the trees grow, measured: on equal classes; on a capped sample that keeps every small-class
+    # row (deeper: the small class is enriched); on a plain bootstrap of skewed data. Weights flatten both.
+    if balanced:
+        depth = 1.6
+    elif per_tree < rows:
+        depth = 1.2 if weighted else 2.2
+    else:
+        depth = 0.75 if weighted else 1.4
+    return 0.3 + 5e-6 * n_rows + 3.1e-8 * work * depth

@@ -202,12 +202,21 @@ def test_anomaly_classifier_flags_the_rare_class():
 
 
 def test_time_estimate_grows_with_work():
-    small = estimate_seconds(Strategy(), n_rows=1_000, n_features=10, n_classes=2)
-    big = estimate_seconds(Strategy(), n_rows=200_000, n_features=10, n_classes=2)
-    capped = estimate_seconds(
-        Strategy(forest=ForestSettings(max_rows_per_tree=None)), n_rows=200_000, n_features=10, n_classes=2
-    )
-    assert small < big < capped
+    small = estimate_seconds(Strategy(), counts={"a": 990, "b": 10}, n_features=10)
+    big_counts = {"a": 199_600, "b": 400}
+    big = estimate_seconds(Strategy(), counts=big_counts, n_features=10)
+    exact = estimate_seconds(Strategy(forest=ForestSettings(max_rows_per_tree=None)), counts=big_counts, n_features=10)
+    assert small < big < exact  # the cap keeps large data interactive
+
+
+def test_time_estimate_follows_the_rows_a_sampler_leaves():
+    counts = {"legit": 239_520, "fraud": 480}
+    plain = estimate_seconds(Strategy(), counts=counts, n_features=30)
+    under = estimate_seconds(Strategy(SamplerConfig("random_under")), counts=counts, n_features=30)
+    over = estimate_seconds(Strategy(SamplerConfig("smote")), counts=counts, n_features=30)
+    weighted = estimate_seconds(Strategy(weighting="balanced"), counts=counts, n_features=30)
+    assert under < 0.2 * plain  # 960 rows left to learn from
+    assert weighted < plain and under < over
 
 
 def test_growing_the_forest_in_batches_reports_progress_and_changes_nothing():

@@ -148,7 +148,7 @@ def cached_evaluations(
     store, lock = _evaluation_store()
     out: list[Evaluation | UserFacingError] = []
     n = len(strategies)
-    n_features = len(prepared.plan.features)
+    n_features, counts = len(prepared.plan.features), split.counts("train")
     bar = holder = None
     for i, strategy in enumerate(strategies):
         key = (_plan_key(prepared), split.spec, strategy, cv_folds)
@@ -166,7 +166,7 @@ def cached_evaluations(
                 st.button(
                     "Stop training", key=state.W_STOP, on_click=state.mark_trained, args=(None,), icon=":material/stop:"
                 )
-        eta = estimate_seconds(strategy, counts=split.counts("train"), n_features=n_features) * (
+        eta = estimate_seconds(strategy, counts=counts, n_features=n_features) * (
             1 + (cv_folds if cv_folds >= 2 else 0)
         )
 

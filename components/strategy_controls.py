@@ -113,7 +113,8 @@ def strategy_controls(split: Split) -> tuple[list[Strategy], int]:
 def training_estimate(split: Split, strategies: list[Strategy], *, n_features: int, cv_folds: int) -> None:
     """A caption with the rough training time of the batch (results already computed are reused)."""
     fits = 1 + (cv_folds if cv_folds >= 2 else 0)
-    seconds = sum(estimate_seconds(s, counts=split.counts("train"), n_features=n_features) for s in strategies) * fits
+    counts = split.counts("train")
+    seconds = sum(estimate_seconds(s, counts=counts, n_features=n_features) for s in strategies) * fits
     st.caption(
         f"Estimated training time: about {seconds:,.0f} s on this machine"
         + (f" ({fits} fits per strategy with cross-validation)" if fits > 1 else "")

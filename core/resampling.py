@@ -150,7 +150,7 @@ class ResampleResult:
         rows = self.split.train_rows[np.where(self.origin >= 0, self.origin, 0)]  # rows of the dataset's frame
         synthetic = self.is_synthetic
         if not synthetic.any():
-            return frame.iloc[rows, frame.columns.get_indexer(wanted)].reset_index(drop=True)
+            return self.split.take(rows, columns=wanted)
         made = self.synthetic.frame(columns=wanted)
         out = {}
         for col in wanted:  # one column at a time: each is copied once, with the synthetic values put in place
@@ -284,7 +284,7 @@ def _synthetic_rows(
         mean, scale = scaler.mean_, scaler.scale_
     if pre is not None and plan.categorical:
         encoder = pre.named_transformers_["cat"].named_steps["encode"]
-        train = split.frame.iloc[split.train_rows]
+        train = split.take(split.train_rows, columns=list(plan.categorical))
         categories = {col: {str(v): v for v in train[col].dropna().unique()} for col in plan.categorical}
     return SyntheticRows(made, plan.numeric, plan.categorical, mean, scale, encoder, categories)
 

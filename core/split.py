@@ -47,16 +47,17 @@ class Split:
     @property
     def X_train(self) -> pd.DataFrame:
         """The training rows' feature columns (a new frame on each access)."""
-        return self._features(self.train_rows)
+        return self.take(self.train_rows)
 
     @property
     def X_test(self) -> pd.DataFrame:
         """The test rows' feature columns (a new frame on each access)."""
-        return self._features(self.test_rows)
+        return self.take(self.test_rows)
 
-    def _features(self, rows: np.ndarray) -> pd.DataFrame:
-        out = self.frame.iloc[rows, self.frame.columns.get_indexer(list(self.columns))]
-        return out.reset_index(drop=True)
+    def take(self, rows: np.ndarray, *, columns: list[str] | None = None) -> pd.DataFrame:
+        """The feature columns (or ``columns``) of the dataset's rows at positions ``rows``, indexed from 0."""
+        wanted = list(self.columns) if columns is None else columns
+        return self.frame.iloc[rows, self.frame.columns.get_indexer(wanted)].reset_index(drop=True)
 
     def counts(self, which: str) -> dict[object, int]:
         """Class counts of ``"train"`` or ``"test"``, largest first."""

@@ -6,6 +6,8 @@ float32, as the forests do, which halves the memory of every later step on large
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import numpy as np
 import pandas as pd
 from sklearn.base import BaseEstimator, OneToOneFeatureMixin, TransformerMixin
@@ -17,7 +19,7 @@ from sklearn.utils.validation import check_is_fitted, validate_data
 
 from core.roles import FeaturePlan
 
-__all__ = ["ColumnScaler", "FeatureColumns", "MedianImputer", "categorical_as_text", "preprocessor"]
+__all__ = ["ColumnScaler", "FeatureColumns", "MedianImputer", "categorical_as_text", "model_input", "preprocessor"]
 
 _FLOAT32_MAX = float(np.finfo(np.float32).max)
 
@@ -31,8 +33,35 @@ def categorical_as_text(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame
         return frame
     out = frame.copy()
     for c in columns:
-        out[c] = out[c].map(lambda v: v if pd.isna(v) else str(v)).astype(object)
+        out[c] = _as_text(out[c])
     return out
+
+
+def _as_text(column: pd.Series) -> pd.Series:
+    return column.map(lambda v: v if pd.isna(v) else str(v)).astype(object)
+
+
+def model_input(
+    frame: pd.DataFrame, rows: np.ndarray, *, columns: Sequence[str], categorical: Sequence[str]
+) -> pd.DataFrame:
+    """The rows at positions ``rows`` of ``frame``'s ``columns``, as the pipelines take them (indexed from 0).
+
+    Each column is taken on its own: ``categorical`` ones as text (missing values kept, as in
+    :func:`categorical_as_text`), the others as float32, which is what the pipelines turn them into
+    first. So no float64 copy of all the rows is made: on large data that copy was the largest
+    thing a training held.
+    """
+    text = set(categorical)
+    out: dict[str, object] = {}
+    with np.errstate(over="ignore"):  # beyond float32's range: clipped by the pipeline, as before
+        for c in columns:
+            part = frame[c].iloc[rows]
+            out[c] = (
+                _as_text(part).to_numpy()
+                if c in text
+                else part.to_numpy(np.float64, na_value=np.nan).astype(np.float32)
+            )
+    return pd.DataFrame(out, columns=list(columns), copy=False)  # the new columns, not a stacked copy of them
 
 
 def _float32_copy(X) -> np.ndarray:

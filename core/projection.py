@@ -79,6 +79,13 @@ def _as_text(frame: pd.DataFrame, plan: FeaturePlan) -> pd.DataFrame:
     return categorical_as_text(frame, list(plan.categorical))
 
 
+def _training_input(result: ResampleResult, plan: FeaturePlan, rows: np.ndarray | None = None) -> pd.DataFrame:
+    """The original training rows (or those at positions ``rows`` among them) as the encoder takes them."""
+    split = result.split
+    wanted = split.train_rows if rows is None else split.train_rows[rows]
+    return split.model_input(wanted, categorical=list(plan.categorical))
+
+
 def project(
     result: ResampleResult,
     *,
@@ -127,13 +134,13 @@ def project(
         if not features or any(f not in plan.numeric for f in features):
             raise ValueError("choose two numeric features")
         fx, fy = features
-        before_xy = result.X_train[[fx, fy]].to_numpy(dtype=float)
+        before_xy = result.split.take(result.split.train_rows, columns=[fx, fy]).to_numpy(dtype=float)
         after_xy = result.resampled_frame(columns=[fx, fy]).to_numpy(dtype=float)
         x_title, y_title = fx, fy
         fitted_on = "Both panels plot the raw values of the two features on the same axes."
     elif method == "pca":
         encoder = _view_encoder(plan)
-        Z_train = encoder.fit_transform(_as_text(result.X_train, plan))
+        Z_train = encoder.fit_transform(_training_input(result, plan))
         n_comp = min(2, Z_train.shape[1])
         pca = PCA(n_components=n_comp, random_state=random_state).fit(Z_train)
         before_xy = _pca_xy(pca, Z_train)
@@ -149,9 +156,9 @@ def project(
         x_title, y_title = f"PC1 ({ev[0]:.0%} of variance)", f"PC2 ({ev[1]:.0%} of variance)"
     else:
         _fit_tsne_budget(result, show_train, show_synthetic, random_state=random_state)
-        encoder = _view_encoder(plan).fit(_as_text(result.X_train, plan))
+        encoder = _view_encoder(plan).fit(_training_input(result, plan))
         train_rows, syn_rows = np.flatnonzero(show_train), np.flatnonzero(show_synthetic)
-        parts = [encoder.transform(_as_text(result.X_train.iloc[train_rows], plan))]
+        parts = [encoder.transform(_training_input(result, plan, train_rows))]
         if len(syn_rows):
             parts.append(encoder.transform(_as_text(result.synthetic_frame(syn_rows), plan)))
         Z = np.vstack(parts)

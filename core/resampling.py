@@ -17,7 +17,7 @@ import pandas as pd
 from sklearn.compose import ColumnTransformer
 from sklearn.preprocessing import OrdinalEncoder
 
-from core.preprocessing import categorical_as_text, preprocessor
+from core.preprocessing import preprocessor
 from core.roles import FeaturePlan
 from core.samplers import ResampleError, SamplerConfig, build_sampler, expected_counts, get_spec, resolve_spec
 from core.split import Split
@@ -242,7 +242,7 @@ def resample(split: Split, *, plan: FeaturePlan, config: SamplerConfig) -> Resam
     runs, _ = resolve_spec(spec, data_kind=kind)
     ordinal = runs.key in {"smotenc", "smoten"}
     pre = preprocessor(plan, ordinal=ordinal)
-    Z = pre.fit_transform(categorical_as_text(split.X_train, list(plan.categorical)))  # the features' copy goes here
+    Z = pre.fit_transform(split.model_input(split.train_rows, categorical=list(plan.categorical)))
     cat_idx = list(range(len(plan.numeric), len(plan.numeric) + len(plan.categorical))) if ordinal else None
     built = build_sampler(
         spec, config, data_kind=kind, counts=counts, names=names, categorical_indices=cat_idx, n_rows=n_train

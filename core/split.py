@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -10,6 +11,7 @@ from sklearn.model_selection import train_test_split
 
 from core.errors import UserFacingError
 from core.prepared import PreparedData
+from core.preprocessing import model_input
 
 __all__ = ["Split", "SplitError", "SplitSpec", "make_split"]
 
@@ -58,6 +60,11 @@ class Split:
         """The feature columns (or ``columns``) of the dataset's rows at positions ``rows``, indexed from 0."""
         wanted = list(self.columns) if columns is None else columns
         return self.frame.iloc[rows, self.frame.columns.get_indexer(wanted)].reset_index(drop=True)
+
+    def model_input(self, rows: np.ndarray, *, categorical: Sequence[str] = ()) -> pd.DataFrame:
+        """The feature columns of rows ``rows`` as the pipelines take them: ``categorical`` ones as text, the
+        others as float32 (see :func:`core.preprocessing.model_input`)."""
+        return model_input(self.frame, rows, columns=self.columns, categorical=categorical)
 
     def counts(self, which: str) -> dict[object, int]:
         """Class counts of ``"train"`` or ``"test"``, largest first."""

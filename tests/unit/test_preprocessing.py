@@ -13,7 +13,7 @@ from hypothesis.extra.numpy import arrays
 from sklearn.impute import SimpleImputer
 from sklearn.preprocessing import StandardScaler
 
-from core.preprocessing import ColumnScaler, MedianImputer, categorical_as_text, preprocessor
+from core.preprocessing import ColumnScaler, MedianImputer, categorical_as_text, model_input, preprocessor
 from core.roles import FeaturePlan
 from tests.unit.test_resampling import MIXED, split_of
 
@@ -106,3 +106,40 @@ def test_a_single_kind_of_column_is_output_without_a_stacked_copy():
     prepared, split = split_of(MIXED)
     mixed = preprocessor(prepared.plan, ordinal=True).fit_transform(split.X_train)
     assert mixed.shape == (len(split.X_train), len(prepared.plan.features))  # two kinds are still stacked
+
+
+def test_model_input_gives_the_pipelines_what_the_rows_frame_gives_them():
+    frame = pd.DataFrame(
+        {
+            "n": pd.array([1, None, 3, 4, 5, 6], dtype="Int64"),
+            "big": [1e300, -1e300, 0.5, np.nan, 2.0, 1 / 3],
+            "flag": [True, False, True, True, False, False],
+            "plan": ["a", None, "b", "a", 7, "b"],
+        }
+    )
+    plan = FeaturePlan(numeric=("n", "big", "flag"), categorical=("plan",), dropped=())
+    rows = np.array([5, 0, 2, 1, 3])
+    given = model_input(frame, rows, columns=["n", "big", "flag", "plan"], categorical=["plan"])
+    assert given.index.tolist() == [0, 1, 2, 3, 4]
+    assert [given[c].dtype for c in ("n", "big", "flag")] == [np.float32] * 3
+    assert given["plan"].tolist()[:2] == ["b", "a"] and pd.isna(given["plan"][3])
+    rows_frame = categorical_as_text(frame.iloc[rows].reset_index(drop=True), ["plan"])
+    for ordinal in (False, True):
+        expected = preprocessor(plan, ordinal=ordinal).fit_transform(rows_frame)
+        assert np.array_equal(preprocessor(plan, ordinal=ordinal).fit_transform(given), expected)
+    assert frame["big"].iloc[0] == 1e300  # the data is untouched
+
+
+def test_model_input_makes_no_float64_copy_of_the_rows():
+    rng = np.random.default_rng(0)
+    frame = pd.DataFrame(rng.normal(size=(60_000, 20)), columns=[f"x{i}" for i in range(20)])
+    rows = rng.permutation(60_000)[:50_000]
+    columns = list(frame.columns)
+    model_input(frame, rows[:100], columns=columns, categorical=[])  # first-call set-up is not the data's cost
+    tracemalloc.start()
+    given = model_input(frame, rows, columns=columns, categorical=[])
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    float32_bytes = 50_000 * 20 * 4
+    assert given.shape == (50_000, 20) and given.memory_usage(index=False).sum() == float32_bytes
+    assert peak < 1.5 * float32_bytes  # taking the rows as one float64 frame first costs 2x this, then more

@@ -34,7 +34,6 @@ from sklearn.preprocessing import label_binarize
 
 from core.memory import release_freed_memory
 from core.models import Strategy, StrategyError, build_pipeline, fit_notes
-from core.preprocessing import categorical_as_text
 from core.roles import FeaturePlan
 from core.split import Split
 
@@ -267,22 +266,52 @@ def calibration(ev: Evaluation, *, bins: int = 10) -> tuple[np.ndarray, np.ndarr
 TREE_BATCH = 25
 
 
-def _fit(pipeline, features: Callable[[], pd.DataFrame], y_fit, *, on_trees: Callable[[int, int], None] | None):
-    """Fit the pipeline step by step; forests grow in batches of trees (warm start) so progress can be shown.
+def _fit_predict(
+    strategy: Strategy, features: Callable[[], pd.DataFrame], y_fit, evaluation: Callable[[], pd.DataFrame], *,
+    plan: FeaturePlan, names, on_trees: Callable[[int, int], None] | None = None,
+):  # fmt: skip
+    """Fit on the rows ``features()`` makes and return the class probabilities of the rows ``evaluation()`` makes.
 
-    ``features`` makes the rows to fit on, so that frame is let go as soon as the first step has turned it
-    into its own float32 copy (on large data, the frame is the largest thing in memory). Growing a
-    forest in batches with the same seed gives the same trees as growing it at once.
+    Returns the fitted pipeline (its model may have let its trees go, see below), the probabilities
+    (columns = class codes) and the notes. The steps run one by one, each made when needed, so that
+    the features frame is let go as soon as the first step has turned it into its own float32 copy
+    (on large data, the frame is the largest thing in memory). A forest that can score as it grows
+    (:meth:`~core.forest.CappedForestClassifier.fit_predict_proba`) does so and keeps no trees;
+    scikit-learn's forest grows in batches of trees with warm start, which gives the same trees as
+    growing it at once. ``on_trees(grown, total)`` is called after each batch.
     """
+    counts = {c: int((y_fit == c).sum()) for c in names}
+    pipeline, notes = build_pipeline(strategy, plan=plan, counts=counts, names=names, n_rows=len(y_fit))
     model = pipeline.named_steps["model"]
-    Xt, yt = features(), y_fit
-    for _, step in pipeline.steps[:-1]:
-        if hasattr(step, "fit_resample"):
-            Xt, yt = step.fit_resample(Xt, yt)
+    try:
+        Xt, yt = features(), y_fit
+        for _, step in pipeline.steps[:-1]:
+            if hasattr(step, "fit_resample"):
+                Xt, yt = step.fit_resample(Xt, yt)
+            else:
+                Xt = step.fit_transform(Xt, yt)
+        X_eval = evaluation()
+        for _, step in pipeline.steps[:-1]:
+            if not hasattr(step, "fit_resample"):  # samplers only act on the rows a model learns from
+                X_eval = step.transform(X_eval)
+        if hasattr(model, "fit_predict_proba"):
+            proba = model.fit_predict_proba(Xt, yt, X_eval, batch=TREE_BATCH, on_trees=on_trees)
         else:
-            Xt = step.fit_transform(Xt, yt)
+            _grow(model, Xt, yt, on_trees=on_trees)
+            proba = model.predict_proba(X_eval)
+    except (ValueError, RuntimeError) as exc:
+        text = str(exc).strip().splitlines()[0].rstrip(".") if str(exc).strip() else type(exc).__name__
+        raise StrategyError(f"{strategy.name} could not be trained on this data: {text}. Try other settings.") from exc
+    notes += fit_notes(model)
+    full = np.zeros((len(proba), len(names)))
+    full[:, np.asarray(model.classes_, dtype=int)] = proba
+    return pipeline, full, notes
+
+
+def _grow(model, X, y, *, on_trees: Callable[[int, int], None] | None) -> None:
+    """Fit ``model``; a forest with warm start grows in batches of trees so progress can be shown."""
     if on_trees is None or not hasattr(model, "warm_start") or model.n_estimators <= TREE_BATCH:
-        model.fit(Xt, yt)
+        model.fit(X, y)
         return
     total = model.n_estimators
     model.set_params(warm_start=True)
@@ -290,30 +319,9 @@ def _fit(pipeline, features: Callable[[], pd.DataFrame], y_fit, *, on_trees: Cal
     while grown < total:
         grown = min(total, grown + TREE_BATCH)
         model.set_params(n_estimators=grown)
-        model.fit(Xt, yt)
+        model.fit(X, y)
         on_trees(grown, total)
     model.set_params(warm_start=False)
-
-
-def _fit_predict(
-    strategy: Strategy, features: Callable[[], pd.DataFrame], y_fit, evaluation: Callable[[], pd.DataFrame], *,
-    plan: FeaturePlan, names, on_trees=None,
-):  # fmt: skip
-    """Fit on the rows ``features()`` makes and predict the rows ``evaluation()`` makes (each made when needed)."""
-    counts = {c: int((y_fit == c).sum()) for c in names}
-    pipeline, notes = build_pipeline(strategy, plan=plan, counts=counts, names=names, n_rows=len(y_fit))
-    try:
-        _fit(pipeline, features, y_fit, on_trees=on_trees)
-    except (ValueError, RuntimeError) as exc:
-        text = str(exc).strip().splitlines()[0].rstrip(".") if str(exc).strip() else type(exc).__name__
-        raise StrategyError(f"{strategy.name} could not be trained on this data: {text}. Try other settings.") from exc
-    notes += fit_notes(pipeline.named_steps["model"])
-    X_eval = evaluation()
-    proba = pipeline.predict_proba(X_eval)
-    full = np.zeros((len(X_eval), len(names)))
-    model_classes = pipeline.named_steps["model"].classes_
-    full[:, np.asarray(model_classes, dtype=int)] = proba
-    return pipeline, full, notes
 
 
 def evaluate(
@@ -336,10 +344,10 @@ def evaluate(
     categorical = list(plan.categorical)
 
     def train_features() -> pd.DataFrame:
-        return categorical_as_text(split.X_train, categorical)
+        return split.model_input(split.train_rows, categorical=categorical)
 
     def test_features() -> pd.DataFrame:
-        return categorical_as_text(split.X_test, categorical)
+        return split.model_input(split.test_rows, categorical=categorical)
 
     y_train = split.y_train.map(code).to_numpy(dtype=int)
     y_test = split.y_test.map(code).to_numpy(dtype=int)

@@ -16,14 +16,20 @@ an ordinary bootstrap sample, as in scikit-learn's forest.
 
 from __future__ import annotations
 
+import functools
+import threading
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
 from sklearn.base import BaseEstimator, ClassifierMixin
+from sklearn.exceptions import NotFittedError
 from sklearn.tree import DecisionTreeClassifier
 from sklearn.utils.class_weight import compute_sample_weight
 from sklearn.utils.parallel import Parallel, delayed
 from sklearn.utils.validation import check_is_fitted, validate_data
+
+from core.memory import release_freed_memory
 
 __all__ = ["CappedForestClassifier", "per_tree_sample"]
 
@@ -76,9 +82,8 @@ def _draw(classes: _ClassRows, *, max_rows: int, random_state: np.random.RandomS
 def _grow(X, y, classes: _ClassRows, class_weight, settings: dict[str, Any], max_rows: int, seed: int):
     rng = np.random.RandomState(seed)
     idx, weight = _draw(classes, max_rows=max_rows, random_state=rng)
-    row_weight = np.ones(len(y)) if class_weight is None else class_weight
     tree = DecisionTreeClassifier(random_state=seed, **settings)
-    tree.fit(X[idx], y[idx], sample_weight=weight * row_weight[idx])
+    tree.fit(X[idx], y[idx], sample_weight=weight if class_weight is None else weight * class_weight[idx])
     if len(y) <= max_rows or weight.max() <= 1.05 * weight.min():
         # Every class drawn at the same share (up to rounding the budget into whole rows): the tree's
         # own leaves are unbiased.
@@ -86,10 +91,33 @@ def _grow(X, y, classes: _ClassRows, class_weight, settings: dict[str, Any], max
     # Some class was kept at a larger share than it has: count the leaf probabilities on every training
     # row (with the class weights) instead of on the sample.
     n_nodes, n_classes = tree.tree_.node_count, len(classes.sizes)
-    table = np.bincount(tree.apply(X) * n_classes + y, weights=row_weight, minlength=n_nodes * n_classes)
-    table = table.reshape(n_nodes, n_classes)
+    table = np.bincount(tree.apply(X) * n_classes + y, weights=class_weight, minlength=n_nodes * n_classes)
+    table = table.reshape(n_nodes, n_classes).astype(float)
     table /= np.maximum(table.sum(axis=1, keepdims=True), 1e-300)
     return tree, table
+
+
+def _grow_and_score(X_eval: np.ndarray, total: np.ndarray, lock: threading.Lock, *grow_args) -> tuple[np.ndarray, bool]:
+    """Grow a tree, add its class probabilities for ``X_eval`` to ``total`` and let it go.
+
+    Returns what the forest keeps of it: its feature importances and whether its leaves were recounted.
+    """
+    tree, table = _grow(*grow_args)
+    part = _proba_sum([(tree, table)], X_eval, total.shape[1])
+    with lock:
+        total += part
+    return tree.feature_importances_, table is not None
+
+
+def _proba_sum(trees, X: np.ndarray, n_classes: int) -> np.ndarray:
+    """The trees' class probabilities for ``X``, summed."""
+    out = np.zeros((X.shape[0], n_classes))
+    for tree, table in trees:
+        if table is None:
+            out[:, tree.classes_.astype(int)] += tree.predict_proba(X)
+        else:
+            out += table[tree.apply(X)]
+    return out
 
 
 class CappedForestClassifier(ClassifierMixin, BaseEstimator):
@@ -120,9 +148,15 @@ class CappedForestClassifier(ClassifierMixin, BaseEstimator):
         Class labels.
     n_rows_ : int
         Training rows seen by the last ``fit``.
+    n_trees_ : int
+        Trees grown.
     trees_ : list of (DecisionTreeClassifier, ndarray or None)
         Each tree with its leaf probability table (``None``: the tree's own leaves, when its sample
-        kept every class at its real share).
+        kept every class at its real share). Empty after :meth:`fit_predict_proba`.
+    recounted_leaves_ : bool
+        Whether some tree's leaf probabilities were counted on all training rows.
+    feature_importances_ : ndarray
+        Mean decrease in impurity, averaged over the trees.
     """
 
     def __init__(
@@ -154,21 +188,72 @@ class CappedForestClassifier(ClassifierMixin, BaseEstimator):
         """Grow the trees (only the missing ones with ``warm_start``)."""
         if sample_weight is not None:
             raise ValueError("CappedForestClassifier does not take sample weights; use class_weight")
-        X, y = validate_data(self, X, y, dtype=np.float32, reset=not (self.warm_start and hasattr(self, "trees_")))
+        keep = self.warm_start and hasattr(self, "trees_") and len(self.trees_) == self.n_trees_
+        X, codes = self._start(X, y, warm=keep)
+        grown = self.trees_[: self.n_estimators] if keep else []
+        self._reset()
+        for batch in [grown, *self._batches(X, codes, start=len(grown), size=self.n_estimators, job=_grow)]:
+            self._add([(tree.feature_importances_, table is not None) for tree, table in batch])
+            self.trees_ += batch
+        return self
+
+    def fit_predict_proba(
+        self, X, y, X_eval, *, batch: int = 25, on_trees: Callable[[int, int], None] | None = None
+    ) -> np.ndarray:
+        """Grow the forest and return its class probabilities for ``X_eval``, without keeping the trees.
+
+        Each tree adds its probabilities for ``X_eval`` to a running sum as soon as it has grown and
+        is then let go, so memory holds the trees being grown rather than the whole forest (on large
+        data the trees take about as much memory as the training rows). The result equals
+        ``fit(X, y).predict_proba(X_eval)`` up to the order of the sum. Afterwards the model knows ``classes_``,
+        ``n_rows_``, ``feature_importances_`` and ``recounted_leaves_`` but has no trees to predict
+        with. ``on_trees(grown, total)`` is called after every ``batch`` trees.
+        """
+        X, codes = self._start(X, y, warm=False)
+        X_eval = validate_data(self, X_eval, dtype=np.float32, reset=False)
+        self._reset()
+        total = np.zeros((X_eval.shape[0], len(self.classes_)))
+        job = functools.partial(_grow_and_score, X_eval, total, threading.Lock())
+        for summaries in self._batches(X, codes, start=0, size=batch, job=job):
+            self._add(summaries)
+            release_freed_memory()  # the trees' memory, freed in the worker threads' heaps
+            if on_trees is not None:
+                on_trees(self.n_trees_, self.n_estimators)
+        return total / max(self.n_trees_, 1)
+
+    def _start(self, X, y, *, warm: bool):
+        X, y = validate_data(self, X, y, dtype=np.float32, reset=not warm)
         if self.max_rows < 1:
             raise ValueError(f"max_rows must be at least 1, got {self.max_rows}")
         classes, codes = np.unique(y, return_inverse=True)
-        self.n_rows_ = len(codes)
-        if self.warm_start and hasattr(self, "trees_"):
-            if not np.array_equal(classes, self.classes_):
-                raise ValueError("warm_start needs the same classes as the first fit")
-        else:
-            self.classes_, self.trees_ = classes, []
+        if warm and not np.array_equal(classes, self.classes_):
+            raise ValueError("warm_start needs the same classes as the first fit")
+        self.classes_, self.n_rows_ = classes, len(codes)
+        return X, codes
+
+    def _reset(self) -> None:
+        self.trees_: list[tuple[DecisionTreeClassifier, np.ndarray | None]] = []
+        self.n_trees_ = 0
+        self.recounted_leaves_ = False
+        self._importance_sum = np.zeros(self.n_features_in_)
+
+    def _add(self, summaries: list[tuple[np.ndarray, bool]]) -> None:
+        """Count trees into the forest's summary from their (feature importances, leaves recounted)."""
+        self.n_trees_ += len(summaries)
+        for importances, recounted in summaries:
+            self._importance_sum += importances
+            self.recounted_leaves_ |= recounted
+
+    def _batches(self, X, codes, *, start: int, size: int, job: Callable):
+        """Trees ``start`` to ``n_estimators``, ``size`` at a time: the list of what ``job`` (:func:`_grow` or
+        a function that calls it) returns for each, run in parallel threads."""
         class_weight = None
         if self.class_weight is not None:
             weighting = "balanced" if self.class_weight == "balanced_subsample" else self.class_weight
             if isinstance(weighting, dict):
-                weighting = {int(np.flatnonzero(classes == k)[0]): v for k, v in weighting.items() if k in classes}
+                weighting = {
+                    int(np.flatnonzero(self.classes_ == k)[0]): v for k, v in weighting.items() if k in self.classes_
+                }
             class_weight = compute_sample_weight(weighting, codes)
         seeds = np.random.RandomState(self.random_state).randint(_MAX_SEED, size=self.n_estimators)
         settings = {
@@ -177,35 +262,35 @@ class CappedForestClassifier(ClassifierMixin, BaseEstimator):
             "min_samples_leaf": self.min_samples_leaf,
             "max_features": self.max_features,
         }
-        new = seeds[len(self.trees_) :]
         rows = _ClassRows(codes)
-        self.trees_ = self.trees_[: self.n_estimators] + Parallel(n_jobs=self.n_jobs, prefer="threads")(
-            delayed(_grow)(X, codes, rows, class_weight, settings, self.max_rows, int(s)) for s in new
-        )
-        return self
+        for first in range(start, self.n_estimators, max(size, 1)):
+            yield Parallel(n_jobs=self.n_jobs, prefer="threads")(
+                delayed(job)(X, codes, rows, class_weight, settings, self.max_rows, int(s))
+                for s in seeds[first : first + size]
+            )
 
     @property
     def estimators_(self) -> list[DecisionTreeClassifier]:
         """The fitted trees."""
-        check_is_fitted(self, "trees_")
-        return [tree for tree, _ in self.trees_]
+        return [tree for tree, _ in self._trees()]
 
     @property
     def feature_importances_(self) -> np.ndarray:
         """Mean decrease in impurity, averaged over the trees."""
-        return np.mean([tree.feature_importances_ for tree in self.estimators_], axis=0)
+        check_is_fitted(self, "n_trees_")
+        return self._importance_sum / max(self.n_trees_, 1)
+
+    def _trees(self):
+        check_is_fitted(self, "trees_")
+        if len(self.trees_) != self.n_trees_:
+            raise NotFittedError("The trees were not kept (fit_predict_proba); call fit to predict new rows.")
+        return self.trees_
 
     def predict_proba(self, X) -> np.ndarray:
         """Class probabilities, averaged over the trees (columns follow ``classes_``)."""
-        check_is_fitted(self, "trees_")
+        trees = self._trees()
         X = validate_data(self, X, dtype=np.float32, reset=False)
-        out = np.zeros((X.shape[0], len(self.classes_)))
-        for tree, table in self.trees_:
-            if table is None:
-                out[:, tree.classes_.astype(int)] += tree.predict_proba(X)
-            else:
-                out += table[tree.apply(X)]
-        return out / len(self.trees_)
+        return _proba_sum(trees, X, len(self.classes_)) / len(trees)
 
     def predict(self, X) -> np.ndarray:
         """The most probable class."""

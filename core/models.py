@@ -242,7 +242,7 @@ def fit_notes(model: Any) -> tuple[str, ...]:
         return ()
     start = f"Each tree was grown on at most {model.max_rows:,} of the {model.n_rows_:,} training rows, which keeps training interactive"
     end = "Set 'rows per tree' to 0 (all) for scikit-learn's exact forest."
-    if any(table is not None for _, table in model.trees_):
+    if model.recounted_leaves_:
         how = (": every row of the small classes is kept, the large class is sampled and weighted back to its real "
                "share, and leaf probabilities are counted on all training rows.")  # fmt: skip
     else:

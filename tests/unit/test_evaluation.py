@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 from imblearn.metrics import geometric_mean_score
 from imblearn.over_sampling import RandomOverSampler
+from sklearn.ensemble import RandomForestClassifier
 from sklearn.metrics import (
     average_precision_score,
     balanced_accuracy_score,
@@ -29,7 +30,9 @@ from core.evaluation import (
     roc_curves,
     score,
 )
+from core.forest import CappedForestClassifier
 from core.models import AnomalyClassifier, ForestSettings, Strategy, StrategyError, build_pipeline, estimate_seconds
+from core.preprocessing import categorical_as_text
 from core.samplers import SamplerConfig
 from tests.unit.test_resampling import BINARY, MIXED, MULTI, split_of
 
@@ -229,6 +232,24 @@ def test_growing_the_forest_in_batches_reports_progress_and_changes_nothing():
     fractions = [f for f, _ in seen]
     assert fractions == sorted(fractions) and fractions[-1] == 1.0
     assert any("25 of 60 trees" in m for _, m in seen) and any("60 of 60 trees" in m for _, m in seen)
+
+
+@pytest.mark.parametrize("rows_per_tree", [None, 150], ids=["exact forest", "capped forest"])
+def test_scores_equal_those_of_the_pipeline_fit_and_used_the_usual_way(rows_per_tree):
+    prepared, split = split_of(MULTI)
+    forest = ForestSettings(n_estimators=30, max_rows_per_tree=rows_per_tree)
+    strategy = Strategy(SamplerConfig("smote"), forest=forest)
+    ev = evaluate(strategy, split, plan=prepared.plan, progress=lambda f, m: None)
+    code = {label: i for i, label in enumerate(split.counts("train"))}
+    y_train = split.y_train.map(code).to_numpy()
+    pipe, _ = build_pipeline(
+        strategy, plan=prepared.plan, counts=dict(enumerate(np.bincount(y_train).tolist())),
+        names={i: str(label) for label, i in code.items()}, n_rows=len(y_train),
+    )  # fmt: skip
+    categorical = list(prepared.plan.categorical)
+    pipe.fit(categorical_as_text(split.X_train, categorical), y_train)
+    assert isinstance(pipe.named_steps["model"], CappedForestClassifier if rows_per_tree else RandomForestClassifier)
+    assert np.allclose(ev.proba, pipe.predict_proba(categorical_as_text(split.X_test, categorical)))
 
 
 def test_curves_of_many_distinct_scores_stay_small_and_keep_their_shape():

@@ -11,6 +11,7 @@ from imblearn.pipeline import Pipeline
 from sklearn.base import clone
 from sklearn.datasets import make_classification
 from sklearn.ensemble import RandomForestClassifier
+from sklearn.exceptions import NotFittedError
 from sklearn.metrics import roc_auc_score
 from sklearn.model_selection import cross_val_score, train_test_split
 
@@ -91,6 +92,29 @@ def test_growing_in_batches_gives_the_same_forest():
         staged.set_params(n_estimators=n).fit(X_train, y_train)
     assert len(staged.estimators_) == 30
     assert np.array_equal(staged.predict_proba(X_test), at_once.predict_proba(X_test))
+
+
+@pytest.mark.parametrize(
+    ("minority", "weighting", "recounted"),
+    [(0.02, None, True), (0.02, "balanced", True), (0.5, None, False)],
+    ids=["skewed", "skewed, balanced weights", "even classes"],
+)
+def test_scoring_while_growing_equals_fitting_then_predicting_and_keeps_no_trees(minority, weighting, recounted):
+    X_train, X_test, y_train, _ = imbalanced(5_000, minority=minority)
+    kw = {"n_estimators": 23, "max_rows": 600, "class_weight": weighting, "random_state": 4}
+    fitted = CappedForestClassifier(**kw).fit(X_train, y_train)
+    seen: list[tuple[int, int]] = []
+    streamed = CappedForestClassifier(**kw)
+    proba = streamed.fit_predict_proba(X_train, y_train, X_test, batch=10, on_trees=lambda g, t: seen.append((g, t)))
+    assert np.allclose(proba, fitted.predict_proba(X_test))
+    assert seen == [(10, 23), (20, 23), (23, 23)]
+    assert np.allclose(streamed.feature_importances_, fitted.feature_importances_)
+    assert streamed.recounted_leaves_ is fitted.recounted_leaves_ is recounted
+    assert streamed.n_trees_ == 23 and streamed.trees_ == []  # each batch was let go once it had scored
+    with pytest.raises(NotFittedError, match="not kept"):
+        streamed.predict_proba(X_test)
+    streamed.set_params(warm_start=True).fit(X_train, y_train)  # nothing to add to: grows the whole forest
+    assert np.array_equal(streamed.predict_proba(X_test), fitted.predict_proba(X_test))
 
 
 def test_small_data_is_a_plain_bootstrap_with_every_class_column():

@@ -18,14 +18,14 @@ DATASET = "ie.dataset"  # Dataset
 TARGET = "ie.target"  # str | None, the chosen target column
 OVERRIDES = "ie.overrides"  # dict[str, Treatment], user's column treatments
 OVERRIDE_PROBLEMS = "ie.override_problems"  # list[str], why the last refused overrides were refused
-UPLOAD_SEEN = "ie.upload_seen"  # file_id of the last processed upload
+UPLOAD_ROUND = "ie.upload_round"  # int, bumped after each upload is read: a new, empty uploader
 UPLOAD_BYTES = "ie.upload_bytes"  # (name, bytes) of the last workbook, for the sheet picker
 LOAD_MESSAGE = "ie.load_message"  # (kind, text) shown under the picker after a load attempt
 
 # Widget keys.
 W_SAMPLE = "data.sample"
 W_LOAD_SAMPLE = "data.load_sample"
-W_UPLOAD = "data.upload"
+W_UPLOAD = "data.upload"  # prefix: the uploader of round n is f"{W_UPLOAD}.{n}" (see upload_key)
 W_SHEET = "data.sheet"
 W_TARGET = "data.target"
 W_ROLES = "data.roles"
@@ -91,6 +91,17 @@ W_STEPS_CLASS = "steps.class"
 W_STEPS_ZOOM = "steps.zoom"
 W_STEPS_X = "steps.feature_x"
 W_STEPS_Y = "steps.feature_y"
+
+
+def upload_key() -> str:
+    """Key of the Data page's file uploader in this round."""
+    return f"{W_UPLOAD}.{st.session_state.get(UPLOAD_ROUND, 0)}"
+
+
+def next_upload_round() -> None:
+    """Give the next run a new, empty uploader, so the file just read is let go (Streamlit keeps an
+    uploaded file in memory for as long as an uploader holds it)."""
+    st.session_state[UPLOAD_ROUND] = st.session_state.get(UPLOAD_ROUND, 0) + 1
 
 
 def param_key(method: str, name: str) -> str:

@@ -24,7 +24,8 @@ def texts(at: AppTest, kind: str) -> list[str]:
 
 def upload(at: AppTest, name: str, data: bytes, mime: str = "text/csv") -> AppTest:
     """Put a file in the Data page's uploader and rerun."""
-    at.file_uploader(key="data.upload").set_value((name, data, mime))
+    uploader = next(u for u in at.get("file_uploader") if u.key.startswith("data.upload."))
+    uploader.set_value((name, data, mime))
     return at.run()
 
 

@@ -63,3 +63,20 @@ def test_a_new_upload_resets_the_target_to_its_guess(app):
     app.selectbox(key="data.target").set_value("contract").run()
     upload(app, "b.csv", csv_bytes(B))
     assert app.selectbox(key="data.target").value == "kind"
+
+
+def test_the_uploader_lets_go_of_each_file_once_read_and_the_table_stays(app):
+    def uploaders():
+        return [u for u in app.get("file_uploader") if u.key.startswith("data.upload.")]
+
+    upload(app, "a.parquet", parquet_bytes(A), "application/octet-stream")
+    (fresh,) = uploaders()
+    assert fresh.value is None  # a new, empty uploader: Streamlit no longer holds the file
+    assert app.session_state[state.DATASET].name == "a.parquet"
+    assert classes(app) == ["big", "small"]
+    upload(app, "broken.parquet", b"PAR1 not really parquet", "application/octet-stream")
+    assert uploaders()[0].value is None and uploaders()[0].key != fresh.key
+    assert any("broken.parquet" in e and "a.parquet" in e for e in texts(app, "error"))
+    assert classes(app) == ["big", "small"]  # the table loaded before is still in use
+    app.switch_page("pages/class_balance.py").run()
+    assert classes(app) == ["big", "small"]

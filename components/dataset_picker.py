@@ -60,15 +60,6 @@ def _read_upload(name: str, data: bytes, *, sheet: str | None = None) -> None:
     )
 
 
-def _read_uploaded_file() -> None:
-    """The uploader's callback: read the file it got, then empty the uploader (see state.next_upload_round)."""
-    uploaded = st.session_state.get(state.upload_key())
-    if uploaded is None:  # the user removed the file
-        return
-    _read_upload(uploaded.name, uploaded.getvalue())
-    state.next_upload_round()
-
-
 def _change_sheet() -> None:
     stored = st.session_state.get(state.UPLOAD_BYTES)
     if stored is None:
@@ -101,15 +92,19 @@ def dataset_picker() -> None:
         st.button("Load this sample", key=state.W_LOAD_SAMPLE, on_click=_load_sample, icon=":material/dataset:")
     with right:
         st.markdown("**Or upload your own table**")
-        st.file_uploader(
+        uploaded = st.file_uploader(
             "Upload a CSV, TSV, TXT, Parquet or Excel file",
             type=list(SUPPORTED_EXTENSIONS),
             key=state.upload_key(),
-            on_change=_read_uploaded_file,
             help="The first row must hold the column names. Delimiter and text encoding are detected. "
             "Once read, the file is cleared from this box; the table stays loaded.",
             label_visibility="collapsed",
         )
+        if uploaded is not None:
+            _read_upload(uploaded.name, uploaded.getvalue())
+            del uploaded
+            state.next_upload_round()  # a new, empty uploader, so Streamlit lets go of the file
+            st.rerun()
         stored = st.session_state.get(state.UPLOAD_BYTES)
         current = state.dataset()
         if stored is not None and current is not None and current.origin == "upload" and current.name == stored[0]:

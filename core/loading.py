@@ -12,7 +12,6 @@ import csv
 import io
 import os
 import re
-import warnings
 from collections import Counter
 from dataclasses import dataclass, field
 
@@ -342,19 +341,85 @@ def _read_text(data: bytes, *, shown: str, ext: str, max_columns: int) -> Loaded
     return LoadedTable(frame=frame, format=ext, encoding=encoding, delimiter=delimiter, notes=tuple(notes))
 
 
-def _parse_csv(data: bytes, **options: object) -> pd.DataFrame:
-    """pandas' C parser, in chunks (a third of the peak memory of one pass on large files).
+#: Text parsed at a time. pandas' tokenizer holds about 2.5 times the text of the rows it is parsing.
+CHUNK_BYTES = 1 << 19
 
-    When a column's type differs between chunks (numbers first, text later), pandas would keep both
+
+class _MixedColumn(Exception):
+    """A column's type differs between blocks of the file."""
+
+
+def _parse_csv(data: bytes, **options: object) -> pd.DataFrame:
+    """pandas' C parser, about :data:`CHUNK_BYTES` of text at a time, written into the table's columns.
+
+    Each number column is allocated once, at most one row per line of the file, and each block is
+    written into it and let go, so parsing needs little more than the table itself (3.6 MB instead of
+    8.4 MB for a 3.1 MB file of 10,000 rows x 31 numbers; pandas' own chunks are 32,768 rows, the whole
+    file here). Text columns are joined from their blocks at the end.
+
+    When a column's type differs between blocks (numbers first, text later), pandas would keep both
     kinds of value in it; the file is then parsed again in one pass, which gives the column one type.
+    A file whose first column becomes the row labels (one field fewer in the header than in the rows)
+    is also parsed in one pass, so the labels stay as pandas reads them.
     """
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always", pd.errors.DtypeWarning)
-        frame = pd.read_csv(io.BytesIO(data), low_memory=True, **options)
-    if any(issubclass(w.category, pd.errors.DtypeWarning) for w in caught):
-        del frame
-        frame = pd.read_csv(io.BytesIO(data), low_memory=False, **options)
+    lines = max(data.count(b"\n"), data.count(b"\r")) + 1  # rows are at most the lines
+    columns: list[_Column] = []
+    names, n = None, 0
+    try:
+        with pd.read_csv(io.BytesIO(data), chunksize=_rows_per_chunk(data), **options) as reader:
+            for chunk in reader:
+                if not isinstance(chunk.index, pd.RangeIndex):
+                    raise _MixedColumn
+                if names is None:
+                    names = chunk.columns
+                    columns = [_Column(chunk.dtypes.iloc[i], lines) for i in range(chunk.shape[1])]
+                for i, column in enumerate(columns):
+                    column.add(chunk.iloc[:, i], at=n)
+                n += len(chunk)
+                del chunk
+    except _MixedColumn:
+        del columns
+        return pd.read_csv(io.BytesIO(data), low_memory=False, **options)
+    if names is None:  # a header and no rows
+        return pd.read_csv(io.BytesIO(data), **options)
+    frame = pd.DataFrame({i: column.finish(n) for i, column in enumerate(columns)}, copy=False)
+    frame.columns = names  # the columns as they are, not stacked into one copy
     return frame
+
+
+class _Column:
+    """One column of the table being parsed: numbers go straight into an array of ``capacity`` rows;
+    other types are kept as blocks and joined at the end."""
+
+    def __init__(self, dtype, capacity: int):
+        self.dtype = dtype
+        numeric = isinstance(dtype, np.dtype) and dtype.kind in "biuf"
+        self.values = np.empty(capacity, dtype=dtype) if numeric else None
+        self.blocks: list[pd.Series] = []
+
+    def add(self, block: pd.Series, *, at: int) -> None:
+        if self.values is None:
+            if block.dtype != self.dtype:
+                raise _MixedColumn
+            self.blocks.append(block.copy())  # its own values, so the chunk can go
+            return
+        if block.dtype != self.values.dtype:
+            if {block.dtype.kind, self.values.dtype.kind} != {"i", "f"}:
+                raise _MixedColumn
+            self.values = self.values.astype(np.float64)  # whole numbers, then a gap or a fraction
+        self.values[at : at + len(block)] = block.to_numpy()
+
+    def finish(self, n: int):
+        if self.values is None:
+            blocks, self.blocks = self.blocks, []
+            return pd.concat(blocks, ignore_index=True) if len(blocks) > 1 else blocks[0]
+        values, self.values = self.values, None
+        return values[:n] if n > 0.9 * len(values) else values[:n].copy()
+
+
+def _rows_per_chunk(data: bytes) -> int:
+    head = data[:65536]
+    return max(1, int(CHUNK_BYTES * max(head.count(b"\n"), 1) / max(len(head), 1)))
 
 
 def _read_parquet(data: bytes, *, shown: str) -> LoadedTable:

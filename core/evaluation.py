@@ -290,6 +290,7 @@ def _fit_predict(
                 Xt, yt = step.fit_resample(Xt, yt)
             else:
                 Xt = step.fit_transform(Xt, yt)
+            release_freed_memory()  # what the step let go (the first: the features frame) before the next allocates
         X_eval = evaluation()
         for _, step in pipeline.steps[:-1]:
             if not hasattr(step, "fit_resample"):  # samplers only act on the rows a model learns from

@@ -17,6 +17,7 @@ import pandas as pd
 from sklearn.compose import ColumnTransformer
 from sklearn.preprocessing import OrdinalEncoder
 
+from core.memory import release_freed_memory
 from core.preprocessing import preprocessor
 from core.roles import FeaturePlan
 from core.samplers import ResampleError, SamplerConfig, build_sampler, expected_counts, get_spec, resolve_spec
@@ -267,6 +268,7 @@ def resample(split: Split, *, plan: FeaturePlan, config: SamplerConfig) -> Resam
     notes = list(built.notes)
     notes += _outcome_notes(built.name, runs.kind, origin, removed, labels, y_train, list(y_res.unique()))
     notes += _shortfall_notes(built, config, counts, names, y_res_codes)
+    release_freed_memory()  # the sampler's temporaries
     return ResampleResult(
         built.name, runs.key, split, y_res, origin, _provenance(origin), synthetic, removed, tuple(notes), seconds,
     )  # fmt: skip

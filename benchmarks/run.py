@@ -42,7 +42,7 @@ from core.dataset import Dataset  # noqa: E402
 from core.evaluation import confusion, evaluate, metrics, pr_curves, roc_curves  # noqa: E402
 from core.figures import curves_figure, resample_scatter_figure  # noqa: E402
 from core.loading import read_table  # noqa: E402
-from core.memory import release_freed_memory, return_large_blocks_promptly  # noqa: E402
+from core.memory import release_freed_memory, return_large_blocks_promptly, share_heaps_between_threads  # noqa: E402
 from core.models import ForestSettings, Strategy  # noqa: E402
 from core.prepared import prepare  # noqa: E402
 from core.projection import project  # noqa: E402
@@ -152,6 +152,7 @@ def memory_child(path: Path, order: str) -> dict:
     process before the bytes arrived, for the stricter figure that also charges the file itself.
     """
     return_large_blocks_promptly()
+    share_heaps_between_threads()
     _explore([make_csv(2_000, seed=1)], order=order)
     release_freed_memory()
     before_upload = rss_mb()
@@ -254,6 +255,7 @@ def main() -> None:
         print(json.dumps(memory_child(args.memory_child, args.order)))
         return
     return_large_blocks_promptly()  # as app.py does
+    share_heaps_between_threads()
     machine = {"cpus": os.cpu_count(), "python": platform.python_version(), "platform": platform.platform()}
     rows = []
     for n in args.sizes:

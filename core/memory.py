@@ -15,7 +15,13 @@ import ctypes
 import ctypes.util
 import functools
 
-__all__ = ["HEAPS", "LARGE_BLOCK", "release_freed_memory", "return_large_blocks_promptly", "share_heaps_between_threads"]
+__all__ = [
+    "HEAPS",
+    "LARGE_BLOCK",
+    "release_freed_memory",
+    "return_large_blocks_promptly",
+    "share_heaps_between_threads",
+]
 
 _LIBC_NAME = ctypes.util.find_library("c")
 _M_MMAP_THRESHOLD = -3  # glibc's mallopt parameters

@@ -125,12 +125,15 @@ _KEEP = "ie.keep."
 def bind(widget_key: str, default: Any) -> dict[str, Any]:
     """Keyword arguments for a widget whose value must survive page changes.
 
-    Streamlit forgets a widget's value when a page without it runs; this stores every change
-    under a persistent key and restores it when the widget is drawn again.
+    Streamlit forgets a widget's value when a page without it runs, and a widget with the same key
+    drawn elsewhere (the split settings sit in an expander on some pages and not on others) starts
+    from its own default. So every value is remembered under a persistent key and handed to the
+    widget each time it is drawn.
     """
     store = _KEEP + widget_key
-    if widget_key not in st.session_state:
-        st.session_state[widget_key] = st.session_state.get(store, default)
+    if store not in st.session_state:
+        st.session_state[store] = st.session_state.get(widget_key, default)
+    st.session_state[widget_key] = st.session_state[store]
 
     def _save() -> None:
         st.session_state[store] = st.session_state[widget_key]

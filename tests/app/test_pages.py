@@ -66,6 +66,23 @@ def test_target_choice_persists_across_pages(app):
     assert app.selectbox(key="data.target").value == "contract"
 
 
+@pytest.mark.parametrize("changed", [False, True], ids=["defaults", "changed on the Resample page"])
+def test_every_page_uses_the_same_split(app, changed):
+    """The split settings are open on the Resample page and in an expander elsewhere: one split for all."""
+    app.switch_page("pages/resample.py").run()
+    if changed:
+        app.slider(key="split.test_size").set_value(0.3).run()
+        app.number_input(key="split.seed").set_value(7).run()
+    expected = (app.slider(key="split.test_size").value, app.number_input(key="split.seed").value)
+    summary = next(c.value for c in app.caption if c.value.startswith("Training split"))
+    for page in ["pages/train.py", "pages/compare.py", "pages/smote_steps.py", "pages/resample.py"]:
+        app.switch_page(page).run()
+        assert not app.exception
+        assert (app.slider(key="split.test_size").value, app.number_input(key="split.seed").value) == expected, page
+        if page != "pages/smote_steps.py":
+            assert summary in [c.value for c in app.caption], page
+
+
 def test_class_balance_log_scale_toggle(app):
     app.switch_page("pages/class_balance.py").run()
     app.toggle(key="balance.log_scale").set_value(True).run()

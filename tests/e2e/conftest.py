@@ -70,6 +70,7 @@ def running_app(log_dir: Path) -> Iterator[str]:
                 "--server.headless", "true", "--browser.gatherUsageStats", "false",
             ],
             cwd=ROOT,
+            env={**os.environ, "MALLOC_ARENA_MAX": os.environ.get("MALLOC_ARENA_MAX", "2")},  # as scripts/start.sh
             stdout=log,
             stderr=subprocess.STDOUT,
         )  # fmt: skip

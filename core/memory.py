@@ -78,13 +78,13 @@ def return_large_blocks_promptly() -> bool:
 def share_heaps_between_threads() -> bool:
     """Let threads share at most :data:`HEAPS` heaps from now on; True when set.
 
-    glibc gives a thread that allocates while another holds the heap a heap of its own, up to 8 per
-    core, and memory freed in one heap is not reused by the others. A Streamlit server runs every
-    session in its own thread and the forests grow trees in worker threads, so each of them ends up
-    holding its own freed memory. Sharing two heaps lowered the peak of training the four default
-    strategies on 10,000 rows by about 1.5 MB (a tenth), with no change in time at 100,000 rows.
-    Threads that already have a heap keep it; ``scripts/start.sh`` sets ``MALLOC_ARENA_MAX`` so
-    that the server's own threads share too.
+    glibc gives every thread that allocates a heap of its own, up to 8 per core, and memory freed in
+    one heap is not reused by the others. A Streamlit server runs every session in its own thread and
+    the forests grow trees in worker threads, so each of them ends up holding its own freed memory.
+    Sharing two heaps lowered the peak of training the four default strategies on 10,000 rows by
+    about 1.5 MB (a tenth), with no change in time at 100,000 rows (``docs/benchmarks.md``). Threads
+    that already have a heap keep it; ``scripts/start.sh`` sets ``MALLOC_ARENA_MAX`` so that the
+    server's own threads share too.
     """
     if _LIBC is None:
         return False

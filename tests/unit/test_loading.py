@@ -242,17 +242,19 @@ def test_parsing_in_blocks_gives_the_table_pandas_reads_in_one_pass(kinds_per_co
         [",".join(f"c{i}" for i in range(len(columns))), *(",".join(row) for row in zip(*columns, strict=True))]
     )
     raw = (text + "\n").encode()
-    loading.CHUNK_BYTES, saved = 40, loading.CHUNK_BYTES  # a handful of rows per block
+    saved = loading.CHUNK_BYTES, loading.BYTES_PER_COLUMN
+    loading.CHUNK_BYTES, loading.BYTES_PER_COLUMN = 40, 1  # a handful of rows per block
     try:
-        frame = loading._parse_csv(raw, sep=",", encoding="utf-8", skipinitialspace=False)
+        frame = loading._parse_csv(raw, n_columns=len(columns), sep=",", encoding="utf-8", skipinitialspace=False)
     finally:
-        loading.CHUNK_BYTES = saved
+        loading.CHUNK_BYTES, loading.BYTES_PER_COLUMN = saved
     expected = pd.read_csv(io.BytesIO(raw), low_memory=False)
     pd.testing.assert_frame_equal(frame, expected)
 
 
 def test_whole_numbers_that_meet_a_gap_in_a_later_block_become_decimals_in_place(monkeypatch):
     monkeypatch.setattr(loading, "CHUNK_BYTES", 4_000)  # blocks of about 1,000 rows
+    monkeypatch.setattr(loading, "BYTES_PER_COLUMN", 1)
     raw = ("a,b\n" + "1,2\n" * 5_000 + ",3\n" + "4,5\n" * 5_000).encode()  # the gap is far past the first block
     frame = read_table(raw, filename="gap.csv").frame
     assert frame["a"].dtype == "float64" and frame["b"].dtype == "int64"
@@ -261,6 +263,7 @@ def test_whole_numbers_that_meet_a_gap_in_a_later_block_become_decimals_in_place
 
 def test_a_header_one_field_short_keeps_the_first_column_as_pandas_reads_it(monkeypatch):
     monkeypatch.setattr(loading, "CHUNK_BYTES", 4_000)
+    monkeypatch.setattr(loading, "BYTES_PER_COLUMN", 1)
     raw = ("a,label\n" + "".join(f"r{i},{i},{'x' if i % 2 else 'y'}\n" for i in range(3_000))).encode()
     frame = read_table(raw, filename="labels.csv").frame
     pd.testing.assert_frame_equal(frame, pd.read_csv(io.BytesIO(raw)))

@@ -16,11 +16,11 @@ import numpy as np
 from imblearn.ensemble import BalancedRandomForestClassifier, EasyEnsembleClassifier, RUSBoostClassifier
 from imblearn.pipeline import Pipeline
 from sklearn.base import BaseEstimator, ClassifierMixin
-from sklearn.ensemble import IsolationForest, RandomForestClassifier
+from sklearn.ensemble import IsolationForest
 from sklearn.tree import DecisionTreeClassifier
 
 from core.errors import UserFacingError
-from core.forest import CappedForestClassifier
+from core.forest import CappedForestClassifier, StreamedForestClassifier
 from core.preprocessing import preprocessor
 from core.roles import FeaturePlan
 from core.samplers import SamplerConfig, build_sampler, get_spec, resolve_spec
@@ -222,7 +222,7 @@ def _model(strategy: Strategy, *, names: Mapping[int, str], n_rows_after: int, n
                  "max_features": f.max_features, "class_weight": weight, "n_jobs": -1, **common}  # fmt: skip
         if _capped(f, n_rows_after):
             return CappedForestClassifier(max_rows=f.max_rows_per_tree, **trees), notes
-        return RandomForestClassifier(**trees), notes
+        return StreamedForestClassifier(**trees), notes
     if strategy.model == "brf":
         return BalancedRandomForestClassifier(
             n_estimators=f.n_estimators, max_depth=f.max_depth, min_samples_leaf=f.min_samples_leaf,

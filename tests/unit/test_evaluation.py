@@ -6,7 +6,6 @@ import numpy as np
 import pytest
 from imblearn.metrics import geometric_mean_score
 from imblearn.over_sampling import RandomOverSampler
-from sklearn.ensemble import RandomForestClassifier
 from sklearn.metrics import (
     average_precision_score,
     balanced_accuracy_score,
@@ -19,6 +18,7 @@ from sklearn.metrics import (
 )
 
 from core.evaluation import (
+    TREE_BATCH,
     Evaluation,
     best_threshold,
     confusion,
@@ -30,7 +30,7 @@ from core.evaluation import (
     roc_curves,
     score,
 )
-from core.forest import CappedForestClassifier
+from core.forest import CappedForestClassifier, StreamedForestClassifier
 from core.models import AnomalyClassifier, ForestSettings, Strategy, StrategyError, build_pipeline, estimate_seconds
 from core.preprocessing import categorical_as_text
 from core.samplers import SamplerConfig
@@ -231,7 +231,7 @@ def test_growing_the_forest_in_batches_reports_progress_and_changes_nothing():
     assert np.allclose(staged.proba, at_once.proba)
     fractions = [f for f, _ in seen]
     assert fractions == sorted(fractions) and fractions[-1] == 1.0
-    assert any("25 of 60 trees" in m for _, m in seen) and any("60 of 60 trees" in m for _, m in seen)
+    assert any(f"{TREE_BATCH} of 60 trees" in m for _, m in seen) and any("60 of 60 trees" in m for _, m in seen)
 
 
 @pytest.mark.parametrize("rows_per_tree", [None, 150], ids=["exact forest", "capped forest"])
@@ -248,7 +248,7 @@ def test_scores_equal_those_of_the_pipeline_fit_and_used_the_usual_way(rows_per_
     )  # fmt: skip
     categorical = list(prepared.plan.categorical)
     pipe.fit(categorical_as_text(split.X_train, categorical), y_train)
-    assert isinstance(pipe.named_steps["model"], CappedForestClassifier if rows_per_tree else RandomForestClassifier)
+    assert isinstance(pipe.named_steps["model"], CappedForestClassifier if rows_per_tree else StreamedForestClassifier)
     assert np.allclose(ev.proba, pipe.predict_proba(categorical_as_text(split.X_test, categorical)))
 
 

@@ -16,7 +16,7 @@ from sklearn.metrics import roc_auc_score
 from sklearn.model_selection import cross_val_score, train_test_split
 
 from core.evaluation import evaluate
-from core.forest import CappedForestClassifier, per_tree_sample
+from core.forest import CappedForestClassifier, StreamedForestClassifier, per_tree_sample
 from core.models import ForestSettings, Strategy, build_pipeline
 from core.samplers import SamplerConfig
 from tests.unit.test_resampling import BINARY, MULTI, split_of
@@ -151,11 +151,32 @@ def test_works_in_an_imbalanced_learn_pipeline_with_cross_validation():
     assert scores.min() > 0.7
 
 
+@pytest.mark.parametrize("weighting", [None, "balanced", "balanced_subsample", {0: 1.0, 1: 7.0}],
+                         ids=["none", "balanced", "balanced per tree", "custom"])  # fmt: skip
+def test_the_streamed_forest_scores_as_scikit_learns_forest_and_keeps_no_trees(weighting):
+    X_train, X_test, y_train, _ = imbalanced(2_000, minority=0.05)
+    kw = {"n_estimators": 23, "class_weight": weighting, "n_jobs": -1, "random_state": 5}
+    reference = RandomForestClassifier(**kw).fit(X_train, y_train)
+    seen: list[tuple[int, int]] = []
+    streamed = StreamedForestClassifier(**kw)
+    proba = streamed.fit_predict_proba(X_train, y_train, X_test, batch=10, on_trees=lambda g, t: seen.append((g, t)))
+    assert np.allclose(proba, reference.predict_proba(X_test), rtol=0, atol=1e-12)
+    assert np.allclose(streamed.feature_importances_, reference.feature_importances_, rtol=0, atol=1e-12)
+    assert seen == [(10, 23), (20, 23), (23, 23)]
+    assert streamed.get_params() == StreamedForestClassifier(**kw).get_params()  # batch settings put back
+    assert len(streamed.estimators_) == 23 and all(tree is None for tree in streamed.estimators_)
+    with pytest.raises(NotFittedError, match="not kept"):
+        streamed.predict_proba(X_test)
+    streamed.fit(X_train, y_train)  # an ordinary fit keeps its trees again
+    assert np.allclose(streamed.predict_proba(X_test), reference.predict_proba(X_test), rtol=0, atol=1e-12)
+    assert np.allclose(streamed.feature_importances_, reference.feature_importances_, rtol=0, atol=1e-12)
+
+
 def test_the_pipeline_uses_the_exact_forest_without_a_cap_and_the_capped_one_with_it():
     prepared, _ = split_of(BINARY)
     args = {"plan": prepared.plan, "counts": {0: 300, 1: 50}, "names": {0: "common", 1: "rare"}, "n_rows": 350}
     exact, _ = build_pipeline(Strategy(forest=ForestSettings(max_rows_per_tree=None)), **args)
-    assert isinstance(exact.named_steps["model"], RandomForestClassifier)
+    assert isinstance(exact.named_steps["model"], StreamedForestClassifier)
     capped, _ = build_pipeline(Strategy(forest=ForestSettings(max_rows_per_tree=100)), **args)
     assert isinstance(capped.named_steps["model"], CappedForestClassifier)
     assert capped.named_steps["model"].max_rows == 100

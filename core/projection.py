@@ -198,13 +198,15 @@ def project(
 def _points(
     xy: np.ndarray, mask: np.ndarray, labels: pd.Series, provenance: np.ndarray, rows: np.ndarray
 ) -> pd.DataFrame:
+    """The shown points, as compact as the figure draws them: float32 coordinates, int32 rows and
+    categorical labels and provenance (14 bytes a point rather than 40)."""
     return pd.DataFrame(
         {
-            "x": xy[mask, 0],
-            "y": xy[mask, 1],
-            "label": labels.to_numpy()[mask],
-            "provenance": np.asarray(provenance)[mask],
-            "row": np.asarray(rows)[mask],
+            "x": xy[mask, 0].astype(np.float32),
+            "y": xy[mask, 1].astype(np.float32),
+            "label": pd.Categorical(labels.to_numpy()[mask]),
+            "provenance": pd.Categorical(provenance)[mask],
+            "row": np.asarray(rows)[mask].astype(np.int32),
         }
     ).dropna(subset=["x", "y"])
 

@@ -33,6 +33,8 @@ def test_pca_after_panel_reuses_the_before_transform(key):
     assert proj.x_title.startswith("PC1") and "fit on the original training rows" in proj.fitted_on
     assert (proj.after["provenance"] == "synthetic").sum() == result.is_synthetic.sum()
     assert len(proj.removed) == len(result.removed)
+    for points in (proj.before, proj.after, proj.removed):  # kept compact while cached: 14 bytes a point
+        assert list(points.dtypes.astype(str)) == ["float32", "float32", "category", "category", "int32"]
 
 
 def test_pca_of_mixed_data_places_synthetic_rows_with_the_same_encoder():

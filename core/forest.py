@@ -19,6 +19,7 @@ same way of scoring rows as the trees grow and letting each batch of trees go.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import threading
 import warnings
@@ -219,11 +220,12 @@ class CappedForestClassifier(ClassifierMixin, BaseEstimator):
         self._reset()
         total = np.zeros((X_eval.shape[0], len(self.classes_)))
         job = functools.partial(_grow_and_score, X_eval, total, threading.Lock())
-        for summaries in self._batches(X, codes, start=0, size=batch, job=job):
-            self._add(summaries)
-            release_freed_memory()  # the trees' memory, freed in the worker threads' heaps
-            if on_trees is not None:
-                on_trees(self.n_trees_, self.n_estimators)
+        with contextlib.closing(self._batches(X, codes, start=0, size=batch, job=job)) as batches:
+            for summaries in batches:
+                self._add(summaries)
+                release_freed_memory()  # the trees' memory, freed in the worker threads' heaps
+                if on_trees is not None:  # may raise to stop training: no more trees are started
+                    on_trees(self.n_trees_, self.n_estimators)
         return total / max(self.n_trees_, 1)
 
     def _start(self, X, y, *, warm: bool):
@@ -275,13 +277,18 @@ class CappedForestClassifier(ClassifierMixin, BaseEstimator):
             delayed(job)(X, codes, rows, class_weight, settings, self.max_rows, int(s)) for s in seeds[start:]
         )
         batch: list = []
-        for result in results:
-            batch.append(result)
-            if len(batch) == max(size, 1):
+        try:
+            for result in results:
+                batch.append(result)
+                if len(batch) == max(size, 1):
+                    yield batch
+                    batch = []
+            if batch:
                 yield batch
-                batch = []
-        if batch:
-            yield batch
+        finally:
+            # When the caller stopped early: cancel the trees not yet started (joblib warns that it did;
+            # a filter cannot hide that, as scikit-learn's workers reset the process's warning filters).
+            results.close()
 
     @property
     def estimators_(self) -> list[DecisionTreeClassifier]:

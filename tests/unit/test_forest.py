@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 import numpy as np
 import pytest
 from hypothesis import given, settings
@@ -115,6 +117,25 @@ def test_scoring_while_growing_equals_fitting_then_predicting_and_keeps_no_trees
         streamed.predict_proba(X_test)
     streamed.set_params(warm_start=True).fit(X_train, y_train)  # nothing to add to: grows the whole forest
     assert np.array_equal(streamed.predict_proba(X_test), fitted.predict_proba(X_test))
+
+
+def test_stopping_between_batches_starts_no_more_trees(monkeypatch):
+    import core.forest
+
+    X_train, X_test, y_train, _ = imbalanced(3_000, minority=0.05)
+    started = []
+    grow = core.forest._grow
+    monkeypatch.setattr(core.forest, "_grow", lambda *a: started.append(1) or grow(*a))
+
+    def stop(grown: int, total: int) -> None:
+        raise KeyboardInterrupt  # as Streamlit's "Stop training" rerun interrupts the script
+
+    model = CappedForestClassifier(n_estimators=300, max_rows=500, n_jobs=2, random_state=0)
+    with pytest.raises(KeyboardInterrupt):
+        model.fit_predict_proba(X_train, y_train, X_test, batch=5, on_trees=stop)
+    time.sleep(0.3)  # trees already being grown finish; none are started after that
+    assert 5 <= len(started) <= 5 + 8
+    assert model.n_trees_ == 5
 
 
 def test_small_data_is_a_plain_bootstrap_with_every_class_column():

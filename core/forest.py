@@ -40,6 +40,7 @@ from core.memory import release_freed_memory
 __all__ = ["CappedForestClassifier", "StreamedForestClassifier", "per_tree_sample"]
 
 _MAX_SEED = np.iinfo(np.int32).max
+_NOT_KEPT = "The trees were not kept (fit_predict_proba); call fit to predict new rows."
 
 
 def per_tree_sample(
@@ -304,7 +305,7 @@ class CappedForestClassifier(ClassifierMixin, BaseEstimator):
     def _trees(self):
         check_is_fitted(self, "trees_")
         if len(self.trees_) != self.n_trees_:
-            raise NotFittedError("The trees were not kept (fit_predict_proba); call fit to predict new rows.")
+            raise NotFittedError(_NOT_KEPT)
         return self.trees_
 
     def predict_proba(self, X) -> np.ndarray:
@@ -383,5 +384,5 @@ class StreamedForestClassifier(RandomForestClassifier):
     def predict_proba(self, X) -> np.ndarray:
         """scikit-learn's ``predict_proba``; not after :meth:`fit_predict_proba`, which keeps no trees."""
         if "streamed_importances_" in self.__dict__:
-            raise NotFittedError("The trees were not kept (fit_predict_proba); call fit to predict new rows.")
+            raise NotFittedError(_NOT_KEPT)
         return super().predict_proba(X)

@@ -353,7 +353,7 @@ class _MixedColumn(Exception):
     """A column's type differs between blocks of the file."""
 
 
-def _parse_csv(data: bytes, *, n_columns: int = 1, **options: object) -> pd.DataFrame:
+def _parse_csv(data: bytes, *, n_columns: int, **options: object) -> pd.DataFrame:
     """pandas' C parser, a block of text at a time (see ``_rows_per_chunk``), written into the table's columns.
 
     Each number column is allocated once, at most one row per line of the file, and each block is

@@ -9,11 +9,8 @@ import streamlit as st
 from components.cache import current
 from components.dataset_picker import ensure_dataset
 from components.frame import sidebar_dataset
-from core.memory import return_large_blocks_promptly, share_heaps_between_threads
 
 st.set_page_config(page_title="Imbalance Explorer", page_icon=":material/balance:", layout="wide")
-return_large_blocks_promptly()  # large arrays go back to the system when freed (see core.memory)
-share_heaps_between_threads()  # worker threads do not each keep a heap of freed memory
 
 pages = {
     "Explore": [

@@ -12,6 +12,7 @@ Usage:
 from __future__ import annotations
 
 import argparse
+import gc
 import io
 import json
 import os
@@ -42,13 +43,13 @@ from core.dataset import Dataset  # noqa: E402
 from core.evaluation import confusion, evaluate, metrics, pr_curves, roc_curves  # noqa: E402
 from core.figures import curves_figure, resample_scatter_figure  # noqa: E402
 from core.loading import read_table  # noqa: E402
-from core.memory import release_freed_memory, return_large_blocks_promptly, share_heaps_between_threads  # noqa: E402
 from core.models import ForestSettings, Strategy  # noqa: E402
 from core.prepared import prepare  # noqa: E402
 from core.projection import project  # noqa: E402
 from core.resampling import resample  # noqa: E402
 from core.samplers import SamplerConfig  # noqa: E402
 from core.split import make_split  # noqa: E402
+from tests.e2e.conftest import server_env  # noqa: E402
 
 FOUR = [
     Strategy(),
@@ -143,7 +144,7 @@ def _explore(upload: list[bytes], *, order: str, phase=lambda name: None):
 def memory_child(path: Path, order: str) -> dict:
     """In a fresh process: what the pages do with an uploaded CSV, watching resident memory every 5 ms.
 
-    The process is set up as the app is (large blocks returned promptly), and the same steps are run
+    The process is started with the app server's allocator settings (``scripts/server.env``), and the same steps are run
     once on a 2,000-row file first, so the libraries' one-off set-up (lazy imports, thread pools,
     BLAS buffers, plotly's validators) is not charged to the data. The baseline is then the process
     with the uploaded bytes held (as Streamlit holds an upload until the Data page has read it); the
@@ -151,10 +152,8 @@ def memory_child(path: Path, order: str) -> dict:
     strategies and drawing the SMOTE scatter, in the given order. ``before_upload_mb`` is the
     process before the bytes arrived, for the stricter figure that also charges the file itself.
     """
-    return_large_blocks_promptly()
-    share_heaps_between_threads()
     _explore([make_csv(2_000, seed=1)], order=order)
-    release_freed_memory()
+    gc.collect()
     before_upload = rss_mb()
     upload = [path.read_bytes()]
     peak, stop = [0.0], threading.Event()
@@ -164,7 +163,6 @@ def memory_child(path: Path, order: str) -> dict:
             peak[0] = max(peak[0], rss_mb())
             time.sleep(0.005)
 
-    release_freed_memory()
     baseline = rss_mb()
     watcher = threading.Thread(target=watch, daemon=True)
     watcher.start()
@@ -196,7 +194,7 @@ def measure_memory(data: bytes, *, runs: int = 2) -> dict:
             measured = []
             for _ in range(runs):
                 run = subprocess.run([sys.executable, __file__, "--memory-child", str(path), "--order", order],
-                                     check=True, capture_output=True, text=True)  # fmt: skip
+                                     check=True, capture_output=True, text=True, env=server_env())  # fmt: skip
                 measured.append(json.loads(run.stdout.strip().splitlines()[-1]))
             out[order] = max(measured, key=_over_before_upload)
             out[order]["peak_over_before_upload_runs_mb"] = [round(_over_before_upload(m), 1) for m in measured]
@@ -212,7 +210,8 @@ def bench(n: int, *, default_forest: bool) -> dict:
     app_path(warm_up, smote_rf), bare_path(warm_up, max_samples=None)
     (prepared, split, _ev, m), t_app = timed(lambda: app_path(data, smote_rf))
     n_after = 2 * int((split.y_train == 0).sum())
-    share = None if n_after <= 20_000 else 20_000 / n_after
+    per_tree = smote_rf.forest.rows_per_tree(n_after)  # the same rows per tree as the app's forest
+    share = None if per_tree == n_after else per_tree / n_after
     (bare_auc, _bare_ap), t_bare = timed(lambda: bare_path(data, max_samples=share))
     # Best of three runs each, alternating, as times on a shared machine vary by 10-20 % between runs.
     app_runs, bare_runs = [t_app], [t_bare]
@@ -268,8 +267,6 @@ def main() -> None:
     if args.memory_child:
         print(json.dumps(memory_child(args.memory_child, args.order)))
         return
-    return_large_blocks_promptly()  # as app.py does
-    share_heaps_between_threads()
     machine = {"cpus": os.cpu_count(), "python": platform.python_version(), "platform": platform.platform()}
     rows = []
     for n in args.sizes:

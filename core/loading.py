@@ -19,7 +19,6 @@ import numpy as np
 import pandas as pd
 
 from core.errors import DataLoadError
-from core.memory import release_freed_memory
 
 __all__ = [
     "MAX_COLUMNS",
@@ -296,9 +295,7 @@ def read_table(
         table = _read_parquet(data, shown=shown)
     else:
         table = _read_excel(data, shown=shown, sheet=sheet)
-    table = _finish(table, shown=shown, max_columns=max_columns)
-    release_freed_memory()  # the parser's buffers
-    return table
+    return _finish(table, shown=shown, max_columns=max_columns)
 
 
 def _mb(n: int) -> str:
@@ -325,8 +322,8 @@ def _read_text(data: bytes, *, shown: str, ext: str, max_columns: int) -> Loaded
     # "a, b, c": skip the blank after each separator only when the file writes one (it slows parsing).
     spaced = head.count(delimiter + " ") >= max(1, head.count(delimiter) // 2)
     try:
-        frame = _parse_csv(
-            data, n_columns=len(header), sep=delimiter, encoding=_CODECS[encoding], skipinitialspace=spaced
+        frame = pd.read_csv(
+            io.BytesIO(data), sep=delimiter, encoding=_CODECS[encoding], skipinitialspace=spaced, low_memory=False
         )
     except pd.errors.EmptyDataError as exc:
         raise DataLoadError(f"{shown!r} has no table in it. Choose a file with a header row and data rows.") from exc
@@ -341,110 +338,6 @@ def _read_text(data: bytes, *, shown: str, ext: str, max_columns: int) -> Loaded
         names, notes = dedupe_names(header)
         frame.columns = names
     return LoadedTable(frame=frame, format=ext, encoding=encoding, delimiter=delimiter, notes=tuple(notes))
-
-
-#: Text parsed at a time, at least. pandas' tokenizer holds about 2.5 times the text of the rows it is parsing.
-CHUNK_BYTES = 1 << 19
-#: Text per column in a block, at least (see ``_rows_per_chunk``).
-BYTES_PER_COLUMN = 1 << 14
-
-
-class _MixedColumn(Exception):
-    """A column's type differs between blocks of the file."""
-
-
-def _parse_csv(data: bytes, *, n_columns: int, **options: object) -> pd.DataFrame:
-    """pandas' C parser, a block of text at a time (see ``_rows_per_chunk``), written into the table's columns.
-
-    Each number column is allocated once, at most one row per line of the file, and each block is
-    written into it and let go, so parsing needs little more than the table itself (4 MB instead of
-    8.4 MB for a 3.1 MB file of 10,000 rows x 31 numbers; pandas' own chunks are 32,768 rows, the whole
-    file here). Text columns are joined from their blocks at the end. ``n_columns`` (the header's
-    fields) sizes the blocks of wide files.
-
-    When a column's type differs between blocks (numbers first, text later), pandas would keep both
-    kinds of value in it; the file is then parsed again in one pass, which gives the column one type.
-    A file whose first column becomes the row labels (one field fewer in the header than in the rows)
-    is also parsed in one pass, so the labels stay as pandas reads them.
-    """
-    lines = max(data.count(b"\n"), data.count(b"\r")) + 1  # rows are at most the lines
-    columns: list[_Column] = []
-    names, n = None, 0
-    try:
-        with pd.read_csv(io.BytesIO(data), chunksize=_rows_per_chunk(data, n_columns=n_columns), **options) as reader:
-            for chunk in reader:
-                if not isinstance(chunk.index, pd.RangeIndex):
-                    raise _MixedColumn
-                if names is None:
-                    names = chunk.columns
-                    columns = [_Column(chunk.dtypes.iloc[i], lines) for i in range(chunk.shape[1])]
-                by_type: dict[object, list[int]] = {}
-                for i, dtype in enumerate(chunk.dtypes):
-                    by_type.setdefault(dtype, []).append(i)
-                for dtype, positions in by_type.items():
-                    if _is_number(dtype):  # the block's columns of one type as one array: one step per column
-                        values = chunk.iloc[:, positions].to_numpy()
-                        for j, i in enumerate(positions):
-                            columns[i].add(values[:, j], at=n)
-                    else:
-                        for i in positions:
-                            columns[i].add(chunk.iloc[:, i], at=n)
-                n += len(chunk)
-                del chunk
-    except _MixedColumn:
-        del columns
-        return pd.read_csv(io.BytesIO(data), low_memory=False, **options)
-    if names is None:  # a header and no rows
-        return pd.read_csv(io.BytesIO(data), **options)
-    frame = pd.DataFrame({i: column.finish(n) for i, column in enumerate(columns)}, copy=False)
-    frame.columns = names  # the columns as they are, not stacked into one copy
-    return frame
-
-
-class _Column:
-    """One column of the table being parsed: numbers go straight into an array of ``capacity`` rows;
-    other types are kept as blocks and joined at the end."""
-
-    def __init__(self, dtype, capacity: int):
-        self.dtype = dtype
-        self.values = np.empty(capacity, dtype=dtype) if _is_number(dtype) else None
-        self.blocks: list[pd.Series] = []
-
-    def add(self, block: np.ndarray | pd.Series, *, at: int) -> None:
-        """Add a block's values: an array for numbers, a Series for other types."""
-        if self.values is None:
-            if block.dtype != self.dtype:
-                raise _MixedColumn
-            self.blocks.append(block.copy())  # its own values, so the chunk can go
-            return
-        if block.dtype != self.values.dtype:
-            if {block.dtype.kind, self.values.dtype.kind} != {"i", "f"}:
-                raise _MixedColumn
-            self.values = self.values.astype(np.float64)  # whole numbers, then a gap or a fraction
-        self.values[at : at + len(block)] = block
-
-    def finish(self, n: int):
-        if self.values is None:
-            blocks, self.blocks = self.blocks, []
-            return pd.concat(blocks, ignore_index=True) if len(blocks) > 1 else blocks[0]
-        values, self.values = self.values, None
-        return values[:n] if n > 0.9 * len(values) else values[:n].copy()
-
-
-def _is_number(dtype: object) -> bool:
-    return isinstance(dtype, np.dtype) and dtype.kind in "biuf"
-
-
-def _rows_per_chunk(data: bytes, *, n_columns: int) -> int:
-    """Rows per block: about :data:`CHUNK_BYTES` of text, more for a large or wide file.
-
-    Each block costs a few steps per column, so a block holds at least a 64th of the file and
-    :data:`BYTES_PER_COLUMN` per column (a 33 MB file of 1,000 columns parses in 3 blocks in 0.4 s;
-    in blocks of 512 kB it took 66 blocks and 3.9 s).
-    """
-    head = data[:65536]
-    text = max(CHUNK_BYTES, len(data) // 64, BYTES_PER_COLUMN * n_columns)
-    return max(1, int(text * max(head.count(b"\n"), 1) / max(len(head), 1)))
 
 
 def _read_parquet(data: bytes, *, shown: str) -> LoadedTable:

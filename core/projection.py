@@ -18,7 +18,6 @@ from sklearn.compose import ColumnTransformer
 from sklearn.decomposition import PCA
 from sklearn.manifold import TSNE
 
-from core.memory import release_freed_memory
 from core.preprocessing import categorical_as_text, preprocessor
 from core.resampling import ResampleResult
 from core.roles import FeaturePlan
@@ -191,7 +190,6 @@ def project(
         n_missing=int(show_train.sum()) - len(before),
         n_synthetic_shown=int((after["provenance"] == "synthetic").sum()),
     )
-    release_freed_memory()  # the projection's temporaries
     return Projection(before, after, removed, x_title, y_title, method, caption, fitted_on)
 
 

@@ -3,7 +3,7 @@
 The training features are imputed and scaled (numeric) and encoded (categorical) before a
 distance-based sampler sees them, all fit on the training split only. Afterwards every row of the
 result is traced to its origin: an original training row, a duplicate of one, or a synthetic row.
-Only the synthetic rows are stored (as the sampler made them, in float32); they are turned back into
+Only the synthetic rows are stored (as the sampler made them); they are turned back into
 the original units of the features when shown or downloaded. Rows a method removed are listed.
 """
 
@@ -17,7 +17,6 @@ import pandas as pd
 from sklearn.compose import ColumnTransformer
 from sklearn.preprocessing import OrdinalEncoder
 
-from core.memory import release_freed_memory
 from core.preprocessing import preprocessor
 from core.roles import FeaturePlan
 from core.samplers import ResampleError, SamplerConfig, build_sampler, expected_counts, get_spec, resolve_spec
@@ -38,9 +37,9 @@ ORIGINAL, SYNTHETIC, DUPLICATE = "original", "synthetic", "duplicate"
 
 @dataclass(frozen=True)
 class SyntheticRows:
-    """Generated rows as the sampler made them (scaled, ordinal-encoded float32), decoded on demand.
+    """Generated rows as the sampler made them (scaled, ordinal-encoded), decoded on demand.
 
-    Decoding undoes the scaling of each numeric column (in float64) and the encoding of each
+    Decoding undoes the scaling of each numeric column and the encoding of each
     categorical column; categories come back as the values of the training data.
     """
 
@@ -64,7 +63,7 @@ class SyntheticRows:
         out: dict[str, object] = {}
         for j, col in enumerate(self.numeric):
             if col in wanted:
-                out[col] = Z[:, j].astype(np.float64) * self.scale[j] + self.mean[j]
+                out[col] = Z[:, j] * self.scale[j] + self.mean[j]
         if self.encoder is not None and any(col in wanted for col in self.categorical):
             decoded = self.encoder.inverse_transform(Z[:, len(self.numeric) :])
             for j, col in enumerate(self.categorical):
@@ -234,7 +233,7 @@ def resample(split: Split, *, plan: FeaturePlan, config: SamplerConfig) -> Resam
 
     if spec.factory is None:
         origin = np.arange(n_train)
-        nothing = _synthetic_rows(split, np.empty((0, 0), dtype=np.float32), pre=None, plan=plan)
+        nothing = _synthetic_rows(split, np.empty((0, 0)), pre=None, plan=plan)
         return ResampleResult(
             "No resampling", spec.key, split, y_train, origin, _provenance(origin), nothing,
             np.array([], dtype=int), (), 0.0,
@@ -268,7 +267,6 @@ def resample(split: Split, *, plan: FeaturePlan, config: SamplerConfig) -> Resam
     notes = list(built.notes)
     notes += _outcome_notes(built.name, runs.kind, origin, removed, labels, y_train, list(y_res.unique()))
     notes += _shortfall_notes(built, config, counts, names, y_res_codes)
-    release_freed_memory()  # the sampler's temporaries
     return ResampleResult(
         built.name, runs.key, split, y_res, origin, _provenance(origin), synthetic, removed, tuple(notes), seconds,
     )  # fmt: skip

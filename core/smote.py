@@ -27,6 +27,12 @@ class ChunkedSMOTE(SMOTE):
     The output array (original rows first, then the synthetic rows of each class, as SMOTE orders
     them) is allocated once; each class's synthetic rows are generated straight into their place in
     blocks of :data:`CHUNK_ROWS`. Sparse input takes SMOTE's own path.
+
+    This overrides two private methods of imbalanced-learn's SMOTE (``_fit_resample`` and the
+    ``_generate_samples`` hook that ``_make_samples`` calls). The rows ``_make_samples`` returns are
+    always used, so a release that stops calling the hook still gives SMOTE's rows (only the memory
+    saving is lost); ``tests/unit/test_smote.py`` fails when that happens, and ``requirements.txt``
+    keeps imbalanced-learn below its next minor release.
     """
 
     _into: np.ndarray | None = None
@@ -45,11 +51,14 @@ class ChunkedSMOTE(SMOTE):
             X_class = X[np.flatnonzero(y == label)]
             self.nn_k_.fit(X_class)
             nns = self.nn_k_.kneighbors(X_class, return_distance=False)[:, 1:]
-            self._into = X_out[at : at + n_samples]
+            into = X_out[at : at + n_samples]
+            self._into = into
             try:
-                _, y_new = self._make_samples(X_class, y.dtype, label, X_class, nns, n_samples, 1.0)
+                X_new, y_new = self._make_samples(X_class, y.dtype, label, X_class, nns, n_samples, 1.0)
             finally:
                 self._into = None
+            if not np.shares_memory(X_new, into):  # imbalanced-learn built the rows without our hook: use its own
+                into[:] = X_new
             y_out[at : at + n_samples] = y_new
             at += n_samples
         return X_out, y_out

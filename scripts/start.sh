@@ -4,6 +4,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/_venv.sh
 ensure_venv requirements.txt
-# Threads share two heaps, so sessions and tree-growing workers do not each keep freed memory (core/memory.py).
-export MALLOC_ARENA_MAX="${MALLOC_ARENA_MAX:-2}"
+# The allocator settings in scripts/server.env, unless already set.
+while IFS='=' read -r name value; do
+  [[ -z "$name" || "$name" == \#* ]] && continue
+  [ -z "${!name:-}" ] && export "$name=$value"
+done < scripts/server.env
 exec .venv/bin/python -m streamlit run app.py "$@"

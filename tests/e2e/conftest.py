@@ -51,6 +51,16 @@ def chromium_path() -> str | None:
     return None
 
 
+def server_env() -> dict[str, str]:
+    """The environment the app server runs with: this one, plus ``scripts/server.env`` as ``start.sh`` reads it."""
+    settings = {}
+    for line in (ROOT / "scripts" / "server.env").read_text().splitlines():
+        if line.strip() and not line.startswith("#"):
+            name, _, value = line.partition("=")
+            settings[name] = value
+    return settings | dict(os.environ)
+
+
 def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -70,7 +80,7 @@ def running_app(log_dir: Path) -> Iterator[str]:
                 "--server.headless", "true", "--browser.gatherUsageStats", "false",
             ],
             cwd=ROOT,
-            env={**os.environ, "MALLOC_ARENA_MAX": os.environ.get("MALLOC_ARENA_MAX", "2")},  # as scripts/start.sh
+            env=server_env(),  # as scripts/start.sh
             stdout=log,
             stderr=subprocess.STDOUT,
         )  # fmt: skip

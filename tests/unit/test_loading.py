@@ -9,7 +9,6 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from core import loading
 from core.dataset import Dataset
 from core.errors import DataLoadError
 from core.loading import MAX_COLUMNS, dedupe_names, detect_delimiter, detect_encoding, read_table, sniff_content
@@ -213,57 +212,14 @@ def test_a_named_parquet_index_becomes_a_column_and_a_repeated_index_is_renumber
     assert dataset.frame.index.is_unique and dataset.frame.reset_index(drop=True).equals(FRAME)
 
 
-_CELLS = {
-    "whole": st.integers(-(10**6), 10**6).map(str),
-    "number": st.floats(-1e6, 1e6, allow_nan=False).map(lambda v: f"{v:.6g}"),
-    "blank": st.just(""),
-    "flag": st.sampled_from(["True", "False"]),
-    "word": st.sampled_from(["a", "b c", '"x,y"', '"two\nlines"', "NA", "é"]),
-}
-
-
-@settings(max_examples=80, deadline=None)
-@given(
-    st.lists(st.lists(st.sampled_from(list(_CELLS)), min_size=1, max_size=3), min_size=1, max_size=4),
-    st.data(),
-)
-def test_parsing_in_blocks_gives_the_table_pandas_reads_in_one_pass(kinds_per_column, data):
-    """Each column is a run of segments (e.g. whole numbers, then blanks, then words), so types change
-    between blocks; the parser's blocks are a few rows long here."""
-    n_rows = data.draw(st.integers(1, 60))
-    columns = []
-    for kinds in kinds_per_column:
-        cuts = sorted(data.draw(st.lists(st.integers(0, n_rows), min_size=len(kinds) - 1, max_size=len(kinds) - 1)))
-        bounds = [0, *cuts, n_rows]
-        columns.append(
-            [data.draw(_CELLS[kinds[k]]) for k in range(len(kinds)) for _ in range(bounds[k], bounds[k + 1])]
-        )
-    text = "\n".join(
-        [",".join(f"c{i}" for i in range(len(columns))), *(",".join(row) for row in zip(*columns, strict=True))]
-    )
-    raw = (text + "\n").encode()
-    saved = loading.CHUNK_BYTES, loading.BYTES_PER_COLUMN
-    loading.CHUNK_BYTES, loading.BYTES_PER_COLUMN = 40, 1  # a handful of rows per block
-    try:
-        frame = loading._parse_csv(raw, n_columns=len(columns), sep=",", encoding="utf-8", skipinitialspace=False)
-    finally:
-        loading.CHUNK_BYTES, loading.BYTES_PER_COLUMN = saved
-    expected = pd.read_csv(io.BytesIO(raw), low_memory=False)
-    pd.testing.assert_frame_equal(frame, expected)
-
-
-def test_whole_numbers_that_meet_a_gap_in_a_later_block_become_decimals_in_place(monkeypatch):
-    monkeypatch.setattr(loading, "CHUNK_BYTES", 4_000)  # blocks of about 1,000 rows
-    monkeypatch.setattr(loading, "BYTES_PER_COLUMN", 1)
+def test_whole_numbers_that_meet_a_gap_far_into_the_file_become_decimals():
     raw = ("a,b\n" + "1,2\n" * 5_000 + ",3\n" + "4,5\n" * 5_000).encode()  # the gap is far past the first block
     frame = read_table(raw, filename="gap.csv").frame
     assert frame["a"].dtype == "float64" and frame["b"].dtype == "int64"
     assert frame["a"].isna().sum() == 1 and frame["a"].iloc[-1] == 4 and len(frame) == 10_001
 
 
-def test_a_header_one_field_short_keeps_the_first_column_as_pandas_reads_it(monkeypatch):
-    monkeypatch.setattr(loading, "CHUNK_BYTES", 4_000)
-    monkeypatch.setattr(loading, "BYTES_PER_COLUMN", 1)
+def test_a_header_one_field_short_keeps_the_first_column_as_pandas_reads_it():
     raw = ("a,label\n" + "".join(f"r{i},{i},{'x' if i % 2 else 'y'}\n" for i in range(3_000))).encode()
     frame = read_table(raw, filename="labels.csv").frame
     pd.testing.assert_frame_equal(frame, pd.read_csv(io.BytesIO(raw)))

@@ -282,7 +282,7 @@ def test_only_the_synthetic_rows_are_kept_and_every_view_of_them_agrees(data):
     prepared, split = split_of(frame)
     result = resample(split, plan=prepared.plan, config=SamplerConfig("smote"))
     synthetic = result.is_synthetic
-    assert len(result.synthetic) == synthetic.sum() > 0 and result.synthetic.values.dtype == np.float32
+    assert len(result.synthetic) == synthetic.sum() > 0 and result.synthetic.values.dtype == np.float64
     full = result.resampled_frame()
     assert list(full.columns) == list(split.X_train.columns) and len(full) == len(result.y_resampled)
     rows = np.flatnonzero(synthetic)[::3]

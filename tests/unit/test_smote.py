@@ -72,3 +72,43 @@ def test_memory_beyond_the_output_is_a_small_part_of_it(sampler):
         assert extra < 0.5  # the output, the labels and one block's temporaries
     else:
         assert extra > 1.0  # what it replaces: a copy of the input, float64 rows, then a stacked copy
+
+
+def test_imbalanced_learn_still_builds_the_rows_through_our_hook():
+    """Fails when an imbalanced-learn release stops calling ``_generate_samples`` from ``_make_samples``
+    (the memory saving would be gone), or changes either private signature we rely on."""
+    X, y = _data(2, 4, (500, 40), np.float64)
+    sampler = ChunkedSMOTE(random_state=0)
+    calls = []
+    original = ChunkedSMOTE._generate_samples
+
+    def spy(self, *args, **kwargs):
+        calls.append(self._into is not None)
+        return original(self, *args, **kwargs)
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(ChunkedSMOTE, "_generate_samples", spy)
+        sampler.fit_resample(X, y)
+    assert calls == [True]  # called once for the one small class, writing into the output
+
+
+def test_rows_built_without_our_hook_are_still_smotes_rows():
+    """Simulates a release whose ``_make_samples`` no longer calls the hook: the output must not hold
+    uninitialised rows."""
+    X, y = _data(4, 4, (500, 40), np.float64)
+
+    with pytest.MonkeyPatch.context() as patch:
+        sampler = ChunkedSMOTE(random_state=0)
+        real = SMOTE._make_samples
+
+        def bypass(self, X, y_dtype, y_type, nn_data, nn_num, n_samples, step_size=1.0, y=None):
+            into, self._into = self._into, None  # the hook sees nothing to write into
+            try:
+                return real(self, X, y_dtype, y_type, nn_data, nn_num, n_samples, step_size, y)
+            finally:
+                self._into = into
+
+        patch.setattr(ChunkedSMOTE, "_make_samples", bypass)
+        ours = sampler.fit_resample(X, y)
+    theirs = SMOTE(random_state=0).fit_resample(X, y)
+    assert np.array_equal(ours[0], theirs[0]) and np.array_equal(ours[1], theirs[1])

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import numpy as np
 import pandas as pd
 import streamlit as st
 
@@ -13,7 +12,6 @@ from core.errors import UserFacingError
 from core.evaluation import (
     METRIC_LABELS,
     Evaluation,
-    best_threshold,
     calibration,
     confusion,
     cost_curve,
@@ -124,9 +122,8 @@ def threshold_panel(evals: list[Evaluation]) -> None:
     )
     cost_fp = c2.number_input("Cost of a false alarm", 0.0, 1e9, step=1.0, **state.bind(state.W_COST_FP, 1.0))
     cost_fn = c3.number_input("Cost of a missed case", 0.0, 1e9, step=1.0, **state.bind(state.W_COST_FN, 10.0))
-    best, best_cost = best_threshold(focus, cost_fp=cost_fp, cost_fn=cost_fn)
-    thresholds, costs = cost_curve(focus, cost_fp=cost_fp, cost_fn=cost_fn)
-    here = float(costs[np.searchsorted(thresholds, threshold, side="left").clip(0, len(costs) - 1)])
+    curve = cost_curve(focus, cost_fp=cost_fp, cost_fn=cost_fn)
+    best, best_cost, here = curve.best, curve.best_cost, curve.at(threshold)
     m = metrics(focus, threshold=threshold)
     a, b, c, d = st.columns(4)
     a.metric("Recall", f"{m['recall']:.3f}")
@@ -146,7 +143,7 @@ def threshold_panel(evals: list[Evaluation]) -> None:
                               classes=list(focus.classes), normalize=False),
         key="threshold_confusion", config=_CONFIG,
     )  # fmt: skip
-    right.plotly_chart(cost_figure(thresholds, costs, best=best, current=threshold), key="cost_curve", config=_CONFIG)
+    right.plotly_chart(cost_figure(curve, current=threshold), key="cost_curve", config=_CONFIG)
 
 
 def calibration_and_importance(evals: list[Evaluation]) -> None:

@@ -192,5 +192,7 @@ def describe(strategy: Strategy) -> str:
     if strategy.model == "rf":
         parts.append(f"class weights: {strategy.weighting}")
     f = strategy.forest
-    parts.append(f"trees {f.n_estimators}, rows per tree {f.max_rows_per_tree or 'all'}, seed {strategy.random_state}")
+    parts.append(
+        f"trees {f.n_estimators}, rows per tree {f.max_rows_per_tree or 'all'} above {f.cap_from_rows:,} rows, seed {strategy.random_state}"
+    )
     return "; ".join(parts)

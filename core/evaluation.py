@@ -8,13 +8,15 @@ smaller one, and a decision threshold and misclassification costs can be applied
 
 from __future__ import annotations
 
+import inspect
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 from imblearn.metrics import geometric_mean_score
+from imblearn.pipeline import Pipeline
 from sklearn.calibration import calibration_curve
 from sklearn.metrics import (
     accuracy_score,
@@ -32,21 +34,21 @@ from sklearn.metrics import (
 from sklearn.model_selection import StratifiedKFold
 from sklearn.preprocessing import label_binarize
 
-from core.memory import release_freed_memory
 from core.models import Strategy, StrategyError, build_pipeline, fit_notes
 from core.roles import FeaturePlan
 from core.split import Split
 
 __all__ = [
     "METRIC_LABELS",
+    "CostCurve",
     "Curve",
     "Evaluation",
-    "best_threshold",
     "calibration",
     "confusion",
     "cost_curve",
     "evaluate",
     "metrics",
+    "pad_columns",
     "per_class_table",
     "pr_curves",
     "predict",
@@ -238,21 +240,48 @@ def pr_curves(ev: Evaluation, *, per_class: bool = False) -> list[Curve]:
     return curves
 
 
-def cost_curve(ev: Evaluation, *, cost_fp: float, cost_fn: float) -> tuple[np.ndarray, np.ndarray]:
-    """Total cost on the test split, FP x cost_fp + FN x cost_fn, at every useful threshold (binary)."""
+@dataclass(frozen=True)
+class CostCurve:
+    """Total cost ``FP x cost_fp + FN x cost_fn`` on the test split against the decision threshold (binary).
+
+    ``thresholds`` are increasing: 0, every distinct score of the positive class and one point above
+    1 (predict nothing positive); ``costs[i]`` is the cost of predicting positive when the score is
+    ``>= thresholds[i]``. The cost is a step function, constant between two listed thresholds, so
+    the cost at any threshold ``t`` is the cost at the first listed threshold ``>= t``. ``best`` is
+    the listed threshold (capped at 1) with the lowest cost, the one nearest 0.5 among ties.
+    """
+
+    thresholds: np.ndarray
+    costs: np.ndarray
+    best: float
+    best_cost: float
+
+    def at(self, threshold: float) -> float:
+        """The total cost when predicting positive at scores ``>= threshold``."""
+        i = int(np.searchsorted(self.thresholds, threshold, side="left"))
+        return float(self.costs[min(i, len(self.costs) - 1)])
+
+
+def cost_curve(ev: Evaluation, *, cost_fp: float, cost_fn: float) -> CostCurve:
+    """The cost at every threshold where it changes, from one sort and cumulative counts.
+
+    As scikit-learn builds its ROC and precision-recall curves: the scores are sorted once, and the
+    false negatives (positives scored below a threshold) and false positives (negatives scored at
+    or above it) at every distinct score are read off cumulative counts, so the whole curve costs
+    ``O(n log n)`` for ``n`` test rows (a loop over thresholds that scans the rows is ``O(n^2)``).
+    """
     p = ev.proba[:, ev.positive]
     truth = ev.y_test == ev.positive
-    thresholds = np.unique(np.concatenate([[0.0, 0.5, 1.0 + 1e-9], p]))
-    costs = np.array([cost_fp * np.sum((p >= t) & ~truth) + cost_fn * np.sum((p < t) & truth) for t in thresholds])
-    return thresholds, costs
-
-
-def best_threshold(ev: Evaluation, *, cost_fp: float, cost_fn: float) -> tuple[float, float]:
-    """The threshold with the lowest total cost on the test split, and that cost (ties: nearest to 0.5)."""
-    thresholds, costs = cost_curve(ev, cost_fp=cost_fp, cost_fn=cost_fn)
-    best = np.flatnonzero(costs == costs.min())
-    i = best[np.argmin(np.abs(thresholds[best] - 0.5))]
-    return float(min(thresholds[i], 1.0)), float(costs[i])
+    order = np.argsort(p, kind="stable")
+    scores, positive = p[order], truth[order]
+    thresholds = np.unique(np.concatenate([[0.0], scores, [1.0 + 1e-9]]))
+    below = np.searchsorted(scores, thresholds, side="left")  # rows predicted negative at each threshold
+    positives_below = np.concatenate([[0], np.cumsum(positive)])[below]
+    negatives_at_or_above = (len(p) - int(truth.sum())) - (below - positives_below)
+    costs = cost_fp * negatives_at_or_above + cost_fn * positives_below
+    ties = np.flatnonzero(costs == costs.min())
+    i = ties[np.argmin(np.abs(thresholds[ties] - 0.5))]
+    return CostCurve(thresholds, costs.astype(float), float(min(thresholds[i], 1.0)), float(costs[i]))
 
 
 def calibration(ev: Evaluation, *, bins: int = 10) -> tuple[np.ndarray, np.ndarray]:
@@ -263,70 +292,36 @@ def calibration(ev: Evaluation, *, bins: int = 10) -> tuple[np.ndarray, np.ndarr
     return predicted, observed
 
 
-#: Trees grown between progress reports. scikit-learn's forest grows each batch in a parallel call of its
-#: own, whose threads wait for its slowest tree: batches of 10 made training on 10,000 rows 5-10 % slower
-#: and lowered the peak by only 0.2 MB.
-TREE_BATCH = 25
-
-
 def _fit_predict(
-    strategy: Strategy, features: Callable[[], pd.DataFrame], y_fit, evaluation: Callable[[], pd.DataFrame], *,
-    plan: FeaturePlan, names, on_trees: Callable[[int, int], None] | None = None,
-):  # fmt: skip
-    """Fit on the rows ``features()`` makes and return the class probabilities of the rows ``evaluation()`` makes.
+    strategy: Strategy, X_fit: pd.DataFrame, y_fit: np.ndarray, X_eval: pd.DataFrame, *,
+    plan: FeaturePlan, names: Mapping[int, str], on_trees: Callable[[int, int], None] | None = None,
+) -> tuple[Pipeline, np.ndarray, tuple[str, ...]]:  # fmt: skip
+    """Fit the strategy's pipeline on ``X_fit`` and return it, its probabilities for ``X_eval`` and its notes.
 
-    Returns the fitted pipeline (its model may have let its trees go, see below), the probabilities
-    (columns = class codes) and the notes. The steps run one by one, each made when needed, so that
-    the features frame is let go as soon as the first step has turned it into its own float32 copy
-    (on large data, the frame is the largest thing in memory). The random forests score as they grow
-    (``fit_predict_proba`` of :class:`~core.forest.CappedForestClassifier` and
-    :class:`~core.forest.StreamedForestClassifier`) and keep no trees; other models with warm start
-    grow in batches of trees, which gives the same trees as growing them at once.
-    ``on_trees(grown, total)`` is called after each batch.
+    The probabilities have a column per class code in ``names`` (zeros for a class the model never
+    saw). A forest reports its progress through ``on_trees(grown, total)``, a fit parameter that the
+    pipeline hands to its model.
     """
     counts = {c: int((y_fit == c).sum()) for c in names}
     pipeline, notes = build_pipeline(strategy, plan=plan, counts=counts, names=names, n_rows=len(y_fit))
     model = pipeline.named_steps["model"]
+    fit_params = {}
+    if on_trees is not None and "on_trees" in inspect.signature(model.fit).parameters:
+        fit_params["model__on_trees"] = on_trees
     try:
-        Xt, yt = features(), y_fit
-        for _, step in pipeline.steps[:-1]:
-            if hasattr(step, "fit_resample"):
-                Xt, yt = step.fit_resample(Xt, yt)
-            else:
-                Xt = step.fit_transform(Xt, yt)
-            release_freed_memory()  # what the step let go (the first: the features frame) before the next allocates
-        X_eval = evaluation()
-        for _, step in pipeline.steps[:-1]:
-            if not hasattr(step, "fit_resample"):  # samplers only act on the rows a model learns from
-                X_eval = step.transform(X_eval)
-        if hasattr(model, "fit_predict_proba"):
-            proba = model.fit_predict_proba(Xt, yt, X_eval, batch=TREE_BATCH, on_trees=on_trees)
-        else:
-            _grow(model, Xt, yt, on_trees=on_trees)
-            proba = model.predict_proba(X_eval)
+        pipeline.fit(X_fit, y_fit, **fit_params)
+        proba = pipeline.predict_proba(X_eval)
     except (ValueError, RuntimeError) as exc:
         text = str(exc).strip().splitlines()[0].rstrip(".") if str(exc).strip() else type(exc).__name__
         raise StrategyError(f"{strategy.name} could not be trained on this data: {text}. Try other settings.") from exc
-    notes += fit_notes(model)
-    full = np.zeros((len(proba), len(names)))
-    full[:, np.asarray(model.classes_, dtype=int)] = proba
-    return pipeline, full, notes
+    return pipeline, pad_columns(proba, model.classes_, n_classes=len(names)), notes + fit_notes(model)
 
 
-def _grow(model, X, y, *, on_trees: Callable[[int, int], None] | None) -> None:
-    """Fit ``model``; a forest with warm start grows in batches of trees so progress can be shown."""
-    if on_trees is None or not hasattr(model, "warm_start") or model.n_estimators <= TREE_BATCH:
-        model.fit(X, y)
-        return
-    total = model.n_estimators
-    model.set_params(warm_start=True)
-    grown = 0
-    while grown < total:
-        grown = min(total, grown + TREE_BATCH)
-        model.set_params(n_estimators=grown)
-        model.fit(X, y)
-        on_trees(grown, total)
-    model.set_params(warm_start=False)
+def pad_columns(proba: np.ndarray, classes: np.ndarray, *, n_classes: int) -> np.ndarray:
+    """Probabilities with one column per class code ``0..n_classes-1``; a class the model never saw scores 0."""
+    full = np.zeros((len(proba), n_classes))
+    full[:, np.asarray(classes, dtype=int)] = proba
+    return full
 
 
 def evaluate(
@@ -346,29 +341,19 @@ def evaluate(
     labels = list(split.counts("train"))
     code = {label: i for i, label in enumerate(labels)}
     names = {i: str(label) for i, label in enumerate(labels)}
-    categorical = list(plan.categorical)
-
-    def train_features() -> pd.DataFrame:
-        return split.model_input(split.train_rows, categorical=categorical)
-
-    def test_features() -> pd.DataFrame:
-        return split.model_input(split.test_rows, categorical=categorical)
-
+    X_train = split.model_input(split.train_rows, categorical=plan.categorical)
     y_train = split.y_train.map(code).to_numpy(dtype=int)
     y_test = split.y_test.map(code).to_numpy(dtype=int)
     cv_rows = []
     steps = cv_folds + 1 if cv_folds >= 2 else 1
     if cv_folds >= 2:
-        X_train = train_features()
         folds = StratifiedKFold(n_splits=cv_folds, shuffle=True, random_state=strategy.random_state)
         for i, (fit_idx, val_idx) in enumerate(folds.split(X_train, y_train)):
             report(i / steps, f"{strategy.name}: cross-validation fold {i + 1} of {cv_folds}")
             _, proba, _ = _fit_predict(
-                strategy, lambda rows=fit_idx: X_train.iloc[rows], y_train[fit_idx],
-                lambda rows=val_idx: X_train.iloc[rows], plan=plan, names=names,
-            )  # fmt: skip
+                strategy, X_train.iloc[fit_idx], y_train[fit_idx], X_train.iloc[val_idx], plan=plan, names=names
+            )
             cv_rows.append(score(y_train[val_idx], proba))
-        del X_train
     report((steps - 1) / steps, f"{strategy.name}: training on {len(y_train):,} rows")
 
     def on_trees(grown: int, total: int) -> None:
@@ -376,16 +361,10 @@ def evaluate(
 
     start = time.perf_counter()
     pipeline, proba, notes = _fit_predict(
-        strategy,
-        train_features,
-        y_train,
-        test_features,
-        plan=plan,
-        names=names,
-        on_trees=on_trees if progress else None,
-    )
+        strategy, X_train, y_train, split.model_input(split.test_rows, categorical=plan.categorical),
+        plan=plan, names=names, on_trees=on_trees if progress else None,
+    )  # fmt: skip
     seconds = time.perf_counter() - start
-    release_freed_memory()
     report(1.0, f"{strategy.name}: done in {seconds:.1f} s")
     model = pipeline.named_steps["model"]
     importance = None

@@ -443,13 +443,17 @@ def importance_figure(importance, *, top: int = 15, height: int = 420) -> go.Fig
     return fig
 
 
-def cost_figure(
-    thresholds: np.ndarray, costs: np.ndarray, *, best: float, current: float, height: int = 320
-) -> go.Figure:
-    """Total cost on the test split against the decision threshold, with the best and current thresholds."""
-    fig = go.Figure(
-        go.Scatter(x=np.minimum(thresholds, 1.0), y=costs, mode="lines", name="total cost", line={"shape": "hv"})
-    )
+def cost_figure(curve, *, current: float, points: int = 1_001, height: int = 320) -> go.Figure:
+    """Total cost on the test split against the decision threshold, with the best and current thresholds.
+
+    ``curve`` is a :class:`~core.evaluation.CostCurve`. The step function is drawn at ``points``
+    evenly spaced thresholds (its value at each is exact), so the figure's size does not grow with
+    the test split, which can hold a distinct score per row.
+    """
+    grid = np.linspace(0.0, 1.0, points)
+    at = np.searchsorted(curve.thresholds, grid, side="left").clip(0, len(curve.costs) - 1)
+    fig = go.Figure(go.Scatter(x=grid, y=curve.costs[at], mode="lines", name="total cost", line={"shape": "hv"}))
+    best = curve.best
     fig.add_vline(x=best, line={"color": CLASS_COLORS[3], "dash": "dash"}, annotation_text=f"lowest cost at {best:.2f}")
     fig.add_vline(x=current, line={"color": CLASS_COLORS[1]}, annotation_text=f"current {current:.2f}",
                   annotation_position="bottom right")  # fmt: skip

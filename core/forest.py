@@ -13,15 +13,16 @@ keep the real class mix too: this is a way to train faster, not a way to
 rebalance (class weights remain a separate choice). Where the data fit within the cap, each tree is
 an ordinary bootstrap sample, as in scikit-learn's forest.
 
-:class:`StreamedForestClassifier` is scikit-learn's own forest, for data within the cap, with the
-same way of scoring rows as the trees grow and letting each batch of trees go.
+:class:`GrowingForestClassifier` is scikit-learn's own forest, grown a batch of trees at a time (with
+its public ``warm_start``) when its ``fit`` is handed an ``on_trees`` callback, so a page can show
+progress and stop between batches.
+
+Both forests take ``on_trees(grown, total)`` as a fit parameter, so they are fitted inside the
+imbalanced-learn ``Pipeline`` like any other model: ``pipeline.fit(X, y, model__on_trees=report)``.
 """
 
 from __future__ import annotations
 
-import contextlib
-import functools
-import threading
 import warnings
 from collections.abc import Callable
 from typing import Any
@@ -29,18 +30,17 @@ from typing import Any
 import numpy as np
 from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.ensemble import RandomForestClassifier
-from sklearn.exceptions import NotFittedError
 from sklearn.tree import DecisionTreeClassifier
 from sklearn.utils.class_weight import compute_sample_weight
 from sklearn.utils.parallel import Parallel, delayed
 from sklearn.utils.validation import check_is_fitted, validate_data
 
-from core.memory import release_freed_memory
-
-__all__ = ["CappedForestClassifier", "StreamedForestClassifier", "per_tree_sample"]
+__all__ = ["TREE_BATCH", "CappedForestClassifier", "GrowingForestClassifier", "per_tree_sample"]
 
 _MAX_SEED = np.iinfo(np.int32).max
-_NOT_KEPT = "The trees were not kept (fit_predict_proba); call fit to predict new rows."
+#: Trees grown between two calls of ``on_trees``.
+TREE_BATCH = 25
+OnTrees = Callable[[int, int], None]
 
 
 def per_tree_sample(
@@ -104,18 +104,6 @@ def _grow(X, y, classes: _ClassRows, class_weight, settings: dict[str, Any], max
     return tree, table
 
 
-def _grow_and_score(X_eval: np.ndarray, total: np.ndarray, lock: threading.Lock, *grow_args) -> tuple[np.ndarray, bool]:
-    """Grow a tree, add its class probabilities for ``X_eval`` to ``total`` and let it go.
-
-    Returns what the forest keeps of it: its feature importances and whether its leaves were recounted.
-    """
-    tree, table = _grow(*grow_args)
-    part = _proba_sum([(tree, table)], X_eval, total.shape[1])
-    with lock:
-        total += part
-    return tree.feature_importances_, table is not None
-
-
 def _proba_sum(trees, X: np.ndarray, n_classes: int) -> np.ndarray:
     """The trees' class probabilities for ``X``, summed."""
     out = np.zeros((X.shape[0], n_classes))
@@ -143,9 +131,6 @@ class CappedForestClassifier(ClassifierMixin, BaseEstimator):
         "balanced_subsample" gives the same weights as "balanced".
     n_jobs : int
         Trees grown in parallel threads (-1: all cores).
-    warm_start : bool
-        Keep the trees grown so far and add trees up to ``n_estimators``; growing in batches gives
-        the same forest as growing it at once.
     random_state : int or None
         Seed of the per-tree seeds.
 
@@ -155,11 +140,9 @@ class CappedForestClassifier(ClassifierMixin, BaseEstimator):
         Class labels.
     n_rows_ : int
         Training rows seen by the last ``fit``.
-    n_trees_ : int
-        Trees grown.
     trees_ : list of (DecisionTreeClassifier, ndarray or None)
         Each tree with its leaf probability table (``None``: the tree's own leaves, when its sample
-        kept every class at its real share). Empty after :meth:`fit_predict_proba`.
+        kept every class at its real share).
     recounted_leaves_ : bool
         Whether some tree's leaf probabilities were counted on all training rows.
     feature_importances_ : ndarray
@@ -177,7 +160,6 @@ class CappedForestClassifier(ClassifierMixin, BaseEstimator):
         criterion: str = "gini",
         class_weight: Any = None,
         n_jobs: int | None = None,
-        warm_start: bool = False,
         random_state: int | None = None,
     ):
         self.n_estimators = n_estimators
@@ -188,201 +170,91 @@ class CappedForestClassifier(ClassifierMixin, BaseEstimator):
         self.criterion = criterion
         self.class_weight = class_weight
         self.n_jobs = n_jobs
-        self.warm_start = warm_start
         self.random_state = random_state
 
-    def fit(self, X, y, sample_weight=None):
-        """Grow the trees (only the missing ones with ``warm_start``)."""
+    def fit(self, X, y, sample_weight=None, *, on_trees: OnTrees | None = None):
+        """Grow the trees in parallel threads; ``on_trees(grown, total)`` after every :data:`TREE_BATCH`.
+
+        ``on_trees`` may raise to stop: the trees being grown finish, no more are started, and the
+        exception propagates (the forest is then not fitted).
+        """
         if sample_weight is not None:
             raise ValueError("CappedForestClassifier does not take sample weights; use class_weight")
-        keep = self.warm_start and hasattr(self, "trees_") and len(self.trees_) == self.n_trees_
-        X, codes = self._start(X, y, warm=keep)
-        grown = self.trees_[: self.n_estimators] if keep else []
-        self._reset()
-        for batch in [grown, *self._batches(X, codes, start=len(grown), size=self.n_estimators, job=_grow)]:
-            self._add([(tree.feature_importances_, table is not None) for tree, table in batch])
-            self.trees_ += batch
-        return self
-
-    def fit_predict_proba(
-        self, X, y, X_eval, *, batch: int = 25, on_trees: Callable[[int, int], None] | None = None
-    ) -> np.ndarray:
-        """Grow the forest and return its class probabilities for ``X_eval``, without keeping the trees.
-
-        Each tree adds its probabilities for ``X_eval`` to a running sum as soon as it has grown and
-        is then let go, so memory holds the trees being grown rather than the whole forest (12 MB of
-        trees for SMOTE + RF on 100,000 rows). The result equals ``fit(X, y).predict_proba(X_eval)``
-        up to the order of the sum. Afterwards the model knows ``classes_``, ``n_rows_``,
-        ``feature_importances_`` and ``recounted_leaves_`` but has no trees to predict with.
-        ``on_trees(grown, total)`` is called after every ``batch`` trees.
-        """
-        X, codes = self._start(X, y, warm=False)
-        X_eval = validate_data(self, X_eval, dtype=np.float32, reset=False)
-        self._reset()
-        total = np.zeros((X_eval.shape[0], len(self.classes_)))
-        job = functools.partial(_grow_and_score, X_eval, total, threading.Lock())
-        with contextlib.closing(self._batches(X, codes, start=0, size=batch, job=job)) as batches:
-            for summaries in batches:
-                self._add(summaries)
-                release_freed_memory()  # the trees' memory, freed in the worker threads' heaps
-                if on_trees is not None:  # may raise to stop training: no more trees are started
-                    on_trees(self.n_trees_, self.n_estimators)
-        return total / max(self.n_trees_, 1)
-
-    def _start(self, X, y, *, warm: bool):
-        X, y = validate_data(self, X, y, dtype=np.float32, reset=not warm)
+        X, y = validate_data(self, X, y, dtype=np.float32, reset=True)
         if self.max_rows < 1:
             raise ValueError(f"max_rows must be at least 1, got {self.max_rows}")
         classes, codes = np.unique(y, return_inverse=True)
-        if warm and not np.array_equal(classes, self.classes_):
-            raise ValueError("warm_start needs the same classes as the first fit")
-        self.classes_, self.n_rows_ = classes, len(codes)
-        return X, codes
-
-    def _reset(self) -> None:
-        self.trees_: list[tuple[DecisionTreeClassifier, np.ndarray | None]] = []
-        self.n_trees_ = 0
-        self.recounted_leaves_ = False
-        self._importance_sum = np.zeros(self.n_features_in_)
-
-    def _add(self, summaries: list[tuple[np.ndarray, bool]]) -> None:
-        """Count trees into the forest's summary from their (feature importances, leaves recounted)."""
-        self.n_trees_ += len(summaries)
-        for importances, recounted in summaries:
-            self._importance_sum += importances
-            self.recounted_leaves_ |= recounted
-
-    def _batches(self, X, codes, *, start: int, size: int, job: Callable):
-        """Trees ``start`` to ``n_estimators``, ``size`` at a time: the list of what ``job`` (:func:`_grow` or
-        a function that calls it) returns for each, run in parallel threads. Stopping early (the caller
-        raises between batches) lets the trees being grown finish and starts no more."""
         class_weight = None
         if self.class_weight is not None:
             weighting = "balanced" if self.class_weight == "balanced_subsample" else self.class_weight
             if isinstance(weighting, dict):
-                weighting = {
-                    int(np.flatnonzero(self.classes_ == k)[0]): v for k, v in weighting.items() if k in self.classes_
-                }
+                weighting = {int(np.flatnonzero(classes == k)[0]): v for k, v in weighting.items() if k in classes}
             class_weight = compute_sample_weight(weighting, codes)
         seeds = np.random.RandomState(self.random_state).randint(_MAX_SEED, size=self.n_estimators)
-        settings = {
-            "criterion": self.criterion,
-            "max_depth": self.max_depth,
-            "min_samples_leaf": self.min_samples_leaf,
-            "max_features": self.max_features,
-        }
+        settings = {"criterion": self.criterion, "max_depth": self.max_depth,
+                    "min_samples_leaf": self.min_samples_leaf, "max_features": self.max_features}  # fmt: skip
         rows = _ClassRows(codes)
-        # One pass over all the trees, handed out in order as they finish: the threads never wait for a
-        # batch's slowest tree (batches of separate parallel calls made training 5-10 % slower).
+        # One parallel pass over all the trees, handed out in order as they finish: the threads never wait
+        # for a batch's slowest tree, and closing the generator cancels the trees not yet started.
         results = Parallel(n_jobs=self.n_jobs, prefer="threads", return_as="generator")(
-            delayed(job)(X, codes, rows, class_weight, settings, self.max_rows, int(s)) for s in seeds[start:]
+            delayed(_grow)(X, codes, rows, class_weight, settings, self.max_rows, int(s)) for s in seeds
         )
-        batch: list = []
+        trees: list[tuple[DecisionTreeClassifier, np.ndarray | None]] = []
         try:
-            for result in results:
-                batch.append(result)
-                if len(batch) == max(size, 1):
-                    yield batch
-                    batch = []
-            if batch:
-                yield batch
+            for tree in results:
+                trees.append(tree)
+                if on_trees is not None and (len(trees) % TREE_BATCH == 0 or len(trees) == self.n_estimators):
+                    on_trees(len(trees), self.n_estimators)
         finally:
-            # When the caller stopped early: cancel the trees not yet started (joblib warns that it did;
-            # a filter cannot hide that, as scikit-learn's workers reset the process's warning filters).
             results.close()
+        self.classes_, self.n_rows_, self.trees_ = classes, len(codes), trees
+        self.recounted_leaves_ = any(table is not None for _, table in trees)
+        return self
 
     @property
     def estimators_(self) -> list[DecisionTreeClassifier]:
         """The fitted trees."""
-        return [tree for tree, _ in self._trees()]
+        check_is_fitted(self, "trees_")
+        return [tree for tree, _ in self.trees_]
 
     @property
     def feature_importances_(self) -> np.ndarray:
         """Mean decrease in impurity, averaged over the trees."""
-        check_is_fitted(self, "n_trees_")
-        return self._importance_sum / max(self.n_trees_, 1)
-
-    def _trees(self):
-        check_is_fitted(self, "trees_")
-        if len(self.trees_) != self.n_trees_:
-            raise NotFittedError(_NOT_KEPT)
-        return self.trees_
+        return np.mean([tree.feature_importances_ for tree in self.estimators_], axis=0)
 
     def predict_proba(self, X) -> np.ndarray:
         """Class probabilities, averaged over the trees (columns follow ``classes_``)."""
-        trees = self._trees()
+        check_is_fitted(self, "trees_")
         X = validate_data(self, X, dtype=np.float32, reset=False)
-        return _proba_sum(trees, X, len(self.classes_)) / len(trees)
+        return _proba_sum(self.trees_, X, len(self.classes_)) / len(self.trees_)
 
     def predict(self, X) -> np.ndarray:
         """The most probable class."""
         return self.classes_[np.argmax(self.predict_proba(X), axis=1)]
 
 
-class StreamedForestClassifier(RandomForestClassifier):
-    """scikit-learn's :class:`~sklearn.ensemble.RandomForestClassifier`, which can also score rows while
-    it grows and keep none of its trees (:meth:`fit_predict_proba`).
+class GrowingForestClassifier(RandomForestClassifier):
+    """scikit-learn's :class:`~sklearn.ensemble.RandomForestClassifier` whose ``fit`` can report progress.
 
-    The parameters, ``fit`` and ``predict_proba`` are scikit-learn's own.
+    With ``on_trees``, the forest grows :data:`TREE_BATCH` trees at a time through scikit-learn's
+    public ``warm_start`` (which gives the same trees as growing them at once: each new tree's seed
+    comes from the same stream) and calls ``on_trees(grown, total)`` after each batch; it may raise
+    to stop. Without it, this is ``RandomForestClassifier.fit`` itself. Parameters are scikit-learn's.
     """
 
-    def fit(self, X, y, sample_weight=None):
-        """scikit-learn's ``fit``; the trees are kept."""
-        self.__dict__.pop("streamed_importances_", None)
-        return super().fit(X, y, sample_weight=sample_weight)
-
-    def fit_predict_proba(
-        self, X, y, X_eval, *, batch: int = 25, on_trees: Callable[[int, int], None] | None = None
-    ) -> np.ndarray:
-        """Grow the forest ``batch`` trees at a time (with warm start, which gives the same trees as
-        growing it at once) and return its class probabilities for ``X_eval``.
-
-        Each batch adds its probabilities to a running sum and is then let go, so memory holds one
-        batch of trees rather than the forest (2 MB of trees for SMOTE + RF on 10,000 rows). The
-        result equals ``fit(X, y).predict_proba(X_eval)`` up to the order of the sum. Afterwards the
-        model knows ``classes_`` and ``feature_importances_`` but has no trees to predict with.
-        ``on_trees(grown, total)`` is called after every batch.
-        """
-        total_trees, warm_start = self.n_estimators, self.warm_start
-        self.__dict__.pop("estimators_", None)
-        self.__dict__.pop("streamed_importances_", None)
-        importances, useful, total, grown = np.zeros(0), 0, np.zeros(0), 0
+    def fit(self, X, y, sample_weight=None, *, on_trees: OnTrees | None = None):
+        """Fit the forest (see the class docstring); ``n_estimators`` and ``warm_start`` end as they began."""
+        if on_trees is None or self.warm_start or self.n_estimators <= TREE_BATCH:
+            return super().fit(X, y, sample_weight=sample_weight)
+        total = self.n_estimators
         try:
-            with warnings.catch_warnings():  # scikit-learn advises against balanced presets with warm
-                # start when later fits see other data; every fit here sees the same rows
+            with warnings.catch_warnings():  # scikit-learn warns against balanced presets with warm start when
+                # later fits see other data; every fit here sees the same rows
                 warnings.filterwarnings("ignore", message="class_weight presets", category=UserWarning)
-                while grown < total_trees:
-                    self.set_params(n_estimators=min(total_trees, grown + max(batch, 1)), warm_start=True)
-                    super().fit(X, y)
-                    if not grown:
-                        X_eval = self._validate_X_predict(X_eval)
-                        total = np.zeros((X_eval.shape[0], self.n_classes_))
-                        importances = np.zeros(self.n_features_in_)
-                    for tree in self.estimators_[grown:]:
-                        total += tree.predict_proba(X_eval, check_input=False)
-                        if tree.tree_.node_count > 1:  # as scikit-learn's feature_importances_
-                            importances += tree.feature_importances_
-                            useful += 1
-                    # the batch is let go; warm start only counts the trees grown so far
-                    self.estimators_[grown:] = [None] * (len(self.estimators_) - grown)
-                    grown = len(self.estimators_)
-                    release_freed_memory()  # the trees' memory, freed in the worker threads' heaps
-                    if on_trees is not None:
-                        on_trees(grown, total_trees)
+                for grown in range(TREE_BATCH, total + TREE_BATCH, TREE_BATCH):
+                    self.set_params(n_estimators=min(grown, total), warm_start=True)
+                    super().fit(X, y, sample_weight=sample_weight)
+                    on_trees(len(self.estimators_), total)
         finally:
-            self.set_params(n_estimators=total_trees, warm_start=warm_start)
-        self.streamed_importances_ = importances / importances.sum() if useful else importances
-        return total / max(grown, 1)
-
-    @property
-    def feature_importances_(self) -> np.ndarray:
-        """scikit-learn's impurity-based importances (also after :meth:`fit_predict_proba`)."""
-        if "streamed_importances_" in self.__dict__:
-            return self.streamed_importances_
-        return super().feature_importances_
-
-    def predict_proba(self, X) -> np.ndarray:
-        """scikit-learn's ``predict_proba``; not after :meth:`fit_predict_proba`, which keeps no trees."""
-        if "streamed_importances_" in self.__dict__:
-            raise NotFittedError(_NOT_KEPT)
-        return super().predict_proba(X)
+            self.set_params(n_estimators=total, warm_start=False)
+        return self

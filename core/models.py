@@ -20,7 +20,7 @@ from sklearn.ensemble import IsolationForest
 from sklearn.tree import DecisionTreeClassifier
 
 from core.errors import UserFacingError
-from core.forest import CappedForestClassifier, StreamedForestClassifier
+from core.forest import CappedForestClassifier, GrowingForestClassifier
 from core.preprocessing import preprocessor
 from core.roles import FeaturePlan
 from core.samplers import SamplerConfig, build_sampler, get_spec, resolve_spec
@@ -102,10 +102,11 @@ WEIGHTINGS: dict[str, str] = {
 class ForestSettings:
     """Hyper-parameters shared by the forest models.
 
-    ``max_rows_per_tree`` caps the rows each random-forest tree is grown on; on larger data the
-    forest is a :class:`~core.forest.CappedForestClassifier`, whose per-tree samples keep the small
-    classes whole, which keeps training interactive without losing ranking quality. ``None`` grows
-    scikit-learn's exact forest on every row.
+    ``max_rows_per_tree`` caps the rows each random-forest tree is grown on once the forest learns
+    from more than ``cap_from_rows`` rows; the forest is then a
+    :class:`~core.forest.CappedForestClassifier`, whose per-tree samples keep the small classes
+    whole. On fewer rows, or with ``None``, it is scikit-learn's exact forest on every row. Where the
+    cap starts is where it saves real time (``docs/benchmarks.md``, "Where the cap pays").
     """
 
     n_estimators: int = 100
@@ -113,6 +114,12 @@ class ForestSettings:
     min_samples_leaf: int = 1
     max_features: str | float = "sqrt"
     max_rows_per_tree: int | None = 20_000
+    cap_from_rows: int = 50_000
+
+    def rows_per_tree(self, n_rows: int) -> int:
+        """Rows each random-forest tree grows on when the forest learns from ``n_rows`` rows."""
+        capped = self.max_rows_per_tree is not None and n_rows > max(self.cap_from_rows, self.max_rows_per_tree)
+        return min(n_rows, self.max_rows_per_tree) if capped else n_rows
 
 
 @dataclass(frozen=True)
@@ -194,11 +201,6 @@ class AnomalyClassifier(ClassifierMixin, BaseEstimator):
         return self.classes_[np.argmax(self.predict_proba(X), axis=1)]
 
 
-def _capped(settings: ForestSettings, n_rows: int) -> bool:
-    """Whether the rows-per-tree cap applies to ``n_rows`` training rows."""
-    return settings.max_rows_per_tree is not None and n_rows > settings.max_rows_per_tree
-
-
 def _model(strategy: Strategy, *, names: Mapping[int, str], n_rows_after: int, n_classes: int) -> tuple[Any, list[str]]:
     spec = _MODELS[strategy.model]
     f = strategy.forest
@@ -220,9 +222,9 @@ def _model(strategy: Strategy, *, names: Mapping[int, str], n_rows_after: int, n
                 raise StrategyError("Class weights must be greater than 0.")
         trees = {"n_estimators": f.n_estimators, "max_depth": f.max_depth, "min_samples_leaf": f.min_samples_leaf,
                  "max_features": f.max_features, "class_weight": weight, "n_jobs": -1, **common}  # fmt: skip
-        if _capped(f, n_rows_after):
+        if f.rows_per_tree(n_rows_after) < n_rows_after:
             return CappedForestClassifier(max_rows=f.max_rows_per_tree, **trees), notes
-        return StreamedForestClassifier(**trees), notes
+        return GrowingForestClassifier(**trees), notes
     if strategy.model == "brf":
         return BalancedRandomForestClassifier(
             n_estimators=f.n_estimators, max_depth=f.max_depth, min_samples_leaf=f.min_samples_leaf,
@@ -311,7 +313,7 @@ def estimate_seconds(strategy: Strategy, *, counts: Mapping[object, int], n_feat
         rows, balanced = min(sizes) * n_classes, True
     if strategy.model in {"brf", "easy_ensemble", "rusboost"}:
         return 0.5 + rows * 1e-5
-    per_tree = min(rows, f.max_rows_per_tree or rows)
+    per_tree = f.rows_per_tree(rows)
     work = f.n_estimators * per_tree * math.log2(max(per_tree, 2)) * math.sqrt(max(n_features, 1))
     weighted = strategy.model == "rf" and strategy.weighting != "none"
     # How deep the trees grow, measured: on equal classes; on a capped sample that keeps every small-class

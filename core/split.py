@@ -63,7 +63,7 @@ class Split:
 
     def model_input(self, rows: np.ndarray, *, categorical: Sequence[str] = ()) -> pd.DataFrame:
         """The feature columns of rows ``rows`` as the pipelines take them: ``categorical`` ones as text, the
-        others as float32 (see :func:`core.preprocessing.model_input`)."""
+        others as float64 (see :func:`core.preprocessing.model_input`)."""
         return model_input(self.frame, rows, columns=self.columns, categorical=categorical)
 
     def counts(self, which: str) -> dict[object, int]:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from imblearn.metrics import geometric_mean_score
 from imblearn.over_sampling import RandomOverSampler
 from sklearn.metrics import (
@@ -18,9 +20,7 @@ from sklearn.metrics import (
 )
 
 from core.evaluation import (
-    TREE_BATCH,
     Evaluation,
-    best_threshold,
     confusion,
     cost_curve,
     evaluate,
@@ -30,7 +30,7 @@ from core.evaluation import (
     roc_curves,
     score,
 )
-from core.forest import CappedForestClassifier, StreamedForestClassifier
+from core.forest import TREE_BATCH, CappedForestClassifier, GrowingForestClassifier
 from core.models import AnomalyClassifier, ForestSettings, Strategy, StrategyError, build_pipeline, estimate_seconds
 from core.preprocessing import categorical_as_text
 from core.samplers import SamplerConfig
@@ -72,16 +72,47 @@ def fake_eval(y=Y, proba=PROBA, classes=("no", "yes")) -> Evaluation:
 
 def test_cost_curve_and_best_threshold_by_hand():
     ev = fake_eval()
-    thresholds, costs = cost_curve(ev, cost_fp=1, cost_fn=10)
-    at = dict(zip(np.round(thresholds, 4), costs, strict=True))
+    curve = cost_curve(ev, cost_fp=1, cost_fn=10)
+    at = dict(zip(np.round(curve.thresholds, 4), curve.costs, strict=True))
     # t=0.35: predicted positive {0.35, 0.4, 0.6, 0.7, 0.9}: FP 2 (0.4, 0.6), FN 0 -> cost 2
-    assert at[0.35] == 2
+    assert at[0.35] == 2 == curve.at(0.35) == curve.at(0.31)  # constant between two distinct scores
     # t=0.5: FP 1 (0.6), FN 1 (0.35) -> 1 + 10 = 11
-    assert at[0.5] == 11
-    best, cost = best_threshold(ev, cost_fp=1, cost_fn=10)
-    assert (best, cost) == (0.35, 2)
-    best, cost = best_threshold(ev, cost_fp=10, cost_fn=1)
-    assert cost == 1 and best == 0.7  # one missed case (0.35) is cheaper than any false alarm
+    assert curve.at(0.5) == 11
+    assert (curve.best, curve.best_cost) == (0.35, 2)
+    other = cost_curve(ev, cost_fp=10, cost_fn=1)
+    assert other.best_cost == 1 and other.best == 0.7  # one missed case (0.35) is cheaper than any false alarm
+    assert curve.at(1.0) == 30 and curve.at(0.0) == 7  # nothing flagged: 3 missed; everything: 7 false alarms
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    scores=st.lists(st.sampled_from([0.0, 0.1, 0.25, 0.5, 0.5, 0.7, 0.99, 1.0]), min_size=2, max_size=40),
+    data=st.data(),
+    cost_fp=st.floats(0, 50),
+    cost_fn=st.floats(0, 50),
+)
+def test_cost_curve_equals_counting_every_row_at_every_threshold(scores, data, cost_fp, cost_fn):
+    p = np.array(scores)
+    y = np.array(data.draw(st.lists(st.integers(0, 1), min_size=len(p), max_size=len(p))))
+    curve = cost_curve(fake_eval(y, np.column_stack([1 - p, p])), cost_fp=cost_fp, cost_fn=cost_fn)
+    for t in [*curve.thresholds, 0.05, 0.3, 0.5, 0.6]:
+        flagged = p >= t
+        by_rows = cost_fp * np.sum(flagged & (y == 0)) + cost_fn * np.sum(~flagged & (y == 1))
+        assert curve.at(t) == pytest.approx(by_rows)
+    assert curve.best_cost == pytest.approx(curve.costs.min())
+
+
+def test_cost_curve_of_sixty_thousand_distinct_scores_draws_a_small_figure():
+    from core.figures import cost_figure
+
+    rng = np.random.default_rng(0)
+    y = (rng.random(60_000) < 0.01).astype(int)
+    p = rng.random(60_000)
+    curve = cost_curve(fake_eval(y, np.column_stack([1 - p, p])), cost_fp=1, cost_fn=10)
+    assert len(curve.thresholds) == 60_002
+    fig = cost_figure(curve, current=0.5)
+    assert len(fig.data[0].x) == 1_001 and len(fig.to_json()) < 100_000
+    assert fig.data[0].y[500] == curve.at(0.5)
 
 
 def test_confusion_counts_and_shares():
@@ -237,7 +268,7 @@ def test_growing_the_forest_in_batches_reports_progress_and_changes_nothing():
 @pytest.mark.parametrize("rows_per_tree", [None, 150], ids=["exact forest", "capped forest"])
 def test_scores_equal_those_of_the_pipeline_fit_and_used_the_usual_way(rows_per_tree):
     prepared, split = split_of(MULTI)
-    forest = ForestSettings(n_estimators=30, max_rows_per_tree=rows_per_tree)
+    forest = ForestSettings(n_estimators=30, max_rows_per_tree=rows_per_tree, cap_from_rows=0)
     strategy = Strategy(SamplerConfig("smote"), forest=forest)
     ev = evaluate(strategy, split, plan=prepared.plan, progress=lambda f, m: None)
     code = {label: i for i, label in enumerate(split.counts("train"))}
@@ -248,8 +279,8 @@ def test_scores_equal_those_of_the_pipeline_fit_and_used_the_usual_way(rows_per_
     )  # fmt: skip
     categorical = list(prepared.plan.categorical)
     pipe.fit(categorical_as_text(split.X_train, categorical), y_train)
-    assert isinstance(pipe.named_steps["model"], CappedForestClassifier if rows_per_tree else StreamedForestClassifier)
-    assert np.allclose(ev.proba, pipe.predict_proba(categorical_as_text(split.X_test, categorical)))
+    assert isinstance(pipe.named_steps["model"], CappedForestClassifier if rows_per_tree else GrowingForestClassifier)
+    assert np.array_equal(ev.proba, pipe.predict_proba(categorical_as_text(split.X_test, categorical)))
 
 
 def test_curves_of_many_distinct_scores_stay_small_and_keep_their_shape():

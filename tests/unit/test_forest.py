@@ -13,12 +13,11 @@ from imblearn.pipeline import Pipeline
 from sklearn.base import clone
 from sklearn.datasets import make_classification
 from sklearn.ensemble import RandomForestClassifier
-from sklearn.exceptions import NotFittedError
 from sklearn.metrics import roc_auc_score
 from sklearn.model_selection import cross_val_score, train_test_split
 
 from core.evaluation import evaluate
-from core.forest import CappedForestClassifier, StreamedForestClassifier, per_tree_sample
+from core.forest import TREE_BATCH, CappedForestClassifier, GrowingForestClassifier, per_tree_sample
 from core.models import ForestSettings, Strategy, build_pipeline
 from core.samplers import SamplerConfig
 from tests.unit.test_resampling import BINARY, MULTI, split_of
@@ -86,43 +85,28 @@ def test_a_sample_that_keeps_the_class_mix_uses_the_trees_own_leaves():
     assert all(table is None for _, table in model.trees_)
 
 
-def test_growing_in_batches_gives_the_same_forest():
-    X_train, X_test, y_train, _ = imbalanced(4_000, minority=0.03)
-    at_once = CappedForestClassifier(n_estimators=30, max_rows=800, random_state=3).fit(X_train, y_train)
-    staged = CappedForestClassifier(n_estimators=10, max_rows=800, warm_start=True, random_state=3)
-    for n in (10, 20, 30):
-        staged.set_params(n_estimators=n).fit(X_train, y_train)
-    assert len(staged.estimators_) == 30
-    assert np.array_equal(staged.predict_proba(X_test), at_once.predict_proba(X_test))
-
-
 @pytest.mark.parametrize(
     ("minority", "weighting", "recounted"),
     [(0.02, None, True), (0.02, "balanced", True), (0.5, None, False)],
     ids=["skewed", "skewed, balanced weights", "even classes"],
 )
-def test_scoring_while_growing_equals_fitting_then_predicting_and_keeps_no_trees(minority, weighting, recounted):
+def test_progress_is_reported_by_batch_and_changes_nothing(minority, weighting, recounted):
     X_train, X_test, y_train, _ = imbalanced(5_000, minority=minority)
-    kw = {"n_estimators": 23, "max_rows": 600, "class_weight": weighting, "random_state": 4}
-    fitted = CappedForestClassifier(**kw).fit(X_train, y_train)
+    kw = {"n_estimators": 2 * TREE_BATCH + 3, "max_rows": 600, "class_weight": weighting, "random_state": 4}
+    quiet = CappedForestClassifier(**kw).fit(X_train, y_train)
     seen: list[tuple[int, int]] = []
-    streamed = CappedForestClassifier(**kw)
-    proba = streamed.fit_predict_proba(X_train, y_train, X_test, batch=10, on_trees=lambda g, t: seen.append((g, t)))
-    assert np.allclose(proba, fitted.predict_proba(X_test))
-    assert seen == [(10, 23), (20, 23), (23, 23)]
-    assert np.allclose(streamed.feature_importances_, fitted.feature_importances_)
-    assert streamed.recounted_leaves_ is fitted.recounted_leaves_ is recounted
-    assert streamed.n_trees_ == 23 and streamed.trees_ == []  # each batch was let go once it had scored
-    with pytest.raises(NotFittedError, match="not kept"):
-        streamed.predict_proba(X_test)
-    streamed.set_params(warm_start=True).fit(X_train, y_train)  # nothing to add to: grows the whole forest
-    assert np.array_equal(streamed.predict_proba(X_test), fitted.predict_proba(X_test))
+    reported = CappedForestClassifier(**kw).fit(X_train, y_train, on_trees=lambda g, t: seen.append((g, t)))
+    total = kw["n_estimators"]
+    assert seen == [(TREE_BATCH, total), (2 * TREE_BATCH, total), (total, total)]
+    assert np.array_equal(reported.predict_proba(X_test), quiet.predict_proba(X_test))
+    assert np.allclose(reported.feature_importances_, quiet.feature_importances_)
+    assert reported.recounted_leaves_ is quiet.recounted_leaves_ is recounted
 
 
 def test_stopping_between_batches_starts_no_more_trees(monkeypatch):
     import core.forest
 
-    X_train, X_test, y_train, _ = imbalanced(3_000, minority=0.05)
+    X_train, _, y_train, _ = imbalanced(3_000, minority=0.05)
     started = []
     grow = core.forest._grow
     monkeypatch.setattr(core.forest, "_grow", lambda *a: started.append(1) or grow(*a))
@@ -132,10 +116,10 @@ def test_stopping_between_batches_starts_no_more_trees(monkeypatch):
 
     model = CappedForestClassifier(n_estimators=300, max_rows=500, n_jobs=2, random_state=0)
     with pytest.raises(KeyboardInterrupt):
-        model.fit_predict_proba(X_train, y_train, X_test, batch=5, on_trees=stop)
+        model.fit(X_train, y_train, on_trees=stop)
     time.sleep(0.3)  # trees already being grown finish; none are started after that
-    assert 5 <= len(started) <= 5 + 8
-    assert model.n_trees_ == 5
+    assert TREE_BATCH <= len(started) <= TREE_BATCH + 8
+    assert not hasattr(model, "trees_")  # a stopped forest is not fitted
 
 
 def test_small_data_is_a_plain_bootstrap_with_every_class_column():
@@ -174,31 +158,37 @@ def test_works_in_an_imbalanced_learn_pipeline_with_cross_validation():
 
 @pytest.mark.parametrize("weighting", [None, "balanced", "balanced_subsample", {0: 1.0, 1: 7.0}],
                          ids=["none", "balanced", "balanced per tree", "custom"])  # fmt: skip
-def test_the_streamed_forest_scores_as_scikit_learns_forest_and_keeps_no_trees(weighting):
+def test_the_growing_forest_is_scikit_learns_forest_grown_in_batches(weighting):
     X_train, X_test, y_train, _ = imbalanced(2_000, minority=0.05)
-    kw = {"n_estimators": 23, "class_weight": weighting, "n_jobs": -1, "random_state": 5}
+    kw = {"n_estimators": TREE_BATCH + 3, "class_weight": weighting, "n_jobs": -1, "random_state": 5}
     reference = RandomForestClassifier(**kw).fit(X_train, y_train)
     seen: list[tuple[int, int]] = []
-    streamed = StreamedForestClassifier(**kw)
-    proba = streamed.fit_predict_proba(X_train, y_train, X_test, batch=10, on_trees=lambda g, t: seen.append((g, t)))
-    assert np.allclose(proba, reference.predict_proba(X_test), rtol=0, atol=1e-12)
-    assert np.allclose(streamed.feature_importances_, reference.feature_importances_, rtol=0, atol=1e-12)
-    assert seen == [(10, 23), (20, 23), (23, 23)]
-    assert streamed.get_params() == StreamedForestClassifier(**kw).get_params()  # batch settings put back
-    assert len(streamed.estimators_) == 23 and all(tree is None for tree in streamed.estimators_)
-    with pytest.raises(NotFittedError, match="not kept"):
-        streamed.predict_proba(X_test)
-    streamed.fit(X_train, y_train)  # an ordinary fit keeps its trees again
-    assert np.allclose(streamed.predict_proba(X_test), reference.predict_proba(X_test), rtol=0, atol=1e-12)
-    assert np.allclose(streamed.feature_importances_, reference.feature_importances_, rtol=0, atol=1e-12)
+    grown = GrowingForestClassifier(**kw).fit(X_train, y_train, on_trees=lambda g, t: seen.append((g, t)))
+    assert seen == [(TREE_BATCH, TREE_BATCH + 3), (TREE_BATCH + 3, TREE_BATCH + 3)]
+    assert np.array_equal(grown.predict_proba(X_test), reference.predict_proba(X_test))
+    assert np.array_equal(grown.feature_importances_, reference.feature_importances_)
+    assert grown.get_params() == GrowingForestClassifier(**kw).get_params()  # batch settings put back
+
+
+def test_the_growing_forest_reports_progress_from_inside_an_imbalanced_learn_pipeline():
+    X_train, X_test, y_train, _ = imbalanced(2_000, minority=0.05)
+    pipe = Pipeline([("resample", SMOTE(random_state=0)),
+                     ("model", GrowingForestClassifier(n_estimators=2 * TREE_BATCH, random_state=0))])  # fmt: skip
+    seen: list[int] = []
+    pipe.fit(X_train, y_train, model__on_trees=lambda g, t: seen.append(g))
+    assert seen == [TREE_BATCH, 2 * TREE_BATCH]
+    plain = clone(pipe).fit(X_train, y_train)
+    assert np.array_equal(pipe.predict_proba(X_test), plain.predict_proba(X_test))
 
 
 def test_the_pipeline_uses_the_exact_forest_without_a_cap_and_the_capped_one_with_it():
     prepared, _ = split_of(BINARY)
     args = {"plan": prepared.plan, "counts": {0: 300, 1: 50}, "names": {0: "common", 1: "rare"}, "n_rows": 350}
     exact, _ = build_pipeline(Strategy(forest=ForestSettings(max_rows_per_tree=None)), **args)
-    assert isinstance(exact.named_steps["model"], StreamedForestClassifier)
-    capped, _ = build_pipeline(Strategy(forest=ForestSettings(max_rows_per_tree=100)), **args)
+    assert isinstance(exact.named_steps["model"], GrowingForestClassifier)
+    small, _ = build_pipeline(Strategy(forest=ForestSettings(max_rows_per_tree=100)), **args)
+    assert isinstance(small.named_steps["model"], GrowingForestClassifier)  # 350 rows: below where the cap pays
+    capped, _ = build_pipeline(Strategy(forest=ForestSettings(max_rows_per_tree=100, cap_from_rows=0)), **args)
     assert isinstance(capped.named_steps["model"], CappedForestClassifier)
     assert capped.named_steps["model"].max_rows == 100
 
@@ -208,18 +198,31 @@ def test_the_cap_is_said_only_when_it_applied(frame):
     prepared, split = split_of(frame)
     n_train = len(split.y_train)
     capped = evaluate(
-        Strategy(forest=ForestSettings(n_estimators=10, max_rows_per_tree=100)), split, plan=prepared.plan
+        Strategy(forest=ForestSettings(n_estimators=10, max_rows_per_tree=100, cap_from_rows=0)),
+        split,
+        plan=prepared.plan,
     )
     assert any(
         f"at most 100 of the {n_train:,} training rows" in n and "small classes is kept" in n for n in capped.notes
     )
     smote = evaluate(
-        Strategy(SamplerConfig("smote"), forest=ForestSettings(n_estimators=5, max_rows_per_tree=100)), split,
+        Strategy(SamplerConfig("smote"), forest=ForestSettings(n_estimators=5, max_rows_per_tree=100, cap_from_rows=0)), split,
         plan=prepared.plan,
     )  # fmt: skip
     assert any("drawn from every class in proportion" in n for n in smote.notes)  # classes equal after SMOTE
     assert np.allclose(capped.proba.sum(axis=1), 1)
     roomy = evaluate(
-        Strategy(forest=ForestSettings(n_estimators=10, max_rows_per_tree=5_000)), split, plan=prepared.plan
+        Strategy(forest=ForestSettings(n_estimators=10, max_rows_per_tree=5_000, cap_from_rows=0)),
+        split,
+        plan=prepared.plan,
     )
     assert not any("training rows" in n for n in roomy.notes)
+
+
+def test_the_cap_starts_where_it_saves_time():
+    forest = ForestSettings()
+    assert forest.rows_per_tree(31_652) == 31_652  # SMOTE on the bundled fraud sample: the exact forest
+    assert forest.rows_per_tree(forest.cap_from_rows) == forest.cap_from_rows
+    assert forest.rows_per_tree(forest.cap_from_rows + 1) == forest.max_rows_per_tree
+    assert ForestSettings(max_rows_per_tree=None).rows_per_tree(10**6) == 10**6
+    assert ForestSettings(max_rows_per_tree=80_000).rows_per_tree(70_000) == 70_000  # a cap above the rows

@@ -11,7 +11,10 @@ from __future__ import annotations
 import inspect
 import time
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+import functools
+from collections import OrderedDict
+from dataclasses import dataclass, field
+from types import MappingProxyType
 
 import numpy as np
 import pandas as pd
@@ -52,6 +55,7 @@ __all__ = [
     "per_class_table",
     "pr_curves",
     "predict",
+    "read_off",
     "roc_curves",
     "score",
 ]
@@ -81,6 +85,10 @@ class Evaluation:
 
     ``classes`` are the class labels (as text) by code; codes follow the training class sizes,
     largest first, so in a binary problem code 1 is the smaller ("positive") class.
+
+    An evaluation is never changed once made. What is read off it (metrics, curves, confusion
+    matrices at a threshold) is kept in ``memo`` by :func:`read_off`, so a page that redraws
+    with the same settings does not compute it again; the values kept there are read-only.
     """
 
     name: str
@@ -92,6 +100,7 @@ class Evaluation:
     seconds: float
     importance: pd.Series | None
     cv: pd.DataFrame | None
+    memo: dict = field(default_factory=dict, init=False, repr=False, compare=False)
 
     @property
     def binary(self) -> bool:
@@ -109,6 +118,35 @@ class Evaluation:
         return float(np.mean(self.y_test == self.positive))
 
 
+#: Results kept per evaluation and function, the most recently used first (a slider's few positions).
+MEMO_SIZE = 16
+
+
+def read_off(fn):
+    """Keep ``fn(ev, **options)`` in ``ev.memo`` by its options (keyword-only), the :data:`MEMO_SIZE` latest.
+
+    Used for what the pages read off an evaluation on every rerun: a display-only change then
+    costs a dictionary look-up instead of scikit-learn's metrics over every test row again.
+    """
+
+    @functools.wraps(fn)
+    def wrapper(ev: Evaluation, **options):
+        memo = ev.memo.setdefault(fn.__name__, OrderedDict())
+        key = tuple(sorted(options.items()))
+        if key in memo:
+            memo.move_to_end(key)
+        else:
+            result = fn(ev, **options)
+            if isinstance(result, np.ndarray):
+                result.setflags(write=False)
+            memo[key] = MappingProxyType(result) if isinstance(result, dict) else result
+            while len(memo) > MEMO_SIZE:
+                memo.popitem(last=False)
+        return memo[key]
+
+    return wrapper
+
+
 def predict(proba: np.ndarray, *, threshold: float = 0.5) -> np.ndarray:
     """Class codes from probabilities: for two classes, positive (1) when its probability >= threshold."""
     if proba.shape[1] == 2:
@@ -118,8 +156,11 @@ def predict(proba: np.ndarray, *, threshold: float = 0.5) -> np.ndarray:
 
 def score(y: np.ndarray, proba: np.ndarray, *, threshold: float = 0.5) -> dict[str, float]:
     """Every metric for true codes ``y`` and class probabilities ``proba`` (columns = codes)."""
-    n_classes = proba.shape[1]
-    y_pred = predict(proba, threshold=threshold)
+    return _at_threshold(y, predict(proba, threshold=threshold), n_classes=proba.shape[1]) | _ranking(y, proba)
+
+
+def _at_threshold(y: np.ndarray, y_pred: np.ndarray, *, n_classes: int) -> dict[str, float]:
+    """The metrics of predicted codes: those that move with the decision threshold."""
     labels = np.arange(n_classes)
     out: dict[str, float] = {}
     pos = n_classes - 1
@@ -129,20 +170,6 @@ def score(y: np.ndarray, proba: np.ndarray, *, threshold: float = 0.5) -> dict[s
     out["balanced_accuracy"] = float(balanced_accuracy_score(y, y_pred))
     out["g_mean"] = float(geometric_mean_score(y, y_pred, labels=labels))
     out["mcc"] = float(matthews_corrcoef(y, y_pred))
-    present = np.unique(y)
-    if n_classes == 2:
-        both = len(present) == 2
-        out["roc_auc"] = float(roc_auc_score(y == pos, proba[:, pos])) if both else float("nan")
-        out["pr_auc"] = float(average_precision_score(y == pos, proba[:, pos])) if both else float("nan")
-        out["brier"] = float(brier_score_loss(y == pos, proba[:, pos]))
-    else:
-        onehot = label_binarize(y, classes=labels)
-        ok = [c for c in labels if 0 < onehot[:, c].sum() < len(y)]
-        out["roc_auc"] = float(np.mean([roc_auc_score(onehot[:, c], proba[:, c]) for c in ok])) if ok else float("nan")
-        out["pr_auc"] = (
-            float(np.mean([average_precision_score(onehot[:, c], proba[:, c]) for c in ok])) if ok else float("nan")
-        )
-        out["brier"] = float(np.mean(np.sum((proba - onehot) ** 2, axis=1)))
     _, _, f_all, _ = precision_recall_fscore_support(y, y_pred, labels=labels, zero_division=0)
     out["macro_f1"] = float(np.mean(f_all))
     out["accuracy"] = float(accuracy_score(y, y_pred))
@@ -150,11 +177,42 @@ def score(y: np.ndarray, proba: np.ndarray, *, threshold: float = 0.5) -> dict[s
     return out
 
 
+def _ranking(y: np.ndarray, proba: np.ndarray) -> dict[str, float]:
+    """The metrics of the scores themselves (no threshold): ROC-AUC, PR-AUC and the Brier score."""
+    n_classes = proba.shape[1]
+    labels = np.arange(n_classes)
+    pos = n_classes - 1
+    if n_classes == 2:
+        both = len(np.unique(y)) == 2
+        return {
+            "roc_auc": float(roc_auc_score(y == pos, proba[:, pos])) if both else float("nan"),
+            "pr_auc": float(average_precision_score(y == pos, proba[:, pos])) if both else float("nan"),
+            "brier": float(brier_score_loss(y == pos, proba[:, pos])),
+        }
+    onehot = label_binarize(y, classes=labels)
+    ok = [c for c in labels if 0 < onehot[:, c].sum() < len(y)]
+    return {
+        "roc_auc": float(np.mean([roc_auc_score(onehot[:, c], proba[:, c]) for c in ok])) if ok else float("nan"),
+        "pr_auc": float(np.mean([average_precision_score(onehot[:, c], proba[:, c]) for c in ok]))
+        if ok
+        else float("nan"),
+        "brier": float(np.mean(np.sum((proba - onehot) ** 2, axis=1))),
+    }
+
+
+@read_off
+def _ranking_of(ev: Evaluation) -> dict[str, float]:
+    return _ranking(ev.y_test, ev.proba)
+
+
+@read_off
 def metrics(ev: Evaluation, *, threshold: float = 0.5) -> dict[str, float]:
-    """Metrics of an evaluation on the test split at ``threshold``."""
-    return score(ev.y_test, ev.proba, threshold=threshold)
+    """Metrics of an evaluation on the test split at ``threshold`` (the scores' own metrics computed once)."""
+    n_classes = ev.proba.shape[1]
+    return _at_threshold(ev.y_test, predict(ev.proba, threshold=threshold), n_classes=n_classes) | dict(_ranking_of(ev))
 
 
+@read_off
 def per_class_table(ev: Evaluation, *, threshold: float = 0.5) -> pd.DataFrame:
     """Precision, recall, F1 and support per class, then the macro averages."""
     labels = np.arange(len(ev.classes))
@@ -173,6 +231,7 @@ def per_class_table(ev: Evaluation, *, threshold: float = 0.5) -> pd.DataFrame:
     return pd.concat([table, macro], ignore_index=True)
 
 
+@read_off
 def confusion(ev: Evaluation, *, threshold: float = 0.5, normalize: bool = False) -> np.ndarray:
     """Confusion matrix (rows = true class, columns = predicted), counts or row shares."""
     labels = np.arange(len(ev.classes))
@@ -193,6 +252,7 @@ class Curve:
     area: float
 
 
+@read_off
 def roc_curves(ev: Evaluation, *, per_class: bool = False) -> list[Curve]:
     """ROC curve of the positive class (binary), or one-vs-rest per class plus macro and micro averages."""
     if ev.binary and not per_class:
@@ -215,6 +275,7 @@ def roc_curves(ev: Evaluation, *, per_class: bool = False) -> list[Curve]:
     return curves
 
 
+@read_off
 def pr_curves(ev: Evaluation, *, per_class: bool = False) -> list[Curve]:
     """Precision-recall curve(s); ``x`` is recall, ``y`` precision, ``area`` average precision."""
     if ev.binary and not per_class:
@@ -262,6 +323,7 @@ class CostCurve:
         return float(self.costs[min(i, len(self.costs) - 1)])
 
 
+@read_off
 def cost_curve(ev: Evaluation, *, cost_fp: float, cost_fn: float) -> CostCurve:
     """The cost at every threshold where it changes, from one sort and cumulative counts.
 
@@ -284,6 +346,7 @@ def cost_curve(ev: Evaluation, *, cost_fp: float, cost_fn: float) -> CostCurve:
     return CostCurve(thresholds, costs.astype(float), float(min(thresholds[i], 1.0)), float(costs[i]))
 
 
+@read_off
 def calibration(ev: Evaluation, *, bins: int = 10) -> tuple[np.ndarray, np.ndarray]:
     """Reliability curve of the positive class: (mean predicted probability, observed share) per bin."""
     observed, predicted = calibration_curve(

@@ -24,6 +24,7 @@ from core.evaluation import (
     confusion,
     cost_curve,
     evaluate,
+    metrics,
     per_class_table,
     pr_curves,
     predict,
@@ -300,3 +301,22 @@ def test_curves_of_many_distinct_scores_stay_small_and_keep_their_shape():
     assert len(fig.to_json()) < 200_000
     short = np.linspace(0, 1, 50)
     assert np.array_equal(thin_curve(short, short)[0], short.astype(np.float32))
+
+
+def test_what_a_page_reads_off_an_evaluation_is_computed_once_per_setting_and_read_only(monkeypatch):
+    import core.evaluation
+
+    ev = fake_eval()
+    calls = []
+    at_threshold = core.evaluation._at_threshold
+    monkeypatch.setattr(core.evaluation, "_at_threshold", lambda *a, **k: calls.append(1) or at_threshold(*a, **k))
+    first = metrics(ev, threshold=0.3)
+    assert metrics(ev, threshold=0.3) is first and len(calls) == 1  # a redraw with the same setting: no work
+    assert metrics(ev, threshold=0.4)["recall"] == pytest.approx(2 / 3) and len(calls) == 2
+    with pytest.raises(TypeError):
+        first["recall"] = 0.0  # shared between reruns (and sessions): never changed
+    with pytest.raises(ValueError, match="read-only"):
+        confusion(ev)[0, 0] = 99
+    for t in np.linspace(0, 1, 40):
+        metrics(ev, threshold=float(t))
+    assert len(ev.memo["metrics"]) == core.evaluation.MEMO_SIZE  # a slider's sweep keeps only the latest

@@ -8,7 +8,7 @@ import streamlit as st
 
 from components.cache import current
 from components.dataset_picker import ensure_dataset
-from components.frame import sidebar_dataset
+from components.page_setup import sidebar_dataset
 
 st.set_page_config(page_title="Imbalance Explorer", page_icon=":material/balance:", layout="wide")
 

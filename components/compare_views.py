@@ -14,7 +14,7 @@ from core.figures import confusion_grid_figure, curves_figure, metric_bars_figur
 from core.models import Strategy
 from core.prepared import PreparedData
 from core.report import build_report
-from core.settings import SharedSettings, encode_token, to_json
+from core.shared_settings import SharedSettings, encode_token, to_json
 from core.split import Split
 
 _CONFIG = {"displaylogo": False}
@@ -124,14 +124,17 @@ def downloads(
         f"Test share {split.spec.test_size:.0%} (seed {split.spec.random_state}), stratified: "
         f"{len(split.y_train):,} training rows, {len(split.y_test):,} test rows."
     )
-    report = build_report(
-        dataset_name=prepared.dataset.name, target=prepared.target or "", n_rows=prepared.dataset.n_rows,
-        distribution=dist, split_text=split_text, evals=evals, leaderboard=table, best=best_in_column(table),
-        figures=figs, takeaways=lines,
-    )  # fmt: skip
+
+    def report() -> bytes:  # written when the button is pressed (it embeds every chart), not on every rerun
+        return build_report(
+            dataset_name=prepared.dataset.name, target=prepared.target or "", n_rows=prepared.dataset.n_rows,
+            distribution=dist, split_text=split_text, evals=evals, leaderboard=table, best=best_in_column(table),
+            figures=figs, takeaways=lines,
+        ).encode("utf-8")  # fmt: skip
+
     c1, c2, c3 = st.columns(3)
     c1.download_button(
-        "Download the report (HTML)", report.encode("utf-8"), file_name="imbalance-report.html", mime="text/html",
+        "Download the report (HTML)", report, file_name="imbalance-report.html", mime="text/html",
         key=state.W_DOWNLOAD_REPORT, icon=":material/description:",
         help="One file with the charts inside; opens offline in any browser.",
     )  # fmt: skip

@@ -1,4 +1,8 @@
-"""Results of trained strategies: metrics, confusion matrices, curves, threshold and costs, calibration, importance."""
+"""Results of trained strategies: metrics, confusion matrices, curves, threshold and costs, calibration, importance.
+
+Each panel with display options is a fragment (``st.fragment``): changing an option reruns that panel
+alone, not the page, so the other charts are neither rebuilt nor sent to the browser again.
+"""
 
 from __future__ import annotations
 
@@ -71,6 +75,7 @@ def metrics_table(evals: list[Evaluation]) -> None:
             )
 
 
+@st.fragment
 def confusion_panel(evals: list[Evaluation]) -> None:
     """Confusion matrices of every strategy side by side, counts or row shares."""
     normalize = st.toggle("Show shares of each true class", **state.bind(state.W_NORMALIZE, False))
@@ -81,6 +86,7 @@ def confusion_panel(evals: list[Evaluation]) -> None:
     st.plotly_chart(fig, key="confusion_grid", config=_CONFIG)
 
 
+@st.fragment
 def curves_panel(evals: list[Evaluation]) -> None:
     """ROC and precision-recall curves of every strategy, side by side and overlaid."""
     left, right = st.columns(2)
@@ -107,12 +113,11 @@ def curves_panel(evals: list[Evaluation]) -> None:
 
 def _focus(evals: list[Evaluation]) -> Evaluation:
     names = [ev.name for ev in evals]
-    if st.session_state.get(state.W_FOCUS) not in names:
-        state.forget(state.W_FOCUS)
-    chosen = st.selectbox("Look closer at", names, **state.bind(state.W_FOCUS, names[0]))
+    chosen = st.selectbox("Look closer at", names, **state.bind_choice(state.W_FOCUS, names, names[0]))
     return evals[names.index(chosen)]
 
 
+@st.fragment
 def threshold_panel(evals: list[Evaluation]) -> None:
     """Binary: a threshold slider with live confusion matrix and metrics, and the cost-minimising threshold."""
     focus = _focus(evals)
@@ -146,6 +151,7 @@ def threshold_panel(evals: list[Evaluation]) -> None:
     right.plotly_chart(cost_figure(curve, current=threshold), key="cost_curve", config=_CONFIG)
 
 
+@st.fragment
 def calibration_and_importance(evals: list[Evaluation]) -> None:
     """Calibration curves (binary) and the feature importances of one strategy."""
     left, right = st.columns(2)
@@ -168,10 +174,7 @@ def calibration_and_importance(evals: list[Evaluation]) -> None:
 
 def _importance_focus(evals: list[Evaluation]) -> Evaluation:
     names = [ev.name for ev in evals]
-    key = "train.importance_of"
-    if st.session_state.get(key) not in names:
-        state.forget(key)
-    chosen = st.selectbox("Feature importance of", names, **state.bind(key, names[0]))
+    chosen = st.selectbox("Feature importance of", names, **state.bind_choice(state.W_IMPORTANCE_OF, names, names[0]))
     return evals[names.index(chosen)]
 
 

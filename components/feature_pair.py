@@ -10,13 +10,10 @@ from components.messages import show_message
 
 def feature_pair(numeric: list[str], *, key_x: str, key_y: str, columns: tuple) -> tuple[str, str] | None:
     """Draw the x and y pickers in the two given columns; ``None`` (with a hint) when both are the same."""
-    for key in (key_x, key_y):
-        if st.session_state.get(key) not in numeric:
-            state.forget(key)
     with columns[0]:
-        fx = st.selectbox("x axis", numeric, **state.bind(key_x, numeric[0]))
+        fx = st.selectbox("x axis", numeric, **state.bind_choice(key_x, numeric, numeric[0]))
     with columns[1]:
-        fy = st.selectbox("y axis", numeric, **state.bind(key_y, numeric[1]))
+        fy = st.selectbox("y axis", numeric, **state.bind_choice(key_y, numeric, numeric[1]))
     if fx == fy:
         show_message("info", "Pick two different features for the axes.")
         return None

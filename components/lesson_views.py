@@ -9,9 +9,9 @@ from components import state
 from components.cache import cached_leakage, cached_sweep
 from components.messages import plain, show_message
 from core.figures import sweep_figure
+from core.generated_data import generate
 from core.lessons import majority_baseline, sweep_summary
 from core.prepared import PreparedData
-from core.synthetic import generate
 
 TOUR = (
     ("pages/data.py", "Data", "Load a bundled sample or your own file and check which column is the target."),

@@ -37,16 +37,22 @@ def resample_summary(result: ResampleResult) -> None:
     )
 
 
+@st.fragment
 def resample_scatter(prepared: PreparedData, split: Split, config: SamplerConfig, result: ResampleResult) -> None:
-    """The before/after scatter with its view controls and a caption saying what is shown."""
+    """The before/after scatter with its view controls and a caption saying what is shown.
+
+    A fragment: changing the view or a feature reruns this panel alone.
+    """
     numeric = list(prepared.plan.numeric)
     views = list(_VIEWS) if len(numeric) >= 2 else ["pca", "tsne"]
-    if st.session_state.get(state.W_VIEW) not in views:
-        state.forget(state.W_VIEW)
     c1, c2, c3 = st.columns([2, 1, 1])
     with c1:
         view = st.radio(
-            "View", views, format_func=_VIEWS.__getitem__, horizontal=True, **state.bind(state.W_VIEW, "pca")
+            "View",
+            views,
+            format_func=_VIEWS.__getitem__,
+            horizontal=True,
+            **state.bind_choice(state.W_VIEW, views, "pca"),
         )
     features = None
     if view == "features":

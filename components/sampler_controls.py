@@ -15,9 +15,7 @@ _KIND_WORD = {"none": "baseline", "over": "over", "under": "under", "combined": 
 
 
 def _option_label(spec: SamplerSpec, data_kind: str) -> str:
-    suffix = (
-        "" if data_kind in spec.data_kinds or spec.key == "smote" or spec.factory is None else "  (not for this data)"
-    )
+    suffix = "" if spec.applies_to(data_kind) else "  (not for this data)"
     return f"{_KIND_WORD[spec.kind]} · {spec.name}{suffix}"
 
 
@@ -34,9 +32,9 @@ def _param_widget(spec: SamplerSpec, param: Param) -> object:
             format="%.4f", help=param.help or None, **state.bind(key, float(param.default)),
         )  # fmt: skip
     if param.kind == "choice":
-        if st.session_state.get(key) not in param.choices:
-            state.forget(key)
-        return st.selectbox(param.label, param.choices, help=param.help or None, **state.bind(key, param.default))
+        return st.selectbox(
+            param.label, param.choices, help=param.help or None, **state.bind_choice(key, param.choices, param.default)
+        )
     return st.checkbox(param.label, help=param.help or None, **state.bind(key, bool(param.default)))
 
 
@@ -44,13 +42,11 @@ def sampler_controls(prepared: PreparedData, split: Split) -> SamplerConfig:
     """Draw the method picker with its explanation and parameters; return the user's settings."""
     data_kind = prepared.plan.kind
     keys = [s.key for s in sorted(CATALOGUE, key=lambda s: _KIND_ORDER[s.kind])]
-    if st.session_state.get(state.W_METHOD) not in keys:
-        state.forget(state.W_METHOD)
     key = st.selectbox(
         "Resampling method",
         keys,
         format_func=lambda k: _option_label(get_spec(k), data_kind),
-        **state.bind(state.W_METHOD, "smote"),
+        **state.bind_choice(state.W_METHOD, keys, "smote"),
     )
     spec = get_spec(key)
     st.caption(f"**{plain(spec.name)}** ({spec.kind_label}): {plain(spec.summary)}")
@@ -89,13 +85,11 @@ def sampler_controls(prepared: PreparedData, split: Split) -> SamplerConfig:
             target_counts = _custom_counts(spec, counts)
     else:
         with columns[slot]:
-            if st.session_state.get(state.W_CLEAN) not in CLEANING_CHOICES:
-                state.forget(state.W_CLEAN)
             clean = st.selectbox(
                 "Remove rows from",
                 list(CLEANING_CHOICES),
                 format_func=lambda c: CLEANING_CHOICES[c],
-                **state.bind(state.W_CLEAN, "auto"),
+                **state.bind_choice(state.W_CLEAN, CLEANING_CHOICES, "auto"),
             )
         slot += 1
     for param in widgets:

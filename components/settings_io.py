@@ -8,7 +8,7 @@ from components import state
 from components.cache import cached_sample
 from components.messages import show_message
 from core.errors import UserFacingError
-from core.settings import SharedSettings, decode_token, from_json
+from core.shared_settings import SharedSettings, decode_token, from_json
 
 
 def apply_settings(settings: SharedSettings) -> None:

@@ -60,6 +60,7 @@ W_TRAIN = "train.run"
 W_STOP = "train.stop"
 W_NORMALIZE = "train.normalize"
 W_FOCUS = "train.focus"
+W_IMPORTANCE_OF = "train.importance_of"
 W_THRESHOLD = "train.threshold"
 W_COST_FP = "train.cost_fp"
 W_COST_FN = "train.cost_fn"
@@ -141,6 +142,15 @@ def bind(widget_key: str, default: Any) -> dict[str, Any]:
     return {"key": widget_key, "on_change": _save}
 
 
+def bind_choice(widget_key: str, options, default: Any) -> dict[str, Any]:
+    """:func:`bind` for a widget with a fixed set of ``options``: a remembered value that is no longer
+    one of them (other data, another method) is forgotten first, so the widget starts from ``default``."""
+    remembered = st.session_state.get(_KEEP + widget_key, st.session_state.get(widget_key))
+    if remembered not in options:
+        forget(widget_key)
+    return bind(widget_key, default)
+
+
 def forget_prefix(prefix: str) -> None:
     """Forget every widget whose key starts with ``prefix``."""
     for key in list(st.session_state.keys()):
@@ -152,11 +162,6 @@ def forget(widget_key: str) -> None:
     """Drop a widget's current and remembered value, so it starts from its default."""
     st.session_state.pop(widget_key, None)
     st.session_state.pop(_KEEP + widget_key, None)
-
-
-def get(key: str, default: Any = None) -> Any:
-    """Read a session-state value."""
-    return st.session_state.get(key, default)
 
 
 def dataset() -> Dataset | None:

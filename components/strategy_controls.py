@@ -24,13 +24,11 @@ def forest_settings(n_train: int) -> ForestSettings:
         trees = c1.number_input("Trees", 10, 1000, step=10, **state.bind(state.W_TREES, 100))
         depth = c2.number_input("Max depth (0 = none)", 0, 100, step=1, **state.bind(state.W_MAX_DEPTH, 0))
         leaf = c3.number_input("Min rows per leaf", 1, 500, step=1, **state.bind(state.W_MIN_LEAF, 1))
-        if st.session_state.get(state.W_MAX_FEATURES) not in _FEATURES:
-            state.forget(state.W_MAX_FEATURES)
         feats = c4.selectbox(
             "Features per split",
             list(_FEATURES),
             format_func=_FEATURES.__getitem__,
-            **state.bind(state.W_MAX_FEATURES, "sqrt"),
+            **state.bind_choice(state.W_MAX_FEATURES, _FEATURES, "sqrt"),
         )
         rows = c5.number_input(
             "Rows per tree (0 = all)", 0, 10_000_000, step=1000,
@@ -53,16 +51,14 @@ def _slot(i: int, *, classes: list[str], forest: ForestSettings, seed: int, bina
     default_sampler, default_model, default_weighting = DEFAULT_SLOTS[i]
     samplers = [s.key for s in CATALOGUE]
     models = [m.key for m in MODELS if binary or not m.binary_only]
-    for key, options in ((state.slot_key(i, "sampler"), samplers), (state.slot_key(i, "model"), models)):
-        if st.session_state.get(key) not in options:
-            state.forget(key)
     sampler = st.selectbox(
         "Resampling", samplers, format_func=_SAMPLER_NAMES.__getitem__,
-        **state.bind(state.slot_key(i, "sampler"), default_sampler),
+        **state.bind_choice(state.slot_key(i, "sampler"), samplers, default_sampler),
     )  # fmt: skip
     model = st.selectbox(
-        "Model", models, format_func=_MODEL_NAMES.__getitem__, **state.bind(state.slot_key(i, "model"), default_model)
-    )
+        "Model", models, format_func=_MODEL_NAMES.__getitem__,
+        **state.bind_choice(state.slot_key(i, "model"), models, default_model),
+    )  # fmt: skip
     weighting, custom = "none", ()
     if model == "rf":
         weighting = st.selectbox(

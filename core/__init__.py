@@ -1,14 +1,39 @@
 """Pure-Python core of Imbalance Explorer.
 
-Nothing in this package imports streamlit: every function here can be called from a
-notebook, a test or a benchmark. One module per concept:
+Nothing in this package imports streamlit (a unit test enforces it): every function here can be
+called from a notebook, a test or a benchmark. The modules, by the stage of the user's flow:
 
-- :mod:`core.text` -- making user strings safe to show.
-- :mod:`core.loading` -- reading uploaded bytes into a table, with clear errors.
-- :mod:`core.dataset` -- the loaded dataset and its content fingerprint.
-- :mod:`core.samples` -- the bundled sample datasets.
-- :mod:`core.roles` -- column roles (numeric, categorical, ID-like, ...) and treatments.
-- :mod:`core.target` -- guessing and validating the target column.
-- :mod:`core.distribution` -- class counts, imbalance ratio and severity.
-- :mod:`core.figures` -- plotly figure builders.
+Data
+    - :mod:`core.loading` -- uploaded bytes (CSV, Parquet, Excel) into a table, with clear errors.
+    - :mod:`core.samples` -- the bundled sample datasets.
+    - :mod:`core.generated_data` -- the lesson's generated dataset with a chosen imbalance.
+    - :mod:`core.dataset` -- the loaded dataset and its content fingerprint.
+    - :mod:`core.roles` -- column roles (numeric, categorical, ID-like, ...), treatments, the feature plan.
+    - :mod:`core.target` -- guessing and checking the target column.
+    - :mod:`core.distribution` -- class counts, imbalance ratio, severity, class codes.
+    - :mod:`core.prepared` -- the dataset with its target and plan resolved: what every page reads.
+    - :mod:`core.split` -- the stratified train/test split every page shares.
+
+Resample
+    - :mod:`core.samplers` -- the one catalogue of imbalanced-learn samplers and how to build them.
+    - :mod:`core.chunked_smote` -- SMOTE that writes its output in place (less memory, same rows).
+    - :mod:`core.resampling` -- resampling the training split, with each row's origin.
+    - :mod:`core.projection` -- 2-D views (PCA, t-SNE, two features) of before and after.
+    - :mod:`core.smote_walkthrough` -- a transparent SMOTE for the step-by-step teaching view.
+
+Model
+    - :mod:`core.preprocessing` -- impute, scale and encode, fit inside every pipeline.
+    - :mod:`core.forest` -- scikit-learn's forest with progress, and the capped forest for large data.
+    - :mod:`core.models` -- models and strategies (sampler + model + weighting) as one pipeline.
+    - :mod:`core.evaluation` -- fitting on the training split, metrics and curves on the test split.
+    - :mod:`core.compare` -- the comparison: leaderboard and takeaways.
+    - :mod:`core.lessons` -- the lesson's demos (accuracy paradox, leakage, ratio sweep).
+
+Output
+    - :mod:`core.figures` -- plotly figure builders.
+    - :mod:`core.report` -- the self-contained HTML report.
+    - :mod:`core.shared_settings` -- a comparison's settings as JSON or a link token, validated on import.
+    - :mod:`core.export` -- downloads safe to open in a spreadsheet.
+    - :mod:`core.text` -- user strings made safe to show.
+    - :mod:`core.errors` -- errors whose message is written for the user.
 """

@@ -42,9 +42,7 @@ def strategy_choices(*, data_kind: str, n_classes: int, seed: int = 0) -> dict[s
     add("none", "rf", "balanced")
     add("none", "rf", "balanced_subsample")
     for spec in CATALOGUE:
-        if spec.factory is None or spec.key in {"smotenc", "smoten"}:
-            continue
-        if data_kind in spec.data_kinds or spec.key == "smote":
+        if spec.factory is not None and not spec.ordinal and spec.applies_to(data_kind):
             add(spec.key, "rf")
     add("none", "brf")
     add("none", "easy_ensemble")

@@ -2,12 +2,20 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
 import pandas as pd
 
-__all__ = ["SEVERITY_THRESHOLDS", "ClassDistribution", "Severity", "class_distribution", "severity_for"]
+__all__ = [
+    "SEVERITY_THRESHOLDS",
+    "ClassDistribution",
+    "Severity",
+    "class_codes",
+    "class_distribution",
+    "severity_for",
+]
 
 
 class Severity(StrEnum):
@@ -130,3 +138,12 @@ def class_distribution(y: pd.Series) -> ClassDistribution:
     )
     ratio = float(counts.iloc[0]) / float(counts.iloc[-1])
     return ClassDistribution(table=table, labels=tuple(order), imbalance_ratio=ratio, severity=severity_for(ratio))
+
+
+def class_codes(labels: Sequence[object]) -> tuple[dict[object, int], dict[int, str]]:
+    """Codes ``0..k-1`` for class ``labels`` in the order given, and each code's label as text.
+
+    Given largest class first (as :meth:`pandas.Series.value_counts` and ``Split.counts`` list them),
+    code 0 is the majority and, for two classes, code 1 the smaller ("positive") class.
+    """
+    return {label: i for i, label in enumerate(labels)}, {i: str(label) for i, label in enumerate(labels)}

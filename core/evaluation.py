@@ -8,11 +8,11 @@ smaller one, and a decision threshold and misclassification costs can be applied
 
 from __future__ import annotations
 
+import functools
 import inspect
 import time
-from collections.abc import Callable, Mapping
-import functools
 from collections import OrderedDict
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
 
@@ -37,6 +37,7 @@ from sklearn.metrics import (
 from sklearn.model_selection import StratifiedKFold
 from sklearn.preprocessing import label_binarize
 
+from core.distribution import class_codes
 from core.models import Strategy, StrategyError, build_pipeline, fit_notes
 from core.roles import FeaturePlan
 from core.split import Split
@@ -402,8 +403,7 @@ def evaluate(
     """
     report = progress or (lambda _f, _m: None)
     labels = list(split.counts("train"))
-    code = {label: i for i, label in enumerate(labels)}
-    names = {i: str(label) for i, label in enumerate(labels)}
+    code, names = class_codes(labels)
     X_train = split.model_input(split.train_rows, categorical=plan.categorical)
     y_train = split.y_train.map(code).to_numpy(dtype=int)
     y_test = split.y_test.map(code).to_numpy(dtype=int)

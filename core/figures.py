@@ -6,7 +6,7 @@ import numpy as np
 import plotly.graph_objects as go
 
 from core.distribution import ClassDistribution
-from core.smote_steps import SmoteSteps
+from core.smote_walkthrough import SmoteSteps
 from core.text import plot_label
 
 __all__ = [

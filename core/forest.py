@@ -32,6 +32,7 @@ from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.ensemble import RandomForestClassifier
 from sklearn.tree import DecisionTreeClassifier
 from sklearn.utils.class_weight import compute_sample_weight
+from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.parallel import Parallel, delayed
 from sklearn.utils.validation import check_is_fitted, validate_data
 
@@ -172,17 +173,17 @@ class CappedForestClassifier(ClassifierMixin, BaseEstimator):
         self.n_jobs = n_jobs
         self.random_state = random_state
 
-    def fit(self, X, y, sample_weight=None, *, on_trees: OnTrees | None = None):
+    def fit(self, X, y, *, on_trees: OnTrees | None = None):
         """Grow the trees in parallel threads; ``on_trees(grown, total)`` after every :data:`TREE_BATCH`.
 
         ``on_trees`` may raise to stop: the trees being grown finish, no more are started, and the
-        exception propagates (the forest is then not fitted).
+        exception propagates (the forest is then not fitted). There are no sample weights: each tree's
+        sample sets its own (see :func:`per_tree_sample`); weigh classes with ``class_weight``.
         """
-        if sample_weight is not None:
-            raise ValueError("CappedForestClassifier does not take sample weights; use class_weight")
         X, y = validate_data(self, X, y, dtype=np.float32, reset=True)
         if self.max_rows < 1:
             raise ValueError(f"max_rows must be at least 1, got {self.max_rows}")
+        check_classification_targets(y)
         classes, codes = np.unique(y, return_inverse=True)
         class_weight = None
         if self.class_weight is not None:
@@ -230,7 +231,8 @@ class CappedForestClassifier(ClassifierMixin, BaseEstimator):
 
     def predict(self, X) -> np.ndarray:
         """The most probable class."""
-        return self.classes_[np.argmax(self.predict_proba(X), axis=1)]
+        proba = self.predict_proba(X)
+        return self.classes_[np.argmax(proba, axis=1)]
 
 
 class GrowingForestClassifier(RandomForestClassifier):

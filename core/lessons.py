@@ -9,10 +9,11 @@ import pandas as pd
 from sklearn.ensemble import RandomForestClassifier
 from sklearn.model_selection import StratifiedKFold
 
-from core.evaluation import score
+from core.distribution import class_codes
+from core.evaluation import pad_columns, score
 from core.preprocessing import categorical_as_text, preprocessor
 from core.roles import FeaturePlan
-from core.samplers import SamplerConfig, build_sampler, get_spec
+from core.samplers import SamplerConfig, build_sampler, get_spec, resolve_spec
 
 __all__ = ["SWEEP_STRATEGIES", "LeakageResult", "leakage_demo", "majority_baseline", "ratio_sweep", "sweep_summary"]
 
@@ -20,7 +21,8 @@ __all__ = ["SWEEP_STRATEGIES", "LeakageResult", "leakage_demo", "majority_baseli
 def majority_baseline(y: pd.Series) -> dict[str, float]:
     """Metrics of a "model" that always answers the largest class (the accuracy paradox)."""
     labels = list(y.value_counts().index)  # largest first: code 0 is the majority
-    codes = y.map({label: i for i, label in enumerate(labels)}).to_numpy(dtype=int)
+    code_of, _ = class_codes(labels)
+    codes = y.map(code_of).to_numpy(dtype=int)
     proba = np.zeros((len(codes), len(labels)))
     proba[:, 0] = 1.0
     return score(codes, proba)
@@ -44,12 +46,13 @@ def leakage_demo(
     neighbours (and copies) sit in the training folds. Right: resample inside each training fold only.
     """
     labels = list(y.value_counts().index)
-    codes = y.map({label: i for i, label in enumerate(labels)}).to_numpy(dtype=int)
-    names = {i: str(label) for i, label in enumerate(labels)}
+    code_of, names = class_codes(labels)
+    codes = y.map(code_of).to_numpy(dtype=int)
     X = categorical_as_text(X.reset_index(drop=True), list(plan.categorical))
     spec = get_spec(sampler)
-    ordinal = spec.key in {"smotenc", "smoten"} or (spec.key == "smote" and plan.kind != "numeric")
-    cat_idx = list(range(len(plan.numeric), len(plan.features))) if ordinal else None
+    runs, _ = resolve_spec(spec, data_kind=plan.kind)  # SMOTE on categories runs as SMOTENC or SMOTEN
+    ordinal = runs.ordinal
+    cat_idx = plan.categorical_positions if ordinal else None
 
     def fitted_sampler(y_fit: np.ndarray):
         counts = {c: int((y_fit == c).sum()) for c in names}
@@ -77,13 +80,11 @@ def leakage_demo(
         model = forest().fit(Z_fit, y_fit)
         right.append(score(codes[val], _full(model, prep.transform(X.iloc[val]), len(labels))))
     mean = lambda rows: {k: float(np.nanmean([r[k] for r in rows])) for k in rows[0]}  # noqa: E731
-    return LeakageResult(spec.name, mean(wrong), mean(right))
+    return LeakageResult(runs.name, mean(wrong), mean(right))
 
 
 def _full(model, Z: np.ndarray, n_classes: int) -> np.ndarray:
-    out = np.zeros((len(Z), n_classes))
-    out[:, np.asarray(model.classes_, dtype=int)] = model.predict_proba(Z)
-    return out
+    return pad_columns(model.predict_proba(Z), model.classes_, n_classes=n_classes)
 
 
 SWEEP_STRATEGIES = (
@@ -107,10 +108,10 @@ def ratio_sweep(
     Each ratio gets its own generated dataset (same seed), a stratified 75/25 split and a 50-tree forest.
     """
     from core.evaluation import evaluate
+    from core.generated_data import generate
     from core.models import ForestSettings, Strategy
     from core.prepared import prepare
     from core.split import make_split
-    from core.synthetic import generate
 
     rows = []
     for ratio in ratios:

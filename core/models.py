@@ -18,6 +18,8 @@ from imblearn.pipeline import Pipeline
 from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.ensemble import IsolationForest
 from sklearn.tree import DecisionTreeClassifier
+from sklearn.utils.multiclass import check_classification_targets, type_of_target
+from sklearn.utils.validation import check_is_fitted, validate_data
 
 from core.errors import UserFacingError
 from core.forest import CappedForestClassifier, GrowingForestClassifier
@@ -173,13 +175,17 @@ class AnomalyClassifier(ClassifierMixin, BaseEstimator):
         self.random_state = random_state
 
     def fit(self, X, y):
-        y = np.asarray(y)
-        self.classes_ = np.unique(y)
-        if len(self.classes_) != 2:
-            raise ValueError("AnomalyClassifier needs exactly two classes")
-        counts = [(y == c).sum() for c in self.classes_]
+        """Fit the isolation forest on ``X``; ``y`` (two classes) only says which class is the anomaly."""
+        X, y = validate_data(self, X, y)
+        check_classification_targets(y)
+        kind = type_of_target(y, input_name="y")
+        if kind != "binary":
+            raise ValueError(f"Only binary classification is supported. The type of the target is {kind}.")
+        self.classes_, counts = np.unique(y, return_counts=True)
+        if len(self.classes_) < 2:
+            raise ValueError("AnomalyClassifier needs two classes; y has only one class.")
         self.anomaly_ = self.classes_[int(np.argmin(counts))]
-        share = min(max(min(counts) / len(y), 1e-4), 0.5)
+        share = min(max(counts.min() / len(y), 1e-4), 0.5)
         self.forest_ = IsolationForest(
             n_estimators=self.n_estimators, max_samples=self.max_samples, contamination=share,
             random_state=self.random_state, n_jobs=-1,
@@ -188,7 +194,10 @@ class AnomalyClassifier(ClassifierMixin, BaseEstimator):
         self.scale_ = 1.0 / spread
         return self
 
-    def predict_proba(self, X):
+    def predict_proba(self, X) -> np.ndarray:
+        """Probability of each class (columns follow ``classes_``); the anomaly's is 0.5 at the forest's cut-off."""
+        check_is_fitted(self)
+        X = validate_data(self, X, reset=False)
         d = self.forest_.decision_function(X)  # negative = more anomalous than the cut-off
         p_anomaly = 1.0 / (1.0 + np.exp(np.clip(d * self.scale_ * 4.0, -50, 50)))
         out = np.zeros((len(d), 2))
@@ -197,14 +206,20 @@ class AnomalyClassifier(ClassifierMixin, BaseEstimator):
         out[:, 1 - col] = 1.0 - p_anomaly
         return out
 
-    def predict(self, X):
-        return self.classes_[np.argmax(self.predict_proba(X), axis=1)]
+    def predict(self, X) -> np.ndarray:
+        """The more probable class."""
+        proba = self.predict_proba(X)
+        return self.classes_[np.argmax(proba, axis=1)]
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.classifier_tags.multi_class = False  # one class against the rest
+        return tags
 
 
-def _model(strategy: Strategy, *, names: Mapping[int, str], n_rows_after: int, n_classes: int) -> tuple[Any, list[str]]:
+def _model(strategy: Strategy, *, names: Mapping[int, str], n_rows_after: int, n_classes: int) -> Any:
     spec = _MODELS[strategy.model]
     f = strategy.forest
-    notes: list[str] = []
     if spec.binary_only and n_classes != 2:
         raise StrategyError(
             f"{spec.name} separates one small class from the rest, so it needs a target with two classes; "
@@ -223,19 +238,19 @@ def _model(strategy: Strategy, *, names: Mapping[int, str], n_rows_after: int, n
         trees = {"n_estimators": f.n_estimators, "max_depth": f.max_depth, "min_samples_leaf": f.min_samples_leaf,
                  "max_features": f.max_features, "class_weight": weight, "n_jobs": -1, **common}  # fmt: skip
         if f.rows_per_tree(n_rows_after) < n_rows_after:
-            return CappedForestClassifier(max_rows=f.max_rows_per_tree, **trees), notes
-        return GrowingForestClassifier(**trees), notes
+            return CappedForestClassifier(max_rows=f.max_rows_per_tree, **trees)
+        return GrowingForestClassifier(**trees)
     if strategy.model == "brf":
         return BalancedRandomForestClassifier(
             n_estimators=f.n_estimators, max_depth=f.max_depth, min_samples_leaf=f.min_samples_leaf,
             max_features=f.max_features, sampling_strategy="all", replacement=True, bootstrap=False, n_jobs=-1,
             **common,
-        ), notes  # fmt: skip
+        )  # fmt: skip
     if strategy.model == "easy_ensemble":
-        return EasyEnsembleClassifier(n_estimators=10, n_jobs=-1, **common), notes
+        return EasyEnsembleClassifier(n_estimators=10, n_jobs=-1, **common)
     if strategy.model == "rusboost":
-        return RUSBoostClassifier(estimator=DecisionTreeClassifier(max_depth=3), n_estimators=50, **common), notes
-    return AnomalyClassifier(n_estimators=f.n_estimators, **common), notes
+        return RUSBoostClassifier(estimator=DecisionTreeClassifier(max_depth=3), n_estimators=50, **common)
+    return AnomalyClassifier(n_estimators=f.n_estimators, **common)
 
 
 def fit_notes(model: Any) -> tuple[str, ...]:
@@ -277,11 +292,11 @@ def build_pipeline(
     runs = spec
     if spec.factory is not None:
         runs, _ = resolve_spec(spec, data_kind=plan.kind)
-    ordinal = runs.key in {"smotenc", "smoten"}
+    ordinal = runs.ordinal
     steps: list[tuple[str, Any]] = [("prepare", preprocessor(plan, ordinal=ordinal))]
     n_after = n_rows
     if spec.factory is not None:
-        cat_idx = list(range(len(plan.numeric), len(plan.numeric) + len(plan.categorical))) if ordinal else None
+        cat_idx = plan.categorical_positions if ordinal else None
         built = build_sampler(
             spec, strategy.sampler, data_kind=plan.kind, counts=counts, names=names,
             categorical_indices=cat_idx, n_rows=n_rows,
@@ -290,8 +305,7 @@ def build_pipeline(
         notes += built.notes
         if spec.kind in {"over", "combined"}:
             n_after = int(max(counts.values()) * len(counts))
-    model, more = _model(strategy, names=names, n_rows_after=n_after, n_classes=len(counts))
-    notes += more
+    model = _model(strategy, names=names, n_rows_after=n_after, n_classes=len(counts))
     steps.append(("model", model))
     return Pipeline(steps), tuple(notes)
 

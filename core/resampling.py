@@ -17,6 +17,7 @@ import pandas as pd
 from sklearn.compose import ColumnTransformer
 from sklearn.preprocessing import OrdinalEncoder
 
+from core.distribution import class_codes
 from core.preprocessing import preprocessor
 from core.roles import FeaturePlan
 from core.samplers import ResampleError, SamplerConfig, build_sampler, expected_counts, get_spec, resolve_spec
@@ -226,8 +227,7 @@ def resample(split: Split, *, plan: FeaturePlan, config: SamplerConfig) -> Resam
         raise ResampleError("There are no feature columns. Choose at least one on the Data page.")
     spec = get_spec(config.key)
     labels = list(split.counts("train"))
-    code_of = {label: i for i, label in enumerate(labels)}
-    names = {i: str(label) for i, label in enumerate(labels)}
+    code_of, names = class_codes(labels)
     y_codes = y_train.map(code_of).to_numpy(dtype=int)
     counts = {i: int((y_codes == i).sum()) for i in range(len(labels))}
 
@@ -240,10 +240,10 @@ def resample(split: Split, *, plan: FeaturePlan, config: SamplerConfig) -> Resam
         )  # fmt: skip
 
     runs, _ = resolve_spec(spec, data_kind=kind)
-    ordinal = runs.key in {"smotenc", "smoten"}
+    ordinal = runs.ordinal
     pre = preprocessor(plan, ordinal=ordinal)
     Z = pre.fit_transform(split.model_input(split.train_rows, categorical=list(plan.categorical)))
-    cat_idx = list(range(len(plan.numeric), len(plan.numeric) + len(plan.categorical))) if ordinal else None
+    cat_idx = plan.categorical_positions if ordinal else None
     built = build_sampler(
         spec, config, data_kind=kind, counts=counts, names=names, categorical_indices=cat_idx, n_rows=n_train
     )

@@ -82,6 +82,11 @@ class FeaturePlan:
         return self.numeric + self.categorical
 
     @property
+    def categorical_positions(self) -> list[int]:
+        """Positions of the categorical columns among the prepared features (they follow the numeric ones)."""
+        return list(range(len(self.numeric), len(self.features)))
+
+    @property
     def kind(self) -> str:
         """``"numeric"``, ``"categorical"``, ``"mixed"`` or ``"none"``."""
         if self.numeric and self.categorical:

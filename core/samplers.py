@@ -17,8 +17,8 @@ from typing import Any, Literal
 from imblearn import combine, over_sampling, under_sampling
 from sklearn.ensemble import RandomForestClassifier
 
+from core.chunked_smote import ChunkedSMOTE
 from core.errors import UserFacingError
-from core.smote import ChunkedSMOTE
 
 __all__ = [
     "CATALOGUE",
@@ -112,6 +112,16 @@ class SamplerSpec:
     neighbours: str | None = None
     slow_rows: int | None = None
     distance_based: bool = True
+
+    @property
+    def ordinal(self) -> bool:
+        """True when it takes categorical features as one column of codes each (SMOTENC, SMOTEN), not one-hot."""
+        return self.key in {"smotenc", "smoten"}
+
+    def applies_to(self, data_kind: str) -> bool:
+        """Whether the user can choose it for features of ``data_kind`` (SMOTE always: it runs as SMOTENC or
+        SMOTEN on categories, see :func:`resolve_spec`)."""
+        return self.factory is None or self.key == "smote" or data_kind in self.data_kinds
 
     @property
     def kind_label(self) -> str:
@@ -474,7 +484,7 @@ def resolve_spec(spec: SamplerSpec, *, data_kind: DataKind) -> tuple[SamplerSpec
             "neighbours instead of interpolating numbers.",
         )
     if data_kind not in spec.data_kinds:
-        if spec.key in {"smotenc", "smoten"}:
+        if spec.ordinal:
             wants = "numbers and categories" if spec.key == "smotenc" else "only categorical features"
             raise ResampleError(
                 f"{spec.name} is for data with {wants}; these features are {data_kind}. Choose SMOTE, which "

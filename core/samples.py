@@ -9,7 +9,7 @@ import pandas as pd
 
 from core.dataset import Dataset
 
-__all__ = ["DEFAULT_SAMPLE", "SAMPLES", "SAMPLE_DIR", "Sample", "load_sample"]
+__all__ = ["SAMPLES", "SAMPLE_DIR", "Sample", "load_sample"]
 
 SAMPLE_DIR = Path(__file__).resolve().parent.parent / "sample_data"
 
@@ -61,7 +61,6 @@ SAMPLES: tuple[Sample, ...] = (
         file="resume_screening.csv",
     ),
 )
-DEFAULT_SAMPLE = SAMPLES[0].key
 _BY_KEY = {s.key: s for s in SAMPLES}
 
 

@@ -7,8 +7,8 @@ import streamlit as st
 from components import state
 from components.cache import current
 from components.class_balance import class_balance_panel
-from components.frame import page_guard
 from components.messages import plain, show_message
+from components.page_setup import page_guard
 
 page_guard()
 

@@ -14,10 +14,10 @@ from components.compare_views import (
     takeaways_panel,
 )
 from components.evaluation_views import run_strategies
-from components.frame import page_guard, require_prepared, require_split
+from components.page_setup import page_guard, require_prepared, require_split
 from components.settings_io import apply_link_settings, settings_importer
 from components.split_controls import split_summary
-from core.settings import SharedSettings
+from core.shared_settings import SharedSettings
 
 page_guard()
 apply_link_settings()

@@ -9,8 +9,8 @@ from components.class_balance import class_distribution_chart, severity_badge
 from components.column_roles import column_roles_table, target_picker
 from components.data_summary import data_preview, missing_values_table
 from components.dataset_picker import dataset_picker
-from components.frame import page_guard
 from components.messages import plain, show_message
+from components.page_setup import page_guard
 
 page_guard()
 

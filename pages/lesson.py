@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from components.frame import page_guard, require_prepared
 from components.lesson_views import generator_panel, glossary, leakage_panel, paradox_panel, sweep_panel, tour
+from components.page_setup import page_guard, require_prepared
 
 page_guard()
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import streamlit as st
 
 from components.cache import cached_resample
-from components.frame import page_guard, require_prepared, require_split
 from components.messages import show_message
+from components.page_setup import page_guard, require_prepared, require_split
 from components.resample_views import resample_download, resample_scatter, resample_summary
 from components.sampler_controls import sampler_controls
 from components.split_controls import split_summary

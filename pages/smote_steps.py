@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from components.frame import page_guard, require_prepared, require_split
-from components.smote_steps_view import smote_steps_panel
+from components.page_setup import page_guard, require_prepared, require_split
+from components.smote_walkthrough_view import smote_steps_panel
 
 page_guard()
 

@@ -13,8 +13,8 @@ from components.evaluation_views import (
     run_strategies,
     threshold_panel,
 )
-from components.frame import page_guard, require_prepared, require_split
 from components.messages import show_message
+from components.page_setup import page_guard, require_prepared, require_split
 from components.split_controls import split_summary
 from components.strategy_controls import strategy_controls, training_estimate
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from core.settings import SharedSettings, encode_token, to_json
+from core.shared_settings import SharedSettings, encode_token, to_json
 from core.split import SplitSpec
 from tests.app.conftest import texts
 

@@ -15,7 +15,7 @@ from core.evaluation import Evaluation
 from core.figures import confusion_grid_figure
 from core.models import Strategy
 from core.report import build_report
-from core.settings import SettingsError, SharedSettings, decode_token, encode_token, from_json, to_json
+from core.shared_settings import SettingsError, SharedSettings, decode_token, encode_token, from_json, to_json
 from core.split import SplitSpec
 
 Y = np.array([0] * 90 + [1] * 10)

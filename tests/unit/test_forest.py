@@ -143,7 +143,7 @@ def test_weightings_match_scikit_learn_names():
     custom = CappedForestClassifier(class_weight={0: 1.0, 1: 10.0}, **kw).fit(X_train, y_train)
     plain = CappedForestClassifier(**kw).fit(X_train, y_train)
     assert custom.predict_proba(X_test)[:, 1].mean() > plain.predict_proba(X_test)[:, 1].mean()
-    with pytest.raises(ValueError, match="sample weights"):
+    with pytest.raises(TypeError, match="sample_weight"):
         plain.fit(X_train, y_train, sample_weight=np.ones(len(y_train)))
 
 

@@ -6,9 +6,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from core.generated_data import class_sizes, generate
 from core.lessons import leakage_demo, majority_baseline
 from core.prepared import prepare
-from core.synthetic import class_sizes, generate
 
 
 @pytest.mark.parametrize(("n", "ratio", "k"), [(1000, 100, 2), (1000, 1, 2), (2000, 10, 4), (600, 1000, 3)])

@@ -13,7 +13,7 @@ from sklearn.decomposition import PCA
 from core.projection import _pca_xy, display_rows, embed_training, project
 from core.resampling import resample
 from core.samplers import SamplerConfig
-from core.smote_steps import nearest_neighbours, smote_steps
+from core.smote_walkthrough import nearest_neighbours, smote_steps
 from tests.unit.test_resampling import BINARY, MIXED, split_of
 
 

@@ -320,3 +320,18 @@ def test_the_split_keeps_row_positions_and_takes_features_from_the_data():
     assert (frame["y"].to_numpy()[split.train_rows] == split.y_train.to_numpy()).all()
     X_train.iloc[0, 0] = -1e9  # changing what was handed out never changes the data
     assert split.X_train.iloc[0, 0] != -1e9 and prepared.dataset.frame.iloc[:, 0].min() > -1e9
+
+
+@pytest.mark.parametrize("data_kind", ["numeric", "mixed", "categorical"])
+def test_a_sampler_is_offered_for_a_kind_of_data_exactly_when_it_can_run_on_it(data_kind):
+    from core.samplers import CATALOGUE, ResampleError, resolve_spec
+
+    for spec in CATALOGUE:
+        try:
+            runs, _ = resolve_spec(spec, data_kind=data_kind)
+        except ResampleError:
+            assert not spec.applies_to(data_kind), spec.key
+            continue
+        assert spec.applies_to(data_kind), spec.key
+        if data_kind != "numeric" and runs.generates and runs.factory is not None:
+            assert runs.ordinal or runs.key != "smote"  # plain SMOTE never runs on categories

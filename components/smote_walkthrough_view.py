@@ -12,7 +12,7 @@ from components.feature_pair import feature_pair
 from components.messages import plain, show_message
 from core.figures import smote_steps_figure
 from core.prepared import PreparedData
-from core.smote_steps import smote_steps
+from core.smote_walkthrough import smote_steps
 from core.split import Split
 
 _VIEWS = {"pca": "PCA of all features", "features": "two features"}
@@ -21,8 +21,7 @@ MAX_OTHERS = 3_000
 
 def _pick_random(n: int) -> None:
     rng = np.random.default_rng()
-    st.session_state[state.W_STEPS_POINT] = int(rng.integers(0, n))
-    st.session_state["ie.keep." + state.W_STEPS_POINT] = st.session_state[state.W_STEPS_POINT]
+    state.put(state.W_STEPS_POINT, int(rng.integers(0, n)))
 
 
 def smote_steps_panel(prepared: PreparedData, split: Split) -> None:
@@ -32,15 +31,17 @@ def smote_steps_panel(prepared: PreparedData, split: Split) -> None:
     numeric = list(prepared.plan.numeric)
     c1, c2, c3, c4 = st.columns([1.2, 1.4, 1, 1])
     with c1:
-        if st.session_state.get(state.W_STEPS_CLASS) not in classes:
-            state.forget(state.W_STEPS_CLASS)
-        label = st.selectbox("Class to over-sample", classes, **state.bind(state.W_STEPS_CLASS, classes[-1]))
+        label = st.selectbox(
+            "Class to over-sample", classes, **state.bind_choice(state.W_STEPS_CLASS, classes, classes[-1])
+        )
     views = list(_VIEWS) if len(numeric) >= 2 else ["pca"]
     with c2:
-        if st.session_state.get(state.W_STEPS_VIEW) not in views:
-            state.forget(state.W_STEPS_VIEW)
         view = st.radio(
-            "Plane", views, format_func=_VIEWS.__getitem__, horizontal=True, **state.bind(state.W_STEPS_VIEW, views[0])
+            "Plane",
+            views,
+            format_func=_VIEWS.__getitem__,
+            horizontal=True,
+            **state.bind_choice(state.W_STEPS_VIEW, views, views[0]),
         )
     features = None
     if view == "features":

@@ -31,7 +31,7 @@ class ChunkedSMOTE(SMOTE):
     This overrides two private methods of imbalanced-learn's SMOTE (``_fit_resample`` and the
     ``_generate_samples`` hook that ``_make_samples`` calls). The rows ``_make_samples`` returns are
     always used, so a release that stops calling the hook still gives SMOTE's rows (only the memory
-    saving is lost); ``tests/unit/test_smote.py`` fails when that happens, and ``requirements.txt``
+    saving is lost); ``tests/unit/test_chunked_smote.py`` fails when that happens, and ``requirements.txt``
     keeps imbalanced-learn below its next minor release.
     """
 

@@ -101,7 +101,6 @@ def timed(page: Page, action) -> float:
     """Seconds from ``action()`` to the settled page (see the module docstring)."""
     t0 = page.evaluate("performance.now()") if page.url.startswith("http") else 0.0
     action()
-    print(".", end="", flush=True)
     while True:
         page.wait_for_function(SETTLED, arg=t0, polling="raf", timeout=1_800_000)
         end = page.evaluate("performance.now()")
@@ -183,7 +182,13 @@ def main() -> None:
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
         for n in args.sizes:
-            results.append(run_size(browser, n))
+            try:
+                results.append(run_size(browser, n))
+            except Exception:
+                for i, context in enumerate(browser.contexts):
+                    for j, page in enumerate(context.pages):
+                        page.screenshot(path=f"/tmp/browser_bench_failure_{n}_{i}_{j}.png")
+                raise
             print(json.dumps(results[-1]), flush=True)
         browser.close()
     table = pd.DataFrame({f"{r['rows']:,} rows": r["seconds"] for r in results})

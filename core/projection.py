@@ -25,9 +25,12 @@ from core.roles import FeaturePlan
 __all__ = ["MAX_DISPLAY", "MAX_SYNTHETIC_DISPLAY", "TSNE_MAX", "Projection", "ViewMethod", "display_rows", "project"]
 
 ViewMethod = Literal["pca", "tsne", "features"]
-#: Original training rows drawn at most; above this the largest class is thinned.
-MAX_DISPLAY = 4_000
-#: Synthetic rows drawn at most; above this they are thinned at random (keeps the figure under ~2 MB).
+#: Original training rows drawn at most; above this the largest class is thinned (and the synthetic rows at
+#: its rate). The benchmark's view switch at 10,000 rows redrew in 0.8-1.2 s with 2,000 and 0.9-1.7 s with
+#: 4,000, in Chromium drawing WebGL without a GPU (docs/benchmarks.md).
+MAX_DISPLAY = 2_000
+#: Synthetic rows drawn at most. They are thinned at the rate of the largest class, and never beyond this
+#: (keeps the figure under ~2 MB).
 MAX_SYNTHETIC_DISPLAY = 30_000
 #: Points embedded by t-SNE at most (original and synthetic together).
 TSNE_MAX = 2_000
@@ -119,9 +122,14 @@ def project(
     show_train = np.zeros(n_train, dtype=bool)
     show_train[display_rows(result.y_train, budget=budget, random_state=random_state)] = True
     show_synthetic = synthetic.copy()
-    if show_synthetic.sum() > MAX_SYNTHETIC_DISPLAY:
+    # Synthetic rows are thinned at the rate the largest class is, so the picture keeps the real proportions.
+    largest = result.y_train.to_numpy() == result.y_train.value_counts().index[0]
+    n_synthetic_shown = min(
+        MAX_SYNTHETIC_DISPLAY, round(synthetic.sum() * show_train[largest].sum() / max(largest.sum(), 1))
+    )
+    if n_synthetic_shown < synthetic.sum():
         keep = np.random.default_rng(random_state).choice(
-            np.flatnonzero(show_synthetic), size=MAX_SYNTHETIC_DISPLAY, replace=False
+            np.flatnonzero(synthetic), size=n_synthetic_shown, replace=False
         )
         show_synthetic[:] = False
         show_synthetic[keep] = True
@@ -258,9 +266,10 @@ def _caption(result: ResampleResult, *, n_shown: int, thinned: bool, n_missing: 
         largest = str(result.y_train.value_counts().index[0])
         text += (
             f" For speed, the largest class ({largest!r}) is thinned at random"
-            + (" and so are the synthetic rows" if n_synthetic_shown < n_syn else "")
+            + (", and the synthetic rows at the same rate, so the picture keeps the real proportions"
+               if n_synthetic_shown < n_syn else "")
             + "; every row of the other classes is drawn."
-        )
+        )  # fmt: skip
     elif n_synthetic_shown < n_syn:
         text += " For speed, the synthetic rows are thinned at random; every original row is drawn."
     if n_missing > 0:

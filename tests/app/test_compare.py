@@ -20,7 +20,7 @@ def run(at):
 def test_compare_runs_three_strategies_on_a_bundled_dataset(app):
     app.switch_page("pages/compare.py").run()
     assert app.multiselect(key="compare.strategies").value == [
-        "none:rf:none", "none:rf:balanced", "smote:rf:none", "random_under:rf:none", "smote_tomek:rf:none", "none:brf:none",
+        "none:rf:none", "none:rf:balanced", "smote:rf:none", "random_under:rf:none", "none:brf:none",
     ]  # fmt: skip
     app.multiselect(key="compare.strategies").set_value(THREE).run()
     run(app)

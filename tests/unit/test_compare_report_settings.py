@@ -75,7 +75,7 @@ def test_leaderboard_marks_the_best_value_per_column():
 
 def test_default_and_available_strategies_fit_the_data():
     assert default_strategies(data_kind="numeric", n_classes=2) == [
-        "none:rf:none", "none:rf:balanced", "smote:rf:none", "random_under:rf:none", "smote_tomek:rf:none", "none:brf:none",
+        "none:rf:none", "none:rf:balanced", "smote:rf:none", "random_under:rf:none", "none:brf:none",
     ]  # fmt: skip
     mixed = strategy_choices(data_kind="mixed", n_classes=3)
     assert "smote_tomek:rf:none" not in mixed and "adasyn:rf:none" not in mixed

@@ -86,6 +86,12 @@ def test_large_scatter_caption_says_what_is_shown():
     assert f"Showing {len(proj.before):,} of {len(result.y_train):,} training rows" in proj.caption
     assert "thinned at random" in proj.caption
     assert (proj.before["label"] == "rare").sum() == result.counts("before")["rare"]
+    # The synthetic rows are thinned at the largest class's rate, so the after panel keeps the real proportions.
+    common = result.counts("before")["common"]
+    rate = (proj.before["label"] == "common").sum() / common
+    shown = (proj.after["provenance"] == "synthetic").sum()
+    assert shown == round(result.is_synthetic.sum() * rate) < result.is_synthetic.sum()
+    assert "synthetic rows at the same rate, so the picture keeps the real proportions" in proj.caption
 
 
 def test_embed_training_pca_and_features():

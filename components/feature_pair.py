@@ -1,4 +1,4 @@
-"""A pair of select boxes choosing two different numeric features for a plot's axes."""
+"""Choosing a 2-D view: two different numeric features for a plot's axes, or a projection."""
 
 from __future__ import annotations
 
@@ -18,3 +18,21 @@ def feature_pair(numeric: list[str], *, key_x: str, key_y: str, columns: tuple) 
         show_message("info", "Pick two different features for the axes.")
         return None
     return fx, fy
+
+
+def view_picker(
+    label: str, views: dict[str, str], *, key: str, default: str, numeric: list[str], keys_xy: tuple[str, str],
+    columns: tuple,
+) -> tuple[str, tuple[str, str] | None] | None:  # fmt: skip
+    """A horizontal choice of 2-D view in ``columns[0]`` and, for the view ``"features"``, the two feature
+    pickers in ``columns[1]`` and ``columns[2]``. Returns the view and the features (``None`` unless
+    ``"features"``), or ``None`` when the same feature is picked twice (a hint is shown)."""
+    with columns[0]:
+        view = st.radio(
+            label, list(views), format_func=views.__getitem__, horizontal=True,
+            **state.bind_choice(key, list(views), default),
+        )  # fmt: skip
+    if view != "features":
+        return view, None
+    pair = feature_pair(numeric, key_x=keys_xy[0], key_y=keys_xy[1], columns=(columns[1], columns[2]))
+    return None if pair is None else (view, pair)

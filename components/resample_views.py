@@ -6,7 +6,7 @@ import streamlit as st
 
 from components import state
 from components.cache import cached_projection
-from components.feature_pair import feature_pair
+from components.feature_pair import view_picker
 from components.messages import plain
 from core.export import safe_csv_bytes
 from core.figures import resample_counts_figure, resample_scatter_figure
@@ -45,20 +45,13 @@ def resample_scatter(prepared: PreparedData, split: Split, config: SamplerConfig
     """
     numeric = list(prepared.plan.numeric)
     views = list(_VIEWS) if len(numeric) >= 2 else ["pca", "tsne"]
-    c1, c2, c3 = st.columns([2, 1, 1])
-    with c1:
-        view = st.radio(
-            "View",
-            views,
-            format_func=_VIEWS.__getitem__,
-            horizontal=True,
-            **state.bind_choice(state.W_VIEW, views, "pca"),
-        )
-    features = None
-    if view == "features":
-        features = feature_pair(numeric, key_x=state.W_FEATURE_X, key_y=state.W_FEATURE_Y, columns=(c2, c3))
-        if features is None:
-            return
+    picked = view_picker(
+        "View", {v: _VIEWS[v] for v in views}, key=state.W_VIEW, default="pca", numeric=numeric,
+        keys_xy=(state.W_FEATURE_X, state.W_FEATURE_Y), columns=tuple(st.columns([2, 1, 1])),
+    )  # fmt: skip
+    if picked is None:
+        return
+    view, features = picked
     projection = cached_projection(prepared, result, split, config, method=view, features=features)
     order = [str(c) for c in result.counts("before")]
     st.plotly_chart(

@@ -8,7 +8,7 @@ import streamlit as st
 
 from components import state
 from components.cache import cached_embedding
-from components.feature_pair import feature_pair
+from components.feature_pair import view_picker
 from components.messages import plain, show_message
 from core.figures import smote_steps_figure
 from core.prepared import PreparedData
@@ -35,19 +35,13 @@ def smote_steps_panel(prepared: PreparedData, split: Split) -> None:
             "Class to over-sample", classes, **state.bind_choice(state.W_STEPS_CLASS, classes, classes[-1])
         )
     views = list(_VIEWS) if len(numeric) >= 2 else ["pca"]
-    with c2:
-        view = st.radio(
-            "Plane",
-            views,
-            format_func=_VIEWS.__getitem__,
-            horizontal=True,
-            **state.bind_choice(state.W_STEPS_VIEW, views, views[0]),
-        )
-    features = None
-    if view == "features":
-        features = feature_pair(numeric, key_x=state.W_STEPS_X, key_y=state.W_STEPS_Y, columns=(c3, c4))
-        if features is None:
-            return
+    picked = view_picker(
+        "Plane", {v: _VIEWS[v] for v in views}, key=state.W_STEPS_VIEW, default=views[0], numeric=numeric,
+        keys_xy=(state.W_STEPS_X, state.W_STEPS_Y), columns=(c2, c3, c4),
+    )  # fmt: skip
+    if picked is None:
+        return
+    _, features = picked
     xy, x_title, y_title = cached_embedding(prepared, split, features=features)
     if features is not None:  # put both axes on one scale so distances look like distances
         xy = (xy - np.nanmean(xy, axis=0)) / np.where(np.nanstd(xy, axis=0) > 0, np.nanstd(xy, axis=0), 1)

@@ -143,7 +143,11 @@ def project(
             raise ValueError("choose two numeric features")
         fx, fy = features
         before_xy = result.split.take(result.split.train_rows, columns=[fx, fy]).to_numpy(dtype=float)
-        after_xy = result.resampled_frame(columns=[fx, fy]).to_numpy(dtype=float)
+        after_xy = before_xy[source]  # kept and copied rows sit where their training row sits
+        after_xy[synthetic] = np.nan
+        syn_rows = np.flatnonzero(show_synthetic)  # only the synthetic rows shown are turned back into units
+        if len(syn_rows):
+            after_xy[syn_rows] = result.synthetic_frame(syn_rows, columns=[fx, fy]).to_numpy(dtype=float)
         x_title, y_title = fx, fy
         fitted_on = "Both panels plot the raw values of the two features on the same axes."
     elif method == "pca":

@@ -55,9 +55,9 @@ def strategy_choices(*, data_kind: str, n_classes: int, seed: int = 0) -> dict[s
 def default_strategies(*, data_kind: str, n_classes: int) -> list[str]:
     """The default comparison: no handling, balanced weights, SMOTE, under-sampling, BalancedRF.
 
-    Each default finishes within about a minute at 300,000 rows on two cores (``docs/benchmarks.md``).
-    SMOTE + Tomek links is offered but not a default: its neighbour search over every resampled row
-    took about nine minutes there.
+    Each default is meant to finish within about a minute at 300,000 rows on two cores; SMOTE + Tomek
+    links is offered but not a default, as its neighbour search over every resampled row does not
+    (``docs/benchmarks.md``).
     """
     ids = [
         "none:rf:none",

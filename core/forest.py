@@ -1,8 +1,7 @@
 """A random forest for large imbalanced data: every tree on a capped sample that keeps the small classes.
 
-scikit-learn's ``max_samples`` draws each tree's rows uniformly. On 240,000 rows with 0.2 % minority
-and 20,000 rows per tree, every tree then sees about 40 minority rows and the forest ranks poorly
-(ROC-AUC 0.72 against 0.80 for the full forest, see ``docs/benchmarks.md``).
+scikit-learn's ``max_samples`` draws each tree's rows uniformly, so on rare classes every tree sees
+only a handful of small-class rows and the forest ranks poorly (``docs/benchmarks.md``).
 
 :class:`CappedForestClassifier` draws each tree's rows per class instead. Classes that fit in their
 share of the budget are bootstrapped whole; larger classes are bootstrapped down to the rest of the

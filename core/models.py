@@ -313,8 +313,8 @@ def build_pipeline(
 def estimate_seconds(strategy: Strategy, *, counts: Mapping[object, int], n_features: int) -> float:
     """A rough training-time estimate on this machine's scale (2 cores), for the page to show.
 
-    ``counts`` are the training rows per class. Calibrated on ``benchmarks/run.py`` (30 numeric
-    features, 0.2 % minority, 10k to 300k rows), where it is within about a third of the measured time.
+    ``counts`` are the training rows per class. The constants are fitted to measured training times
+    on numeric data; how close it comes, and where it does not, is in ``docs/benchmarks.md``.
     """
     f = strategy.forest
     sizes = [int(n) for n in counts.values()]
@@ -333,7 +333,7 @@ def estimate_seconds(strategy: Strategy, *, counts: Mapping[object, int], n_feat
     # How deep the trees grow, measured: on equal classes; on a capped sample that keeps every small-class
     # row (deeper: the small class is enriched); on a plain bootstrap of skewed data. Weights flatten both.
     if balanced:
-        depth = 1.6
+        depth = 1.6 if per_tree < rows else 1.3
     elif per_tree < rows:
         depth = 1.2 if weighted else 2.2
     else:

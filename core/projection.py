@@ -26,8 +26,7 @@ __all__ = ["MAX_DISPLAY", "MAX_SYNTHETIC_DISPLAY", "TSNE_MAX", "Projection", "Vi
 
 ViewMethod = Literal["pca", "tsne", "features"]
 #: Original training rows drawn at most; above this the largest class is thinned (and the synthetic rows at
-#: its rate). The benchmark's view switch at 10,000 rows redrew in 0.8-1.2 s with 2,000 and 0.9-1.7 s with
-#: 4,000, in Chromium drawing WebGL without a GPU (docs/benchmarks.md).
+#: its rate), which keeps a redraw quick in a browser without a GPU (docs/benchmarks.md).
 MAX_DISPLAY = 2_000
 #: Synthetic rows drawn at most. They are thinned at the rate of the largest class, and never beyond this
 #: (keeps the figure under ~2 MB).

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import inspect
+import threading
 import time
 from collections import OrderedDict
 from collections.abc import Callable, Mapping
@@ -121,6 +122,7 @@ class Evaluation:
 
 #: Results kept per evaluation and function, the most recently used first (a slider's few positions).
 MEMO_SIZE = 16
+_MEMO_LOCK = threading.Lock()
 
 
 def read_off(fn):
@@ -132,18 +134,21 @@ def read_off(fn):
 
     @functools.wraps(fn)
     def wrapper(ev: Evaluation, **options):
-        memo = ev.memo.setdefault(fn.__name__, OrderedDict())
         key = tuple(sorted(options.items()))
-        if key in memo:
-            memo.move_to_end(key)
-        else:
-            result = fn(ev, **options)
-            if isinstance(result, np.ndarray):
-                result.setflags(write=False)
-            memo[key] = MappingProxyType(result) if isinstance(result, dict) else result
+        with _MEMO_LOCK:  # evaluations are shared by sessions, whose threads may read one at once
+            memo = ev.memo.setdefault(fn.__name__, OrderedDict())
+            if key in memo:
+                memo.move_to_end(key)
+                return memo[key]
+        result = fn(ev, **options)
+        if isinstance(result, np.ndarray):
+            result.setflags(write=False)
+        result = MappingProxyType(result) if isinstance(result, dict) else result
+        with _MEMO_LOCK:
+            memo[key] = result
             while len(memo) > MEMO_SIZE:
                 memo.popitem(last=False)
-        return memo[key]
+        return result
 
     return wrapper
 

@@ -320,3 +320,17 @@ def test_what_a_page_reads_off_an_evaluation_is_computed_once_per_setting_and_re
     for t in np.linspace(0, 1, 40):
         metrics(ev, threshold=float(t))
     assert len(ev.memo["metrics"]) == core.evaluation.MEMO_SIZE  # a slider's sweep keeps only the latest
+
+
+def test_sessions_reading_one_evaluation_at_once_get_the_same_numbers():
+    from concurrent.futures import ThreadPoolExecutor
+
+    ev = fake_eval()
+    thresholds = [round(t, 2) for t in np.linspace(0, 1, 60)] * 4  # more settings than are kept: evictions race
+
+    def read(t: float) -> float:
+        return metrics(ev, threshold=t)["recall"]
+
+    with ThreadPoolExecutor(8) as pool:
+        got = list(pool.map(read, thresholds))
+    assert got == [score(Y, PROBA, threshold=t)["recall"] for t in thresholds]

@@ -32,8 +32,9 @@ def forest_settings(n_train: int) -> ForestSettings:
         )
         rows = c5.number_input(
             "Rows per tree (0 = all)", 0, 10_000_000, step=1000,
-            help="On more than 50,000 training rows (after resampling), caps the rows each random-forest tree is "
-            "grown on, keeping every row of the small classes and weighting the large class back to its real share. "
+            help=f"On more than {ForestSettings().cap_from_rows:,} training rows (after resampling), caps the rows "
+            "each random-forest tree is grown on, keeping every row of the small classes and weighting the large "
+            "class back to its real share. "
             "20,000 keeps large data interactive; 0 grows scikit-learn's exact forest on all training rows. "
             "Smaller data always gets the exact forest.",
             **state.bind(state.W_ROWS_PER_TREE, 20_000),

@@ -325,8 +325,11 @@ class CostCurve:
 
     def at(self, threshold: float) -> float:
         """The total cost when predicting positive at scores ``>= threshold``."""
-        i = int(np.searchsorted(self.thresholds, threshold, side="left"))
-        return float(self.costs[min(i, len(self.costs) - 1)])
+        return float(self.costs_at(np.asarray([threshold]))[0])
+
+    def costs_at(self, thresholds: np.ndarray) -> np.ndarray:
+        """:meth:`at` for many thresholds at once (one binary search each)."""
+        return self.costs[np.searchsorted(self.thresholds, thresholds, side="left").clip(0, len(self.costs) - 1)]
 
 
 @read_off

@@ -451,8 +451,7 @@ def cost_figure(curve, *, current: float, points: int = 1_001, height: int = 320
     the test split, which can hold a distinct score per row.
     """
     grid = np.linspace(0.0, 1.0, points)
-    at = np.searchsorted(curve.thresholds, grid, side="left").clip(0, len(curve.costs) - 1)
-    fig = go.Figure(go.Scatter(x=grid, y=curve.costs[at], mode="lines", name="total cost", line={"shape": "hv"}))
+    fig = go.Figure(go.Scatter(x=grid, y=curve.costs_at(grid), mode="lines", name="total cost", line={"shape": "hv"}))
     best = curve.best
     fig.add_vline(x=best, line={"color": CLASS_COLORS[3], "dash": "dash"}, annotation_text=f"lowest cost at {best:.2f}")
     fig.add_vline(x=current, line={"color": CLASS_COLORS[1]}, annotation_text=f"current {current:.2f}",

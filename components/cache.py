@@ -17,7 +17,7 @@ from components import state
 from core.dataset import Dataset
 from core.errors import UserFacingError
 from core.evaluation import Evaluation, evaluate
-from core.models import Strategy, estimate_seconds
+from core.models import Strategy, estimate_seconds, fit_count
 from core.prepared import PreparedData, prepare
 from core.projection import Projection, embed_training, project
 from core.resampling import ResampleResult, resample
@@ -138,27 +138,36 @@ def _evaluation_store() -> tuple[OrderedDict, threading.Lock]:
 
 
 def cached_evaluations(
-    prepared: PreparedData, split: Split, strategies: list[Strategy], *, cv_folds: int
+    prepared: PreparedData, split: Split, strategies: list[Strategy], *, cv_folds: int, cv_repeats: int = 1
 ) -> list[Evaluation | UserFacingError]:
     """Fit and score each strategy (reusing earlier results), with one progress bar for the batch.
 
-    A strategy that cannot be built yields its error in place of an evaluation. Pressing
-    "Stop training" (or changing any setting) interrupts at the next batch of trees.
+    A strategy that cannot be built yields its error in place of an evaluation. A strategy with a
+    tuned threshold reuses the fit of the same strategy at the fixed threshold when it has one (the
+    model is the same; only the tuning folds are fitted). Pressing "Stop training" (or changing any
+    setting) interrupts at the next batch of trees.
     """
     store, lock = _evaluation_store()
     out: list[Evaluation | UserFacingError] = []
     n = len(strategies)
     n_features, counts = len(prepared.plan.features), split.counts("train")
     bar = holder = None
-    for i, strategy in enumerate(strategies):
-        key = (_plan_key(prepared), split.spec, strategy, cv_folds)
+
+    def stored(strategy: Strategy) -> Evaluation | None:
+        key = (_plan_key(prepared), split.spec, strategy, cv_folds, cv_repeats)
         with lock:
             hit = store.get(key)
             if hit is not None:
                 store.move_to_end(key)
+        return hit
+
+    for i, strategy in enumerate(strategies):
+        key = (_plan_key(prepared), split.spec, strategy, cv_folds, cv_repeats)
+        hit = stored(strategy)
         if hit is not None:
             out.append(hit)
             continue
+        fitted = stored(strategy.fitted_as) if strategy.threshold != "fixed" else None
         if bar is None:
             holder = st.empty()
             with holder.container():
@@ -167,14 +176,17 @@ def cached_evaluations(
                     "Stop training", key=state.W_STOP, on_click=state.mark_trained, args=(None,), icon=":material/stop:"
                 )
         eta = estimate_seconds(strategy, counts=counts, n_features=n_features) * (
-            1 + (cv_folds if cv_folds >= 2 else 0)
+            fit_count(strategy, cv_folds=cv_folds, cv_repeats=cv_repeats) - (fitted is not None)
         )
 
         def report(fraction: float, message: str, *, i: int = i, eta: float = eta, bar=bar) -> None:
             bar.progress(min((i + fraction) / n, 1.0), text=f"Strategy {i + 1} of {n} (about {eta:,.0f} s): {message}")
 
         try:
-            result = evaluate(strategy, split, plan=prepared.plan, cv_folds=cv_folds, progress=report)
+            result = evaluate(
+                strategy, split, plan=prepared.plan, cv_folds=cv_folds, cv_repeats=cv_repeats, progress=report,
+                fitted=fitted,
+            )  # fmt: skip
         except UserFacingError as exc:
             out.append(exc)
             continue

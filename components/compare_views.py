@@ -6,12 +6,23 @@ import pandas as pd
 import streamlit as st
 
 from components import state
+from components.evaluation_views import cross_validation_table, scores_table
 from components.messages import plain
-from core.compare import best_in_column, default_strategies, leaderboard, strategy_choices, takeaways
+from components.strategy_controls import cv_controls, tuning_settings
+from core.compare import (
+    best_in_column,
+    default_strategies,
+    differences,
+    noise_warning,
+    strategy_choices,
+    summary,
+    takeaways,
+    with_intervals,
+)
 from core.evaluation import METRIC_LABELS, Evaluation, confusion, pr_curves, roc_curves
 from core.export import safe_csv_bytes
 from core.figures import confusion_grid_figure, curves_figure, metric_bars_figure
-from core.models import Strategy
+from core.models import Strategy, TuningSettings
 from core.prepared import PreparedData
 from core.report import build_report
 from core.shared_settings import SharedSettings, encode_token, to_json
@@ -20,17 +31,17 @@ from core.split import Split
 _CONFIG = {"displaylogo": False}
 
 
-def compare_controls(prepared: PreparedData, split: Split) -> tuple[list[Strategy], int, int]:
-    """The strategies to compare (from the ready-made list), CV folds and seed."""
+def compare_controls(prepared: PreparedData, split: Split) -> tuple[list[Strategy], int, int, int, TuningSettings]:
+    """The strategies to compare (from the ready-made list), CV folds and repeats, seed and tuning settings."""
     n_classes = split.y_train.nunique()
     c1, c2 = st.columns([1, 1])
-    folds = c1.selectbox(
-        "Cross-validation on the training split", [0, 3, 5, 10],
-        format_func=lambda k: "off" if k == 0 else f"{k} folds (same folds for every strategy)",
-        **state.bind(state.W_COMPARE_FOLDS, 0),
+    folds, repeats = cv_controls(
+        c1, key=state.W_COMPARE_FOLDS,
+        help="The same folds for every strategy; resampling is fit inside each training fold only.",
     )  # fmt: skip
     seed = int(c2.number_input("Seed", 0, 2**31 - 1, step=1, **state.bind(state.W_COMPARE_SEED, 0)))
-    choices = strategy_choices(data_kind=prepared.plan.kind, n_classes=n_classes, seed=seed)
+    tuning = tuning_settings()
+    choices = strategy_choices(data_kind=prepared.plan.kind, n_classes=n_classes, seed=seed, tuning=tuning)
     chosen = [i for i in st.session_state.get(state.W_COMPARE_IDS, []) if i in choices]
     if chosen != st.session_state.get(state.W_COMPARE_IDS):
         state.forget(state.W_COMPARE_IDS)
@@ -41,25 +52,27 @@ def compare_controls(prepared: PreparedData, split: Split) -> tuple[list[Strateg
         max_selections=8,
         **state.bind(state.W_COMPARE_IDS, default_strategies(data_kind=prepared.plan.kind, n_classes=n_classes)),
     )
-    return [choices[i] for i in ids], int(folds), seed
+    return [choices[i] for i in ids], folds, repeats, seed, tuning
 
 
 def leaderboard_panel(evals: list[Evaluation]) -> pd.DataFrame:
-    """The leaderboard, sortable, with the best value of each column highlighted."""
-    table = leaderboard(evals)
-    best = best_in_column(table)
+    """The leaderboard with intervals and the best value of each column highlighted; returns the numeric table."""
+    table = scores_table(evals)
+    cross_validation_table(evals)
+    return table
 
-    def mark(column: pd.Series) -> list[str]:
-        winner = best.get(column.name)
-        return ["background-color: #dcefe0; font-weight: 600" if winner == s else "" for s in table["strategy"]]
 
-    styled = table.style.apply(mark, axis=0).format(
-        {c: "{:.3f}" for c in table.columns if c != "strategy" and pd.api.types.is_numeric_dtype(table[c])}
-    )
-    st.dataframe(styled, hide_index=True, width="stretch")
+def differences_panel(evals: list[Evaluation]) -> pd.DataFrame | None:
+    """Each strategy against the baseline: paired differences with their intervals and a verdict."""
+    if len(evals) < 2:
+        return None
+    table = differences(evals)
+    st.subheader(f"Against the baseline, {plain(evals[0].name)}")
+    st.dataframe(table, hide_index=True, width="stretch")
     st.caption(
-        "Click a column to sort. The best value of each column is highlighted (lowest for the Brier score). "
-        "Scores are on the untouched test split at threshold 0.5."
+        "Each strategy minus the baseline on the same 1,000 bootstrap replicates of the test split (a paired 95 % "
+        "interval, narrower than comparing two separate intervals). ▲ better and ▼ worse: the interval excludes 0. "
+        "≈ noise: it contains 0, so this test split cannot tell the two apart."
     )
     return table
 
@@ -103,20 +116,25 @@ def show_figures(figs: list[tuple[str, object]]) -> None:
     st.plotly_chart(by["Metrics by strategy"], key="compare_bars", config=_CONFIG)
 
 
-def takeaways_panel(evals: list[Evaluation]) -> list[str]:
-    """Plain-language takeaways computed from the results."""
-    lines = takeaways(evals)
+def takeaways_panel(evals: list[Evaluation]) -> tuple[list[str], list[str]]:
+    """What helped here (by family) and plain-language takeaways, computed from the results and their noise."""
+    lines, helped = takeaways(evals), summary(evals)
     st.subheader("Takeaways")
     if not lines:
         st.caption("Pick at least two strategies to compare.")
+    if helped:
+        st.markdown("**What helped here**")
+        for line in helped:
+            st.markdown(f"- {plain(line)}")
+        st.markdown("**Strategy by strategy**")
     for line in lines:
         st.markdown(f"- {plain(line)}")
-    return lines
+    return lines, helped
 
 
 def downloads(
     prepared: PreparedData, split: Split, evals: list[Evaluation], table: pd.DataFrame, figs, lines: list[str],
-    settings: SharedSettings,
+    helped: list[str], diffs: pd.DataFrame | None, settings: SharedSettings,
 ) -> None:  # fmt: skip
     """The report, the leaderboard CSV, the settings JSON, and a link that reopens this view."""
     dist = prepared.distribution
@@ -128,8 +146,9 @@ def downloads(
     def report() -> bytes:  # written when the button is pressed (it embeds every chart), not on every rerun
         return build_report(
             dataset_name=prepared.dataset.name, target=prepared.target or "", n_rows=prepared.dataset.n_rows,
-            distribution=dist, split_text=split_text, evals=evals, leaderboard=table, best=best_in_column(table),
-            figures=figs, takeaways=lines,
+            distribution=dist, split_text=split_text, evals=evals, leaderboard=with_intervals(table),
+            best=best_in_column(table), figures=figs, takeaways=lines, summary=helped, differences=diffs,
+            warning=noise_warning(evals),
         ).encode("utf-8")  # fmt: skip
 
     c1, c2, c3 = st.columns(3)
@@ -141,6 +160,7 @@ def downloads(
     c2.download_button(
         "Download the leaderboard (CSV)", safe_csv_bytes(table), file_name="leaderboard.csv", mime="text/csv",
         key=state.W_DOWNLOAD_BOARD, icon=":material/table:",
+        help="Every metric with its 95 % interval (columns '… low' and '… high').",
     )  # fmt: skip
     c3.download_button(
         "Download the settings (JSON)", to_json(settings).encode(), file_name="imbalance-settings.json",

@@ -6,12 +6,15 @@ alone, not the page, so the other charts are neither rebuilt nor sent to the bro
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 import streamlit as st
+from sklearn.metrics import brier_score_loss
 
 from components import state
 from components.cache import cached_evaluations
 from components.messages import plain, show_message
+from core.compare import best_in_column, leaderboard, noise_warning, with_intervals
 from core.errors import UserFacingError
 from core.evaluation import (
     METRIC_LABELS,
@@ -29,41 +32,48 @@ from core.figures import calibration_figure, confusion_grid_figure, cost_figure,
 _CONFIG = {"displaylogo": False}
 
 
-def metrics_table(evals: list[Evaluation]) -> None:
-    """One row per strategy with the imbalance metrics (and CV mean ± sd when run)."""
+def scores_table(evals: list[Evaluation]) -> pd.DataFrame:
+    """The scores on the test split with their 95 % intervals, one row per strategy, the best of each marked.
+
+    Returns the numeric table (values and bounds), as the leaderboard CSV carries it.
+    """
+    table = leaderboard(evals)
+    shown = with_intervals(table)
+    best = best_in_column(table)
+
+    def mark(column: pd.Series) -> list[str]:
+        winner = best.get(column.name)
+        return ["background-color: #dcefe0; font-weight: 600" if winner == s else "" for s in shown["strategy"]]
+
+    st.dataframe(shown.style.apply(mark, axis=0), hide_index=True, width="stretch")
+    warning = noise_warning(evals)
+    if warning:
+        show_message("warning", warning)
     binary = evals[0].binary
-    keys = [k for k in METRIC_LABELS if binary or k not in {"recall", "precision", "f1"}]
-    rows = []
-    for ev in evals:
-        m = metrics(ev)
-        row = {"strategy": ev.name, **{METRIC_LABELS[k]: m[k] for k in keys}, "fit time (s)": round(ev.seconds, 1)}
-        rows.append(row)
-    table = pd.DataFrame(rows)
-    number = {METRIC_LABELS[k]: st.column_config.NumberColumn(format="%.3f") for k in keys}
-    st.dataframe(table, hide_index=True, width="stretch", column_config=number)
     baseline = metrics(evals[0])["baseline_accuracy"]
     majority = evals[0].classes[0]
     which = (
-        f"Recall, precision and F1 are for the smaller class {plain(repr(evals[0].classes[-1]))}; PR-AUC is its "
-        "average precision."
+        f"Recall, precision and F1 are for the smaller class {plain(repr(evals[0].classes[-1]))} (precision is "
+        '"–" when a strategy flagged nothing); PR-AUC is its average precision.'
         if binary
         else "ROC-AUC and PR-AUC (average precision) are one-vs-rest macro averages; macro F1 averages every class."
     )
     st.caption(
-        f"Accuracy only means something next to its baseline: always answering {plain(repr(majority))} scores "
-        f"{baseline:.1%} on this test split. {which} Everything is measured on the untouched test split"
-        + (" at threshold 0.5." if binary else ", predicting the most probable class.")
+        "In brackets: the 95 % interval from 1,000 stratified bootstrap replicates of the test split. The best value "
+        "of each column is highlighted (lowest for the Brier score); where intervals overlap, the order may not hold "
+        f"on new data. Accuracy only means something next to its baseline: always answering {plain(repr(majority))} "
+        f"scores {baseline:.1%} on this test split. {which} Everything is measured on the untouched test split"
+        + (", each strategy at its own threshold." if binary else ", predicting the most probable class.")
     )
-    with_cv = [ev for ev in evals if ev.cv is not None]
-    if with_cv:
-        st.markdown("**Cross-validation on the training split** (mean ± standard deviation over the folds)")
-        cv_rows = []
-        for ev in with_cv:
-            cv_rows.append(
-                {"strategy": ev.name}
-                | {METRIC_LABELS[k]: f"{ev.cv[k].mean():.3f} ± {ev.cv[k].std(ddof=1):.3f}" for k in keys if k in ev.cv}
-            )
-        st.dataframe(pd.DataFrame(cv_rows), hide_index=True, width="stretch")
+    return table
+
+
+def metrics_table(evals: list[Evaluation]) -> None:
+    """Scores with intervals, fit times, cross-validation and per-class tables."""
+    scores_table(evals)
+    times = ", ".join(f"{plain(ev.name)} {ev.seconds:,.1f} s" for ev in evals)
+    st.caption(f"Fit time on the training split: {times}.")
+    cross_validation_table(evals)
     with st.expander("Per-class precision, recall, F1 and support"):
         for ev in evals:
             st.markdown(f"**{plain(ev.name)}**")
@@ -73,6 +83,31 @@ def metrics_table(evals: list[Evaluation]) -> None:
                 width="stretch",
                 column_config={c: st.column_config.NumberColumn(format="%.3f") for c in ("precision", "recall", "F1")},
             )
+
+
+def cross_validation_table(evals: list[Evaluation]) -> None:
+    """Mean ± standard deviation over the folds, and what happened to folds that were left out."""
+    for ev in evals:
+        for note in ev.cv_notes:
+            show_message("info", f"{ev.name}: {note}")
+    with_cv = [ev for ev in evals if ev.cv is not None]
+    if not with_cv:
+        return
+    keys = [k for k in METRIC_LABELS if evals[0].binary or k not in {"recall", "precision", "f1"}]
+    st.markdown("**Cross-validation on the training split** (mean ± standard deviation over the folds)")
+    rows = []
+    for ev in with_cv:
+        row = {"strategy": ev.name, "folds scored": len(ev.cv)}
+        for k in keys:
+            if k in ev.cv:
+                sd = ev.cv[k].std(ddof=1) if len(ev.cv) > 1 else float("nan")
+                row[METRIC_LABELS[k]] = f"{ev.cv[k].mean():.3f} ± {sd:.3f}"
+        rows.append(row)
+    st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
+    if any(ev.tuned is not None for ev in with_cv):
+        st.caption(
+            "A strategy with a tuned threshold is scored on each fold at the threshold tuned on the other folds."
+        )
 
 
 @st.fragment
@@ -118,29 +153,46 @@ def _focus(evals: list[Evaluation]) -> Evaluation:
 
 
 @st.fragment
-def threshold_panel(evals: list[Evaluation]) -> None:
-    """Binary: a threshold slider with live confusion matrix and metrics, and the cost-minimising threshold."""
+def threshold_panel(evals: list[Evaluation], *, cost_fp: float, cost_fn: float) -> None:
+    """Binary: a threshold slider with live confusion matrix and metrics, the tuned threshold and the costs."""
     focus = _focus(evals)
-    c1, c2, c3 = st.columns([2, 1, 1])
-    threshold = c1.slider(
-        "Decision threshold for the smaller class", 0.0, 1.0, step=0.01, **state.bind(state.W_THRESHOLD, 0.5)
-    )
-    cost_fp = c2.number_input("Cost of a false alarm", 0.0, 1e9, step=1.0, **state.bind(state.W_COST_FP, 1.0))
-    cost_fn = c3.number_input("Cost of a missed case", 0.0, 1e9, step=1.0, **state.bind(state.W_COST_FN, 10.0))
+    tuned = focus.tuned
+    if tuned is not None:
+        st.button(
+            f"Set the slider to the tuned threshold ({tuned.threshold:.2f})", key=state.W_USE_TUNED,
+            on_click=state.put, args=(state.W_THRESHOLD, round(tuned.threshold, 2)), icon=":material/target:",
+        )  # fmt: skip
+    threshold = st.slider(
+        "Decision threshold for the smaller class (explore)", 0.0, 1.0, step=0.01,
+        **state.bind(state.W_THRESHOLD, 0.5),
+    )  # fmt: skip
     curve = cost_curve(focus, cost_fp=cost_fp, cost_fn=cost_fn)
-    best, best_cost, here = curve.best, curve.best_cost, curve.at(threshold)
+    here = curve.at(threshold)
     m = metrics(focus, threshold=threshold)
     a, b, c, d = st.columns(4)
     a.metric("Recall", f"{m['recall']:.3f}")
-    b.metric("Precision", f"{m['precision']:.3f}")
+    b.metric("Precision", "–" if np.isnan(m["precision"]) else f"{m['precision']:.3f}")
     c.metric("Total cost here", f"{here:,.0f}")
-    d.metric("Lowest cost", f"{best_cost:,.0f}", help=f"at threshold {best:.2f}")
+    if tuned is not None:
+        d.metric(
+            "Tuned threshold", f"{tuned.threshold:.2f}",
+            help=f"{tuned.label.capitalize()} on held-out parts of the training split",
+        )  # fmt: skip
+    else:
+        d.metric("Strategy's threshold", f"{focus.threshold:.2f}")
+    n = len(focus.y_test)
+    if tuned is not None:
+        st.caption(
+            f"{plain(focus.name)}: the threshold {tuned.label} by cross-validation on the training split is "
+            f"{tuned.threshold:.2f}; each fold alone would have chosen between {tuned.per_fold.min():.2f} and "
+            f"{tuned.per_fold.max():.2f}. Its scores above are at that threshold, on a test split it never saw."
+        )
     st.caption(
         f"With a false alarm costing {cost_fp:g} and a missed {plain(repr(focus.classes[-1]))} costing {cost_fn:g}, "
-        f"the threshold with the lowest total cost on the test split is {best:.2f} (cost {best_cost:,.0f}, "
-        f"{best_cost / len(focus.y_test):,.3f} per case); at {threshold:.2f} the cost is {here:,.0f} "
-        f"({here / len(focus.y_test):,.3f} per case). Choosing a threshold on the test split flatters it: in practice, "
-        "choose it on cross-validation folds and confirm on new data."
+        f"the cost at {threshold:.2f} is {here:,.0f} ({here / n:,.3f} per case). For exploring only: the lowest "
+        f"cost on the test split is {curve.best_cost:,.0f} at {curve.best:.2f}, but it was found by looking at the "
+        "test labels, so it flatters; to choose a threshold, tune one for the lowest cost on the training split "
+        "(Decision threshold in the strategy)."
     )
     left, right = st.columns(2)
     left.plotly_chart(
@@ -148,7 +200,10 @@ def threshold_panel(evals: list[Evaluation]) -> None:
                               classes=list(focus.classes), normalize=False),
         key="threshold_confusion", config=_CONFIG,
     )  # fmt: skip
-    right.plotly_chart(cost_figure(curve, current=threshold), key="cost_curve", config=_CONFIG)
+    right.plotly_chart(
+        cost_figure(curve, current=threshold, tuned=None if tuned is None else tuned.threshold),
+        key="cost_curve", config=_CONFIG,
+    )  # fmt: skip
 
 
 @st.fragment
@@ -157,11 +212,19 @@ def calibration_and_importance(evals: list[Evaluation]) -> None:
     left, right = st.columns(2)
     if evals[0].binary:
         series = [(ev.name, *calibration(ev)) for ev in evals]
-        left.plotly_chart(calibration_figure(series), key="calibration", config=_CONFIG)
+        before = {ev.name: calibration(ev, before=True) for ev in evals if ev.proba_uncalibrated is not None}
+        left.plotly_chart(calibration_figure(series, before=before), key="calibration", config=_CONFIG)
         left.caption(
             "Resampling and class weights shift predicted probabilities upwards: a resampled model's 0.5 is not "
-            "a 50 % chance."
+            "a 50 % chance. Calibration (in the strategy) repairs this on held-out training rows."
         )
+        for ev in evals:
+            if ev.proba_uncalibrated is not None:
+                before = brier_score_loss(ev.y_test == ev.positive, ev.proba_uncalibrated[:, ev.positive])
+                left.caption(
+                    f"{plain(ev.name)}: Brier score {before:.4f} before calibration, {metrics(ev)['brier']:.4f} after "
+                    "(lower is better)."
+                )
     else:
         left.caption("The calibration curve is drawn for two-class targets.")
     with_importance = [ev for ev in evals if ev.importance is not None]
@@ -178,10 +241,10 @@ def _importance_focus(evals: list[Evaluation]) -> Evaluation:
     return evals[names.index(chosen)]
 
 
-def run_strategies(prepared, split, strategies: list, *, cv_folds: int) -> list[Evaluation]:
+def run_strategies(prepared, split, strategies: list, *, cv_folds: int, cv_repeats: int = 1) -> list[Evaluation]:
     """Fit (or reuse) every strategy; show each one's error; stop the page if none could be trained."""
 
-    results = cached_evaluations(prepared, split, strategies, cv_folds=cv_folds)
+    results = cached_evaluations(prepared, split, strategies, cv_folds=cv_folds, cv_repeats=cv_repeats)
     for strategy, result in zip(strategies, results, strict=True):
         if isinstance(result, UserFacingError):
             show_message("error", f"{strategy.name}: {result}")

@@ -7,6 +7,7 @@ import streamlit as st
 from components import state
 from components.cache import cached_sample
 from components.messages import show_message
+from components.strategy_controls import cv_choice
 from core.errors import UserFacingError
 from core.shared_settings import SharedSettings, decode_token, from_json
 
@@ -22,8 +23,12 @@ def apply_settings(settings: SharedSettings) -> None:
     state.put(state.W_TEST_SIZE, settings.split.test_size)
     state.put(state.W_SPLIT_SEED, settings.split.random_state)
     state.put(state.W_COMPARE_IDS, list(settings.strategies))
-    state.put(state.W_COMPARE_FOLDS, settings.cv_folds)
+    state.put(state.W_COMPARE_FOLDS, cv_choice(settings.cv_folds, settings.cv_repeats))
     state.put(state.W_COMPARE_SEED, settings.seed)
+    state.put(state.W_TUNE_FOLDS, settings.tuning.folds)
+    state.put(state.W_COST_FP, settings.tuning.cost_fp)
+    state.put(state.W_COST_FN, settings.tuning.cost_fn)
+    state.put(state.W_MIN_PRECISION, settings.tuning.min_precision)
 
 
 def _import_file() -> None:

@@ -64,6 +64,9 @@ W_IMPORTANCE_OF = "train.importance_of"
 W_THRESHOLD = "train.threshold"
 W_COST_FP = "train.cost_fp"
 W_COST_FN = "train.cost_fn"
+W_TUNE_FOLDS = "train.tune_folds"
+W_MIN_PRECISION = "train.min_precision"
+W_USE_TUNED = "train.use_tuned"
 W_COMPARE_IDS = "compare.strategies"
 W_COMPARE_FOLDS = "compare.cv_folds"
 W_COMPARE_SEED = "compare.seed"
@@ -116,7 +119,8 @@ def count_key(method: str, index: int) -> str:
 
 
 def slot_key(slot: int, name: str) -> str:
-    """Widget key of one setting of strategy slot ``slot`` (sampler, model, weighting, weight.<i>)."""
+    """Widget key of one setting of strategy slot ``slot`` (sampler, model, weighting, weight.<i>, threshold,
+    calibration)."""
     return f"train.s{slot}.{name}"
 
 

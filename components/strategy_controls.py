@@ -6,13 +6,24 @@ import streamlit as st
 
 from components import state
 from components.messages import plain
-from core.models import MODELS, WEIGHTINGS, ForestSettings, Strategy, estimate_seconds
+from core.models import (
+    CALIBRATIONS,
+    MODELS,
+    THRESHOLDS,
+    WEIGHTINGS,
+    ForestSettings,
+    Strategy,
+    TuningSettings,
+    estimate_seconds,
+    fit_count,
+)
 from core.samplers import CATALOGUE, SamplerConfig
 from core.split import Split
 
 MAX_STRATEGIES = 4
 DEFAULT_SLOTS = (("none", "rf", "none"), ("smote", "rf", "none"), ("none", "rf", "balanced"), ("none", "brf", "none"))
 _MODEL_NAMES = {m.key: m.name for m in MODELS}
+_MODEL_SPECS = {m.key: m for m in MODELS}
 _SAMPLER_NAMES = {s.key: s.name for s in CATALOGUE}
 _FEATURES = {"sqrt": "square root of the features", "log2": "log2 of the features", "all": "all features"}
 
@@ -48,7 +59,58 @@ def forest_settings(n_train: int) -> ForestSettings:
     )
 
 
-def _slot(i: int, *, classes: list[str], forest: ForestSettings, seed: int, binary: bool) -> Strategy:
+def tuning_settings() -> TuningSettings:
+    """Controls for the costs of errors and for how thresholds are tuned and probabilities recalibrated."""
+    with st.expander("Costs and threshold tuning (shared by every strategy)"):
+        c1, c2, c3, c4 = st.columns(4)
+        cost_fp = c1.number_input(
+            "Cost of a false alarm", 0.0, 1e9, step=1.0, **state.bind(state.W_COST_FP, 1.0),
+            help="Used by the cost curve and by thresholds tuned for the lowest cost.",
+        )  # fmt: skip
+        cost_fn = c2.number_input(
+            "Cost of a missed case", 0.0, 1e9, step=1.0, **state.bind(state.W_COST_FN, 10.0),
+            help="What missing one case of the smaller class costs, in the same unit.",
+        )  # fmt: skip
+        floor = c3.number_input(
+            "Minimum precision", 0.01, 1.0, step=0.05, **state.bind(state.W_MIN_PRECISION, 0.5),
+            help="For thresholds tuned for the most recall at this precision or more.",
+        )  # fmt: skip
+        folds = c4.selectbox(
+            "Tuning folds", [3, 5, 10], **state.bind_choice(state.W_TUNE_FOLDS, [3, 5, 10], 3),
+            help="Training folds whose held-out rows choose a tuned threshold or fit a calibration (the "
+            "cross-validation folds are used instead when cross-validation runs). Each fold is one more fit.",
+        )  # fmt: skip
+        st.caption(
+            "A tuned threshold is chosen on held-out parts of the training split, never on the test split, so "
+            "the scores below judge it fairly."
+        )
+    return TuningSettings(folds=int(folds), cost_fp=float(cost_fp), cost_fn=float(cost_fn), min_precision=float(floor))
+
+
+#: The cross-validation choices: folds, or "5x2" (5 folds, repeated twice with a new shuffle).
+CV_CHOICES = ("0", "3", "5", "10", "5x2")
+
+
+def cv_choice(folds: int, repeats: int = 1) -> str:
+    """The cross-validation choice for ``folds`` and ``repeats``."""
+    return "5x2" if (folds, repeats) == (5, 2) else str(folds)
+
+
+def cv_controls(column, *, key: str, help: str | None = None) -> tuple[int, int]:
+    """The cross-validation choice: off, k folds, or 5 folds repeated twice; returns (folds, repeats)."""
+    options = list(CV_CHOICES)
+    labels = {"0": "off", "3": "3 folds", "5": "5 folds", "10": "10 folds", "5x2": "5 folds × 2 repeats (tighter)"}
+    choice = column.selectbox(
+        "Cross-validation on the training split", options, format_func=labels.__getitem__,
+        help=help or "Resampling is fit inside each training fold only. Adds one fit per fold.",
+        **state.bind_choice(key, options, "0"),
+    )  # fmt: skip
+    return (5, 2) if choice == "5x2" else (int(choice), 1)
+
+
+def _slot(
+    i: int, *, classes: list[str], forest: ForestSettings, tuning: TuningSettings, seed: int, binary: bool
+) -> Strategy:
     default_sampler, default_model, default_weighting = DEFAULT_SLOTS[i]
     samplers = [s.key for s in CATALOGUE]
     models = [m.key for m in MODELS if binary or not m.binary_only]
@@ -60,11 +122,13 @@ def _slot(i: int, *, classes: list[str], forest: ForestSettings, seed: int, bina
         "Model", models, format_func=_MODEL_NAMES.__getitem__,
         **state.bind_choice(state.slot_key(i, "model"), models, default_model),
     )  # fmt: skip
+    st.caption(plain(_MODEL_SPECS[model].summary))
     weighting, custom = "none", ()
-    if model == "rf":
+    weightings = list(_MODEL_SPECS[model].weightings)
+    if weightings:
         weighting = st.selectbox(
-            "Class weights", list(WEIGHTINGS), format_func=WEIGHTINGS.__getitem__,
-            **state.bind(state.slot_key(i, "weighting"), default_weighting),
+            "Class weights", weightings, format_func=WEIGHTINGS.__getitem__,
+            **state.bind_choice(state.slot_key(i, "weighting"), weightings, default_weighting),
         )  # fmt: skip
         if weighting == "custom":
             weights = []
@@ -75,6 +139,19 @@ def _slot(i: int, *, classes: list[str], forest: ForestSettings, seed: int, bina
                 )
                 weights.append((c, float(w)))
             custom = tuple(weights)
+    threshold, calibration = "fixed", "none"
+    if binary and model != "isolation_forest":
+        threshold = st.selectbox(
+            "Decision threshold", list(THRESHOLDS), format_func=THRESHOLDS.__getitem__,
+            help="Tuned thresholds are chosen by cross-validation on the training split, for the objective named.",
+            **state.bind_choice(state.slot_key(i, "threshold"), THRESHOLDS, "fixed"),
+        )  # fmt: skip
+        calibration = st.selectbox(
+            "Calibration", list(CALIBRATIONS), format_func=CALIBRATIONS.__getitem__,
+            help="Repairs probabilities distorted by resampling or weights: fitted on held-out training rows that "
+            "were never resampled. One more fit per tuning fold.",
+            **state.bind_choice(state.slot_key(i, "calibration"), CALIBRATIONS, "none"),
+        )  # fmt: skip
     return Strategy(
         sampler=SamplerConfig(sampler, random_state=seed),
         model=model,
@@ -82,39 +159,45 @@ def _slot(i: int, *, classes: list[str], forest: ForestSettings, seed: int, bina
         custom_weights=custom,
         forest=forest,
         random_state=seed,
+        threshold=threshold,
+        calibration=calibration,
+        tuning=tuning,
     )
 
 
-def strategy_controls(split: Split) -> tuple[list[Strategy], int]:
-    """Draw the strategy slots and shared settings; return the strategies and the number of CV folds."""
+def strategy_controls(split: Split) -> tuple[list[Strategy], int, int]:
+    """Draw the strategy slots and shared settings; return the strategies, CV folds and CV repeats."""
     classes = [str(c) for c in split.counts("train")]
     top = st.columns([1, 1, 1])
     n = top[0].number_input("Strategies to compare", 1, MAX_STRATEGIES, step=1, **state.bind(state.W_N_STRATEGIES, 2))
-    folds = top[1].selectbox(
-        "Cross-validation on the training split", [0, 3, 5, 10],
-        format_func=lambda k: "off" if k == 0 else f"{k} folds (stratified)",
-        help="Resampling is fit inside each training fold only. Adds k extra fits per strategy.",
-        **state.bind(state.W_CV_FOLDS, 0),
-    )  # fmt: skip
+    folds, repeats = cv_controls(top[1], key=state.W_CV_FOLDS)
     seed = int(top[2].number_input("Model seed", 0, 2**31 - 1, step=1, **state.bind(state.W_TRAIN_SEED, 0)))
     forest = forest_settings(len(split.y_train))
+    tuning = tuning_settings()
     strategies = []
     cols = st.columns(int(n))
+    binary = len(classes) == 2
     for i, col in enumerate(cols):
         with col, st.container(border=True):
             st.markdown(f"**Strategy {chr(65 + i)}**")
-            strategies.append(_slot(i, classes=classes, forest=forest, seed=seed, binary=len(classes) == 2))
-            st.caption(plain(strategies[-1].name))
-    return strategies, int(folds)
+            strategies.append(_slot(i, classes=classes, forest=forest, tuning=tuning, seed=seed, binary=binary))
+            st.caption(f"Named: {plain(strategies[-1].name)}")
+    return strategies, folds, repeats
 
 
-def training_estimate(split: Split, strategies: list[Strategy], *, n_features: int, cv_folds: int) -> None:
+def training_estimate(
+    split: Split, strategies: list[Strategy], *, n_features: int, cv_folds: int, cv_repeats: int = 1
+) -> None:
     """A caption with the rough training time of the batch (results already computed are reused)."""
-    fits = 1 + (cv_folds if cv_folds >= 2 else 0)
     counts = split.counts("train")
-    seconds = sum(estimate_seconds(s, counts=counts, n_features=n_features) for s in strategies) * fits
+    seconds = sum(
+        estimate_seconds(s, counts=counts, n_features=n_features) * fit_count(s, cv_folds=cv_folds,
+                                                                                     cv_repeats=cv_repeats)
+        for s in strategies
+    )  # fmt: skip
+    fits = sum(fit_count(s, cv_folds=cv_folds, cv_repeats=cv_repeats) for s in strategies)
     st.caption(
-        f"Estimated training time: about {seconds:,.0f} s on this machine"
-        + (f" ({fits} fits per strategy with cross-validation)" if fits > 1 else "")
-        + ". Strategies trained before with the same settings are not trained again."
+        f"Estimated training time: about {seconds:,.0f} s on this machine ({fits} fit{'s' if fits != 1 else ''}: "
+        "one per strategy, plus one per cross-validation or tuning fold). Strategies trained before with the same "
+        "settings are not trained again."
     )

@@ -35,13 +35,14 @@ from sklearn.metrics import (
     roc_auc_score,
     roc_curve,
 )
-from sklearn.model_selection import StratifiedKFold
 from sklearn.preprocessing import label_binarize
 
 from core.distribution import class_codes
-from core.models import Strategy, StrategyError, build_pipeline, fit_notes
+from core.errors import UserFacingError
+from core.models import Strategy, StrategyError, build_estimator, fit_notes, folds_for
 from core.roles import FeaturePlan
 from core.split import Split
+from core.thresholds import TunedThreshold, tune
 
 __all__ = [
     "METRIC_LABELS",
@@ -88,6 +89,12 @@ class Evaluation:
     ``classes`` are the class labels (as text) by code; codes follow the training class sizes,
     largest first, so in a binary problem code 1 is the smaller ("positive") class.
 
+    ``threshold`` is the strategy's own decision threshold (binary): 0.5, or the one ``tuned`` by
+    cross-validation on the training split. ``proba`` are the test-split probabilities the strategy
+    outputs (after its calibration, if any); ``proba_uncalibrated`` those of the same pipeline
+    before calibration. ``cv`` holds one row of metrics per cross-validation fold that could be
+    scored, and ``cv_notes`` what the page should say about the folds (left out, or not run).
+
     An evaluation is never changed once made. What is read off it (metrics, curves, confusion
     matrices at a threshold) is kept in ``memo`` by :func:`read_off`, so a page that redraws
     with the same settings does not compute it again; the values kept there are read-only.
@@ -102,6 +109,10 @@ class Evaluation:
     seconds: float
     importance: pd.Series | None
     cv: pd.DataFrame | None
+    threshold: float = 0.5
+    tuned: TunedThreshold | None = None
+    proba_uncalibrated: np.ndarray | None = None
+    cv_notes: tuple[str, ...] = ()
     memo: dict = field(default_factory=dict, init=False, repr=False, compare=False)
 
     @property
@@ -170,8 +181,8 @@ def _at_threshold(y: np.ndarray, y_pred: np.ndarray, *, n_classes: int) -> dict[
     labels = np.arange(n_classes)
     out: dict[str, float] = {}
     pos = n_classes - 1
-    if n_classes == 2:
-        p, r, f, _ = precision_recall_fscore_support(y, y_pred, labels=[pos], zero_division=0)
+    if n_classes == 2:  # precision is undefined (NaN) when nothing is flagged; recall when nothing is positive
+        p, r, f, _ = precision_recall_fscore_support(y, y_pred, labels=[pos], zero_division=np.nan)
         out["recall"], out["precision"], out["f1"] = float(r[0]), float(p[0]), float(f[0])
     out["balanced_accuracy"] = float(balanced_accuracy_score(y, y_pred))
     out["g_mean"] = float(geometric_mean_score(y, y_pred, labels=labels))
@@ -212,17 +223,21 @@ def _ranking_of(ev: Evaluation) -> dict[str, float]:
 
 
 @read_off
-def metrics(ev: Evaluation, *, threshold: float = 0.5) -> dict[str, float]:
-    """Metrics of an evaluation on the test split at ``threshold`` (the scores' own metrics computed once)."""
+def metrics(ev: Evaluation, *, threshold: float | None = None) -> dict[str, float]:
+    """Metrics of an evaluation on the test split at ``threshold`` (default: the strategy's own).
+
+    The scores' own metrics (ROC-AUC, PR-AUC, Brier) are computed once per evaluation.
+    """
+    threshold = ev.threshold if threshold is None else threshold
     n_classes = ev.proba.shape[1]
     return _at_threshold(ev.y_test, predict(ev.proba, threshold=threshold), n_classes=n_classes) | dict(_ranking_of(ev))
 
 
 @read_off
-def per_class_table(ev: Evaluation, *, threshold: float = 0.5) -> pd.DataFrame:
-    """Precision, recall, F1 and support per class, then the macro averages."""
+def per_class_table(ev: Evaluation, *, threshold: float | None = None) -> pd.DataFrame:
+    """Precision, recall, F1 and support per class, then the macro averages (default: at the strategy's threshold)."""
     labels = np.arange(len(ev.classes))
-    y_pred = predict(ev.proba, threshold=threshold)
+    y_pred = predict(ev.proba, threshold=ev.threshold if threshold is None else threshold)
     p, r, f, s = precision_recall_fscore_support(ev.y_test, y_pred, labels=labels, zero_division=0)
     table = pd.DataFrame({"class": list(ev.classes), "precision": p, "recall": r, "F1": f, "support": s})
     macro = pd.DataFrame(
@@ -238,9 +253,10 @@ def per_class_table(ev: Evaluation, *, threshold: float = 0.5) -> pd.DataFrame:
 
 
 @read_off
-def confusion(ev: Evaluation, *, threshold: float = 0.5, normalize: bool = False) -> np.ndarray:
-    """Confusion matrix (rows = true class, columns = predicted), counts or row shares."""
+def confusion(ev: Evaluation, *, threshold: float | None = None, normalize: bool = False) -> np.ndarray:
+    """Confusion matrix (rows = true class, columns = predicted), counts or row shares (default: the strategy's threshold)."""
     labels = np.arange(len(ev.classes))
+    threshold = ev.threshold if threshold is None else threshold
     cm = confusion_matrix(ev.y_test, predict(ev.proba, threshold=threshold), labels=labels).astype(float)
     if normalize:
         rows = cm.sum(axis=1, keepdims=True)
@@ -356,37 +372,51 @@ def cost_curve(ev: Evaluation, *, cost_fp: float, cost_fn: float) -> CostCurve:
 
 
 @read_off
-def calibration(ev: Evaluation, *, bins: int = 10) -> tuple[np.ndarray, np.ndarray]:
-    """Reliability curve of the positive class: (mean predicted probability, observed share) per bin."""
-    observed, predicted = calibration_curve(
-        ev.y_test == ev.positive, ev.proba[:, ev.positive], n_bins=bins, strategy="quantile"
-    )
+def calibration(ev: Evaluation, *, bins: int = 10, before: bool = False) -> tuple[np.ndarray, np.ndarray]:
+    """Reliability curve of the positive class: (mean predicted probability, observed share) per bin.
+
+    With ``before``, of the probabilities before the strategy's calibration (it must have one).
+    """
+    proba = ev.proba_uncalibrated if before else ev.proba
+    observed, predicted = calibration_curve(ev.y_test == ev.positive, proba[:, ev.positive], n_bins=bins,
+                                            strategy="quantile")  # fmt: skip
     return predicted, observed
 
 
 def _fit_predict(
     strategy: Strategy, X_fit: pd.DataFrame, y_fit: np.ndarray, X_eval: pd.DataFrame, *,
     plan: FeaturePlan, names: Mapping[int, str], on_trees: Callable[[int, int], None] | None = None,
-) -> tuple[Pipeline, np.ndarray, tuple[str, ...]]:  # fmt: skip
-    """Fit the strategy's pipeline on ``X_fit`` and return it, its probabilities for ``X_eval`` and its notes.
+    where: str = "on this data",
+) -> tuple[object, np.ndarray, tuple[str, ...]]:  # fmt: skip
+    """Fit the strategy's estimator on ``X_fit`` and return it, its probabilities for ``X_eval`` and its notes.
 
     The probabilities have a column per class code in ``names`` (zeros for a class the model never
     saw). A forest reports its progress through ``on_trees(grown, total)``, a fit parameter that the
-    pipeline hands to its model.
+    pipeline hands to its model. An error names the strategy and ``where`` it happened.
     """
     counts = {c: int((y_fit == c).sum()) for c in names}
-    pipeline, notes = build_pipeline(strategy, plan=plan, counts=counts, names=names, n_rows=len(y_fit))
-    model = pipeline.named_steps["model"]
-    fit_params = {}
-    if on_trees is not None and "on_trees" in inspect.signature(model.fit).parameters:
-        fit_params["model__on_trees"] = on_trees
     try:
-        pipeline.fit(X_fit, y_fit, **fit_params)
-        proba = pipeline.predict_proba(X_eval)
+        estimator, notes = build_estimator(strategy, plan=plan, counts=counts, names=names, n_rows=len(y_fit))
+        model = _pipeline(estimator).named_steps["model"]
+        fit_params = {}
+        if on_trees is not None and "on_trees" in inspect.signature(model.fit).parameters:
+            fit_params["model__on_trees"] = on_trees
+        estimator.fit(X_fit, y_fit, **fit_params)
+        proba = estimator.predict_proba(X_eval)
+    except UserFacingError as exc:
+        raise StrategyError(f"{strategy.name} could not be trained {where}: {exc}") from exc
     except (ValueError, RuntimeError) as exc:
         text = str(exc).strip().splitlines()[0].rstrip(".") if str(exc).strip() else type(exc).__name__
-        raise StrategyError(f"{strategy.name} could not be trained on this data: {text}. Try other settings.") from exc
-    return pipeline, pad_columns(proba, model.classes_, n_classes=len(names)), notes + fit_notes(model)
+        raise StrategyError(f"{strategy.name} could not be trained {where}: {text}. Try other settings.") from exc
+    notes += fit_notes(_pipeline(estimator, fitted=True).named_steps["model"])
+    return estimator, pad_columns(proba, estimator.classes_, n_classes=len(names)), notes
+
+
+def _pipeline(estimator, *, fitted: bool = False) -> Pipeline:
+    """The strategy's pipeline inside ``estimator`` (itself, or the one a calibration wraps)."""
+    if isinstance(estimator, Pipeline):
+        return estimator
+    return estimator.calibrated_classifiers_[0].estimator if fitted else estimator.estimator
 
 
 def pad_columns(proba: np.ndarray, classes: np.ndarray, *, n_classes: int) -> np.ndarray:
@@ -402,54 +432,142 @@ def evaluate(
     *,
     plan: FeaturePlan,
     cv_folds: int = 0,
+    cv_repeats: int = 1,
     progress: Progress | None = None,
+    fitted: Evaluation | None = None,
 ) -> Evaluation:
     """Fit ``strategy`` on the training split and score it on the test split.
 
-    With ``cv_folds >= 2``, also run stratified k-fold cross-validation on the training split;
-    the pipeline (and so the resampling) is fit anew inside each training fold.
+    The test split is only ever predicted: the fit, the cross-validation, the threshold tuning and
+    the calibration all use training rows alone.
+
+    - With ``cv_folds >= 2``, stratified k-fold cross-validation (``cv_repeats`` times, reshuffled)
+      runs on the training split; the pipeline, and so the resampling, is fit anew inside each
+      training fold. A fold whose held-out part lacks a class is left out of every metric (and
+      said so in ``cv_notes``); if a fold cannot be fitted, cross-validation is left out and the
+      test-split result kept.
+    - A tuned threshold (``strategy.threshold``) is chosen on held-out predictions of training folds
+      (:func:`core.thresholds.tune`): the cross-validation folds when they run, else
+      ``strategy.tuning.folds`` folds. Each cross-validation fold is then scored at the threshold
+      tuned on the other folds of its repeat, so its own labels never choose its threshold.
+    - ``fitted``, an evaluation of ``strategy.fitted_as`` on the same split, is reused for the
+      full fit (a tuned threshold changes no model), so only the tuning folds are fitted.
     """
     report = progress or (lambda _f, _m: None)
     labels = list(split.counts("train"))
     code, names = class_codes(labels)
+    if strategy.threshold != "fixed" and len(names) != 2:
+        raise StrategyError(
+            f"{strategy.name}: a tuned threshold decides between two classes; this target has {len(names)}. "
+            "Use the fixed threshold."
+        )
     X_train = split.model_input(split.train_rows, categorical=plan.categorical)
     y_train = split.y_train.map(code).to_numpy(dtype=int)
     y_test = split.y_test.map(code).to_numpy(dtype=int)
-    cv_rows = []
-    steps = cv_folds + 1 if cv_folds >= 2 else 1
-    if cv_folds >= 2:
-        folds = StratifiedKFold(n_splits=cv_folds, shuffle=True, random_state=strategy.random_state)
-        for i, (fit_idx, val_idx) in enumerate(folds.split(X_train, y_train)):
-            report(i / steps, f"{strategy.name}: cross-validation fold {i + 1} of {cv_folds}")
+    cv = folds_for(cv_folds, repeats=cv_repeats, random_state=strategy.random_state) if cv_folds >= 2 else None
+    tuning = None
+    if strategy.threshold != "fixed" and cv is None:
+        tuning = folds_for(strategy.tuning.folds, random_state=strategy.random_state)
+    plan_fits = (cv.get_n_splits() if cv else 0) + (tuning.get_n_splits() if tuning else 0) + (fitted is None)
+    done = [0]
+
+    def step(message: str) -> Callable[[int, int], None]:
+        report(done[0] / plan_fits, f"{strategy.name}: {message}")
+        at = done[0]
+        return lambda grown, total: report(
+            (at + grown / total) / plan_fits, f"{strategy.name}: {message}, {grown} of {total} trees"
+        )
+
+    def run_folds(splitter, purpose: str) -> list[tuple[np.ndarray, np.ndarray, np.ndarray]]:
+        out = []
+        k = splitter.get_n_splits()
+        for i, (fit_idx, val_idx) in enumerate(splitter.split(X_train, y_train)):
+            where = f"in {purpose} fold {i + 1} of {k} (its training part has {len(fit_idx):,} rows)"
+            on_trees = step(f"{purpose} fold {i + 1} of {k}")
             _, proba, _ = _fit_predict(
-                strategy, X_train.iloc[fit_idx], y_train[fit_idx], X_train.iloc[val_idx], plan=plan, names=names
-            )
-            cv_rows.append(score(y_train[val_idx], proba))
-    report((steps - 1) / steps, f"{strategy.name}: training on {len(y_train):,} rows")
+                strategy.fitted_as, X_train.iloc[fit_idx], y_train[fit_idx], X_train.iloc[val_idx], plan=plan,
+                names=names, on_trees=on_trees if progress else None, where=where,
+            )  # fmt: skip
+            done[0] += 1
+            out.append((val_idx, y_train[val_idx], proba))
+        return out
 
-    def on_trees(grown: int, total: int) -> None:
-        report((steps - 1 + grown / total) / steps, f"{strategy.name}: {grown} of {total} trees")
-
-    start = time.perf_counter()
-    pipeline, proba, notes = _fit_predict(
-        strategy, X_train, y_train, split.model_input(split.test_rows, categorical=plan.categorical),
-        plan=plan, names=names, on_trees=on_trees if progress else None,
-    )  # fmt: skip
-    seconds = time.perf_counter() - start
+    if fitted is not None:
+        proba, notes, seconds = fitted.proba, fitted.notes, fitted.seconds
+        importance, before = fitted.importance, fitted.proba_uncalibrated
+    else:
+        on_trees = step(f"training on {len(y_train):,} rows")
+        start = time.perf_counter()
+        estimator, proba, notes = _fit_predict(
+            strategy.fitted_as, X_train, y_train, split.model_input(split.test_rows, categorical=plan.categorical),
+            plan=plan, names=names, on_trees=on_trees if progress else None,
+        )  # fmt: skip
+        seconds = time.perf_counter() - start
+        done[0] += 1
+        pipeline = _pipeline(estimator, fitted=True)
+        before = None
+        if pipeline is not estimator:
+            X_test = split.model_input(split.test_rows, categorical=plan.categorical)
+            before = pad_columns(pipeline.predict_proba(X_test), pipeline.classes_, n_classes=len(names))
+        importance = _importance(pipeline)
+    cv_notes: list[str] = []
+    folds = None
+    if cv is not None:
+        try:
+            folds = run_folds(cv, "cross-validation")
+        except StrategyError as exc:
+            cv_notes.append(f"{exc} Cross-validation is left out for this strategy; its test-split result is kept.")
+    tuned = None
+    if strategy.threshold != "fixed":
+        tune_folds = folds if folds is not None else run_folds(tuning or folds_for(
+            strategy.tuning.folds, random_state=strategy.random_state), "threshold-tuning")  # fmt: skip
+        tuned = _tune(strategy, tune_folds)
+    threshold = tuned.threshold if tuned is not None else 0.5
+    cv_frame = None
+    if folds is not None:
+        cv_frame, left_out = _cv_scores(strategy, folds, cv, names, threshold)
+        cv_notes += left_out
     report(1.0, f"{strategy.name}: done in {seconds:.1f} s")
-    model = pipeline.named_steps["model"]
-    importance = None
-    if hasattr(model, "feature_importances_"):
-        feature_names = pipeline.named_steps["prepare"].get_feature_names_out()
-        importance = pd.Series(model.feature_importances_, index=feature_names).sort_values(ascending=False)
     return Evaluation(
-        name=strategy.name,
-        strategy=strategy,
-        classes=tuple(names[i] for i in range(len(names))),
-        y_test=y_test,
-        proba=proba,
-        notes=notes,
-        seconds=seconds,
-        importance=importance,
-        cv=pd.DataFrame(cv_rows) if cv_rows else None,
-    )
+        name=strategy.name, strategy=strategy, classes=tuple(names[i] for i in range(len(names))), y_test=y_test,
+        proba=proba, notes=notes, seconds=seconds, importance=importance, cv=cv_frame, threshold=threshold,
+        tuned=tuned, proba_uncalibrated=before, cv_notes=tuple(cv_notes),
+    )  # fmt: skip
+
+
+def _importance(pipeline: Pipeline) -> pd.Series | None:
+    model = pipeline.named_steps["model"]
+    if not hasattr(model, "feature_importances_"):
+        return None
+    names = pipeline.named_steps["prepare"].get_feature_names_out()
+    return pd.Series(model.feature_importances_, index=names).sort_values(ascending=False)
+
+
+def _tune(strategy: Strategy, folds) -> TunedThreshold:
+    try:
+        return tune([(y, p[:, 1]) for _, y, p in folds], objective=strategy.threshold, settings=strategy.tuning)
+    except UserFacingError as exc:
+        raise StrategyError(f"{strategy.name}: {exc}") from exc
+
+
+def _cv_scores(strategy: Strategy, folds, splitter, names: Mapping[int, str], threshold: float):
+    """One row of metrics per fold whose held-out part has every class, and notes on the folds left out.
+
+    For a tuned threshold, each fold is scored at the threshold tuned on the other folds of its repeat.
+    """
+    k = splitter.get_n_splits() // getattr(splitter, "n_repeats", 1)
+    rows, notes = [], []
+    for i, (_, y, proba) in enumerate(folds):
+        missing = [names[c] for c in names if not (y == c).any()]
+        if missing:
+            notes.append(
+                f"Cross-validation fold {i + 1} has no rows of {', '.join(map(repr, missing))} in its held-out part, so it "
+                "is left out of every cross-validation average (there are too few such rows for this many folds)."
+            )
+            continue
+        t = threshold
+        if strategy.threshold != "fixed":
+            others = [f for j, f in enumerate(folds) if j // k == i // k and j != i]
+            t = _tune(strategy, others).threshold if others else threshold
+        rows.append(score(y, proba, threshold=t))
+    return (pd.DataFrame(rows) if rows else None), notes

@@ -328,13 +328,21 @@ def confusion_grid_figure(
 
 
 def metric_bars_figure(table, *, metrics: list[str], height: int = 380) -> go.Figure:
-    """Grouped bars: one group per metric, one bar per strategy."""
+    """Grouped bars: one group per metric, one bar per strategy, with its interval as error bars.
+
+    ``table`` has a column per metric and, where known, "<metric> low" and "<metric> high" bounds.
+    """
     fig = go.Figure()
     for i, (_, row) in enumerate(table.iterrows()):
+        values = np.array([row[m] for m in metrics], dtype=float)
+        low = np.array([row.get(f"{m} low", np.nan) for m in metrics], dtype=float)
+        high = np.array([row.get(f"{m} high", np.nan) for m in metrics], dtype=float)
         fig.add_bar(
-            name=plot_label(row["strategy"], max_len=40), x=metrics, y=[row[m] for m in metrics],
-            marker_color=STRATEGY_COLORS[i % len(STRATEGY_COLORS)], text=[f"{row[m]:.2f}" for m in metrics],
-            textposition="outside", cliponaxis=False,
+            name=plot_label(row["strategy"], max_len=40), x=metrics, y=values,
+            marker_color=STRATEGY_COLORS[i % len(STRATEGY_COLORS)],
+            text=["–" if np.isnan(v) else f"{v:.2f}" for v in values], textposition="inside", insidetextanchor="start",
+            error_y={"type": "data", "symmetric": False, "array": np.nan_to_num(high - values),
+                     "arrayminus": np.nan_to_num(values - low), "thickness": 1.2, "width": 3},
         )  # fmt: skip
     fig.update_layout(
         barmode="group", height=height, margin={"l": 10, "r": 10, "t": 40, "b": 10},
@@ -406,8 +414,17 @@ def curves_figure(curves: list, *, kind: str, prevalence: float | None = None, h
     return fig
 
 
-def calibration_figure(series: list[tuple[str, np.ndarray, np.ndarray]], *, height: int = 380) -> go.Figure:
-    """Reliability curves: mean predicted probability against the observed share, per strategy."""
+def calibration_figure(
+    series: list[tuple[str, np.ndarray, np.ndarray]],
+    *,
+    before: dict[str, tuple[np.ndarray, np.ndarray]] | None = None,
+    height: int = 380,
+) -> go.Figure:
+    """Reliability curves: mean predicted probability against the observed share, per strategy.
+
+    ``before`` maps a calibrated strategy's name to its curve before calibration, drawn dashed in the
+    strategy's colour.
+    """
     fig = go.Figure()
     fig.add_trace(
         go.Scatter(
@@ -419,6 +436,12 @@ def calibration_figure(series: list[tuple[str, np.ndarray, np.ndarray]], *, heig
             go.Scatter(x=predicted, y=observed, mode="lines+markers", name=plot_label(name, max_len=40),
                        line={"color": STRATEGY_COLORS[i % len(STRATEGY_COLORS)]})
         )  # fmt: skip
+        if before and name in before:
+            fig.add_trace(
+                go.Scatter(x=before[name][0], y=before[name][1], mode="lines+markers",
+                           name=f"before: {plot_label(name, max_len=32)}", marker={"symbol": "x"},
+                           line={"color": STRATEGY_COLORS[i % len(STRATEGY_COLORS)], "dash": "dot"})
+            )  # fmt: skip
     fig.update_xaxes(title="predicted probability of the small class", range=[0, 1])
     fig.update_yaxes(title="observed share", range=[0, 1.02])
     fig.update_layout(height=height, margin={"l": 10, "r": 10, "t": 40, "b": 10}, legend={"orientation": "h", "y": -0.2},
@@ -443,8 +466,11 @@ def importance_figure(importance, *, top: int = 15, height: int = 420) -> go.Fig
     return fig
 
 
-def cost_figure(curve, *, current: float, points: int = 1_001, height: int = 320) -> go.Figure:
-    """Total cost on the test split against the decision threshold, with the best and current thresholds.
+def cost_figure(
+    curve, *, current: float, tuned: float | None = None, points: int = 1_001, height: int = 320
+) -> go.Figure:
+    """Total cost on the test split against the decision threshold: the current threshold, the one ``tuned`` on
+    training folds (if any), and the test split's own minimum, labelled as chosen on the test split.
 
     ``curve`` is a :class:`~core.evaluation.CostCurve`. The step function is drawn at ``points``
     evenly spaced thresholds (its value at each is exact), so the figure's size does not grow with
@@ -453,7 +479,11 @@ def cost_figure(curve, *, current: float, points: int = 1_001, height: int = 320
     grid = np.linspace(0.0, 1.0, points)
     fig = go.Figure(go.Scatter(x=grid, y=curve.costs_at(grid), mode="lines", name="total cost", line={"shape": "hv"}))
     best = curve.best
-    fig.add_vline(x=best, line={"color": CLASS_COLORS[3], "dash": "dash"}, annotation_text=f"lowest cost at {best:.2f}")
+    fig.add_vline(x=best, line={"color": CLASS_COLORS[3], "dash": "dot"},
+                  annotation_text=f"test-split minimum {best:.2f} (hindsight)")  # fmt: skip
+    if tuned is not None:
+        fig.add_vline(x=tuned, line={"color": CLASS_COLORS[2], "dash": "dash"}, annotation_text=f"tuned {tuned:.2f}",
+                      annotation_position="top left")  # fmt: skip
     fig.add_vline(x=current, line={"color": CLASS_COLORS[1]}, annotation_text=f"current {current:.2f}",
                   annotation_position="bottom right")  # fmt: skip
     fig.update_xaxes(title="decision threshold", range=[0, 1])

@@ -56,19 +56,21 @@ def model_input(
     return pd.DataFrame(out, columns=list(columns), copy=False)
 
 
-def preprocessor(plan: FeaturePlan, *, ordinal: bool) -> ColumnTransformer:
+def preprocessor(plan: FeaturePlan, *, ordinal: bool, max_categories: int | None = None) -> ColumnTransformer:
     """Impute (median) and standardise numeric columns; impute and encode categorical ones.
 
     Categorical columns are encoded as ordinal codes when ``ordinal`` (for SMOTENC and SMOTEN, which
     need one column per category feature), as one-hot columns otherwise. A numeric column with no
-    value in the training rows is kept and filled with 0, so the columns never shift. The output is
+    value in the training rows is kept and filled with 0, so the columns never shift. With
+    ``max_categories``, ordinal codes keep that many categories per column and group the rarest
+    ones into one (histogram gradient boosting takes at most 255 per column). The output is
     a dense float64 array: numeric columns first, then the categorical ones.
     """
     numeric = Pipeline(
         [("impute", SimpleImputer(strategy="median", keep_empty_features=True)), ("scale", StandardScaler())]
     )
     encoder = (
-        OrdinalEncoder(handle_unknown="use_encoded_value", unknown_value=-1)
+        OrdinalEncoder(handle_unknown="use_encoded_value", unknown_value=-1, max_categories=max_categories)
         if ordinal
         else OneHotEncoder(handle_unknown="ignore", sparse_output=False)
     )

@@ -57,8 +57,16 @@ def build_report(
     best: dict[str, str],
     figures: list[tuple[str, go.Figure]],
     takeaways: list[str],
+    summary: list[str] = (),
+    differences: pd.DataFrame | None = None,
+    warning: str | None = None,
 ) -> str:
-    """The comparison as one HTML document (plotly.js inlined, no network needed)."""
+    """The comparison as one HTML document (plotly.js inlined, no network needed).
+
+    ``leaderboard`` is the readable table (values with intervals); ``summary`` says which way of
+    handling the imbalance helped; ``differences`` sets each strategy against the baseline;
+    ``warning`` flags a test split too small to judge by.
+    """
     parts = [
         "<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'>",
         f"<title>Imbalance Explorer report: {_e(dataset_name)}</title>",
@@ -73,10 +81,24 @@ def build_report(
         f"<p class='muted'>{_e(split_text)}</p>",
         "<h2>Strategies</h2><ul>",
         *(f"<li><b>{_e(ev.name)}</b>: {_e(describe(ev.strategy))}</li>" for ev in evals),
-        "</ul><h2>Leaderboard</h2>",
-        "<p class='muted'>Measured on the untouched test split; the best value of each column is highlighted "
-        "(lowest for the Brier score).</p>",
+        "</ul>",
+        *([f"<p class='caveat'>{_e(warning)}</p>"] if warning else []),
+        *(["<h2>What helped here</h2><ul>", *(f"<li>{_e(t)}</li>" for t in summary), "</ul>"] if summary else []),
+        "<h2>Leaderboard</h2>",
+        "<p class='muted'>Measured on the untouched test split, each strategy at its own decision threshold. "
+        "In brackets: the 95 % stratified bootstrap interval. The best value of each column is highlighted "
+        "(lowest for the Brier score); where intervals overlap, the ranking may not hold on new data.</p>",
         _table(leaderboard, best=best),
+        *(
+            [
+                "<h2>Differences from the baseline</h2>",
+                "<p class='muted'>Each strategy minus the first one, on the same bootstrap replicates of the test "
+                "split (a paired 95 % interval). An interval that contains 0 means no clear difference.</p>",
+                _table(differences),
+            ]
+            if differences is not None and len(differences)
+            else []
+        ),
         "<h2>Takeaways</h2><ul>",
         *(f"<li>{_e(t)}</li>" for t in takeaways),
         "</ul>",
@@ -88,7 +110,10 @@ def build_report(
         "<h2>Caveats</h2><div class='caveat'><ul>",
         "<li>The data was split first (stratified). Every resampling ran inside the training split only, as "
         "part of each strategy's pipeline; the test split kept its real class mix and was never resampled.</li>",
-        "<li>Scores come from one test split; with cross-validation on, the spread across folds is shown.</li>",
+        "<li>Scores come from one test split; the intervals show how much they would move on another draw of it. "
+        "With cross-validation on, the spread across folds is shown too.</li>",
+        "<li>Tuned thresholds and calibrations were chosen on held-out parts of the training split, never on the "
+        "test split.</li>",
         "<li>Resampling and class weights shift predicted probabilities: a threshold of 0.5 is not a 50 % chance.</li>",
         "</ul></div></body></html>",
     ]

@@ -9,11 +9,11 @@ from __future__ import annotations
 import base64
 import json
 import zlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from core.errors import UserFacingError
-from core.models import MODELS, WEIGHTINGS
+from core.models import CALIBRATIONS, MODELS, THRESHOLDS, WEIGHTINGS, TuningSettings
 from core.samplers import CATALOGUE
 from core.samples import SAMPLES
 from core.split import SplitSpec
@@ -33,7 +33,8 @@ class SettingsError(UserFacingError):
 
 @dataclass(frozen=True)
 class SharedSettings:
-    """What a comparison needs to be reproduced: the bundled sample, target, split, strategies, folds, seed."""
+    """What a comparison needs to be reproduced: the bundled sample, target, split, strategies, folds, seed,
+    cross-validation repeats and the threshold-tuning settings."""
 
     sample: str | None
     target: str | None
@@ -41,6 +42,8 @@ class SharedSettings:
     strategies: tuple[str, ...]
     cv_folds: int = 0
     seed: int = 0
+    cv_repeats: int = 1
+    tuning: TuningSettings = field(default_factory=TuningSettings)
 
 
 def to_json(settings: SharedSettings) -> str:
@@ -53,7 +56,14 @@ def to_json(settings: SharedSettings) -> str:
             "split": {"test_size": settings.split.test_size, "seed": settings.split.random_state},
             "strategies": list(settings.strategies),
             "cv_folds": settings.cv_folds,
+            "cv_repeats": settings.cv_repeats,
             "seed": settings.seed,
+            "tuning": {
+                "folds": settings.tuning.folds,
+                "cost_fp": settings.tuning.cost_fp,
+                "cost_fn": settings.tuning.cost_fn,
+                "min_precision": settings.tuning.min_precision,
+            },
         },
         indent=2,
     )
@@ -86,7 +96,17 @@ def from_json(text: str | bytes) -> SharedSettings:
     _need(
         data.get("schema") == SCHEMA, f"This is not an Imbalance Explorer settings file (expected schema {SCHEMA!r})."
     )
-    unknown = set(data) - {"schema", "sample", "target", "split", "strategies", "cv_folds", "seed"}
+    unknown = set(data) - {
+        "schema",
+        "sample",
+        "target",
+        "split",
+        "strategies",
+        "cv_folds",
+        "cv_repeats",
+        "seed",
+        "tuning",
+    }
     _need(not unknown, f"Unknown setting(s): {', '.join(sorted(map(str, unknown)))[:200]}.")
     sample = data.get("sample")
     _need(
@@ -106,24 +126,57 @@ def from_json(text: str | bytes) -> SharedSettings:
     strategies = data.get("strategies")
     _need(isinstance(strategies, list) and 1 <= len(strategies) <= 12, "'strategies' must list 1 to 12 strategies.")
     for item in strategies:
-        _need(isinstance(item, str) and item.count(":") == 2, f"Unknown strategy {str(item)[:60]!r}.")
-        sampler, model, weighting = item.split(":")
+        _need(isinstance(item, str) and item.count(":") in {2, 4}, f"Unknown strategy {str(item)[:60]!r}.")
+        sampler, model, weighting, *rest = item.split(":")
+        threshold, calibration = rest or ("fixed", "none")
         _need(
-            sampler in _SAMPLERS and model in _MODELS and weighting in WEIGHTINGS and weighting != "custom",
+            sampler in _SAMPLERS and model in _MODELS and weighting in WEIGHTINGS and weighting != "custom"
+            and threshold in THRESHOLDS and calibration in CALIBRATIONS,
             f"Unknown strategy {item[:60]!r}.",
-        )
+        )  # fmt: skip
     folds = _int(data.get("cv_folds", 0), "cv_folds", 0, 10)
     _need(folds in {0, 3, 5, 10}, "'cv_folds' must be 0, 3, 5 or 10.")
+    repeats = _int(data.get("cv_repeats", 1), "cv_repeats", 1, 2)
+    _need(repeats == 1 or folds == 5, "'cv_repeats' of 2 goes with 5 folds.")
     seed = _int(data.get("seed", 0), "seed", 0, 2**31 - 1)
     return SharedSettings(
         sample=sample, target=target, split=SplitSpec(round(float(test_size), 2), split_seed),
-        strategies=tuple(strategies), cv_folds=folds, seed=seed,
+        strategies=tuple(strategies), cv_folds=folds, seed=seed, cv_repeats=repeats,
+        tuning=_tuning(data.get("tuning", {})),
     )  # fmt: skip
+
+
+def _number(value: Any, name: str, lo: float, hi: float) -> float:
+    _need(
+        isinstance(value, int | float) and not isinstance(value, bool) and lo <= value <= hi,
+        f"'{name}' must be a number from {lo:g} to {hi:g}.",
+    )
+    return float(value)
+
+
+def _tuning(raw: Any) -> TuningSettings:
+    _need(isinstance(raw, dict), "'tuning' must be an object.")
+    unknown = set(raw) - {"folds", "cost_fp", "cost_fn", "min_precision"}
+    _need(not unknown, f"Unknown tuning setting(s): {', '.join(sorted(map(str, unknown)))[:200]}.")
+    default = TuningSettings()
+    folds = _int(raw.get("folds", default.folds), "tuning.folds", 3, 10)
+    _need(folds in {3, 5, 10}, "'tuning.folds' must be 3, 5 or 10.")
+    return TuningSettings(
+        folds=folds,
+        cost_fp=_number(raw.get("cost_fp", default.cost_fp), "tuning.cost_fp", 0, 1e9),
+        cost_fn=_number(raw.get("cost_fn", default.cost_fn), "tuning.cost_fn", 0, 1e9),
+        min_precision=_number(raw.get("min_precision", default.min_precision), "tuning.min_precision", 0.01, 1),
+    )
 
 
 def encode_token(settings: SharedSettings) -> str:
     """The settings as a short URL-safe token (compressed JSON)."""
-    compact = json.dumps(json.loads(to_json(settings)), separators=(",", ":")).encode()
+    data = json.loads(to_json(settings))
+    defaults = json.loads(to_json(SharedSettings(None, None, settings.split, settings.strategies)))
+    for optional in ("cv_repeats", "tuning"):  # left out of links when they hold their defaults
+        if data[optional] == defaults[optional]:
+            del data[optional]
+    compact = json.dumps(data, separators=(",", ":")).encode()
     return base64.urlsafe_b64encode(zlib.compress(compact, 9)).decode().rstrip("=")
 
 

@@ -8,6 +8,7 @@ from components import state
 from components.compare_views import (
     compare_controls,
     comparison_figures,
+    differences_panel,
     downloads,
     leaderboard_panel,
     show_figures,
@@ -32,10 +33,10 @@ with st.expander("Import settings"):
     settings_importer()
 split = require_split(prepared, folded=True)
 split_summary(split)
-strategies, folds, seed = compare_controls(prepared, split)
+strategies, folds, repeats, seed, tuning = compare_controls(prepared, split)
 shared = SharedSettings(
     sample=prepared.dataset.sample_key, target=prepared.target, split=split.spec,
-    strategies=tuple(s.id for s in strategies), cv_folds=folds, seed=seed,
+    strategies=tuple(s.id for s in strategies), cv_folds=folds, seed=seed, cv_repeats=repeats, tuning=tuning,
 )  # fmt: skip
 key = (prepared.dataset.fingerprint, shared)
 st.button(
@@ -46,12 +47,13 @@ if st.session_state.get(state.COMPARED) != key:
     st.info("Press **Run comparison** to fit the strategies above. Results from the Train page are reused.")
     st.stop()
 
-evals = run_strategies(prepared, split, strategies, cv_folds=folds)
+evals = run_strategies(prepared, split, strategies, cv_folds=folds, cv_repeats=repeats)
 
 st.subheader("Leaderboard")
 table = leaderboard_panel(evals)
+diffs = differences_panel(evals)
+lines, helped = takeaways_panel(evals)
 figs = comparison_figures(evals, table)
 show_figures(figs)
-lines = takeaways_panel(evals)
 st.subheader("Share")
-downloads(prepared, split, evals, table, figs, lines, shared)
+downloads(prepared, split, evals, table, figs, lines, helped, diffs, shared)

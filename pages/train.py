@@ -29,9 +29,9 @@ prepared = require_prepared()
 split = require_split(prepared, folded=True)
 split_summary(split)
 
-strategies, folds = strategy_controls(split)
-training_estimate(split, strategies, n_features=len(prepared.plan.features), cv_folds=folds)
-settings = (prepared.dataset.fingerprint, prepared.target, split.spec, tuple(strategies), folds)
+strategies, folds, repeats = strategy_controls(split)
+training_estimate(split, strategies, n_features=len(prepared.plan.features), cv_folds=folds, cv_repeats=repeats)
+settings = (prepared.dataset.fingerprint, prepared.target, split.spec, tuple(strategies), folds, repeats)
 st.button(
     "Train and evaluate", key=state.W_TRAIN, type="primary", icon=":material/play_arrow:",
     on_click=state.mark_trained, args=(settings,),
@@ -40,7 +40,7 @@ if st.session_state.get(state.TRAINED) != settings:
     st.info("Press **Train and evaluate** to fit the strategies above. Results are kept, so coming back is instant.")
     st.stop()
 
-evals = run_strategies(prepared, split, strategies, cv_folds=folds)
+evals = run_strategies(prepared, split, strategies, cv_folds=folds, cv_repeats=repeats)
 for ev in evals:
     for note in ev.notes:
         show_message("info", f"{ev.name}: {note}")
@@ -53,6 +53,6 @@ st.subheader("ROC and precision-recall curves")
 curves_panel(evals)
 if evals[0].binary:
     st.subheader("Decision threshold and costs")
-    threshold_panel(evals)
+    threshold_panel(evals, cost_fp=st.session_state[state.W_COST_FP], cost_fn=st.session_state[state.W_COST_FN])
 st.subheader("Calibration and feature importance")
 calibration_and_importance(evals)

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import json
+import re
 
 from core.shared_settings import SharedSettings, encode_token, to_json
 from core.split import SplitSpec
 from tests.app.conftest import texts
 
-THREE = ["none:rf:none", "smote:rf:none", "none:brf:none"]
+FOUR = ["none:rf:none", "smote:rf:none", "none:hgb:balanced", "none:rf:none:f1:none"]
 
 
 def run(at):
@@ -17,22 +18,34 @@ def run(at):
     return at
 
 
-def test_compare_runs_three_strategies_on_a_bundled_dataset(app):
+def test_compare_shows_intervals_paired_differences_and_noise_aware_takeaways_on_the_fraud_sample(app):
     app.switch_page("pages/compare.py").run()
     assert app.multiselect(key="compare.strategies").value == [
-        "none:rf:none", "none:rf:balanced", "smote:rf:none", "random_under:rf:none", "none:brf:none",
+        "none:rf:none", "none:rf:balanced", "smote:rf:none", "random_under:rf:none", "none:hgb:balanced",
+        "none:rf:none:f1:none",
     ]  # fmt: skip
-    app.multiselect(key="compare.strategies").set_value(THREE).run()
+    app.multiselect(key="compare.strategies").set_value(FOUR).run()
     run(app)
     board = app.dataframe[0].value
-    assert board["strategy"].tolist() == ["RF", "SMOTE + RF", "BalancedRF"]
+    names = ["RF", "SMOTE + RF", "HGB, balanced weights", "RF, threshold for F1"]
+    assert board["strategy"].tolist() == names
+    for column in ("recall (small class)", "PR-AUC", "ROC-AUC", "MCC", "Brier score"):
+        assert all(re.fullmatch(r"-?\d\.\d{3} \[-?\d\.\d{3}, -?\d\.\d{3}\]", v) for v in board[column]), column
+    assert float(board["threshold"].iloc[3]) < 0.5  # tuned on training folds for F1
+    diffs = app.dataframe[1].value
+    assert diffs["strategy"].tolist() == names[1:]
+    assert diffs.map(lambda v: "≈ noise" in str(v)).to_numpy().any()  # 43 test positives: some gaps are noise
     specs = [json.loads(c.proto.spec) for c in app.get("plotly_chart")]
     grid = next(s for s in specs if any(t["type"] == "heatmap" for t in s["data"]))
-    assert len([t for t in grid["data"] if t["type"] == "heatmap"]) == 3
-    takeaway_lines = [m for m in texts(app, "markdown") if m.startswith("- ")]
-    assert len(takeaway_lines) == 3
-    assert takeaway_lines[0].startswith("- SMOTE + RF raised recall on 'fraud' from")
-    assert takeaway_lines[-1].startswith("- By PR-AUC")
+    assert len([t for t in grid["data"] if t["type"] == "heatmap"]) == 4
+    bars = next(s for s in specs if any(t["type"] == "bar" for t in s["data"]))
+    assert all("error_y" in t for t in bars["data"])
+    lines = [m for m in texts(app, "markdown") if m.startswith("- ")]
+    assert any("within noise" in line for line in lines)
+    assert any(line.startswith("- Thresholding") for line in lines) and any(
+        line.startswith("- Resampling") for line in lines
+    )
+    assert lines[-1].startswith("- By PR-AUC")
     labels = sorted(b.proto.label for b in app.get("download_button"))
     assert labels == ["Download the leaderboard (CSV)", "Download the report (HTML)", "Download the settings (JSON)"]
     assert "s" in app.query_params

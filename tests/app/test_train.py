@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import json
+import re
+
+import pytest
 
 from tests.app.conftest import texts, values
 
@@ -33,7 +36,8 @@ def test_training_waits_for_the_button_then_shows_both_strategies(app):
     assert {"recall (small class)", "PR-AUC", "G-mean", "MCC", "accuracy", "majority baseline accuracy"} <= set(
         table.columns
     )
-    assert (table["majority baseline accuracy"] == 3957 / 4000).all()
+    assert (table["majority baseline accuracy"] == f"{3957 / 4000:.3f}").all()
+    assert all(re.fullmatch(r"\d\.\d{3} \[\d\.\d{3}, \d\.\d{3}\]", v) for v in table["PR-AUC"])  # with its interval
     specs = [json.loads(c.proto.spec) for c in app.get("plotly_chart")]
     grid = next(s for s in specs if sum(t["type"] == "heatmap" for t in s["data"]) == 2)
     assert [a["text"] for a in grid["layout"]["annotations"]] == ["RF", "SMOTE + RF"]
@@ -64,7 +68,30 @@ def test_threshold_and_costs_update_the_numbers(app):
     app.slider(key="train.threshold").set_value(0.1).run()
     after = {m.label: m.value for m in app.metric}
     assert float(after["Recall"]) > float(before["Recall"])
-    assert any("the threshold with the lowest total cost" in c for c in texts(app, "caption"))
+    assert any("lowest cost on the test split" in c and "flatters" in c for c in texts(app, "caption"))
+
+
+def test_a_threshold_tuned_on_training_folds_and_a_calibration_are_shown_as_such(app):
+    app.switch_page("pages/train.py").run()
+    app.selectbox(key="train.s1.sampler").set_value("none").run()
+    app.selectbox(key="train.s1.threshold").set_value("f1").run()
+    app.selectbox(key="train.s0.calibration").set_value("sigmoid").run()
+    train(app)
+    table = app.dataframe[0].value
+    assert table["strategy"].tolist() == ["RF, calibrated (sigmoid)", "RF, threshold for F1"]
+    tuned = float(table["threshold"].iloc[1])
+    assert 0 < tuned < 0.5 and table["threshold"].iloc[0] == "0.50"
+    app.selectbox(key="train.focus").set_value("RF, threshold for F1").run()
+    assert any("by cross-validation on the training split" in c for c in texts(app, "caption"))
+    assert {m.label: m.value for m in app.metric}["Tuned threshold"] == f"{tuned:.2f}"
+    app.button(key="train.use_tuned").click().run()
+    assert app.slider(key="train.threshold").value == pytest.approx(round(tuned, 2))
+    specs = [json.loads(c.proto.spec) for c in app.get("plotly_chart")]
+    marks = [a["text"] for s in specs for a in s["layout"].get("annotations", []) if "text" in a]
+    assert any(t.startswith("tuned ") for t in marks) and any("test-split minimum" in t for t in marks)
+    before = [t["name"] for s in specs for t in s["data"] if t.get("name", "").startswith("before: ")]
+    assert before == ["before: RF, calibrated (sigmoid)"]
+    assert any("Brier score" in c and "before calibration" in c for c in texts(app, "caption"))
 
 
 def test_a_multiclass_dataset_gets_one_vs_rest_curves(app):

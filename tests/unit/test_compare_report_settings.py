@@ -9,57 +9,108 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from core.compare import best_in_column, default_strategies, leaderboard, strategy_choices, takeaways
+from core.compare import (
+    best_in_column,
+    default_strategies,
+    difference,
+    leaderboard,
+    strategy_choices,
+    summary,
+    takeaways,
+)
 from core.distribution import class_distribution
 from core.evaluation import Evaluation
 from core.figures import confusion_grid_figure
 from core.models import Strategy
 from core.report import build_report
+from core.samplers import SamplerConfig
 from core.shared_settings import SettingsError, SharedSettings, decode_token, encode_token, from_json, to_json
 from core.split import SplitSpec
 
 Y = np.array([0] * 90 + [1] * 10)
 
 
-def ev_with(name: str, caught: int, alarms: int, *, ranking: float = 0.0) -> Evaluation:
-    """A binary evaluation on 100 test rows (10 positives) with the given TP and FP at 0.5."""
+def ev_with(
+    name: str, caught: int, alarms: int, *, ranking: float = 0.0, scale: int = 1, strategy: Strategy | None = None
+) -> Evaluation:
+    """A binary evaluation on 100 x ``scale`` test rows (10 x ``scale`` positives), ``caught`` and ``alarms``
+    per 100 rows at threshold 0.5."""
     p = np.full(100, 0.1)
     p[90 : 90 + caught] = 0.9
     p[:alarms] = 0.8
     p[90 + caught :] = 0.1 + ranking  # the missed positives; a higher ranking lifts them above the negatives
-    return Evaluation(name, Strategy(), ("no", "yes"), Y, np.column_stack([1 - p, p]), (), 0.0, None, None)
+    p = np.tile(p, scale)
+    return Evaluation(name, strategy or Strategy(), ("no", "yes"), np.tile(Y, scale), np.column_stack([1 - p, p]),
+                      (), 0.0, None, None)  # fmt: skip
 
 
-def test_takeaways_follow_the_numbers_when_recall_rises():
-    base, smote = ev_with("RF", caught=3, alarms=1), ev_with("SMOTE + RF", caught=8, alarms=13)
+def test_a_clear_difference_is_named_with_its_paired_interval():
+    base = ev_with("RF", caught=3, alarms=1, scale=20)
+    smote = ev_with("SMOTE + RF", caught=8, alarms=13, scale=20, strategy=Strategy(SamplerConfig("smote")))
     text = takeaways([base, smote])[0]
-    assert text == (
-        "SMOTE + RF raised recall on 'yes' from 0.30 to 0.80 and lowered precision from 0.75 to 0.38: "
-        "about 50 more 'yes' caught per 1,000 cases, at 120 more false alarms."
-    )
+    assert text.startswith("SMOTE + RF raised recall on 'yes' from 0.30 to 0.80 (difference +0.500 [")
+    assert "about 50 more caught per 1,000 cases" in text
+    assert "lowered precision from 0.75 to 0.38" in text and "120 more false alarms per 1,000 cases" in text
+    d = difference([base, smote], 1, "recall")
+    assert d.verdict == "better" and 0 < d.low < 0.5 < d.high < 1
+    assert summary([base, smote])[0].startswith("Resampling helped here: the best of it, SMOTE + RF, has F1")
 
 
-def test_takeaways_say_so_when_a_strategy_does_not_help():
+def test_a_difference_whose_paired_interval_crosses_zero_is_within_noise():
     base = ev_with("RF", caught=5, alarms=2)
-    same = ev_with("RF, balanced weights", caught=5, alarms=6)
-    worse = ev_with("NearMiss + RF", caught=2, alarms=2)
-    lines = takeaways([base, same, worse])
-    assert lines[0] == (
-        "RF, balanced weights did not change how many 'yes' are caught (recall 0.50, as with RF), but gave "
-        "40 more false alarms per 1,000 cases."
+    other = ev_with("RF, balanced weights", caught=6, alarms=2, strategy=Strategy(weighting="balanced"))
+    d = difference([base, other], 1, "recall")
+    assert d.low <= 0 <= d.high and d.verdict == "within noise"
+    text = takeaways([base, other])[0]
+    assert text.startswith(
+        "RF, balanced weights and RF catch about as many 'yes': recall 0.60 against 0.50, within noise"
     )
-    assert (
-        lines[1]
-        == "NearMiss + RF caught fewer 'yes' than RF (recall 0.20 against 0.50): about 30 fewer per 1,000 cases."
-    )
-    assert lines[2].startswith("By PR-AUC")
+    assert "raised" not in text
+    assert "made no clear difference" in summary([base, other])[0]
+    # a clear drop in recall is called one
+    worse = ev_with("NearMiss + RF", caught=1, alarms=2, scale=20)
+    assert takeaways([ev_with("RF", 5, 2, scale=20), worse])[0].startswith("NearMiss + RF caught fewer 'yes' than RF")
 
 
-def test_pr_auc_takeaway_names_the_best_ranker_or_says_none_beat_the_baseline():
-    base = ev_with("RF", caught=5, alarms=0, ranking=0.0)
-    better = ev_with("BalancedRF", caught=5, alarms=0, ranking=0.85)
-    assert "BalancedRF ranks cases best" in takeaways([base, better])[-1]
-    assert "no strategy beat BalancedRF (1.000)" in takeaways([better, base])[-1]
+def test_undefined_precision_ties_and_a_missing_class_are_said_as_they_are():
+    nothing = ev_with("RF", caught=0, alarms=0)
+    some = ev_with("SMOTE + RF", caught=6, alarms=4, scale=1)
+    text = takeaways([nothing, some])[0]
+    assert "RF flagged no case, so its precision is undefined" in text and "precision from 0.00" not in text
+    # every strategy ranks identically: a tie, not a winner
+    assert "every strategy ties" in takeaways([some, ev_with("B", 6, 4)])[-1]
+    # no small-class row in the test split: nothing to judge, and no "nan" in the sentence
+    y = np.zeros(50, dtype=int)
+    p = np.full(50, 0.2)
+    empty = [Evaluation(n, Strategy(), ("no", "yes"), y, np.column_stack([1 - p, p]), (), 0.0, None, None)
+             for n in ("RF", "SMOTE + RF")]  # fmt: skip
+    lines = takeaways(empty)
+    assert lines == [lines[0]] and "no rows of 'yes'" in lines[0] and "nan" not in lines[0]
+
+
+def test_multiclass_tie_on_the_rarest_class_is_not_a_win():
+    y = np.array([0] * 30 + [1] * 20 + [2] * 5)
+    proba = np.eye(3)[y] * 0.8 + 0.2 / 3
+    evals = [Evaluation(n, Strategy(), ("a", "b", "tableware"), y, proba, (), 0.0, None, None) for n in "ABCD"]
+    lines = takeaways(evals)
+    assert lines[-1] == "Every strategy finds the rarest class, 'tableware', equally often (recall 1.00)."
+    assert all("about the same balanced accuracy" in line for line in lines[:-1])
+
+
+def test_pr_auc_takeaway_needs_a_clear_paired_difference():
+    base = ev_with("RF", caught=5, alarms=0, ranking=0.0, scale=20)
+    better = ev_with("BalancedRF", caught=5, alarms=0, ranking=0.85, scale=20)
+    assert "BalancedRF ranks cases better than RF" in takeaways([base, better])[-1]
+    line = takeaways([better, base])[-1]
+    assert "no strategy ranked cases better than BalancedRF" in line and "the next, RF at" in line
+    # one more positive ranked above the false alarms: a higher PR-AUC, but one row of ten is noise
+    base = ev_with("RF", 5, 2)
+    p = base.proba[:, 1].copy()
+    p[95] = 0.85
+    other = Evaluation("HGB", Strategy(model="hgb"), base.classes, base.y_test, np.column_stack([1 - p, p]), (), 0.0,
+                       None, None)  # fmt: skip
+    line = takeaways([base, other])[-1]
+    assert line.startswith("By PR-AUC, HGB scored highest") and "but the difference is within noise" in line
 
 
 def test_leaderboard_marks_the_best_value_per_column():
@@ -75,8 +126,10 @@ def test_leaderboard_marks_the_best_value_per_column():
 
 def test_default_and_available_strategies_fit_the_data():
     assert default_strategies(data_kind="numeric", n_classes=2) == [
-        "none:rf:none", "none:rf:balanced", "smote:rf:none", "random_under:rf:none", "none:brf:none",
+        "none:rf:none", "none:rf:balanced", "smote:rf:none", "random_under:rf:none", "none:hgb:balanced",
+        "none:rf:none:f1:none",
     ]  # fmt: skip
+    assert "none:rf:none:f1:none" not in default_strategies(data_kind="numeric", n_classes=3)
     mixed = strategy_choices(data_kind="mixed", n_classes=3)
     assert "smote_tomek:rf:none" not in mixed and "adasyn:rf:none" not in mixed
     assert "smote:rf:none" in mixed and "none:isolation_forest:none" not in mixed

@@ -7,11 +7,12 @@ fails) after an upgrade shows up here.
 from __future__ import annotations
 
 from imblearn.utils.estimator_checks import parametrize_with_checks as imblearn_checks
+from sklearn.linear_model import LogisticRegression
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
 from core.chunked_smote import ChunkedSMOTE
 from core.forest import CappedForestClassifier, GrowingForestClassifier
-from core.models import AnomalyClassifier
+from core.models import AnomalyClassifier, ClassWeighted
 
 _FOREST_WEIGHTS = (
     "sample_weight is not equivalent to removing or repeating rows in a bootstrapped forest "
@@ -54,6 +55,7 @@ def expected_failures(estimator) -> dict[str, str]:
         CappedForestClassifier(n_estimators=5, max_rows=50, random_state=0),
         GrowingForestClassifier(n_estimators=5, random_state=0),
         AnomalyClassifier(n_estimators=10, random_state=0),
+        ClassWeighted(LogisticRegression(), class_weight="balanced"),
     ],
     expected_failed_checks=expected_failures,
 )

@@ -157,8 +157,8 @@ def test_the_sampler_only_ever_sees_training_rows_including_each_cv_fold(monkeyp
     test_counts = split.counts("test")
     ev = evaluate(Strategy(SamplerConfig("random_over"), forest=SMALL), split, plan=prepared.plan, cv_folds=4)
     n_train = len(split.y_train)
-    assert seen[-1] == n_train  # the final fit: the whole training split, nothing more
-    assert len(seen) == 5 and all(n == pytest.approx(n_train * 3 / 4, abs=1) for n in seen[:4])
+    assert seen[0] == n_train  # the fit scored on the test split: the whole training split, nothing more
+    assert len(seen) == 5 and all(n == pytest.approx(n_train * 3 / 4, abs=1) for n in seen[1:])
     assert split.counts("test") == test_counts
     assert np.bincount(ev.y_test).tolist() == [test_counts["common"], test_counts["rare"]]
     assert len(ev.cv) == 4 and {"recall", "pr_auc"} <= set(ev.cv.columns)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pandas as pd
 import pytest
 from playwright.sync_api import expect
@@ -141,7 +143,15 @@ def test_the_report_download_opens_offline_and_shows_its_charts(page, server, br
         expect(report.locator(".js-plotly-plot .main-svg").first).to_be_visible()
         assert report.locator(".js-plotly-plot").count() == 4  # grid, ROC, PR, metric bars
         expect(report.locator("h2").filter(has_text="Takeaways")).to_have_count(1)
-        expect(report.locator("table").nth(1)).to_contain_text("BalancedRF")
+        board = report.locator("table").nth(1)
+        expect(board).to_contain_text("HGB, balanced weights")
+        expect(board).to_contain_text("RF, threshold for F1")
+        cells = board.locator("tbody td").all_inner_texts()
+        with_bounds = [c for c in cells if re.fullmatch(r"-?\d\.\d{3} \[-?\d\.\d{3}, -?\d\.\d{3}\]", c)]
+        assert len(with_bounds) >= 6 * 11  # every metric of the six default strategies, bar the baseline accuracy
+        expect(report.locator("table").nth(2)).to_contain_text("≈ noise")  # paired differences
+        expect(report.locator("h2").filter(has_text="What helped here")).to_have_count(1)
+        assert "within noise" in report.locator("ul").all_inner_texts().__str__()
     finally:
         offline.close()
     assert "s=" in page.url  # the address now carries the settings

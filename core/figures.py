@@ -340,7 +340,8 @@ def metric_bars_figure(table, *, metrics: list[str], height: int = 380) -> go.Fi
         fig.add_bar(
             name=plot_label(row["strategy"], max_len=40), x=metrics, y=values,
             marker_color=STRATEGY_COLORS[i % len(STRATEGY_COLORS)],
-            text=["–" if np.isnan(v) else f"{v:.2f}" for v in values], textposition="inside", insidetextanchor="start",
+            customdata=np.column_stack([low, high]),
+            hovertemplate="%{x}: %{y:.3f} [%{customdata[0]:.3f}, %{customdata[1]:.3f}]<extra>%{fullData.name}</extra>",
             error_y={"type": "data", "symmetric": False, "array": np.nan_to_num(high - values),
                      "arrayminus": np.nan_to_num(values - low), "thickness": 1.2, "width": 3},
         )  # fmt: skip

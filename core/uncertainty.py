@@ -14,6 +14,8 @@ with array operations, a block of replicates at a time to bound memory.
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
+
 import numpy as np
 from scipy import sparse
 
@@ -74,74 +76,111 @@ def _row_counts(rng: np.random.Generator, n: int, size: int) -> np.ndarray:
     return np.bincount(picks.ravel(), minlength=size * n).reshape(size, n).astype(np.float64)
 
 
-def _binary_draws(
-    y: np.ndarray, scores: list[np.ndarray], thresholds: list[float], *, n_boot: int, rng: np.random.Generator
-) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """The replicates of a two-class test split: ``(w_pos, cells, inverse, w_cells)``.
+def _negative_cells(
+    y: np.ndarray, scores: list[np.ndarray], thresholds: list[float]
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The cells the negative rows of a two-class test split fall in: ``(cells, inverse, sizes)``.
 
-    ``w_pos[b, i]`` is how often the ``i``-th positive row is drawn in replicate ``b``. The negative
-    rows enter every metric but the Brier score only through which cell they fall in per scoring
-    (``cells[c, s]``: strictly between or tied with which distinct positive score, times 2, plus 1 if
-    flagged); ``inverse`` gives each negative row's cell and ``w_cells[b, c]`` how many negatives of
-    cell ``c`` replicate ``b`` draws (multinomial over cells shared by every scoring, so the replicates
-    stay paired).
+    A negative row enters every metric but the Brier score only through its cell per scoring
+    (``cells[c, s]``: 2 x the region it lies in, plus 1 if flagged; region 2m is strictly between the
+    (m-1)th and mth distinct positive score, 2m+1 tied with the mth). ``inverse`` gives each negative
+    row's cell and ``sizes`` how many rows each cell holds. Cells are shared by every scoring, so
+    replicates drawn over them stay paired.
     """
-    pos, neg = np.flatnonzero(y == 1), np.flatnonzero(y == 0)
-    w_pos = np.concatenate([_row_counts(rng, len(pos), min(BLOCK, n_boot - i)) for i in range(0, n_boot, BLOCK)])
+    pos, neg = y == 1, y == 0
     keys = []
     for score, t in zip(scores, thresholds, strict=True):
         u = np.unique(score[pos])
         b = np.searchsorted(u, score[neg], side="left")
         tied = u[np.minimum(b, len(u) - 1)] == score[neg]
         keys.append((2 * b + tied) * 2 + (score[neg] >= t))
+    radix = [int(2 * (2 * (y == 1).sum() + 1) + 2)] * len(keys)  # every key is below this
+    if np.prod(np.array(radix, dtype=float)) < 2**62:  # one whole number per row: a much faster unique
+        code = np.zeros(len(keys[0]), dtype=np.int64)
+        for key, r in zip(keys, radix, strict=True):
+            code = code * r + key
+        codes, inverse, sizes = np.unique(code, return_inverse=True, return_counts=True)
+        cells = np.empty((len(codes), len(keys)), dtype=np.int64)
+        for j in range(len(keys) - 1, -1, -1):
+            codes, cells[:, j] = np.divmod(codes, radix[j])
+        return cells, inverse.ravel(), sizes
     cells, inverse, sizes = np.unique(np.column_stack(keys), axis=0, return_inverse=True, return_counts=True)
-    w_cells = rng.multinomial(len(neg), sizes / len(neg), size=n_boot).astype(np.float64)
-    return w_pos, cells, inverse.ravel(), w_cells
+    return cells, inverse.ravel(), sizes
+
+
+def _draw_block(
+    rng: np.random.Generator, n_pos: int, inverse: np.ndarray, sizes: np.ndarray, size: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """``size`` replicates: how often each positive row is drawn ``(size, n_pos)``, and how many negatives
+    each cell gets ``(cells, size)`` (multinomial over the cells: drawn directly when they are few, else
+    row by row and counted per cell, which costs the same whatever the number of cells)."""
+    w_pos = _row_counts(rng, n_pos, size)
+    n_neg, n_cells = len(inverse), len(sizes)
+    if n_cells * 4 < n_neg:
+        return w_pos, np.ascontiguousarray(rng.multinomial(n_neg, sizes / n_neg, size=size).T, dtype=np.float64)
+    index = np.int32 if n_neg < 2**31 else np.int64  # half the memory traffic of the default
+    picks = inverse.astype(index)[rng.integers(0, n_neg, size=(size, n_neg), dtype=index)]
+    counts = np.empty((size, n_cells))
+    for r in range(size):  # one replicate at a time: its counts stay in the processor's cache
+        counts[r] = np.bincount(picks[r], minlength=n_cells)
+    return w_pos, np.ascontiguousarray(counts.T)
 
 
 def _binary_replicates(
     y: np.ndarray, scores: list[np.ndarray], thresholds: list[float], *, n_boot: int, random_state: int
 ) -> list[dict[str, np.ndarray]]:
     """Every metric of each binary scoring on the same ``n_boot`` stratified replicates (see :func:`replicates`)."""
-    rng = np.random.default_rng(random_state)
     pos, neg = np.flatnonzero(y == 1), np.flatnonzero(y == 0)
     n1, n0, n = len(pos), len(neg), len(y)
-    w_pos, cells, _, w_cells = _binary_draws(y, scores, thresholds, n_boot=n_boot, rng=rng)
-    bins = [np.unique(score[pos]) for score in scores]
+    cells, inverse, sizes = _negative_cells(y, scores, thresholds)
     errors = np.column_stack([(score - (y == 1)) ** 2 for score in scores])
     # The Brier score is a mean of row errors: its bootstrap is the normal with the same (co)variance.
     neg_err = errors[neg]
     spread = np.atleast_2d(np.cov(neg_err, rowvar=False)) * n0 if n0 > 1 else np.zeros((len(scores),) * 2)
-    neg_brier = rng.multivariate_normal(neg_err.sum(axis=0), spread, size=n_boot, method="eigh")
-    out = []
-    for s_i, (score, t, u) in enumerate(zip(scores, thresholds, bins, strict=True)):
-        key = cells[:, s_i]
-        flagged = w_cells @ (key % 2).astype(float)
-        region = key // 2  # 2m: strictly between the (m-1)th and mth distinct score; 2m+1: tied with the mth
-        to_region = sparse.csr_matrix(
-            (np.ones(len(region)), (region, np.arange(len(region)))), shape=(2 * len(u) + 1, len(region))
-        )
-        per_region = (to_region @ w_cells.T).T
-        below_cum = np.concatenate([np.zeros((n_boot, 1)), np.cumsum(per_region, axis=1)], axis=1)
-        m = np.searchsorted(u, score[pos])  # each small-class row's distinct score
-        neg_below = below_cum[:, 2 * m + 1]
-        neg_tied = below_cum[:, 2 * m + 2] - neg_below
-        hit = score[pos] >= t
-        tp = w_pos @ hit.astype(float)
-        cells_2x2 = np.stack([n0 - flagged, flagged, n1 - tp, tp], axis=1).reshape(n_boot, 2, 2)
-        metrics = _confusion_metrics(cells_2x2, 2)
-        metrics["roc_auc"] = np.sum(w_pos * (neg_below + 0.5 * neg_tied), axis=1) / (n1 * n0)
+    plans = []
+    for s_i, (score, t) in enumerate(zip(scores, thresholds, strict=True)):
+        u = np.unique(score[pos])
+        region = cells[:, s_i] // 2
         order = np.argsort(score[pos], kind="stable")
-        cum_pos = np.concatenate([np.zeros((n_boot, 1)), np.cumsum(w_pos[:, order], axis=1)], axis=1)
-        first = np.searchsorted(score[pos][order], score[pos], side="left")  # small-class rows scored below
-        tp_at_or_above = n1 - cum_pos[:, first]
-        fp_at_or_above = n0 - neg_below
-        with np.errstate(divide="ignore", invalid="ignore"):
-            precision = np.where(w_pos > 0, tp_at_or_above / (tp_at_or_above + fp_at_or_above), 0.0)
-        metrics["pr_auc"] = np.sum(w_pos * precision, axis=1) / n1
-        metrics["brier"] = (w_pos @ errors[pos, s_i] + neg_brier[:, s_i]) / n
-        out.append(metrics)
-    return out
+        plans.append({
+            "flagged": (cells[:, s_i] % 2).astype(float),
+            "to_region": sparse.csr_matrix((np.ones(len(region)), (region, np.arange(len(region)))),
+                                           shape=(2 * len(u) + 1, len(region))),
+            "m": np.searchsorted(u, score[pos]),  # each positive row's distinct score
+            "hit": (score[pos] >= t).astype(float),
+            "order": order,
+            "first": np.searchsorted(score[pos][order], score[pos], side="left"),  # positives scored below each
+        })  # fmt: skip
+
+    def block(start: int) -> list[dict[str, np.ndarray]]:
+        rng = np.random.default_rng([random_state, start // BLOCK])  # each block its own stream: any order, same draws
+        size = min(BLOCK, n_boot - start)
+        w_pos, by_cell = _draw_block(rng, n1, inverse, sizes, size)  # by_cell: cells x replicates
+        neg_brier = rng.multivariate_normal(neg_err.sum(axis=0), spread, size=size, method="eigh")
+        outs = []
+        for s_i, plan in enumerate(plans):
+            flagged = plan["flagged"] @ by_cell
+            per_region = (plan["to_region"] @ by_cell).T
+            below_cum = np.concatenate([np.zeros((size, 1)), np.cumsum(per_region, axis=1)], axis=1)
+            neg_below = below_cum[:, 2 * plan["m"] + 1]
+            neg_tied = below_cum[:, 2 * plan["m"] + 2] - neg_below
+            tp = w_pos @ plan["hit"]
+            out = _confusion_metrics(np.stack([n0 - flagged, flagged, n1 - tp, tp], axis=1).reshape(size, 2, 2), 2)
+            out["roc_auc"] = np.sum(w_pos * (neg_below + 0.5 * neg_tied), axis=1) / (n1 * n0)
+            cum_pos = np.concatenate([np.zeros((size, 1)), np.cumsum(w_pos[:, plan["order"]], axis=1)], axis=1)
+            tp_at_or_above = n1 - cum_pos[:, plan["first"]]
+            fp_at_or_above = n0 - neg_below
+            with np.errstate(divide="ignore", invalid="ignore"):
+                precision = np.where(w_pos > 0, tp_at_or_above / (tp_at_or_above + fp_at_or_above), 0.0)
+            out["pr_auc"] = np.sum(w_pos * precision, axis=1) / n1
+            out["brier"] = (w_pos @ errors[pos, s_i] + neg_brier[:, s_i]) / n
+            outs.append(out)
+        return outs
+
+    with ThreadPoolExecutor(max_workers=2) as pool:  # numpy lets go of the interpreter lock in the heavy parts
+        blocks = list(pool.map(block, range(0, n_boot, BLOCK)))
+    parts = [[b[s_i] for b in blocks] for s_i in range(len(scores))]
+    return [{m: np.concatenate([p[m] for p in part]) for m in part[0]} for part in parts]
 
 
 def _ranking_metrics(w: np.ndarray, truth: np.ndarray, score: np.ndarray) -> dict[str, np.ndarray]:

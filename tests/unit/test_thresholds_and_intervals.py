@@ -29,7 +29,7 @@ from core.samplers import SamplerConfig
 from core.samples import load_sample
 from core.split import make_split
 from core.thresholds import OBJECTIVES, fold_curve, objective_score, scorer
-from core.uncertainty import _binary_draws, interval, replicate_counts, replicates
+from core.uncertainty import _draw_block, _negative_cells, interval, replicate_counts, replicates
 from tests.unit.test_resampling import BINARY, MIXED, split_of
 
 SMALL = ForestSettings(n_estimators=20)
@@ -182,8 +182,9 @@ def test_binary_replicates_equal_the_metrics_of_the_resampled_rows(n, share, see
     scores = [np.round(rng.random(n) * 0.6 + 0.4 * y, decimals), np.round(rng.random(n), decimals)]
     probas = [np.column_stack([1 - s, s]) for s in scores]
     out = replicates(y, probas, thresholds=[threshold, 0.5], n_boot=4, random_state=seed)
-    w_pos, cells, inverse, w_cells = _binary_draws(y, scores, [threshold, 0.5], n_boot=4,
-                                                   rng=np.random.default_rng(seed))  # fmt: skip
+    cells, inverse, sizes = _negative_cells(y, scores, [threshold, 0.5])
+    w_pos, by_cell = _draw_block(np.random.default_rng([seed, 0]), int(y.sum()), inverse, sizes, 4)
+    w_cells = by_cell.T
     pos, neg = np.flatnonzero(y == 1), np.flatnonzero(y == 0)
     first = {c: neg[np.flatnonzero(inverse == c)[0]] for c in range(len(cells))}
     for b in range(4):

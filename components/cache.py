@@ -176,7 +176,8 @@ def cached_evaluations(
                     "Stop training", key=state.W_STOP, on_click=state.mark_trained, args=(None,), icon=":material/stop:"
                 )
         eta = estimate_seconds(strategy, counts=counts, n_features=n_features) * (
-            fit_count(strategy, cv_folds=cv_folds, cv_repeats=cv_repeats) - (fitted is not None)
+            fit_count(strategy, cv_folds=cv_folds, cv_repeats=cv_repeats, n_rows=len(split.y_train))
+            - (fitted is not None)
         )
 
         def report(fraction: float, message: str, *, i: int = i, eta: float = eta, bar=bar) -> None:

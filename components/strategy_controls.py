@@ -7,7 +7,9 @@ import streamlit as st
 from components import state
 from components.messages import plain
 from core.models import (
+    AUTO_FOLDS,
     CALIBRATIONS,
+    LARGE,
     MODELS,
     THRESHOLDS,
     WEIGHTINGS,
@@ -75,10 +77,13 @@ def tuning_settings() -> TuningSettings:
             "Minimum precision", 0.01, 1.0, step=0.05, **state.bind(state.W_MIN_PRECISION, 0.5),
             help="For thresholds tuned for the most recall at this precision or more.",
         )  # fmt: skip
+        options = [0, 2, 3, 5, 10]
         folds = c4.selectbox(
-            "Tuning folds", [3, 5, 10], **state.bind_choice(state.W_TUNE_FOLDS, [3, 5, 10], 3),
+            "Tuning folds", options, format_func=lambda k: f"auto ({AUTO_FOLDS}, or 2 from {LARGE:,} rows)" if k == 0
+            else f"{k} folds", **state.bind_choice(state.W_TUNE_FOLDS, options, 0),
             help="Training folds whose held-out rows choose a tuned threshold or fit a calibration (the "
-            "cross-validation folds are used instead when cross-validation runs). Each fold is one more fit.",
+            "cross-validation folds are used instead when cross-validation runs). Each fold is one more fit; "
+            "on large data two folds already hold many rows each.",
         )  # fmt: skip
         st.caption(
             "A tuned threshold is chosen on held-out parts of the training split, never on the test split, so "
@@ -191,11 +196,11 @@ def training_estimate(
     """A caption with the rough training time of the batch (results already computed are reused)."""
     counts = split.counts("train")
     seconds = sum(
-        estimate_seconds(s, counts=counts, n_features=n_features) * fit_count(s, cv_folds=cv_folds,
-                                                                                     cv_repeats=cv_repeats)
+        estimate_seconds(s, counts=counts, n_features=n_features)
+        * fit_count(s, cv_folds=cv_folds, cv_repeats=cv_repeats, n_rows=len(split.y_train))
         for s in strategies
     )  # fmt: skip
-    fits = sum(fit_count(s, cv_folds=cv_folds, cv_repeats=cv_repeats) for s in strategies)
+    fits = sum(fit_count(s, cv_folds=cv_folds, cv_repeats=cv_repeats, n_rows=len(split.y_train)) for s in strategies)
     st.caption(
         f"Estimated training time: about {seconds:,.0f} s on this machine ({fits} fit{'s' if fits != 1 else ''}: "
         "one per strategy, plus one per cross-validation or tuning fold). Strategies trained before with the same "

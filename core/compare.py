@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 
 from core.evaluation import _MEMO_LOCK, METRIC_LABELS, Evaluation, confusion, metrics
-from core.models import MODELS, Strategy, TuningSettings
+from core.models import AUTO_FOLDS, LARGE, MODELS, Strategy, TuningSettings
 from core.samplers import CATALOGUE, get_spec
 from core.thresholds import OBJECTIVES
 from core.uncertainty import interval, replicates
@@ -466,6 +466,12 @@ def summary(evals: list[Evaluation]) -> list[str]:
     return out
 
 
+def _folds(t: TuningSettings) -> str:
+    if t.folds:
+        return f"{t.folds} training folds"
+    return f"training folds ({AUTO_FOLDS}, or 2 from {LARGE:,} training rows)"
+
+
 def describe(strategy: Strategy) -> str:
     """The strategy's settings in one line, for the report."""
     model = {m.key: m.name for m in MODELS}[strategy.model]
@@ -477,11 +483,11 @@ def describe(strategy: Strategy) -> str:
         extra = {"cost": f" (false alarm {t.cost_fp:g}, missed case {t.cost_fn:g})",
                  "recall_at_precision": f" (precision at least {t.min_precision:g})"}.get(strategy.threshold, "")  # fmt: skip
         parts.append(
-            f"threshold {OBJECTIVES[strategy.threshold]}{extra} on {t.folds} training folds "
+            f"threshold {OBJECTIVES[strategy.threshold]}{extra} on {_folds(t)} "
             "(the cross-validation folds when cross-validation runs)"
         )
     if strategy.calibration != "none":
-        parts.append(f"calibration: {strategy.calibration} on {strategy.tuning.folds} training folds")
+        parts.append(f"calibration: {strategy.calibration} on {_folds(strategy.tuning)}")
     if strategy.model in {"rf", "brf"}:
         f = strategy.forest
         parts.append(

@@ -448,7 +448,7 @@ def evaluate(
       test-split result kept.
     - A tuned threshold (``strategy.threshold``) is chosen on held-out predictions of training folds
       (:func:`core.thresholds.tune`): the cross-validation folds when they run, else
-      ``strategy.tuning.folds`` folds. Each cross-validation fold is then scored at the threshold
+      the strategy's tuning folds (:meth:`TuningSettings.folds_for`). Each cross-validation fold is then scored at the threshold
       tuned on the other folds of its repeat, so its own labels never choose its threshold.
     - ``fitted``, an evaluation of ``strategy.fitted_as`` on the same split, is reused for the
       full fit (a tuned threshold changes no model), so only the tuning folds are fitted.
@@ -467,7 +467,7 @@ def evaluate(
     cv = folds_for(cv_folds, repeats=cv_repeats, random_state=strategy.random_state) if cv_folds >= 2 else None
     tuning = None
     if strategy.threshold != "fixed" and cv is None:
-        tuning = folds_for(strategy.tuning.folds, random_state=strategy.random_state)
+        tuning = folds_for(strategy.tuning.folds_for(len(y_train)), random_state=strategy.random_state)
     plan_fits = (cv.get_n_splits() if cv else 0) + (tuning.get_n_splits() if tuning else 0) + (fitted is None)
     done = [0]
 
@@ -520,7 +520,7 @@ def evaluate(
     tuned = None
     if strategy.threshold != "fixed":
         tune_folds = folds if folds is not None else run_folds(tuning or folds_for(
-            strategy.tuning.folds, random_state=strategy.random_state), "threshold-tuning")  # fmt: skip
+            strategy.tuning.folds_for(len(y_train)), random_state=strategy.random_state), "threshold-tuning")  # fmt: skip
         tuned = _tune(strategy, tune_folds)
     threshold = tuned.threshold if tuned is not None else 0.5
     cv_frame = None

@@ -32,7 +32,9 @@ from core.roles import FeaturePlan
 from core.samplers import SamplerConfig, build_sampler, get_spec, resolve_spec
 
 __all__ = [
+    "AUTO_FOLDS",
     "CALIBRATIONS",
+    "LARGE",
     "MODELS",
     "THRESHOLDS",
     "WEIGHTINGS",
@@ -172,14 +174,26 @@ class TuningSettings:
 
     ``folds`` stratified folds of the training split (the same for every strategy and seed) give the
     held-out probabilities a threshold is chosen on and a calibration is fitted on; the test split is
-    never among them. ``cost_fp`` and ``cost_fn`` price a false alarm and a missed case for the
+    never among them. ``folds=0`` means "auto": :data:`AUTO_FOLDS`, or 2 from :data:`LARGE` training
+    rows, where each held-out half still holds tens of thousands of rows and a fold costs a full fit. ``cost_fp`` and ``cost_fn`` price a false alarm and a missed case for the
     "cost" objective; ``min_precision`` is the floor of the "recall at precision" objective.
     """
 
-    folds: int = 3
+    folds: int = 0
     cost_fp: float = 1.0
     cost_fn: float = 10.0
     min_precision: float = 0.5
+
+    def folds_for(self, n_rows: int) -> int:
+        """The number of tuning folds on ``n_rows`` training rows."""
+        if self.folds:
+            return self.folds
+        return 2 if n_rows >= LARGE else AUTO_FOLDS
+
+
+#: Tuning folds in "auto" mode, and the training-split size from which auto uses 2.
+AUTO_FOLDS = 3
+LARGE = 100_000
 
 
 def folds_for(n_splits: int, *, repeats: int = 1, random_state: int = 0):
@@ -505,27 +519,28 @@ def build_estimator(
     """The estimator fitted for ``strategy`` (its threshold aside) and the notes: the pipeline, or the pipeline
     inside scikit-learn's ``CalibratedClassifierCV`` when the strategy recalibrates.
 
-    The calibration (``ensemble=False``) fits the pipeline on each of ``strategy.tuning.folds`` training
+    The calibration (``ensemble=False``) fits the pipeline on each of the strategy's tuning training
     folds, fits the calibration map on the held-out fold's predictions (rows that were never resampled:
     the pipeline resamples only in ``fit``), then refits the pipeline on every training row.
     """
     pipeline, notes = build_pipeline(strategy, plan=plan, counts=counts, names=names, n_rows=n_rows)
     if strategy.calibration == "none":
         return pipeline, notes
-    folds = folds_for(strategy.tuning.folds, random_state=strategy.random_state)
+    folds = folds_for(strategy.tuning.folds_for(n_rows), random_state=strategy.random_state)
     return CalibratedClassifierCV(pipeline, method=strategy.calibration, cv=folds, ensemble=False), notes
 
 
-def fit_count(strategy: Strategy, *, cv_folds: int, cv_repeats: int = 1) -> int:
+def fit_count(strategy: Strategy, *, cv_folds: int, cv_repeats: int = 1, n_rows: int = 0) -> int:
     """How many times :func:`core.evaluation.evaluate` fits the strategy's pipeline.
 
     Once on the training split, once per cross-validation fold, once per tuning fold for a tuned
     threshold when cross-validation does not run (it then tunes on the cross-validation folds), and
-    each of those ``1 + tuning.folds`` times over for a calibrated strategy.
+    each of those ``1 + tuning folds`` times over for a calibrated strategy (``n_rows`` training rows).
     """
     cv = cv_folds * cv_repeats if cv_folds >= 2 else 0
-    tuning = strategy.tuning.folds if strategy.threshold != "fixed" and not cv else 0
-    calibration = 1 + strategy.tuning.folds if strategy.calibration != "none" else 1
+    k = strategy.tuning.folds_for(n_rows)
+    tuning = k if strategy.threshold != "fixed" and not cv else 0
+    calibration = 1 + k if strategy.calibration != "none" else 1
     return (1 + cv + tuning) * calibration
 
 

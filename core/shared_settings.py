@@ -159,8 +159,8 @@ def _tuning(raw: Any) -> TuningSettings:
     unknown = set(raw) - {"folds", "cost_fp", "cost_fn", "min_precision"}
     _need(not unknown, f"Unknown tuning setting(s): {', '.join(sorted(map(str, unknown)))[:200]}.")
     default = TuningSettings()
-    folds = _int(raw.get("folds", default.folds), "tuning.folds", 3, 10)
-    _need(folds in {3, 5, 10}, "'tuning.folds' must be 3, 5 or 10.")
+    folds = _int(raw.get("folds", default.folds), "tuning.folds", 0, 10)
+    _need(folds in {0, 2, 3, 5, 10}, "'tuning.folds' must be 0 (auto), 2, 3, 5 or 10.")
     return TuningSettings(
         folds=folds,
         cost_fp=_number(raw.get("cost_fp", default.cost_fp), "tuning.cost_fp", 0, 1e9),

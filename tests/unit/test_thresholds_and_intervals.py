@@ -270,3 +270,10 @@ def test_every_number_matches_a_bare_scikit_learn_and_imbalanced_learn_script_on
         assert m["balanced_accuracy"] == pytest.approx(balanced_accuracy_score(y_test, pred)), ident
         assert m["pr_auc"] == pytest.approx(average_precision_score(y_test, p)), ident
         assert m["brier"] == pytest.approx(brier_score_loss(y_test, p)), ident
+
+
+def test_auto_tuning_folds_use_two_on_large_training_splits():
+    assert TuningSettings().folds_for(99_999) == 3 and TuningSettings().folds_for(100_000) == 2
+    assert TuningSettings(folds=5).folds_for(1_000_000) == 5
+    assert fit_count(Strategy(threshold="cost"), cv_folds=0, n_rows=200_000) == 3
+    assert fit_count(Strategy(calibration="sigmoid"), cv_folds=0, n_rows=1_000) == 4

@@ -33,6 +33,7 @@ from pathlib import Path
 
 import pandas as pd
 from playwright.sync_api import Page, sync_playwright
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -115,10 +116,24 @@ def go_to(page: Page, title: str) -> None:
     page.locator('[data-testid="stSidebarNav"]').get_by_role("link", name=title, exact=True).click()
 
 
-def choose(page: Page, label: str, option: str) -> None:
-    """Pick ``option`` in the selectbox labelled ``label``."""
-    page.get_by_role("combobox", name=label).click()
-    page.get_by_role("option", name=option, exact=True).click()
+def open_choice(page: Page, label: str, option: str):
+    """Open the selectbox labelled ``label`` (not timed: it runs no script) and return its ``option``."""
+    box, item = page.get_by_role("combobox", name=label), page.get_by_role("option", name=option, exact=True)
+    box.click()
+    try:  # in headless Chromium a select's first click after a rerun sometimes only focuses it
+        item.wait_for(timeout=2_000)
+    except PlaywrightTimeout:
+        box.click()
+    item.wait_for()
+    return item
+
+
+class _Printed(dict):
+    """The timings, each printed as it is taken (a long run shows its progress)."""
+
+    def __setitem__(self, key, value):
+        print(f"  {key}: {value} s", flush=True)
+        super().__setitem__(key, value)
 
 
 def run_size(browser, n: int) -> dict:
@@ -126,7 +141,7 @@ def run_size(browser, n: int) -> dict:
     path = Path(tempfile.mkdtemp()) / "bench.csv"
     path.write_bytes(data)
     out: dict = {"rows": n, "csv_mb": round(len(data) / 2**20, 1)}
-    times: dict[str, float] = {}
+    times: dict[str, float] = _Printed()
     with running_app(Path(tempfile.mkdtemp())) as url:
         memory = ServerMemory(SERVER_PIDS[url])
         page = browser.new_page(viewport={"width": 1440, "height": 2400})
@@ -152,26 +167,28 @@ def run_size(browser, n: int) -> dict:
         times["display: Train, threshold slider one step"] = timed(
             page, lambda: (slider.focus(), page.keyboard.press("ArrowRight"))
         )
-        timed(page, lambda: page.get_by_text("Costs and threshold tuning").click())
+        page.get_by_text("Costs and threshold tuning").click()  # opens in the browser: no script run to wait for
+        page.get_by_role("spinbutton", name="Cost of a false alarm").wait_for()
         for label, value in (("Cost of a false alarm", "2"), ("Cost of a missed case", "20")):
-            box = page.get_by_label(label)
+            box = page.get_by_role("spinbutton", name=label)
             times[f"setting: Train, {label.lower()} (whole page)"] = timed(
-                page, lambda box=box, value=value: (box.fill(value), box.press("Enter"))
+                page, lambda box=box, value=value: (box.fill(value), box.press("Enter"), box.blur())
             )
-        times["display: Train, look closer at"] = timed(page, lambda: choose(page, "Look closer at", "SMOTE + RF"))
-        times["display: Train, feature importance of"] = timed(
-            page, lambda: choose(page, "Feature importance of", "SMOTE + RF")
-        )
+        item = open_choice(page, "Look closer at", "SMOTE + RF")
+        times["display: Train, look closer at"] = timed(page, item.click)
+        item = open_choice(page, "Feature importance of", "SMOTE + RF")
+        times["display: Train, feature importance of"] = timed(page, item.click)
         times["work: Resample page, SMOTE and its scatter"] = timed(page, lambda: go_to(page, "Resample"))
         times["display: Resample, view: two features"] = timed(page, lambda: page.get_by_text("two features").click())
-        times["display: Resample, x axis feature"] = timed(page, lambda: choose(page, "x axis", "V5"))
+        item = open_choice(page, "x axis", "V5")
+        times["display: Resample, x axis feature"] = timed(page, item.click)
         times["display: Resample, view: PCA"] = timed(page, lambda: page.get_by_text("PCA (all features)").click())
         for title in ("Data", "Class balance", "Resample", "Train & evaluate", "Compare & report"):
             times[f"revisit: {title}"] = timed(page, lambda title=title: go_to(page, title))
         out["server_peak_above_idle_mb"] = round(memory.peak() - idle)
         memory.stop.set()
         page.close()
-    out["seconds"] = times
+    out["seconds"] = dict(times)
     return out
 
 

@@ -66,6 +66,29 @@ GLOSSARY = (
         "so it shows what ROC-AUC hides on rare classes.",
         "pages/compare.py",
     ),
+    (
+        "Tuned decision threshold",
+        "Flag a case when its score passes a threshold chosen on held-out parts of the training rows "
+        "for a goal (best F1, lowest cost, ...), instead of 0.5; often as good as rebalancing, and cheaper.",
+        "pages/train.py",
+    ),
+    (
+        "Calibration",
+        "Reshape a model's scores so that 0.3 means a 30 % chance, fitted on rows that were never resampled.",
+        "pages/train.py",
+    ),
+    (
+        "Bootstrap interval",
+        "Redraw the test rows with replacement (keeping each class's size) a thousand times; the middle 95 % "
+        "of a metric's values shows how much it could move on another test split.",
+        "pages/compare.py",
+    ),
+    (
+        "Paired difference",
+        "Two strategies compared on the same redrawn test rows: if the interval of the difference holds 0, "
+        "this test split cannot tell them apart.",
+        "pages/compare.py",
+    ),
 )
 
 

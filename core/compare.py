@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from core.evaluation import _MEMO_LOCK, METRIC_LABELS, Evaluation, confusion, metrics
+from core.evaluation import METRIC_LABELS, Evaluation, confusion, kept, metrics
 from core.models import AUTO_FOLDS, LARGE, MODELS, Strategy, TuningSettings
 from core.samplers import CATALOGUE, get_spec
 from core.thresholds import OBJECTIVES
@@ -107,14 +107,8 @@ def _keys(binary: bool) -> list[str]:
 def _bootstrap(evals: list[Evaluation]) -> list[dict[str, np.ndarray]]:
     """Each evaluation's metrics on the same bootstrap replicates of the test split, kept with the baseline."""
     key = ("bootstrap", tuple((ev.strategy, ev.threshold) for ev in evals))
-    memo = evals[0].memo
-    with _MEMO_LOCK:
-        if key in memo:
-            return memo[key]
-    result = replicates(evals[0].y_test, [ev.proba for ev in evals], thresholds=[ev.threshold for ev in evals])
-    with _MEMO_LOCK:
-        memo[key] = result
-    return result
+    return kept(evals[0], key, lambda: replicates(evals[0].y_test, [ev.proba for ev in evals],
+                                                  thresholds=[ev.threshold for ev in evals]))  # fmt: skip
 
 
 def leaderboard(evals: list[Evaluation]) -> pd.DataFrame:

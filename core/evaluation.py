@@ -53,6 +53,7 @@ __all__ = [
     "confusion",
     "cost_curve",
     "evaluate",
+    "kept",
     "metrics",
     "pad_columns",
     "per_class_table",
@@ -162,6 +163,17 @@ def read_off(fn):
         return result
 
     return wrapper
+
+
+def kept(ev: Evaluation, key: tuple, compute: Callable[[], object]) -> object:
+    """``compute()``, kept in ``ev.memo`` under ``key``: for results read off several evaluations at once
+    (their bootstrap replicates), kept with the first. Shared by sessions, so read and written under the lock."""
+    with _MEMO_LOCK:
+        if key in ev.memo:
+            return ev.memo[key]
+    result = compute()
+    with _MEMO_LOCK:
+        return ev.memo.setdefault(key, result)
 
 
 def predict(proba: np.ndarray, *, threshold: float = 0.5) -> np.ndarray:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from components.lesson_views import GLOSSARY
 from tests.app.conftest import texts
 
 
@@ -13,7 +14,7 @@ def test_the_lesson_runs_and_shows_the_paradox_on_the_default_data(app):
     assert any("never finds a single 'fraud'" in m for m in texts(app, "markdown"))
     links = [p.proto.page for p in app.get("page_link")]
     assert links[:6] == ["", "class_balance", "resample", "smote_steps", "train", "compare"]  # URL paths
-    assert len(links) == 6 + 14  # the tour, then one "try it" per glossary entry
+    assert len(links) == 6 + len(GLOSSARY)  # the tour, then one "try it" per glossary entry
 
 
 def test_a_generated_dataset_becomes_the_current_one_and_the_leakage_demo_runs_on_it(app):

@@ -7,7 +7,7 @@ import streamlit as st
 
 from components import state
 from components.evaluation_views import cross_validation_table, scores_table
-from components.messages import plain
+from components.messages import plain, show_message
 from components.strategy_controls import cv_controls, tuning_settings
 from core.compare import (
     best_in_column,
@@ -21,6 +21,7 @@ from core.compare import (
 )
 from core.evaluation import METRIC_LABELS, Evaluation, confusion, pr_curves, roc_curves
 from core.export import safe_csv_bytes
+from core.figure_export import FigureExportError, figures_zip
 from core.figures import confusion_grid_figure, curves_figure, metric_bars_figure
 from core.models import Strategy, TuningSettings
 from core.prepared import PreparedData
@@ -132,6 +133,29 @@ def takeaways_panel(evals: list[Evaluation]) -> tuple[list[str], list[str]]:
     return lines, helped
 
 
+def figures_for_slides(figs, *, key: tuple) -> None:
+    """Every figure of the comparison as PNG and SVG in one ZIP, drawn on the server when asked."""
+    left, right = st.columns(2)
+    left.button(
+        "Prepare the figures for slides (PNG and SVG)", key=state.W_PREPARE_FIGURES, icon=":material/slideshow:",
+        help="Draws every chart of this comparison as an image on the server (a few seconds).",
+        on_click=state.put_value, args=(state.FIGURES_ASKED, key),
+    )  # fmt: skip
+    ready = st.session_state.get(state.FIGURES)
+    if st.session_state.get(state.FIGURES_ASKED) == key and (ready is None or ready[0] != key):
+        try:
+            with st.spinner("Drawing the figures…", show_time=True):
+                st.session_state[state.FIGURES] = ready = (key, figures_zip(figs))
+        except FigureExportError as exc:
+            st.session_state.pop(state.FIGURES_ASKED, None)
+            show_message("error", str(exc))
+    if ready is not None and ready[0] == key:
+        right.download_button(
+            "Download the figures (ZIP)", ready[1], file_name="imbalance-figures.zip", mime="application/zip",
+            key=state.W_DOWNLOAD_FIGURES, icon=":material/download:",
+        )  # fmt: skip
+
+
 def downloads(
     prepared: PreparedData, split: Split, evals: list[Evaluation], table: pd.DataFrame, figs, lines: list[str],
     helped: list[str], diffs: pd.DataFrame | None, settings: SharedSettings,
@@ -166,6 +190,7 @@ def downloads(
         "Download the settings (JSON)", to_json(settings).encode(), file_name="imbalance-settings.json",
         mime="application/json", key=state.W_DOWNLOAD_SETTINGS, icon=":material/tune:",
     )  # fmt: skip
+    figures_for_slides(figs, key=(prepared.dataset.fingerprint, settings))
     if settings.sample is not None:
         token = encode_token(settings)
         st.query_params["s"] = token

@@ -51,6 +51,16 @@ def test_compare_shows_intervals_paired_differences_and_noise_aware_takeaways_on
     assert "s" in app.query_params
 
 
+def test_the_figures_for_slides_are_drawn_when_asked(app):
+    app.switch_page("pages/compare.py").run()
+    app.multiselect(key="compare.strategies").set_value(["none:logreg:none", "none:logreg:balanced"]).run()
+    run(app)
+    assert "compare.download_figures" not in [b.key for b in app.get("download_button")]
+    app.button(key="compare.prepare_figures").click().run()
+    assert not app.exception and not app.error
+    assert any(b.proto.label == "Download the figures (ZIP)" for b in app.get("download_button"))
+
+
 def settings_json(**changes) -> bytes:
     base = SharedSettings("product_defects", "defect", SplitSpec(0.3, 5), ("none:rf:none", "none:brf:none"), 0, 1)
     return to_json(SharedSettings(**{**base.__dict__, **changes})).encode()

@@ -477,10 +477,11 @@ def evaluate(
     y_train = split.y_train.map(code).to_numpy(dtype=int)
     y_test = split.y_test.map(code).to_numpy(dtype=int)
     cv = folds_for(cv_folds, repeats=cv_repeats, random_state=strategy.random_state) if cv_folds >= 2 else None
-    tuning = None
-    if strategy.threshold != "fixed" and cv is None:
+    tuning = None  # its own folds for a tuned threshold, used when cross-validation does not run
+    if strategy.threshold != "fixed":
         tuning = folds_for(strategy.tuning.folds_for(len(y_train)), random_state=strategy.random_state)
-    plan_fits = (cv.get_n_splits() if cv else 0) + (tuning.get_n_splits() if tuning else 0) + (fitted is None)
+    own_tuning = tuning.get_n_splits() if tuning is not None and cv is None else 0
+    plan_fits = (cv.get_n_splits() if cv else 0) + own_tuning + (fitted is None)
     done = [0]
 
     def step(message: str) -> Callable[[int, int], None]:
@@ -509,17 +510,17 @@ def evaluate(
         importance, before = fitted.importance, fitted.proba_uncalibrated
     else:
         on_trees = step(f"training on {len(y_train):,} rows")
+        X_test = split.model_input(split.test_rows, categorical=plan.categorical)
         start = time.perf_counter()
         estimator, proba, notes = _fit_predict(
-            strategy.fitted_as, X_train, y_train, split.model_input(split.test_rows, categorical=plan.categorical),
-            plan=plan, names=names, on_trees=on_trees if progress else None,
+            strategy.fitted_as, X_train, y_train, X_test, plan=plan, names=names,
+            on_trees=on_trees if progress else None,
         )  # fmt: skip
         seconds = time.perf_counter() - start
         done[0] += 1
         pipeline = _pipeline(estimator, fitted=True)
         before = None
-        if pipeline is not estimator:
-            X_test = split.model_input(split.test_rows, categorical=plan.categorical)
+        if pipeline is not estimator:  # calibrated: the same pipeline's probabilities before calibration
             before = pad_columns(pipeline.predict_proba(X_test), pipeline.classes_, n_classes=len(names))
         importance = _importance(pipeline)
     cv_notes: list[str] = []
@@ -531,9 +532,7 @@ def evaluate(
             cv_notes.append(f"{exc} Cross-validation is left out for this strategy; its test-split result is kept.")
     tuned = None
     if strategy.threshold != "fixed":
-        tune_folds = folds if folds is not None else run_folds(tuning or folds_for(
-            strategy.tuning.folds_for(len(y_train)), random_state=strategy.random_state), "threshold-tuning")  # fmt: skip
-        tuned = _tune(strategy, tune_folds)
+        tuned = _tune(strategy, folds if folds is not None else run_folds(tuning, "threshold-tuning"))
     threshold = tuned.threshold if tuned is not None else 0.5
     cv_frame = None
     if folds is not None:

@@ -166,14 +166,20 @@ def read_off(fn):
 
 
 def kept(ev: Evaluation, key: tuple, compute: Callable[[], object]) -> object:
-    """``compute()``, kept in ``ev.memo`` under ``key``: for results read off several evaluations at once
-    (their bootstrap replicates), kept with the first. Shared by sessions, so read and written under the lock."""
+    """``compute()``, kept in ``ev.memo`` under ``key`` (the :data:`MEMO_SIZE` latest): for results read off
+    several evaluations at once (their bootstrap replicates), kept with the first. Shared by sessions, so
+    read and written under the lock."""
     with _MEMO_LOCK:
-        if key in ev.memo:
-            return ev.memo[key]
+        memo = ev.memo.setdefault("kept", OrderedDict())
+        if key in memo:
+            memo.move_to_end(key)
+            return memo[key]
     result = compute()
     with _MEMO_LOCK:
-        return ev.memo.setdefault(key, result)
+        memo[key] = result
+        while len(memo) > MEMO_SIZE:
+            memo.popitem(last=False)
+    return result
 
 
 def predict(proba: np.ndarray, *, threshold: float = 0.5) -> np.ndarray:

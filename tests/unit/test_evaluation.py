@@ -334,3 +334,15 @@ def test_sessions_reading_one_evaluation_at_once_get_the_same_numbers():
     with ThreadPoolExecutor(8) as pool:
         got = list(pool.map(read, thresholds))
     assert got == [score(Y, PROBA, threshold=t)["recall"] for t in thresholds]
+
+
+def test_results_kept_across_evaluations_are_computed_once_and_only_the_latest_are_kept():
+    import core.evaluation
+    from core.evaluation import kept
+
+    ev, calls = fake_eval(), []
+    first = kept(ev, ("a",), lambda: calls.append(1) or [1])
+    assert kept(ev, ("a",), lambda: calls.append(1) or [2]) is first and len(calls) == 1
+    for i in range(40):
+        kept(ev, ("b", i), lambda: None)
+    assert len(ev.memo["kept"]) == core.evaluation.MEMO_SIZE and ("a",) not in ev.memo["kept"]

@@ -42,7 +42,7 @@ from core.errors import UserFacingError
 from core.models import Strategy, StrategyError, build_estimator, fit_notes, folds_for
 from core.roles import FeaturePlan
 from core.split import Split
-from core.thresholds import TunedThreshold, tune
+from core.thresholds import TunedThreshold, counts_at, tune
 
 __all__ = [
     "METRIC_LABELS",
@@ -376,14 +376,9 @@ def cost_curve(ev: Evaluation, *, cost_fp: float, cost_fn: float) -> CostCurve:
     ``O(n log n)`` for ``n`` test rows (a loop over thresholds that scans the rows is ``O(n^2)``).
     """
     p = ev.proba[:, ev.positive]
-    truth = ev.y_test == ev.positive
-    order = np.argsort(p, kind="stable")
-    scores, positive = p[order], truth[order]
-    thresholds = np.unique(np.concatenate([[0.0], scores, [1.0 + 1e-9]]))
-    below = np.searchsorted(scores, thresholds, side="left")  # rows predicted negative at each threshold
-    positives_below = np.concatenate([[0], np.cumsum(positive)])[below]
-    negatives_at_or_above = (len(p) - int(truth.sum())) - (below - positives_below)
-    costs = cost_fp * negatives_at_or_above + cost_fn * positives_below
+    thresholds = np.unique(np.concatenate([[0.0], p, [1.0 + 1e-9]]))
+    _, fp, fn, _ = counts_at(ev.y_test == ev.positive, p, thresholds)
+    costs = cost_fp * fp + cost_fn * fn
     ties = np.flatnonzero(costs == costs.min())
     i = ties[np.argmin(np.abs(thresholds[ties] - 0.5))]
     return CostCurve(thresholds, costs.astype(float), float(min(thresholds[i], 1.0)), float(costs[i]))

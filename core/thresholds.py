@@ -23,7 +23,16 @@ from sklearn.metrics import confusion_matrix, make_scorer
 from core.errors import UserFacingError
 from core.models import THRESHOLDS, TuningSettings
 
-__all__ = ["N_THRESHOLDS", "OBJECTIVES", "TunedThreshold", "fold_curve", "objective_score", "scorer", "tune"]
+__all__ = [
+    "N_THRESHOLDS",
+    "OBJECTIVES",
+    "TunedThreshold",
+    "counts_at",
+    "fold_curve",
+    "objective_score",
+    "scorer",
+    "tune",
+]
 
 #: Thresholds scored per fold and on the common grid (``TunedThresholdClassifierCV``'s default).
 N_THRESHOLDS = 100
@@ -69,6 +78,21 @@ def scorer(objective: str, settings: TuningSettings):
     return make_scorer(objective_score, objective=objective, settings=settings)
 
 
+def counts_at(truth: np.ndarray, score: np.ndarray, thresholds: np.ndarray) -> tuple[np.ndarray, ...]:
+    """Confusion counts ``(tp, fp, fn, tn)`` at each threshold, flagging rows whose score is ``>=`` it.
+
+    As scikit-learn builds its curves: the scores are sorted once and the counts read off cumulative
+    sums, so ``m`` thresholds over ``n`` rows cost ``O((n + m) log n)``, not ``O(n m)``.
+    """
+    truth = np.asarray(truth, dtype=bool)
+    order = np.argsort(score, kind="stable")
+    below = np.searchsorted(np.asarray(score)[order], thresholds, side="left")  # rows predicted negative
+    fn = np.concatenate([[0], np.cumsum(truth[order])])[below]
+    tp = int(truth.sum()) - fn
+    fp = (len(truth) - below) - tp
+    return tp, fp, fn, below - fn
+
+
 def fold_curve(
     y: np.ndarray, score: np.ndarray, *, objective: str, settings: TuningSettings
 ) -> tuple[np.ndarray, np.ndarray]:
@@ -77,17 +101,9 @@ def fold_curve(
     A row is predicted positive when its score is ``>=`` the threshold, as in scikit-learn. The counts
     at every threshold come from one sort, so a fold of ``n`` rows costs ``O(n log n)``.
     """
-    y = np.asarray(y) == 1
     score = np.asarray(score, dtype=float)
     thresholds = np.linspace(score.min(), score.max(), N_THRESHOLDS)
-    order = np.argsort(score, kind="stable")
-    below = np.searchsorted(score[order], thresholds, side="left")  # rows predicted negative
-    positives_below = np.concatenate([[0], np.cumsum(y[order])])[below]
-    n_pos = int(y.sum())
-    tp = n_pos - positives_below
-    fn = positives_below
-    fp = (len(y) - below) - tp
-    tn = below - fn
+    tp, fp, fn, tn = counts_at(np.asarray(y) == 1, score, thresholds)
     return thresholds, _from_counts(tp, fp, fn, tn, objective=objective, settings=settings)
 
 

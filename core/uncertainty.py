@@ -19,6 +19,8 @@ from concurrent.futures import ThreadPoolExecutor
 import numpy as np
 from scipy import sparse
 
+from core.evaluation import predict
+
 __all__ = ["BLOCK", "LEVEL", "N_BOOT", "interval", "replicate_counts", "replicates"]
 
 #: Replicates per interval, the interval's level, and replicates computed at once.
@@ -261,13 +263,9 @@ def replicates(
             random_state=random_state,
         )  # fmt: skip
     return [
-        _rowwise_replicates(y, p, _predict(p, t), n_boot=n_boot, random_state=random_state)
+        _rowwise_replicates(y, p, predict(p, threshold=t), n_boot=n_boot, random_state=random_state)
         for p, t in zip(probas, thresholds, strict=True)
     ]
-
-
-def _predict(proba: np.ndarray, threshold: float) -> np.ndarray:
-    return (proba[:, 1] >= threshold).astype(int) if proba.shape[1] == 2 else np.argmax(proba, axis=1)
 
 
 def interval(samples: np.ndarray, *, level: float = LEVEL) -> tuple[float, float]:

@@ -36,7 +36,8 @@ def _load_sample() -> None:
 
 
 def _from_table(table: LoadedTable, *, name: str) -> Dataset:
-    return Dataset.from_frame(table.frame, name=name, origin="upload", details=table.describe(), notes=table.notes)
+    return Dataset.from_frame(table.frame, name=name, origin="upload", details=table.describe(), notes=table.notes,
+                              source=table.source)  # fmt: skip
 
 
 def _read_upload(name: str, data: bytes, *, sheet: str | None = None) -> None:

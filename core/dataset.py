@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
 
-__all__ = ["Dataset", "fingerprint"]
+__all__ = ["Dataset", "Source", "fingerprint"]
 
 Origin = Literal["sample", "upload"]
 
@@ -28,6 +28,23 @@ def fingerprint(frame: pd.DataFrame) -> str:
         rows = pd.util.hash_pandas_object(frame, index=False).to_numpy()
         digest.update(np.ascontiguousarray(rows).tobytes())
     return digest.hexdigest()[:16]
+
+
+@dataclass(frozen=True)
+class Source:
+    """How a dataset was read, so that a script can read it again the same way.
+
+    ``reader`` is the pandas (or scikit-learn) function that read it: ``"read_csv"``,
+    ``"read_parquet"``, ``"read_excel"`` (then the app's own steps for a header row, see
+    :mod:`core.loading`), ``"load_breast_cancer"``, or ``"generated"`` (made in the app; a script
+    reads a CSV copy). ``options`` are that function's keyword arguments; ``columns`` the names the
+    app gave the columns when they differ from the file's (duplicates renamed, blanks named).
+    """
+
+    file: str
+    reader: str
+    options: tuple[tuple[str, Any], ...] = ()
+    columns: tuple[str, ...] | None = None
 
 
 @dataclass(frozen=True)
@@ -52,6 +69,8 @@ class Dataset:
         The target column a bundled sample declares.
     sample_key : str or None
         The bundled sample's key, for samples.
+    source : Source or None
+        How to read it again (for the generated script).
     """
 
     frame: pd.DataFrame = field(repr=False)
@@ -62,6 +81,7 @@ class Dataset:
     notes: tuple[str, ...] = ()
     default_target: str | None = None
     sample_key: str | None = None
+    source: Source | None = None
 
     @classmethod
     def from_frame(
@@ -74,6 +94,7 @@ class Dataset:
         notes: tuple[str, ...] = (),
         default_target: str | None = None,
         sample_key: str | None = None,
+        source: Source | None = None,
     ) -> Dataset:
         """Build a dataset, computing its fingerprint; a repeated row index is replaced by row numbers."""
         if not frame.index.is_unique:
@@ -87,6 +108,7 @@ class Dataset:
             notes=notes,
             default_target=default_target,
             sample_key=sample_key,
+            source=source,
         )
 
     @property

@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 from sklearn.datasets import make_classification
 
-from core.dataset import Dataset
+from core.dataset import Dataset, Source
 
 __all__ = ["class_sizes", "generate"]
 
@@ -56,8 +56,9 @@ def generate(
     frame = pd.DataFrame(X.round(4), columns=[f"x{i}" for i in range(1, n_features + 1)])
     frame["label"] = np.asarray(names, dtype=object)[y]
     title = f"Generated ({n_rows:,} rows, ratio {ratio:g} : 1, {n_classes} classes, seed {random_state})"
+    source = Source(f"generated_{n_rows}_rows_seed_{random_state}.csv", "generated")
     return Dataset.from_frame(frame, name=title, origin="sample", details="made by the lesson's generator",
-                              default_target="label")  # fmt: skip
+                              default_target="label", source=source)  # fmt: skip
 
 
 def _exact_sizes(X: np.ndarray, y: np.ndarray, sizes: list[int], rng: np.random.Generator) -> np.ndarray:

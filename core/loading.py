@@ -13,11 +13,12 @@ import io
 import os
 import re
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 import pandas as pd
 
+from core.dataset import Source
 from core.errors import DataLoadError
 
 __all__ = [
@@ -86,6 +87,7 @@ class LoadedTable:
     sheet: str | None = None
     sheets: tuple[str, ...] = ()
     notes: tuple[str, ...] = field(default=())
+    source: Source | None = None
 
     def describe(self) -> str:
         """One line saying how the file was read, for display under the picker."""
@@ -334,10 +336,16 @@ def _read_text(data: bytes, *, shown: str, ext: str, max_columns: int) -> Loaded
             f"({detail}). Check that every row has the same number of fields as the header."
         ) from exc
     notes: list[str] = []
+    options = (("sep", delimiter), ("encoding", _CODECS[encoding])) + ((("skipinitialspace", True),) if spaced else ())
+    source = Source(shown, "read_csv", (*options, ("low_memory", False)))
     if len(header) == frame.shape[1]:
         names, notes = dedupe_names(header)
+        if names != list(frame.columns):
+            source = replace(source, columns=tuple(names))
         frame.columns = names
-    return LoadedTable(frame=frame, format=ext, encoding=encoding, delimiter=delimiter, notes=tuple(notes))
+    return LoadedTable(
+        frame=frame, format=ext, encoding=encoding, delimiter=delimiter, notes=tuple(notes), source=source
+    )
 
 
 def _read_parquet(data: bytes, *, shown: str) -> LoadedTable:
@@ -348,7 +356,7 @@ def _read_parquet(data: bytes, *, shown: str) -> LoadedTable:
             f"Could not read {shown!r} as Parquet: the file may be damaged or truncated. "
             f"Write it again and upload it. ({type(exc).__name__})"
         ) from exc
-    return LoadedTable(frame=frame, format="parquet")
+    return LoadedTable(frame=frame, format="parquet", source=Source(shown, "read_parquet"))
 
 
 def _read_excel(data: bytes, *, shown: str, sheet: str | None) -> LoadedTable:
@@ -375,7 +383,10 @@ def _read_excel(data: bytes, *, shown: str, sheet: str | None) -> LoadedTable:
             converted = pd.to_numeric(frame[col], errors="coerce")
             if converted.notna().sum() == frame[col].notna().sum():
                 frame[col] = converted
-    return LoadedTable(frame=frame, format="excel", sheet=chosen, sheets=tuple(sheets), notes=tuple(notes))
+    source = Source(shown, "read_excel", (("sheet_name", chosen),), columns=tuple(names))
+    return LoadedTable(
+        frame=frame, format="excel", sheet=chosen, sheets=tuple(sheets), notes=tuple(notes), source=source
+    )
 
 
 def _too_wide(shown: str, n: int, limit: int) -> DataLoadError:
@@ -392,10 +403,13 @@ def _finish(table: LoadedTable, *, shown: str, max_columns: int) -> LoadedTable:
         frame = frame.reset_index()
     if frame.shape[1] > max_columns:
         raise _too_wide(shown, frame.shape[1], max_columns)
+    source = table.source
     if frame.columns.duplicated().any() or not all(isinstance(c, str) for c in frame.columns):
         names, more = dedupe_names(list(frame.columns))
         frame = frame.set_axis(names, axis=1)
         notes.extend(more)
+        if source is not None:
+            source = replace(source, columns=tuple(names))
     if len(frame) == 0:
         raise DataLoadError(
             f"{shown!r} has a header row but no data rows. Add the rows of your table and upload it again."
@@ -428,4 +442,5 @@ def _finish(table: LoadedTable, *, shown: str, max_columns: int) -> LoadedTable:
         sheet=table.sheet,
         sheets=table.sheets,
         notes=tuple(notes),
+        source=source,
     )

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from core.dataset import Dataset
+from core.dataset import Dataset, Source
 
 __all__ = ["SAMPLES", "SAMPLE_DIR", "Sample", "load_sample"]
 
@@ -81,10 +81,12 @@ def load_sample(key: str) -> Dataset:
     sample = _BY_KEY[key]
     if sample.file is None:
         frame, details = _breast_cancer(), "bundled with scikit-learn"
+        source = Source("", "load_breast_cancer")
     else:
         path = SAMPLE_DIR / sample.file
         frame = pd.read_parquet(path) if path.suffix == ".parquet" else pd.read_csv(path)
         details = f"sample_data/{sample.file}"
+        source = Source(sample.file, "read_parquet" if path.suffix == ".parquet" else "read_csv")
     return Dataset.from_frame(
         frame,
         name=sample.title,
@@ -92,4 +94,5 @@ def load_sample(key: str) -> Dataset:
         details=details,
         default_target=sample.target,
         sample_key=sample.key,
+        source=source,
     )

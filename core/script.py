@@ -1,0 +1,646 @@
+"""A standalone Python script for what the app fitted: same file, columns, split, pipeline and metrics.
+
+The script uses only pandas, NumPy, scikit-learn and imbalanced-learn. Each strategy's pipeline is
+the one :func:`core.models.build_estimator` builds for the page, turned into library classes by
+:func:`plain` and written out as source by :func:`render`, so the script cannot drift from what the
+app runs. Two app classes have identical library equivalents (the chunked SMOTE and the forest
+grown in batches); the forest that caps its rows per tree has none (the script grows scikit-learn's
+forest on every row and says so); two small wrappers (class weights for AdaBoost, the isolation
+forest as a classifier) are copied into the script as source. User strings (file, column and
+class names) only ever appear in the script as Python literals (``repr``), never as bare text.
+"""
+
+from __future__ import annotations
+
+import importlib
+import inspect
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+import numpy as np
+from imblearn.over_sampling import SMOTE
+from sklearn.base import BaseEstimator
+from sklearn.ensemble import RandomForestClassifier
+
+from core.chunked_smote import ChunkedSMOTE
+from core.dataset import Source
+from core.distribution import class_codes
+from core.evaluation import METRIC_LABELS
+from core.forest import CappedForestClassifier, GrowingForestClassifier
+from core.models import (
+    MODELS,
+    THRESHOLDS,
+    WEIGHTINGS,
+    AnomalyClassifier,
+    ClassWeighted,
+    Strategy,
+    build_estimator,
+    folds_for,
+)
+from core.prepared import PreparedData
+from core.samplers import get_spec
+from core.split import Split
+
+__all__ = ["Plain", "data_file_name", "plain", "render", "script", "script_file_name"]
+
+#: Decimals the script prints; a test runs it with more to compare with the app to 1e-9.
+DIGITS = 4
+_WIDTH = 100
+#: App classes copied into the script as source: they have no library equivalent.
+_COPIED = (ClassWeighted, AnomalyClassifier)
+#: What the copied classes' source needs.
+_COPIED_IMPORTS: dict[type, tuple[str, ...]] = {
+    ClassWeighted: ("sklearn.base:BaseEstimator", "sklearn.base:ClassifierMixin", "sklearn.base:MetaEstimatorMixin",
+                    "sklearn.base:clone", "sklearn.utils.class_weight:compute_sample_weight",
+                    "sklearn.utils.multiclass:check_classification_targets",
+                    "sklearn.utils.validation:check_is_fitted", "typing:Any"),
+    AnomalyClassifier: ("sklearn.base:BaseEstimator", "sklearn.base:ClassifierMixin", "sklearn.ensemble:IsolationForest",
+                        "sklearn.utils.multiclass:check_classification_targets",
+                        "sklearn.utils.multiclass:type_of_target", "sklearn.utils.validation:check_is_fitted",
+                        "sklearn.utils.validation:validate_data", "typing:Any"),
+}  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Plain:
+    """An unfitted estimator made of library classes (and :data:`_COPIED` ones), and where it differs from the app's.
+
+    ``differs`` holds one sentence per part whose results differ from the app's; ``copied`` the
+    app classes the script must define itself (a model file then needs them too).
+    """
+
+    estimator: Any
+    differs: tuple[str, ...] = ()
+    copied: tuple[type, ...] = ()
+
+
+def plain(estimator: Any) -> Plain:
+    """``estimator`` (unfitted) rebuilt from library classes, with the same parameters and results where possible.
+
+    The chunked SMOTE becomes imbalanced-learn's ``SMOTE`` and the forest grown in batches
+    scikit-learn's ``RandomForestClassifier`` (the same rows and trees). The capped forest becomes
+    scikit-learn's forest on every row, which is noted in ``differs``.
+    """
+    differs: list[str] = []
+    copied: list[type] = []
+
+    def convert(value: Any) -> Any:
+        if isinstance(value, BaseEstimator):
+            params = {k: convert(v) for k, v in value.get_params(deep=False).items()}
+            if type(value) is ChunkedSMOTE:
+                return SMOTE(**params)
+            if type(value) is GrowingForestClassifier:
+                return RandomForestClassifier(**params)
+            if type(value) is CappedForestClassifier:
+                cap = params.pop("max_rows")
+                differs.append(
+                    f"The app grows each tree of its random forest on at most {cap:,} training rows (keeping every "
+                    "row of the small classes) to keep training interactive; scikit-learn has no such forest, so "
+                    "this script grows every tree on all training rows. Its numbers are close to the app's but not "
+                    "equal; set 'Rows per tree' to 0 (all) in the app's forest settings for identical numbers."
+                )
+                return RandomForestClassifier(**params)
+            if type(value) in _COPIED and type(value) not in copied:
+                copied.append(type(value))
+            return type(value)(**params)
+        if isinstance(value, list):
+            return [convert(v) for v in value]
+        if isinstance(value, tuple):
+            return tuple(convert(v) for v in value)
+        return value
+
+    return Plain(convert(estimator), tuple(dict.fromkeys(differs)), tuple(copied))
+
+
+def _public_path(cls: type) -> tuple[str, str]:
+    """``(module, name)`` to import ``cls`` from: its package's public module, not a private file."""
+    if cls in _COPIED:
+        return "", cls.__name__
+    parts = cls.__module__.split(".")
+    for end in range(1, len(parts) + 1):
+        if parts[end - 1].startswith("_"):
+            break
+        module = ".".join(parts[:end])
+        if getattr(importlib.import_module(module), cls.__name__, None) is cls:
+            if module == "sklearn.pipeline" and cls.__name__ == "Pipeline":
+                continue  # written with imbalanced-learn's Pipeline (a subclass), so one name serves
+            return module, cls.__name__
+    if cls.__module__.startswith("sklearn.pipeline"):
+        return "imblearn.pipeline", "Pipeline"
+    return cls.__module__, cls.__name__
+
+
+def _same(a: Any, b: Any) -> bool:
+    if isinstance(a, float) and isinstance(b, float) and math.isnan(a) and math.isnan(b):
+        return True
+    try:
+        return bool(a == b) and type(a) is type(b)
+    except (TypeError, ValueError):
+        return False
+
+
+#: Parameters written without their name: the parts a pipeline or wrapper is made of.
+_POSITIONAL = frozenset({"steps", "transformers", "estimator"})
+
+
+def _safe(text: str) -> str:
+    """``text`` with every line break or other unprintable character as a space: safe inside a comment."""
+    return "".join(ch if ch.isprintable() else " " for ch in str(text))
+
+
+def _literal(text: str) -> str:
+    """A string literal, in double quotes where that needs no escaping (as the rest of the script)."""
+    r = repr(text)
+    return '"' + r[1:-1] + '"' if r.startswith("'") and '"' not in text else r
+
+
+class _Writer:
+    """Renders values as Python source and collects the imports they need."""
+
+    def __init__(self, names: Mapping[tuple, str]):
+        self.names = dict(names)
+        self.aliases: dict[int, tuple[Any, str]] = {}  # id of an object -> (the object, kept alive; its variable)
+        self.imports: set[tuple[str, str]] = set()
+
+    def __call__(self, value: Any, indent: int = 0) -> str:
+        return self.value(value, indent)
+
+    def value(self, value: Any, indent: int) -> str:
+        if id(value) in self.aliases and self.aliases[id(value)][0] is value:
+            return self.aliases[id(value)][1]
+        if isinstance(value, str):
+            return _literal(value)
+        if isinstance(value, BaseEstimator):
+            return self.estimator(value, indent)
+        if hasattr(value, "get_n_splits") and hasattr(value, "split"):  # a cross-validation splitter
+            self.imports.add(_public_path(type(value)))
+            return repr(value)
+        if isinstance(value, np.generic):
+            value = value.item()
+        if isinstance(value, float) and math.isnan(value):
+            return "np.nan"
+        if isinstance(value, list | tuple):
+            if all(isinstance(v, str) for v in value) and tuple(value) in self.names:
+                return self.names[tuple(value)]
+            items = [self.value(v, indent + 4) for v in value]
+            open_, close = ("[", "]") if isinstance(value, list) else ("(", ",)" if len(items) == 1 else ")")
+            return self.wrap(open_, items, close, indent)
+        if isinstance(value, dict):
+            items = [f"{self.value(k, indent + 4)}: {self.value(v, indent + 4)}" for k, v in value.items()]
+            return self.wrap("{", items, "}", indent)
+        if value is None or isinstance(value, bool | int | float):
+            return repr(value)
+        raise TypeError(f"cannot write {type(value).__name__} as source")
+
+    def estimator(self, est: BaseEstimator, indent: int) -> str:
+        module, name = _public_path(type(est))
+        if module:
+            self.imports.add((module, name))
+        signature = inspect.signature(type(est).__init__)
+        params = est.get_params(deep=False)
+        args = []
+        for p in list(signature.parameters.values())[1:]:
+            if p.name not in params:
+                continue
+            v = params[p.name]
+            if p.name in _POSITIONAL and p.default is inspect.Parameter.empty:
+                args.append(self.value(v, indent + 4))
+            elif p.default is inspect.Parameter.empty or not _same(v, p.default):
+                args.append(f"{p.name}={self.value(v, indent + 4)}")
+        return self.wrap(f"{name}(", args, ")", indent)
+
+    @staticmethod
+    def wrap(open_: str, items: list[str], close: str, indent: int) -> str:
+        line = open_ + ", ".join(items) + close
+        if indent + len(line) <= _WIDTH and "\n" not in line:
+            return line
+        pad = " " * (indent + 4)
+        return open_ + "\n" + "".join(f"{pad}{item},\n" for item in items) + " " * indent + close.lstrip(",")
+
+
+def render(value: Any, *, names: Mapping[tuple, str] | None = None) -> tuple[str, set[tuple[str, str]]]:
+    """Python source that builds ``value`` (estimators with only their non-default parameters), and its imports.
+
+    ``names`` maps a list's items (as a tuple) to a variable to write instead (the column lists).
+    """
+    writer = _Writer(names or {})
+    return writer(value), writer.imports
+
+
+def script_file_name(title: str) -> str:
+    """A file name for the script, from a title (letters, digits and underscores)."""
+    stem = "".join(ch if ch.isalnum() else "_" for ch in title.lower()).strip("_")
+    while "__" in stem:
+        stem = stem.replace("__", "_")
+    return f"imbalance_explorer_{stem[:60] or 'script'}.py"
+
+
+def data_file_name(source: Source | None) -> str | None:
+    """The data file the script reads (``None`` when it loads the data from scikit-learn)."""
+    if source is None or source.reader == "load_breast_cancer":
+        return None
+    return source.file
+
+
+def script(
+    strategies: Sequence[Strategy],
+    *,
+    prepared: PreparedData,
+    split: Split,
+    cv_folds: int = 0,
+    cv_repeats: int = 1,
+) -> str:
+    """A standalone script that fits ``strategies`` on the same training split and prints the page's test metrics.
+
+    It reads the data as the app read it, keeps the same feature columns, makes the same stratified
+    split with the same seed, numbers the classes as the app does (largest first), builds each
+    strategy's pipeline (preparation, sampler, model; threshold tuning and calibration as chosen)
+    and prints scikit-learn's ``classification_report`` and the metrics of the page's leaderboard.
+    A threshold is tuned on the same folds the app used (its cross-validation folds when
+    ``cv_folds >= 2``). Raises :class:`core.models.StrategyError` when a pipeline cannot be built.
+    """
+    dataset, plan = prepared.dataset, prepared.plan
+    labels = list(split.counts("train"))
+    _, names = class_codes(labels)
+    y_train_codes = split.y_train.map(dict(zip(labels, range(len(labels)), strict=True)))
+    counts = {c: int((y_train_codes == c).sum()) for c in names}
+    binary = len(labels) == 2
+    columns = {tuple(plan.numeric): "NUMERIC", tuple(plan.categorical): "CATEGORICAL"}
+    writer = _Writer({k: v for k, v in columns.items() if k})
+    differs: list[str] = []
+    copied: list[type] = []
+    prepares: dict[str, str] = {}
+    blocks: list[str] = []
+    tuned_any = {s.threshold for s in strategies if s.threshold != "fixed"}
+    for strategy in strategies:
+        cv = folds_for(cv_folds, repeats=cv_repeats, random_state=strategy.random_state) if cv_folds >= 2 else None
+        estimator, notes = build_estimator(
+            strategy.fitted_as, plan=plan, counts=counts, names=names, n_rows=len(split.y_train)
+        )
+        made = plain(estimator)
+        differs += [d for d in made.differs if d not in differs]
+        copied += [c for c in made.copied if c not in copied]
+        pipeline = made.estimator if strategy.calibration == "none" else made.estimator.estimator
+        steps = []
+        for step, part in pipeline.steps:
+            if step == "prepare":
+                steps.append(f'("prepare", clone({_prepare_variable(part, writer, prepares)}))')
+            else:
+                steps.append(f'("{step}", {writer(part, 4)})')
+        lines = _comment(f"{strategy.name}: {_describe(strategy)}.")
+        for note in notes:
+            lines += _comment(f"The app noted: {note}")
+        body = "Pipeline([\n" + "".join(f"    {s},\n" for s in steps) + "])"
+        if strategy.calibration != "none":
+            calibrate = made.estimator
+            lines += _comment(
+                "Probabilities recalibrated on held-out folds of the training split (the calibration is fitted on "
+                "rows that were never resampled), then the pipeline is refitted on every training row "
+                "(ensemble=False)."
+            )
+            body = (f"CalibratedClassifierCV(\n    {_indent(body)},\n    method={writer(calibrate.method)},\n"
+                    f"    cv={writer(calibrate.cv)},\n    ensemble=False,\n)")  # fmt: skip
+            writer.imports.add(("sklearn.calibration", "CalibratedClassifierCV"))
+        if strategy.threshold != "fixed":
+            folds = cv if cv is not None else folds_for(
+                strategy.tuning.folds_for(len(split.y_train)), random_state=strategy.random_state
+            )  # fmt: skip
+            where = "the cross-validation folds" if cv is not None else "folds"
+            lines += _comment(
+                f"The threshold is {_THRESHOLD_WORDS[strategy.threshold]}, chosen on {where} of the training "
+                "split only; then the model is refitted on every training row."
+            )
+            body = (f"TunedThresholdClassifierCV(\n    {_indent(body)},\n    scoring={_SCORING[strategy.threshold]},\n"
+                    f"    cv={writer(folds)},\n)")  # fmt: skip
+            writer.imports.add(("sklearn.model_selection", "TunedThresholdClassifierCV"))
+        blocks.append("\n".join(lines) + f"\nmodels[{writer(strategy.name)}] = {body}\n")
+    title = strategies[0].name if len(strategies) == 1 else f"{len(strategies)} strategies compared"
+    load = _load(dataset.source, writer)
+    columns_text = _columns(prepared, writer)
+    split_text = _split_text(split, labels, writer)
+    sections = [
+        _header(title, dataset.name, differs),
+        _imports(writer.imports | {("sklearn.base", "clone")}, copied, tuned_any, binary),
+        _copied(copied),
+        load,
+        columns_text,
+        split_text,
+        "# ---- 4. How the rows are prepared (fitted on training rows only, inside each pipeline) ----\n"
+        + "\n".join(f"{var} = {text}" for text, var in prepares.items()),
+        _tuning(strategies, tuned_any),
+        "# ---- 5. The strategies: preparation -> resampling (training rows only) -> model ----\n"
+        "# An imbalanced-learn Pipeline resamples only while fitting, so the test rows are never resampled.\n"
+        "models = {}\n\n" + "\n".join(blocks),
+        _evaluate(binary, cv_folds, cv_repeats),
+    ]
+    return "\n\n".join(s.rstrip("\n") for s in sections if s) + "\n"
+
+
+def _prepare_variable(prepare: Any, writer: _Writer, prepares: dict[str, str]) -> str:
+    """The variable holding this preparation (each distinct one written once), its column steps variables too."""
+    words = {"num": "numeric_steps", "cat": "categorical_steps"}
+    for name, part, _ in prepare.transformers:
+        writer.aliases[id(part)] = (part, _variable(writer(part), words.get(name, name), prepares))
+    return _variable(writer(prepare), "prepare", prepares)
+
+
+def _variable(text: str, base: str, known: dict[str, str]) -> str:
+    if text not in known:
+        taken = sum(1 for v in known.values() if v == base or v.startswith(base + "_"))
+        known[text] = base if not taken else f"{base}_{taken + 1}"
+    return known[text]
+
+
+def _indent(text: str) -> str:
+    return text.replace("\n", "\n    ")
+
+
+_THRESHOLD_WORDS = {
+    "f1": "tuned for the best F1 of the small class",
+    "balanced_accuracy": "tuned for the best balanced accuracy",
+    "cost": "tuned for the lowest cost (COST_FALSE_ALARM per false alarm, COST_MISSED_CASE per missed case)",
+    "recall_at_precision": "tuned for the most recall at a precision of at least MIN_PRECISION",
+}
+_SCORING = {
+    "f1": "make_scorer(f1_score, zero_division=0.0)",
+    "balanced_accuracy": '"balanced_accuracy"',
+    "cost": "make_scorer(minus_cost_per_case)",
+    "recall_at_precision": "make_scorer(recall_at_min_precision)",
+}
+
+
+def _describe(strategy: Strategy) -> str:
+    model = next(m.name for m in MODELS if m.key == strategy.model)
+    parts = [get_spec(strategy.sampler.key).name if strategy.sampler.key != "none" else "no resampling", model]
+    if strategy.weighting != "none":
+        parts.append(f"class weights {WEIGHTINGS[strategy.weighting].split(' (')[0]}")
+    if strategy.threshold != "fixed":
+        parts.append(f"threshold {THRESHOLDS[strategy.threshold]}")
+    return ", ".join(parts)
+
+
+def _header(title: str, dataset: str, differs: list[str]) -> str:
+    lines = [
+        *_comment(f"Imbalance Explorer: {title} on {dataset!r}."),
+        "#",
+        f"# Written by Imbalance Explorer on {datetime.now(UTC):%Y-%m-%d}. It does what the app did: read the data,",
+        "# keep the same columns, make the same stratified split with the same seed, fit each strategy's pipeline",
+        "# on the training rows only, and print the metrics the app shows for the untouched test split.",
+        "#",
+        "# Needs pandas (and pyarrow for Parquet files), scikit-learn and imbalanced-learn. Run: python this_file.py",
+        "# The app also gives each number an interval (1,000 bootstrap replicates of the test split); this script",
+        "# prints the numbers alone.",
+    ]
+    if differs:
+        lines += ["#", "# How this script's numbers may differ from the app's:"]
+        for text in differs:
+            lines += _comment(text)
+    return "\n".join(lines)
+
+
+def _comment(text: str, width: int = 100) -> list[str]:
+    """``text`` as comment lines, unprintable characters (line breaks) as spaces, so nothing in it runs."""
+    out, line = [], "#"
+    for word in _safe(text).split():
+        if len(line) + 1 + len(word) > width:
+            out.append(line)
+            line = "#"
+        line += " " + word
+    return [*out, line]
+
+
+def _imports(found: set[tuple[str, str]], copied: list[type], tuned: set[str], binary: bool) -> str:
+    wanted = set(found) | {("imblearn.pipeline", "Pipeline"), ("sklearn.base", "clone"),
+                           ("sklearn.model_selection", "train_test_split"),
+                           ("sklearn.metrics", "classification_report"), ("sklearn.metrics", "matthews_corrcoef"),
+                           ("sklearn.metrics", "balanced_accuracy_score"), ("sklearn.metrics", "accuracy_score"),
+                           ("sklearn.metrics", "roc_auc_score"), ("sklearn.metrics", "average_precision_score"),
+                           ("imblearn.metrics", "geometric_mean_score")}  # fmt: skip
+    if binary:
+        wanted |= {("sklearn.metrics", n) for n in ("precision_score", "recall_score", "f1_score", "brier_score_loss")}
+    else:
+        wanted |= {("sklearn.metrics", "f1_score"), ("sklearn.preprocessing", "label_binarize")}
+    if tuned:
+        wanted.add(("sklearn.metrics", "make_scorer"))
+        if tuned & {"f1"}:
+            wanted.add(("sklearn.metrics", "f1_score"))
+        if tuned & {"cost", "recall_at_precision"}:
+            wanted.add(("sklearn.metrics", "confusion_matrix"))
+    wanted |= {tuple(item.split(":")) for cls in copied for item in _COPIED_IMPORTS[cls]}
+    by_module: dict[str, set[str]] = {}
+    for module, name in wanted:
+        if module:
+            by_module.setdefault(module, set()).add(name)
+    lines = ["import numpy as np", "import pandas as pd"]
+    for module, names in sorted(by_module.items(), key=lambda item: (item[0] != "typing", item[0])):
+        line = f"from {module} import {', '.join(sorted(names))}"
+        if len(line) > _WIDTH:
+            line = f"from {module} import (\n" + "".join(f"    {n},\n" for n in sorted(names)) + ")"
+        lines.append(line)
+    lines += ["", f"DIGITS = {DIGITS}  # decimals printed"]
+    return "\n".join(lines)
+
+
+def _copied(classes: list[type]) -> str:
+    if not classes:
+        return ""
+    head = "# ---- The app's own small wrapper(s), copied so that this script needs nothing but the libraries ----\n"
+    return head + "\n\n".join(inspect.getsource(cls) for cls in classes)
+
+
+def _load(source: Source | None, w: _Writer) -> str:
+    head = "# ---- 1. Read the data as the app read it ----"
+    if source is None:
+        return head + "\nraise SystemExit('This dataset was not read from a file: save it as CSV and read it here.')"
+    if source.reader == "load_breast_cancer":
+        return "\n".join([
+            head, "from sklearn.datasets import load_breast_cancer  # ships with scikit-learn, no download",
+            "",
+            "bunch = load_breast_cancer(as_frame=True)",
+            "frame = bunch.data.copy()",
+            'frame["diagnosis"] = pd.Series(bunch.target).map(dict(enumerate(bunch.target_names))).astype(str)',
+        ])  # fmt: skip
+    lines = [head]
+    if source.reader == "generated":
+        lines.append("# The app generated this dataset: download it from the app (as CSV) next to this script.")
+        reader, options = "read_csv", ()
+    else:
+        lines.append("# Put the file next to this script, or write its full path here.")
+        reader, options = source.reader, source.options
+    lines.append(f"DATA_FILE = {w(source.file)}")
+    if reader == "read_excel":
+        lines += [
+            f"raw = pd.read_excel(DATA_FILE, sheet_name={w(dict(options)['sheet_name'])}, header=None)",
+            'raw = raw.dropna(how="all").dropna(axis=1, how="all")  # the app skips empty rows and columns',
+            "frame = raw.iloc[1:].reset_index(drop=True)  # the first row holds the column names",
+            f"frame.columns = {w(list(source.columns or ()))}",
+            "frame = frame.infer_objects()",
+            "for column in frame.columns:  # a text column whose every value is a number becomes numbers",
+            "    if frame[column].dtype == object:",
+            '        numbers = pd.to_numeric(frame[column], errors="coerce")',
+            "        if numbers.notna().sum() == frame[column].notna().sum():",
+            "            frame[column] = numbers",
+        ]
+    else:
+        args = "".join(f", {k}={w(v)}" for k, v in options)
+        lines.append(f"frame = pd.{reader}(DATA_FILE{args})")
+        if source.columns is not None:
+            lines += ["# The column names as the app shows them (it renames repeated and blank names)",
+                      f"frame.columns = {w(list(source.columns))}"]  # fmt: skip
+    lines += [
+        "# As in the app: infinite numbers count as missing values, and completely empty rows are left out.",
+        'frame = frame.replace([np.inf, -np.inf], np.nan).dropna(how="all").reset_index(drop=True)',
+    ]
+    return "\n".join(lines)
+
+
+def _columns(prepared: PreparedData, w: _Writer) -> str:
+    plan, target = prepared.plan, prepared.target
+    frame = prepared.dataset.frame
+    lines = [
+        "# ---- 2. The target and the feature columns, as set on the Data page ----",
+        f"TARGET = {w(target)}",
+        "# Numbers: missing values are filled with the column's median, then standardised.",
+        f"NUMERIC = {_Writer({})(list(plan.numeric))}",
+        "# Categories: missing values are filled with the most common category, then encoded.",
+        f"CATEGORICAL = {_Writer({})(list(plan.categorical))}",
+    ]
+    if plan.dropped:
+        more = f" and {len(plan.dropped) - 20} more" if len(plan.dropped) > 20 else ""
+        lines += _comment(f"Left out (as on the Data page): {list(plan.dropped[:20])!r}{more}")
+    lines += [
+        "",
+        "labelled = frame[frame[TARGET].notna()]  # rows with no label are left out",
+        "y = labelled[TARGET]",
+    ]
+    values = frame[target].dropna()
+    if values.dtype == object and len({type(v) for v in values}) > 1:
+        lines.append("y = y.astype(str)  # the labels mix numbers and text: all are treated as text")
+    lines += [
+        "X = labelled[NUMERIC + CATEGORICAL].copy()",
+        'X[NUMERIC] = X[NUMERIC].astype("float64")  # numbers stay float64 from the file to the model',
+        "for column in CATEGORICAL:  # categories as text, missing values kept",
+        "    X[column] = X[column].map(lambda v: v if pd.isna(v) else str(v)).astype(object)",
+    ]
+    return "\n".join(lines)
+
+
+def _split_text(split: Split, labels: list[object], w: _Writer) -> str:
+    spec = split.spec
+    return "\n".join([
+        "# ---- 3. Split first: the test rows keep the real class mix and are never resampled ----",
+        "X_train, X_test, y_train, y_test = train_test_split(",
+        f"    X, y, test_size={spec.test_size!r}, stratify=y, random_state={spec.random_state!r}",
+        ")",
+        "# The app numbers the classes from the largest (0) to the smallest; with two classes, 1 is the small",
+        '# ("positive") class that precision and recall are about.',
+        f"CLASSES = {w(list(labels))}",
+        "code = {label: i for i, label in enumerate(CLASSES)}",
+        "y_train, y_test = y_train.map(code).to_numpy(), y_test.map(code).to_numpy()",
+    ])  # fmt: skip
+
+
+def _tuning(strategies: Sequence[Strategy], tuned: set[str]) -> str:
+    lines = []
+    if "cost" in tuned:
+        t = next(s.tuning for s in strategies if s.threshold == "cost")
+        lines += [
+            f"COST_FALSE_ALARM = {t.cost_fp!r}",
+            f"COST_MISSED_CASE = {t.cost_fn!r}",
+            "",
+            "",
+            "def minus_cost_per_case(y_true, y_pred):",
+            '    """Minus the cost per case (scikit-learn maximises a score)."""',
+            "    tn, fp, fn, tp = confusion_matrix(y_true, y_pred, labels=[0, 1]).ravel()",
+            "    return -(COST_FALSE_ALARM * fp + COST_MISSED_CASE * fn) / (tp + fp + fn + tn)",
+        ]
+    if "recall_at_precision" in tuned:
+        t = next(s.tuning for s in strategies if s.threshold == "recall_at_precision")
+        lines += [
+            "",
+            "",
+            f"MIN_PRECISION = {t.min_precision!r}",
+            "",
+            "",
+            "def recall_at_min_precision(y_true, y_pred):",
+            '    """The recall where precision reaches MIN_PRECISION; below it, the precision minus 1 (the nearest',
+            '    miss wins when no threshold reaches the floor)."""',
+            "    tn, fp, fn, tp = confusion_matrix(y_true, y_pred, labels=[0, 1]).ravel()",
+            "    precision = tp / (tp + fp) if tp + fp > 0 else 0.0",
+            "    return tp / (tp + fn) if precision >= MIN_PRECISION else precision - 1.0",
+        ]
+    if not lines:
+        return ""
+    return "# ---- Threshold objectives ----\n" + "\n".join(lines).strip("\n")
+
+
+def _evaluate(binary: bool, cv_folds: int, cv_repeats: int) -> str:
+    if binary:
+        scores = [
+            "    proba = model.predict_proba(X_test)[:, 1]  # the small class's probability",
+            '    threshold = getattr(model, "best_threshold_", 0.5)  # tuned on training folds, or 0.5',
+            "    y_pred = (proba >= threshold).astype(int)",
+        ]
+        metrics = {
+            "recall": "recall_score(y_test, y_pred, zero_division=np.nan)",
+            "precision": "precision_score(y_test, y_pred, zero_division=np.nan)",
+            "f1": "f1_score(y_test, y_pred, zero_division=np.nan)",
+            "balanced_accuracy": "balanced_accuracy_score(y_test, y_pred)",
+            "g_mean": "geometric_mean_score(y_test, y_pred)",
+            "mcc": "matthews_corrcoef(y_test, y_pred)",
+            "roc_auc": "roc_auc_score(y_test, proba)",
+            "pr_auc": "average_precision_score(y_test, proba)",
+            "brier": "brier_score_loss(y_test, proba)",
+            "macro_f1": 'f1_score(y_test, y_pred, average="macro", zero_division=0)',
+        }
+        chance = [
+            '    print(f"PR-AUC of a model that guesses: {np.mean(y_test == 1):.{DIGITS}f} (the small class\'s share)")'
+        ]
+    else:
+        scores = [
+            "    proba = model.predict_proba(X_test)",
+            "    y_pred = np.argmax(proba, axis=1)  # the most probable class",
+            "    onehot = label_binarize(y_test, classes=range(len(CLASSES)))",
+        ]
+        metrics = {
+            "balanced_accuracy": "balanced_accuracy_score(y_test, y_pred)",
+            "g_mean": "geometric_mean_score(y_test, y_pred)",
+            "mcc": "matthews_corrcoef(y_test, y_pred)",
+            "roc_auc": 'roc_auc_score(onehot, proba, average="macro")',  # each class against the rest
+            "pr_auc": 'average_precision_score(onehot, proba, average="macro")',
+            "brier": "np.mean(np.sum((proba - onehot) ** 2, axis=1))",
+            "macro_f1": 'f1_score(y_test, y_pred, average="macro", zero_division=0)',
+        }
+        chance = []
+    lines = [
+        "# ---- 6. Fit on the training split, measure on the untouched test split ----",
+        "for name, model in models.items():",
+        "    model.fit(X_train, y_train)",
+        *scores,
+        '    print(f"== {name} ==")',
+        "    print(classification_report(y_test, y_pred, labels=range(len(CLASSES)),",
+        "                                target_names=[str(c) for c in CLASSES], digits=DIGITS, zero_division=0))",
+        "    metrics = {",
+        *[f'        "{METRIC_LABELS[key]}": {code},' for key, code in metrics.items()],
+        f'        "{METRIC_LABELS["accuracy"]}": accuracy_score(y_test, y_pred),',
+        f'        "{METRIC_LABELS["baseline_accuracy"]}": np.max(np.bincount(y_test)) / len(y_test),  # always the largest',
+        "    }",
+        "    for label, value in metrics.items():",
+        '        print(f"{label:<28} {value:.{DIGITS}f}")',
+        *chance,
+        "    print()",
+    ]
+    if cv_folds >= 2:
+        splitter = f"RepeatedStratifiedKFold(n_splits={cv_folds}, n_repeats={cv_repeats}, random_state=...)" if (
+            cv_repeats > 1) else f"StratifiedKFold(n_splits={cv_folds}, shuffle=True, random_state=...)"  # fmt: skip
+        lines += [
+            "",
+            "# The app also cross-validated each strategy on the training split. To do the same here:",
+            "#     from sklearn.model_selection import cross_validate",
+            f"#     cross_validate(model, X_train, y_train, cv={splitter}, scoring=...)",
+            "# (the pipeline is refitted, and so the resampling redone, inside every training fold).",
+        ]
+    return "\n".join(lines)

@@ -1,0 +1,197 @@
+"""The generated script runs on its own and prints the page's numbers (to 1e-9).
+
+Each case writes the script, runs it in a fresh Python process with the data file beside it (and
+nothing of ours importable), and compares every printed metric with the app's evaluation.
+"""
+
+from __future__ import annotations
+
+import ast
+import io
+import math
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from core.dataset import Dataset
+from core.evaluation import METRIC_LABELS, evaluate, metrics
+from core.loading import read_table
+from core.models import ForestSettings, Strategy, TuningSettings
+from core.prepared import prepare
+from core.samplers import SamplerConfig
+from core.samples import SAMPLE_DIR, load_sample
+from core.script import data_file_name, plain, script
+from core.split import make_split
+
+SMALL = ForestSettings(n_estimators=20)
+_KEYS = {label: key for key, label in METRIC_LABELS.items()}
+
+
+def _setup(dataset: Dataset, *, test_size: float = 0.2):
+    prepared = prepare(dataset, target=None, overrides={})
+    return prepared, make_split(prepared, test_size=test_size, random_state=42)
+
+
+def _run(text: str, tmp_path: Path, *, data: tuple[str, bytes] | None = None) -> dict[str, dict[str, float]]:
+    """Run the script in a fresh process (cwd = tmp_path, our code not importable); its metrics by strategy."""
+    if data is not None:
+        (tmp_path / data[0]).write_bytes(data[1])
+    assert "DIGITS = 4" in text
+    (tmp_path / "run.py").write_text(text.replace("DIGITS = 4", "DIGITS = 15"), encoding="utf-8")
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
+    done = subprocess.run([sys.executable, "-I", "run.py"], cwd=tmp_path, capture_output=True, text=True,
+                          timeout=600, env=env)  # fmt: skip
+    assert done.returncode == 0, done.stderr[-3000:]
+    out: dict[str, dict[str, float]] = {}
+    current = None
+    for line in done.stdout.splitlines():
+        if line.startswith("== ") and line.endswith(" =="):
+            current = out.setdefault(line[3:-3], {})
+        elif current is not None and not line.startswith(" ") and line[:28].strip() in _KEYS:
+            current[_KEYS[line[:28].strip()]] = float(line[28:])
+    return out
+
+
+def _sample_file(dataset: Dataset) -> tuple[str, bytes] | None:
+    name = data_file_name(dataset.source)
+    return None if name is None else (name, (SAMPLE_DIR / name).read_bytes())
+
+
+def _assert_same(printed: dict[str, float], ev) -> None:
+    expected = dict(metrics(ev))
+    assert set(printed) == set(expected), (sorted(printed), sorted(expected))
+    for key, value in expected.items():
+        if math.isnan(value):
+            assert math.isnan(printed[key]), key
+        else:
+            assert printed[key] == pytest.approx(value, abs=1e-9), key
+
+
+CASES = {
+    # model families and sampler kinds (over, under, combined, SMOTENC on mixed data), several per script
+    "numeric": ("breast_cancer", ["none:logreg:balanced", "smote:rf:none", "smote_tomek:adaboost:balanced",
+                                  "none:brf:none", "none:easy_ensemble:none", "none:rusboost:none",
+                                  "none:isolation_forest:none"]),
+    "mixed": ("customer_churn", ["smote:rf:none", "random_under:hgb:balanced", "none:hgb:balanced"]),
+    "tuned": ("breast_cancer", ["none:logreg:none:cost:sigmoid", "random_over:rf:none:recall_at_precision:none",
+                                "none:hgb:none:f1:isotonic", "none:rf:balanced_subsample:balanced_accuracy:none"]),
+    "multiclass": ("product_defects", ["random_over:rf:none", "none:logreg:balanced"]),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("case", list(CASES))
+def test_the_script_prints_the_pages_metrics(case, tmp_path):
+    key, ids = CASES[case]
+    dataset = load_sample(key)
+    prepared, split = _setup(dataset)
+    tuning = TuningSettings(cost_fp=1.0, cost_fn=5.0, min_precision=0.8)
+    strategies = [Strategy.from_id(i, forest=SMALL, tuning=tuning) for i in ids]
+    cv = 4 if case == "tuned" else 0  # tuned on the cross-validation folds, as the app does then
+    text = script(strategies, prepared=prepared, split=split, cv_folds=cv)
+    compile(text, "generated.py", "exec")
+    assert "from core" not in text and "import core" not in text
+    printed = _run(text, tmp_path, data=_sample_file(dataset))
+    assert list(printed) == [s.name for s in strategies]
+    for strategy in strategies:
+        _assert_same(printed[strategy.name], evaluate(strategy, split, plan=prepared.plan, cv_folds=cv))
+    if case == "mixed":
+        assert "SMOTENC(" in text and "SMOTE(" not in text  # never plain SMOTE on categories
+
+
+def test_the_capped_forest_is_named_in_a_comment_and_the_exact_forest_option_gives_the_same_numbers(tmp_path):
+    dataset = load_sample("customer_churn")
+    prepared, split = _setup(dataset)
+    capped = Strategy(forest=ForestSettings(n_estimators=20, max_rows_per_tree=1_000, cap_from_rows=2_000))
+    exact = Strategy(forest=ForestSettings(n_estimators=20, max_rows_per_tree=None))
+    text = script([capped], prepared=prepared, split=split)
+    flat = " ".join(text.replace("#", " ").split())
+    assert "at most 1,000 training rows" in flat and "set 'Rows per tree' to 0 (all)" in flat
+    assert "Rows per tree" not in script([exact], prepared=prepared, split=split)
+    printed = _run(text, tmp_path, data=_sample_file(dataset))["RF"]
+    _assert_same(printed, evaluate(exact, split, plan=prepared.plan))
+    # the app's capped forest itself gives other numbers (that is what the comment warns of)
+    assert metrics(evaluate(capped, split, plan=prepared.plan))["brier"] != pytest.approx(printed["brier"], abs=1e-9)
+
+
+def test_the_seeds_resume_example_runs(tmp_path):
+    dataset = load_sample("resume_screening")
+    prepared, split = _setup(dataset)
+    strategy = Strategy(SamplerConfig("smote"), forest=SMALL)
+    text = script([strategy], prepared=prepared, split=split)
+    printed = _run(text, tmp_path, data=_sample_file(dataset))
+    _assert_same(printed[strategy.name], evaluate(strategy, split, plan=prepared.plan))
+
+
+def test_an_uploaded_semicolon_latin1_csv_with_repeated_names_and_an_excel_sheet_are_read_again_the_same(tmp_path):
+    rng = np.random.default_rng(0)
+    n = 400
+    frame = pd.DataFrame({"größe": rng.normal(size=n), "x": rng.normal(size=n), "x ": rng.normal(size=n),
+                          "farbe": rng.choice(["rot", "grün"], n), "ziel": np.where(rng.random(n) < 0.2, "ja", "nein")})  # fmt: skip
+    frame.loc[frame["ziel"] == "ja", "größe"] += 1.5
+    text_csv = frame.to_csv(sep=";", index=False).replace("x ;", "x;")  # two columns named "x" in the file
+    data = text_csv.encode("cp1252")
+    table = read_table(data, filename="Kunden daten.csv")
+    assert list(table.frame.columns)[:3] == ["größe", "x", "x (2)"]
+    strategy = Strategy(model="logreg")
+    for name, raw, loaded in [("Kunden daten.csv", data, table), ("book.xlsx", _excel(frame), None)]:
+        loaded = loaded or read_table(raw, filename=name, sheet="data")
+        dataset = Dataset.from_frame(loaded.frame, name=name, origin="upload", source=loaded.source)
+        prepared, split = _setup(dataset)
+        out = tmp_path / name.split(".")[1]
+        out.mkdir()
+        printed = _run(script([strategy], prepared=prepared, split=split), out, data=(name, raw))
+        _assert_same(printed[strategy.name], evaluate(strategy, split, plan=prepared.plan))
+
+
+def _excel(frame: pd.DataFrame) -> bytes:
+    buffer = io.BytesIO()
+    with pd.ExcelWriter(buffer, engine="openpyxl") as book:
+        pd.DataFrame({"a": [1]}).to_excel(book, sheet_name="notes", index=False)
+        frame.to_excel(book, sheet_name="data", index=False, startrow=2)  # two empty rows above the table
+    return buffer.getvalue()
+
+
+def test_user_strings_stay_literals(tmp_path):
+    """A column, class or file name with line breaks or quotes cannot add code to the script."""
+    evil = 'a"""\nimport os; os.system("echo owned")\n#'
+    rng = np.random.default_rng(1)
+    frame = pd.DataFrame({evil: rng.normal(size=200), "cat\r\nexec('1')": rng.choice(["p", "q"], 200),
+                          "y": np.where(rng.random(200) < 0.3, evil, "ok")})  # fmt: skip
+    dataset = Dataset.from_frame(frame, name=evil, origin="upload", source=read_table(
+        frame.to_csv(index=False).encode(), filename=evil + ".csv").source)  # fmt: skip
+    prepared = prepare(dataset, target="y", overrides={})
+    split = make_split(prepared, test_size=0.25, random_state=0)
+    text = script([Strategy(model="logreg")], prepared=prepared, split=split)
+    tree = ast.parse(text)
+    imported = {alias.name.split(".")[0] for node in ast.walk(tree) if isinstance(node, ast.Import | ast.ImportFrom)
+                for alias in node.names} | {node.module.split(".")[0] for node in ast.walk(tree)
+                                             if isinstance(node, ast.ImportFrom)}  # fmt: skip
+    assert "os" not in imported
+    calls = {node.func.id for node in ast.walk(tree) if isinstance(node, ast.Call) and isinstance(node.func, ast.Name)}
+    assert not calls & {"exec", "eval", "system"}
+
+
+def test_plain_turns_app_classes_into_library_ones():
+    from imblearn.over_sampling import SMOTE
+    from sklearn.ensemble import RandomForestClassifier
+
+    from core.chunked_smote import ChunkedSMOTE
+    from core.forest import GrowingForestClassifier
+
+    made = plain([ChunkedSMOTE(k_neighbors=3, random_state=1), GrowingForestClassifier(n_estimators=7)])
+    smote, forest = made.estimator
+    assert type(smote) is SMOTE and smote.k_neighbors == 3 and smote.random_state == 1
+    assert type(forest) is RandomForestClassifier and forest.n_estimators == 7
+    assert made.differs == () and made.copied == ()
+
+
+def test_data_file_is_the_samples_file():
+    assert data_file_name(load_sample("breast_cancer").source) is None
+    name = data_file_name(load_sample("credit_card_fraud").source)
+    assert name is not None and shutil.os.path.exists(SAMPLE_DIR / name)

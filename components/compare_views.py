@@ -20,12 +20,14 @@ from core.compare import (
     with_intervals,
 )
 from core.evaluation import METRIC_LABELS, Evaluation, confusion, pr_curves, roc_curves
+from core.errors import UserFacingError
 from core.export import safe_csv_bytes
 from core.figure_export import FigureExportError, figures_zip
 from core.figures import confusion_grid_figure, curves_figure, metric_bars_figure
 from core.models import Strategy, TuningSettings
 from core.prepared import PreparedData
 from core.report import build_report
+from core.script import script
 from core.shared_settings import SharedSettings, encode_token, to_json
 from core.split import Split
 
@@ -156,6 +158,14 @@ def figures_for_slides(figs, *, key: tuple) -> None:
         )  # fmt: skip
 
 
+def _script_or_none(prepared: PreparedData, split: Split, evals: list[Evaluation], settings: SharedSettings):
+    try:
+        return script([ev.strategy for ev in evals], prepared=prepared, split=split, cv_folds=settings.cv_folds,
+                      cv_repeats=settings.cv_repeats)  # fmt: skip
+    except UserFacingError:
+        return None
+
+
 def downloads(
     prepared: PreparedData, split: Split, evals: list[Evaluation], table: pd.DataFrame, figs, lines: list[str],
     helped: list[str], diffs: pd.DataFrame | None, settings: SharedSettings,
@@ -172,7 +182,7 @@ def downloads(
             dataset_name=prepared.dataset.name, target=prepared.target or "", n_rows=prepared.dataset.n_rows,
             distribution=dist, split_text=split_text, evals=evals, leaderboard=with_intervals(table),
             best=best_in_column(table), figures=figs, takeaways=lines, summary=helped, differences=diffs,
-            warning=noise_warning(evals),
+            warning=noise_warning(evals), script=_script_or_none(prepared, split, evals, settings),
         ).encode("utf-8")  # fmt: skip
 
     c1, c2, c3 = st.columns(3)

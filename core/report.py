@@ -24,6 +24,8 @@ line-height:1.45;padding:0 1rem}h1{margin-bottom:.2rem}h2{margin-top:2.2rem;bord
 table{border-collapse:collapse;font-size:.9rem;margin:.6rem 0}th,td{border:1px solid #ddd;padding:.3rem .5rem;
 text-align:right}th:first-child,td:first-child{text-align:left}.muted{color:#666;font-size:.9rem}
 .best{font-weight:700;background:#e8f3ea}.caveat{background:#fff7e6;border-left:4px solid #e69f00;padding:.6rem 1rem}
+pre.code{background:#f6f8fa;border:1px solid #ddd;padding:.8rem;font-size:.8rem;overflow-x:auto;white-space:pre}
+@media print{pre.code{white-space:pre-wrap;word-break:break-all}}
 """
 
 
@@ -60,12 +62,14 @@ def build_report(
     summary: list[str] = (),
     differences: pd.DataFrame | None = None,
     warning: str | None = None,
+    script: str | None = None,
 ) -> str:
     """The comparison as one HTML document (plotly.js inlined, no network needed).
 
     ``leaderboard`` is the readable table (values with intervals); ``summary`` says which way of
     handling the imbalance helped; ``differences`` sets each strategy against the baseline;
-    ``warning`` flags a test split too small to judge by.
+    ``warning`` flags a test split too small to judge by; ``script`` (from :func:`core.script.script`)
+    becomes the appendix "How to reproduce".
     """
     parts = [
         "<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'>",
@@ -115,6 +119,15 @@ def build_report(
         "<li>Tuned thresholds and calibrations were chosen on held-out parts of the training split, never on the "
         "test split.</li>",
         "<li>Resampling and class weights shift predicted probabilities: a threshold of 0.5 is not a 50 % chance.</li>",
-        "</ul></div></body></html>",
+        "</ul></div>",
     ]
+    if script:
+        parts += [
+            "<h2>Appendix: how to reproduce</h2>",
+            "<p>This Python script repeats the comparison with pandas, scikit-learn and imbalanced-learn alone: "
+            "the same file, columns, split, seed and pipelines, and it prints the scores above (without their "
+            "intervals). Save it as a <code>.py</code> file next to the data file and run it.</p>",
+            f"<pre class='code'><code>{_e(script)}</code></pre>",
+        ]
+    parts.append("</body></html>")
     return "\n".join(parts)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from components import state
+from components.code_views import code_panel, model_panel
 from components.compare_views import (
     compare_controls,
     comparison_figures,
@@ -57,3 +58,5 @@ figs = comparison_figures(evals, table)
 show_figures(figs)
 st.subheader("Share")
 downloads(prepared, split, evals, table, figs, lines, helped, diffs, shared)
+code_panel(prepared, split, strategies, cv_folds=folds, cv_repeats=repeats, page="compare")
+model_panel(prepared, split, evals, page="compare")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from components import state
+from components.code_views import code_panel, model_panel, small_data_note
 from components.evaluation_views import (
     calibration_and_importance,
     confusion_panel,
@@ -28,6 +29,7 @@ st.caption(
 prepared = require_prepared()
 split = require_split(prepared, folded=True)
 split_summary(split)
+small_data_note(prepared, split)
 
 strategies, folds, repeats = strategy_controls(split)
 training_estimate(split, strategies, n_features=len(prepared.plan.features), cv_folds=folds, cv_repeats=repeats)
@@ -56,3 +58,6 @@ if evals[0].binary:
     threshold_panel(evals, cost_fp=st.session_state[state.W_COST_FP], cost_fn=st.session_state[state.W_COST_FN])
 st.subheader("Calibration and feature importance")
 calibration_and_importance(evals)
+st.subheader("Take it with you")
+code_panel(prepared, split, strategies, cv_folds=folds, cv_repeats=repeats, page="train")
+model_panel(prepared, split, evals, page="train")

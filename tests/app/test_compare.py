@@ -47,7 +47,10 @@ def test_compare_shows_intervals_paired_differences_and_noise_aware_takeaways_on
     )
     assert lines[-1].startswith("- By PR-AUC")
     labels = sorted(b.proto.label for b in app.get("download_button"))
-    assert labels == ["Download the leaderboard (CSV)", "Download the report (HTML)", "Download the settings (JSON)"]
+    assert labels == ["Download the data it reads (credit_card_fraud.parquet)", "Download the leaderboard (CSV)",
+                      "Download the report (HTML)", "Download the script (.py)", "Download the settings (JSON)"]  # fmt: skip
+    code = app.get("code")[0].proto.code_text  # the whole comparison as one script, tuned threshold included
+    assert code.count("models[") == len(names) and "TunedThresholdClassifierCV(" in code
     assert "s" in app.query_params
 
 

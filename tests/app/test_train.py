@@ -111,3 +111,22 @@ def test_an_impossible_strategy_is_explained_and_the_others_still_run(app):
     train(app)
     assert any("learns without labels" in e for e in texts(app, "error"))
     assert app.dataframe[0].value["strategy"].tolist() == ["RF"]
+
+
+def test_the_seeds_resume_example_explains_itself_and_shows_its_code_and_model(app):
+    app.selectbox(key="data.sample").set_value("resume_screening")
+    app.button(key="data.load_sample").click().run()
+    app.switch_page("pages/train.py").run()
+    said = " ".join(texts(app, "info") + texts(app, "warning"))
+    assert "These classes are balanced (5 vs 5 rows)" in said
+    assert "The test split holds only 2 row(s)" in said
+    train(app)
+    code = app.get("code")[0].proto.code_text
+    assert "DATA_FILE = \"resume_screening.csv\"" in code and "train_test_split(" in code and "SMOTENC(" in code
+    compile(code, "shown.py", "exec")
+    downloads = [d.proto.label for d in app.get("download_button")]
+    assert "Download the script (.py)" in downloads and "Download the data it reads (resume_screening.csv)" in downloads
+    app.button(key="code.prepare_model.train").click().run()
+    assert not app.exception
+    assert "Download the model (.skops)" in [d.proto.label for d in app.get("download_button")]
+    assert any("get_untrusted_types" in c.proto.code_text for c in app.get("code"))

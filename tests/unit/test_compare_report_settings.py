@@ -166,6 +166,7 @@ def test_report_is_self_contained_valid_html_with_every_strategy_and_escaped_nam
         dataset_name="<img src=x onerror=alert(1)>.csv", target="=cmd", n_rows=100, distribution=dist,
         split_text="Training 80, test 20.", evals=evals, leaderboard=table, best=best_in_column(table),
         figures=[("Confusion matrices", fig)], takeaways=takeaways(evals),
+        script='DATA_FILE = "</code></pre><script>alert(2)</script>.csv"\nif a < b:\n    pass',
     )  # fmt: skip
     parser = _Collector()
     parser.feed(page)
@@ -177,6 +178,8 @@ def test_report_is_self_contained_valid_html_with_every_strategy_and_escaped_nam
     for ev in evals:
         assert page.count(__import__("html").escape(ev.name)) >= 2  # in the strategies list and the leaderboard
     assert "never resampled" in page
+    appendix = page[page.index("Appendix: how to reproduce") :]
+    assert "&lt;/code&gt;&lt;/pre&gt;&lt;script&gt;alert(2)" in appendix and "if a &lt; b:\n    pass" in appendix
 
 
 SETTINGS = SharedSettings("customer_churn", "churned", SplitSpec(0.25, 7), ("none:rf:none", "smote:rf:none"), 5, 3)

@@ -195,3 +195,31 @@ def test_data_file_is_the_samples_file():
     assert data_file_name(load_sample("breast_cancer").source) is None
     name = data_file_name(load_sample("credit_card_fraud").source)
     assert name is not None and shutil.os.path.exists(SAMPLE_DIR / name)
+
+
+@pytest.mark.parametrize("sample,ident", [("breast_cancer", "smote:rf:none:f1:none"),
+                                          ("customer_churn", "none:hgb:balanced")])  # fmt: skip
+def test_the_model_file_round_trips_through_skops_to_the_pages_probabilities(sample, ident):
+    import skops.io as sio
+
+    from core.model_export import load_snippet, model_file
+
+    prepared, split = _setup(load_sample(sample))
+    strategy = Strategy.from_id(ident, forest=SMALL)
+    ev = evaluate(strategy, split, plan=prepared.plan)
+    written = model_file(ev, prepared=prepared, split=split)
+    assert not written.data.startswith(b"\x80")  # not a pickle: a skops (zip) file
+    loaded = sio.loads(written.data, trusted=sio.get_untrusted_types(data=written.data))
+    X_test = split.model_input(split.test_rows, categorical=prepared.plan.categorical)
+    np.testing.assert_allclose(loaded.predict_proba(X_test), ev.proba, rtol=0, atol=1e-12)
+    np.testing.assert_array_equal(loaded.predict(X_test), (ev.proba[:, 1] >= ev.threshold).astype(int))
+    assert "get_untrusted_types" in load_snippet("m.skops", prepared=prepared, classes=ev.classes)
+
+
+def test_a_model_with_an_app_wrapper_is_not_written_and_the_page_is_told_why():
+    from core.model_export import ModelExportError, model_file
+
+    prepared, split = _setup(load_sample("breast_cancer"))
+    ev = evaluate(Strategy(model="adaboost", weighting="balanced"), split, plan=prepared.plan)
+    with pytest.raises(ModelExportError, match="Show the code"):
+        model_file(ev, prepared=prepared, split=split)

@@ -19,8 +19,8 @@ from core.compare import (
     takeaways,
     with_intervals,
 )
-from core.evaluation import METRIC_LABELS, Evaluation, confusion, pr_curves, roc_curves
 from core.errors import UserFacingError
+from core.evaluation import METRIC_LABELS, Evaluation, confusion, pr_curves, roc_curves
 from core.export import safe_csv_bytes
 from core.figure_export import FigureExportError, figures_zip
 from core.figures import confusion_grid_figure, curves_figure, metric_bars_figure

@@ -122,7 +122,7 @@ def test_the_seeds_resume_example_explains_itself_and_shows_its_code_and_model(a
     assert "The test split holds only 2 row(s)" in said
     train(app)
     code = app.get("code")[0].proto.code_text
-    assert "DATA_FILE = \"resume_screening.csv\"" in code and "train_test_split(" in code and "SMOTENC(" in code
+    assert 'DATA_FILE = "resume_screening.csv"' in code and "train_test_split(" in code and "SMOTENC(" in code
     compile(code, "shown.py", "exec")
     downloads = [d.proto.label for d in app.get("download_button")]
     assert "Download the script (.py)" in downloads and "Download the data it reads (resume_screening.csv)" in downloads

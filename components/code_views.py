@@ -111,6 +111,6 @@ def small_data_note(prepared: PreparedData, split: Split) -> None:
     if n_test < 30:
         show_message(
             "warning",
-            f"The test split holds only {n_test} row(s), so every score moves in steps of 1/{n_test} of a row and "
-            "one lucky or unlucky row decides it: these numbers say nothing about new data. Load more rows.",
+            f"The test split holds only {n_test} row(s), so each is {100 / n_test:.0f} % of it: one lucky or unlucky row "
+            "decides every score, and these numbers say nothing about new data. Load more rows.",
         )

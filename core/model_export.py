@@ -18,7 +18,7 @@ from core.errors import UserFacingError
 from core.evaluation import Evaluation
 from core.models import Strategy, build_estimator
 from core.prepared import PreparedData
-from core.script import plain
+from core.script import plain, render
 from core.split import Split
 
 __all__ = ["ModelExportError", "ModelFile", "load_snippet", "model_file"]
@@ -76,26 +76,26 @@ def model_file(
 def load_snippet(file_name: str, *, prepared: PreparedData, classes: tuple[str, ...]) -> str:
     """The lines that load the model file (checking its types first) and predict new rows."""
     plan = prepared.plan
+
+    def lit(value) -> str:
+        return render(value)[0]
+
     lines = [
         "import numpy as np",
         "import pandas as pd",
         "from skops.io import get_untrusted_types, load",
         "",
-        f"unknown = get_untrusted_types(file={file_name!r})",
+        f"unknown = get_untrusted_types(file={lit(file_name)})",
         "print(unknown)  # read this list: trust the file only if every type is one you expect",
-        f"model = load({file_name!r}, trusted=unknown)",
+        f"model = load({lit(file_name)}, trusted=unknown)",
         "",
-        f"rows = pd.read_csv('new_rows.csv')[{list(plan.features)!r}]  # the same columns, new rows",
-    ]
-    if plan.numeric:
-        lines.append(f"rows[{list(plan.numeric)!r}] = rows[{list(plan.numeric)!r}].astype('float64')")
-    if plan.categorical:
-        lines += [
-            f"for column in {list(plan.categorical)!r}:  # categories as text, as the model learnt them",
-            "    rows[column] = rows[column].map(lambda v: v if pd.isna(v) else str(v)).astype(object)",
-        ]
-    lines += [
-        f"CLASSES = {list(classes)!r}  # the model predicts 0, 1, ...: the largest class is 0",
+        f"NUMERIC = {lit(list(plan.numeric))}",
+        f"CATEGORICAL = {lit(list(plan.categorical))}",
+        'rows = pd.read_csv("new_rows.csv")[NUMERIC + CATEGORICAL]  # new rows with the same columns',
+        'rows[NUMERIC] = rows[NUMERIC].astype("float64")',
+        "for column in CATEGORICAL:  # categories as text, as the model learnt them",
+        "    rows[column] = rows[column].map(lambda v: v if pd.isna(v) else str(v)).astype(object)",
+        f"CLASSES = {lit(list(classes))}  # the model predicts 0, 1, ...: the largest class is 0",
         "predicted = np.asarray(CLASSES)[model.predict(rows)]",
         "probabilities = model.predict_proba(rows)  # one column per class, in that order",
     ]

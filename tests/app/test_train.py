@@ -119,7 +119,7 @@ def test_the_seeds_resume_example_explains_itself_and_shows_its_code_and_model(a
     app.switch_page("pages/train.py").run()
     said = " ".join(texts(app, "info") + texts(app, "warning"))
     assert "These classes are balanced (5 vs 5 rows)" in said
-    assert "The test split holds only 2 row(s)" in said
+    assert "The test split holds only 2 row(s), so each is 50 % of it" in said
     train(app)
     code = app.get("code")[0].proto.code_text
     assert 'DATA_FILE = "resume_screening.csv"' in code and "train_test_split(" in code and "SMOTENC(" in code

@@ -199,7 +199,7 @@ def test_data_file_is_the_samples_file():
 
 @pytest.mark.parametrize("sample,ident", [("breast_cancer", "smote:rf:none:f1:none"),
                                           ("customer_churn", "none:hgb:balanced")])  # fmt: skip
-def test_the_model_file_round_trips_through_skops_to_the_pages_probabilities(sample, ident):
+def test_the_model_file_round_trips_through_skops_to_the_pages_probabilities(sample, ident, tmp_path):
     import skops.io as sio
 
     from core.model_export import load_snippet, model_file
@@ -213,7 +213,18 @@ def test_the_model_file_round_trips_through_skops_to_the_pages_probabilities(sam
     X_test = split.model_input(split.test_rows, categorical=prepared.plan.categorical)
     np.testing.assert_allclose(loaded.predict_proba(X_test), ev.proba, rtol=0, atol=1e-12)
     np.testing.assert_array_equal(loaded.predict(X_test), (ev.proba[:, 1] >= ev.threshold).astype(int))
-    assert "get_untrusted_types" in load_snippet("m.skops", prepared=prepared, classes=ev.classes)
+    # the lines shown under the download load it and predict the test rows, read from a CSV, in a fresh process
+    (tmp_path / "m.skops").write_bytes(written.data)
+    prepared.dataset.frame.iloc[split.test_rows].to_csv(tmp_path / "new_rows.csv", index=False)
+    snippet = load_snippet("m.skops", prepared=prepared, classes=ev.classes)
+    (tmp_path / "load.py").write_text(snippet + "\nprint(probabilities.tolist())\nprint(predicted.tolist())\n")
+    done = subprocess.run([sys.executable, "-I", "load.py"], cwd=tmp_path, capture_output=True, text=True,
+                          timeout=300)  # fmt: skip
+    assert done.returncode == 0, done.stderr[-2000:]
+    printed = done.stdout.strip().splitlines()
+    np.testing.assert_allclose(np.array(ast.literal_eval(printed[-2])), ev.proba, rtol=0, atol=1e-9)
+    expected = np.asarray(ev.classes)[(ev.proba[:, 1] >= ev.threshold).astype(int)]
+    assert ast.literal_eval(printed[-1]) == [str(c) for c in expected]
 
 
 def test_a_model_with_an_app_wrapper_is_not_written_and_the_page_is_told_why():

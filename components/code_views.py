@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from components import state
-from components.messages import show_message
+from components.messages import made_when_asked, show_message
 from core.errors import UserFacingError
 from core.evaluation import Evaluation
 from core.export import safe_csv_bytes
@@ -75,17 +75,12 @@ def model_panel(prepared: PreparedData, split: Split, evals: list[Evaluation], *
             help="Fits the strategy again on the training split, with library classes only (as long as training took).",
             on_click=state.put_value, args=(state.MODEL_ASKED, key),
         )  # fmt: skip
-        ready = st.session_state.get(state.MODEL_FILE)
-        if st.session_state.get(state.MODEL_ASKED) == key and (ready is None or ready[0] != key):
-            try:
-                with st.spinner(f"Fitting {ev.name} on the training split…", show_time=True):
-                    st.session_state[state.MODEL_FILE] = ready = (key, model_file(ev, prepared=prepared, split=split))
-            except UserFacingError as exc:
-                st.session_state.pop(state.MODEL_ASKED, None)
-                show_message("warning", str(exc))
-        if ready is None or ready[0] != key:
+        written = made_when_asked(
+            key, asked=state.MODEL_ASKED, store=state.MODEL_FILE, working=f"Fitting {ev.name} on the training split…",
+            make=lambda: model_file(ev, prepared=prepared, split=split), kind="warning",
+        )  # fmt: skip
+        if written is None:
             return
-        written = ready[1]
         for text in written.differs:
             show_message("info", text)
         file_name = script_file_name(ev.name).removesuffix(".py") + ".skops"

@@ -7,7 +7,7 @@ import streamlit as st
 
 from components import state
 from components.evaluation_views import cross_validation_table, scores_table
-from components.messages import plain, show_message
+from components.messages import made_when_asked, plain
 from components.strategy_controls import cv_controls, tuning_settings
 from core.compare import (
     best_in_column,
@@ -22,7 +22,7 @@ from core.compare import (
 from core.errors import UserFacingError
 from core.evaluation import METRIC_LABELS, Evaluation, confusion, pr_curves, roc_curves
 from core.export import safe_csv_bytes
-from core.figure_export import FigureExportError, figures_zip
+from core.figure_export import figures_zip
 from core.figures import confusion_grid_figure, curves_figure, metric_bars_figure
 from core.models import Strategy, TuningSettings
 from core.prepared import PreparedData
@@ -143,17 +143,11 @@ def figures_for_slides(figs, *, key: tuple) -> None:
         help="Draws every chart of this comparison as an image on the server (a few seconds).",
         on_click=state.put_value, args=(state.FIGURES_ASKED, key),
     )  # fmt: skip
-    ready = st.session_state.get(state.FIGURES)
-    if st.session_state.get(state.FIGURES_ASKED) == key and (ready is None or ready[0] != key):
-        try:
-            with st.spinner("Drawing the figures…", show_time=True):
-                st.session_state[state.FIGURES] = ready = (key, figures_zip(figs))
-        except FigureExportError as exc:
-            st.session_state.pop(state.FIGURES_ASKED, None)
-            show_message("error", str(exc))
-    if ready is not None and ready[0] == key:
+    ready = made_when_asked(key, asked=state.FIGURES_ASKED, store=state.FIGURES, working="Drawing the figures…",
+                            make=lambda: figures_zip(figs))  # fmt: skip
+    if ready is not None:
         right.download_button(
-            "Download the figures (ZIP)", ready[1], file_name="imbalance-figures.zip", mime="application/zip",
+            "Download the figures (ZIP)", ready, file_name="imbalance-figures.zip", mime="application/zip",
             key=state.W_DOWNLOAD_FIGURES, icon=":material/download:",
         )  # fmt: skip
 

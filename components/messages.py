@@ -26,3 +26,23 @@ def show_message(kind: Kind, text: str, *, icon: str | None = None) -> None:
 def plain(text: object) -> str:
     """Escape a user string for any Streamlit call that renders Markdown (labels, captions, titles)."""
     return escape_markdown(text)
+
+
+def made_when_asked(key: object, *, asked: str, store: str, working: str, make, kind: Kind = "error"):
+    """The result of ``make()`` kept in ``st.session_state[store]`` for ``key``, made once a button has put ``key``
+    in ``st.session_state[asked]`` (``None`` until then).
+
+    While it runs a spinner says ``working``; a :class:`~core.errors.UserFacingError` is shown as a message of
+    ``kind`` (not a traceback) and the request is cleared, so pressing the button again retries.
+    """
+    from core.errors import UserFacingError
+
+    ready = st.session_state.get(store)
+    if st.session_state.get(asked) == key and (ready is None or ready[0] != key):
+        try:
+            with st.spinner(working, show_time=True):
+                st.session_state[store] = ready = (key, make())
+        except UserFacingError as exc:
+            st.session_state.pop(asked, None)
+            show_message(kind, str(exc))
+    return ready[1] if ready is not None and ready[0] == key else None

@@ -24,6 +24,7 @@ from core.resampling import ResampleResult, resample
 from core.roles import ColumnInfo, detect_roles
 from core.samplers import SamplerConfig
 from core.samples import load_sample
+from core.script import script
 from core.split import Split, SplitSpec, make_split
 
 
@@ -222,3 +223,19 @@ def cached_sweep(ratios: tuple[float, ...], class_sep: float, seed: int):
     from core.lessons import ratio_sweep
 
     return ratio_sweep(ratios, class_sep=class_sep, random_state=seed)
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def _script(
+    key: tuple, source: str, strategies: tuple[Strategy, ...], folds: int, repeats: int, _prepared, _split
+) -> str:
+    return script(list(strategies), prepared=_prepared, split=_split, cv_folds=folds, cv_repeats=repeats)
+
+
+def cached_script(
+    prepared: PreparedData, split: Split, strategies: list[Strategy], *, cv_folds: int, cv_repeats: int
+) -> str:
+    """The generated script for these strategies (:func:`core.script.script`), written once per data, split and
+    settings, so a rerun that only changes the display does not write it again."""
+    key = (*_plan_key(prepared), prepared.dataset.name, split.spec)
+    return _script(key, repr(prepared.dataset.source), tuple(strategies), cv_folds, cv_repeats, prepared, split)

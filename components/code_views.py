@@ -5,6 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from components import state
+from components.cache import cached_script
 from components.messages import made_when_asked, show_message
 from core.errors import UserFacingError
 from core.evaluation import Evaluation
@@ -13,7 +14,7 @@ from core.model_export import load_snippet, model_file
 from core.models import Strategy
 from core.prepared import PreparedData
 from core.samples import SAMPLE_DIR
-from core.script import data_file_name, script, script_file_name
+from core.script import data_file_name, script_file_name
 from core.split import Split
 
 
@@ -23,7 +24,7 @@ def code_panel(
     """ "Show the code": the standalone script behind these strategies, to read, copy and download."""
     with st.expander("Show the code", icon=":material/code:"):
         try:
-            text = script(strategies, prepared=prepared, split=split, cv_folds=cv_folds, cv_repeats=cv_repeats)
+            text = cached_script(prepared, split, strategies, cv_folds=cv_folds, cv_repeats=cv_repeats)
         except UserFacingError as exc:
             show_message("warning", f"The script cannot be written for these settings: {exc}")
             return

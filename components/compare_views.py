@@ -6,6 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from components import state
+from components.cache import cached_script
 from components.evaluation_views import cross_validation_table, scores_table
 from components.messages import made_when_asked, plain
 from components.strategy_controls import cv_controls, tuning_settings
@@ -27,7 +28,6 @@ from core.figures import confusion_grid_figure, curves_figure, metric_bars_figur
 from core.models import Strategy, TuningSettings
 from core.prepared import PreparedData
 from core.report import build_report
-from core.script import script
 from core.shared_settings import SharedSettings, encode_token, to_json
 from core.split import Split
 
@@ -154,8 +154,8 @@ def figures_for_slides(figs, *, key: tuple) -> None:
 
 def _script_or_none(prepared: PreparedData, split: Split, evals: list[Evaluation], settings: SharedSettings):
     try:
-        return script([ev.strategy for ev in evals], prepared=prepared, split=split, cv_folds=settings.cv_folds,
-                      cv_repeats=settings.cv_repeats)  # fmt: skip
+        return cached_script(prepared, split, [ev.strategy for ev in evals], cv_folds=settings.cv_folds,
+                             cv_repeats=settings.cv_repeats)  # fmt: skip
     except UserFacingError:
         return None
 

@@ -263,10 +263,10 @@ def script(
     ``cv_folds >= 2``). Raises :class:`core.models.StrategyError` when a pipeline cannot be built.
     """
     dataset, plan = prepared.dataset, prepared.plan
-    labels = list(split.counts("train"))
+    train = split.counts("train")  # largest class first: the order of the class codes
+    labels = list(train)
     _, names = class_codes(labels)
-    y_train_codes = split.y_train.map(dict(zip(labels, range(len(labels)), strict=True)))
-    counts = {c: int((y_train_codes == c).sum()) for c in names}
+    counts = dict(enumerate(train.values()))
     binary = len(labels) == 2
     columns = {tuple(plan.numeric): "NUMERIC", tuple(plan.categorical): "CATEGORICAL"}
     writer = _Writer({k: v for k, v in columns.items() if k})

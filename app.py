@@ -9,8 +9,13 @@ import streamlit as st
 from components.cache import current
 from components.dataset_picker import ensure_dataset
 from components.page_setup import sidebar_dataset
+from components.presenting import presentation_toggle
+from components.state import PRESENT_PARAM
 
-st.set_page_config(page_title="Imbalance Explorer", page_icon=":material/balance:", layout="wide")
+st.set_page_config(
+    page_title="Imbalance Explorer", page_icon=":material/balance:", layout="wide",
+    initial_sidebar_state="collapsed" if st.query_params.get(PRESENT_PARAM) == "1" else "auto",
+)  # fmt: skip
 
 pages = {
     "Explore": [
@@ -31,4 +36,5 @@ page = st.navigation(pages)
 ensure_dataset()
 st.logo(str(Path(__file__).parent / "assets" / "logo.svg"), size="large")
 sidebar_dataset(current())
+presentation_toggle()
 page.run()

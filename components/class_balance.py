@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from components.charts import show_chart
 from components.messages import plain
 from core.distribution import ClassDistribution, Severity, thresholds_text
 from core.figures import class_distribution_figure
@@ -27,11 +28,7 @@ def severity_badge(dist: ClassDistribution) -> None:
 
 def class_distribution_chart(dist: ClassDistribution, *, target: str, log_scale: bool = False, key: str) -> None:
     """The bar chart of class counts with percentages."""
-    st.plotly_chart(
-        class_distribution_figure(dist, target=target, log_scale=log_scale),
-        key=key,
-        config={"displaylogo": False},
-    )
+    show_chart(class_distribution_figure(dist, target=target, log_scale=log_scale), key=key)
 
 
 def class_balance_panel(dist: ClassDistribution, *, target: str, log_scale: bool = False) -> None:

@@ -7,6 +7,7 @@ import streamlit as st
 
 from components import state
 from components.cache import cached_script
+from components.charts import show_chart
 from components.evaluation_views import cross_validation_table, scores_table
 from components.messages import made_when_asked, plain
 from components.strategy_controls import cv_controls, tuning_settings
@@ -30,8 +31,6 @@ from core.prepared import PreparedData
 from core.report import build_report
 from core.shared_settings import SharedSettings, encode_token, to_json
 from core.split import Split
-
-_CONFIG = {"displaylogo": False}
 
 
 def compare_controls(prepared: PreparedData, split: Split) -> tuple[list[Strategy], int, int, int, TuningSettings]:
@@ -109,14 +108,14 @@ def show_figures(figs: list[tuple[str, object]]) -> None:
     """Draw the comparison figures: the grid, the two curves side by side, the bars."""
     by = dict(figs)
     st.subheader("Confusion matrices")
-    st.plotly_chart(by["Confusion matrices"], key="compare_grid", config=_CONFIG)
+    show_chart(by["Confusion matrices"], key="compare_grid")
     if "ROC curves" in by:
         st.subheader("ROC and precision-recall curves")
         left, right = st.columns(2)
-        left.plotly_chart(by["ROC curves"], key="compare_roc", config=_CONFIG)
-        right.plotly_chart(by["Precision-recall curves"], key="compare_pr", config=_CONFIG)
+        show_chart(by["ROC curves"], key="compare_roc", where=left)
+        show_chart(by["Precision-recall curves"], key="compare_pr", where=right)
     st.subheader("Metrics side by side")
-    st.plotly_chart(by["Metrics by strategy"], key="compare_bars", config=_CONFIG)
+    show_chart(by["Metrics by strategy"], key="compare_bars")
 
 
 def takeaways_panel(evals: list[Evaluation]) -> tuple[list[str], list[str]]:

@@ -13,6 +13,7 @@ from sklearn.metrics import brier_score_loss
 
 from components import state
 from components.cache import cached_evaluations
+from components.charts import show_chart
 from components.messages import plain, show_message
 from core.compare import best_in_column, leaderboard, noise_warning, with_intervals
 from core.errors import UserFacingError
@@ -28,8 +29,6 @@ from core.evaluation import (
     roc_curves,
 )
 from core.figures import calibration_figure, confusion_grid_figure, cost_figure, curves_figure, importance_figure
-
-_CONFIG = {"displaylogo": False}
 
 
 def scores_table(evals: list[Evaluation]) -> pd.DataFrame:
@@ -118,7 +117,7 @@ def confusion_panel(evals: list[Evaluation]) -> None:
         [ev.name for ev in evals], [confusion(ev, normalize=normalize) for ev in evals],
         classes=list(evals[0].classes), normalize=normalize,
     )  # fmt: skip
-    st.plotly_chart(fig, key="confusion_grid", config=_CONFIG)
+    show_chart(fig, key="confusion_grid")
 
 
 @st.fragment
@@ -128,10 +127,8 @@ def curves_panel(evals: list[Evaluation]) -> None:
     if evals[0].binary:
         roc = [roc_curves(ev)[0] for ev in evals]
         pr = [pr_curves(ev)[0] for ev in evals]
-        left.plotly_chart(curves_figure(roc, kind="roc"), key="roc_curves", config=_CONFIG)
-        right.plotly_chart(
-            curves_figure(pr, kind="pr", prevalence=evals[0].prevalence), key="pr_curves", config=_CONFIG
-        )
+        show_chart(curves_figure(roc, kind="roc"), key="roc_curves", where=left)
+        show_chart(curves_figure(pr, kind="pr", prevalence=evals[0].prevalence), key="pr_curves", where=right)
         st.caption(
             f"The dashed PR line is the prevalence of {plain(repr(evals[0].classes[-1]))} in the test split "
             f"({evals[0].prevalence:.3f}): the precision of guessing. On imbalanced data the PR curve shows what "
@@ -141,8 +138,8 @@ def curves_panel(evals: list[Evaluation]) -> None:
     with left:
         focus = _focus(evals)
     left, right = st.columns(2)
-    left.plotly_chart(curves_figure(roc_curves(focus), kind="roc"), key="roc_curves", config=_CONFIG)
-    right.plotly_chart(curves_figure(pr_curves(focus), kind="pr"), key="pr_curves", config=_CONFIG)
+    show_chart(curves_figure(roc_curves(focus), kind="roc"), key="roc_curves", where=left)
+    show_chart(curves_figure(pr_curves(focus), kind="pr"), key="pr_curves", where=right)
     st.caption(f"One-vs-rest curves per class for {plain(focus.name)}, with macro and micro averages.")
 
 
@@ -195,14 +192,14 @@ def threshold_panel(evals: list[Evaluation], *, cost_fp: float, cost_fn: float) 
         "(Decision threshold in the strategy)."
     )
     left, right = st.columns(2)
-    left.plotly_chart(
+    show_chart(
         confusion_grid_figure([f"{focus.name} at {threshold:.2f}"], [confusion(focus, threshold=threshold)],
                               classes=list(focus.classes), normalize=False),
-        key="threshold_confusion", config=_CONFIG,
+        key="threshold_confusion", where=left,
     )  # fmt: skip
-    right.plotly_chart(
+    show_chart(
         cost_figure(curve, current=threshold, tuned=None if tuned is None else tuned.threshold),
-        key="cost_curve", config=_CONFIG,
+        key="cost_curve", where=right,
     )  # fmt: skip
 
 
@@ -213,7 +210,7 @@ def calibration_and_importance(evals: list[Evaluation]) -> None:
     if evals[0].binary:
         series = [(ev.name, *calibration(ev)) for ev in evals]
         before = {ev.name: calibration(ev, before=True) for ev in evals if ev.proba_uncalibrated is not None}
-        left.plotly_chart(calibration_figure(series, before=before), key="calibration", config=_CONFIG)
+        show_chart(calibration_figure(series, before=before), key="calibration", where=left)
         left.caption(
             "Resampling and class weights shift predicted probabilities upwards: a resampled model's 0.5 is not "
             "a 50 % chance. Calibration (in the strategy) repairs this on held-out training rows."
@@ -231,7 +228,7 @@ def calibration_and_importance(evals: list[Evaluation]) -> None:
     if with_importance:
         with right:
             ev = with_importance[0] if len(with_importance) == 1 else _importance_focus(with_importance)
-            st.plotly_chart(importance_figure(ev.importance), key="importance", config=_CONFIG)
+            show_chart(importance_figure(ev.importance), key="importance")
             st.caption(f"{plain(ev.name)}: impurity-based importances of the encoded features.")
 
 

@@ -7,6 +7,7 @@ import streamlit as st
 
 from components import state
 from components.cache import cached_leakage, cached_sweep
+from components.charts import show_chart
 from components.messages import plain, show_message
 from core.figures import sweep_figure
 from core.generated_data import generate
@@ -206,7 +207,7 @@ def sweep_panel() -> None:
         return
     with st.spinner("Training 20 models (about 15 s the first time)…", show_time=True):
         table = cached_sweep(*asked)
-    st.plotly_chart(sweep_figure(table), key="sweep_chart", config={"displaylogo": False})
+    show_chart(sweep_figure(table), key="sweep_chart")
     for line in sweep_summary(table):
         st.markdown(f"- {plain(line)}")
 

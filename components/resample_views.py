@@ -6,6 +6,7 @@ import streamlit as st
 
 from components import state
 from components.cache import cached_projection
+from components.charts import show_chart
 from components.feature_pair import view_picker
 from components.messages import plain
 from core.export import safe_csv_bytes
@@ -30,11 +31,7 @@ def resample_summary(result: ResampleResult) -> None:
     m2.metric("Synthetic rows", f"{n_syn:,}")
     m3.metric("Duplicated rows", f"{n_dup:,}")
     m4.metric("Removed rows", f"{len(result.removed):,}")
-    st.plotly_chart(
-        resample_counts_figure(before, after, method=result.method),
-        key="resample_counts",
-        config={"displaylogo": False},
-    )
+    show_chart(resample_counts_figure(before, after, method=result.method), key="resample_counts")
 
 
 @st.fragment
@@ -54,11 +51,7 @@ def resample_scatter(prepared: PreparedData, split: Split, config: SamplerConfig
     view, features = picked
     projection = cached_projection(prepared, result, split, config, method=view, features=features)
     order = [str(c) for c in result.counts("before")]
-    st.plotly_chart(
-        resample_scatter_figure(projection, method=result.method, class_order=order),
-        key="resample_scatter",
-        config={"displaylogo": False},
-    )
+    show_chart(resample_scatter_figure(projection, method=result.method, class_order=order), key="resample_scatter")
     st.caption(
         plain(projection.caption)
         + " "

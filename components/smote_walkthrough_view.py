@@ -8,6 +8,7 @@ import streamlit as st
 
 from components import state
 from components.cache import cached_embedding
+from components.charts import show_chart
 from components.feature_pair import view_picker
 from components.messages import plain, show_message
 from core.figures import smote_steps_figure
@@ -88,10 +89,9 @@ def smote_steps_panel(prepared: PreparedData, split: Split) -> None:
     zoom = st.toggle("Zoom to the chosen row and its neighbours", **state.bind(state.W_STEPS_ZOOM, True))
     if len(others) > MAX_OTHERS:  # the other classes are background; a sample keeps the picture readable
         others = others[np.random.default_rng(0).choice(len(others), size=MAX_OTHERS, replace=False)]
-    st.plotly_chart(
+    show_chart(
         smote_steps_figure(steps, others=others, label=label, x_title=x_title, y_title=y_title, zoom=zoom),
         key="steps_chart",
-        config={"displaylogo": False},
     )
     st.markdown(
         f"1. Take row {int(index)} of class **{plain(label)}** (the star).\n"

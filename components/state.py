@@ -106,6 +106,8 @@ W_STEPS_CLASS = "steps.class"
 W_STEPS_ZOOM = "steps.zoom"
 W_STEPS_X = "steps.feature_x"
 W_STEPS_Y = "steps.feature_y"
+W_PRESENT = "frame.present"  # the sidebar's presentation-mode toggle, kept in step with ?present=1
+PRESENT_PARAM = "present"  # the query parameter that opens the app in presentation mode
 
 
 def upload_key() -> str:

@@ -63,7 +63,7 @@ def class_distribution_figure(
         showlegend=False,
         bargap=0.35,
     )
-    fig.update_xaxes(type="category", title=None)
+    fig.update_xaxes(type="category", title="class")
     fig.update_yaxes(
         title="rows (log scale)" if log_scale else "rows",
         type="log" if log_scale else "linear",
@@ -111,7 +111,7 @@ def resample_counts_figure(
         title={"text": "Training rows per class, before and after", "font": {"size": 15}},
         legend={"orientation": "h", "y": -0.15},
     )
-    fig.update_xaxes(type="category")
+    fig.update_xaxes(type="category", title="class")
     fig.update_yaxes(title="rows", range=[0, top * 1.18])
     return fig
 
@@ -316,6 +316,7 @@ def confusion_grid_figure(
         fig.add_trace(
             go.Heatmap(
                 z=cm, x=labels, y=labels, text=text, texttemplate="%{text}", colorscale="Blues", showscale=False,
+                name=plot_label(names[i], max_len=40),
                 zmin=0, zmax=1 if normalize else None,
                 hovertemplate="true %{y}<br>predicted %{x}<br>%{text}<extra></extra>",
             ),

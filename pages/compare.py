@@ -17,6 +17,7 @@ from components.compare_views import (
 )
 from components.evaluation_views import run_strategies
 from components.page_setup import page_guard, require_prepared, require_split
+from components.presenting import settings_area
 from components.settings_io import apply_link_settings, settings_importer
 from components.split_controls import split_summary
 from core.shared_settings import SharedSettings
@@ -30,11 +31,12 @@ st.caption(
     "and take away a report."
 )
 prepared = require_prepared()
-with st.expander("Import settings"):
-    settings_importer()
-split = require_split(prepared, folded=True)
-split_summary(split)
-strategies, folds, repeats, seed, tuning = compare_controls(prepared, split)
+with settings_area():
+    with st.expander("Import settings"):
+        settings_importer()
+    split = require_split(prepared, folded=True)
+    split_summary(split)
+    strategies, folds, repeats, seed, tuning = compare_controls(prepared, split)
 shared = SharedSettings(
     sample=prepared.dataset.sample_key, target=prepared.target, split=split.spec,
     strategies=tuple(s.id for s in strategies), cv_folds=folds, seed=seed, cv_repeats=repeats, tuning=tuning,
@@ -50,13 +52,13 @@ if st.session_state.get(state.COMPARED) != key:
 
 evals = run_strategies(prepared, split, strategies, cv_folds=folds, cv_repeats=repeats)
 
-st.subheader("Leaderboard")
+st.header("Leaderboard")
 table = leaderboard_panel(evals)
 diffs = differences_panel(evals)
 lines, helped = takeaways_panel(evals)
 figs = comparison_figures(evals, table)
 show_figures(figs)
-st.subheader("Share")
+st.header("Share")
 downloads(prepared, split, evals, table, figs, lines, helped, diffs, shared)
 code_panel(prepared, split, strategies, cv_folds=folds, cv_repeats=repeats, page="compare")
 model_panel(prepared, split, evals, page="compare")

@@ -11,19 +11,21 @@ from components.data_summary import data_preview, missing_values_table
 from components.dataset_picker import dataset_picker
 from components.messages import plain, show_message
 from components.page_setup import page_guard
+from components.presenting import settings_area
 
 page_guard()
 
 st.title("Data")
 st.caption("Load a table, choose the class to predict, and check how each column will be used.")
 
-dataset_picker()
+with settings_area("Choose data"):
+    dataset_picker()
 prepared = current()
 if prepared is None:
     st.stop()
 
 st.divider()
-st.subheader(plain(prepared.dataset.name))
+st.header(plain(prepared.dataset.name))
 ds = prepared.dataset
 st.caption(f"{ds.n_rows:,} rows × {ds.n_columns:,} columns · {plain(ds.details)}")
 

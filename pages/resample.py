@@ -7,6 +7,7 @@ import streamlit as st
 from components.cache import cached_resample
 from components.messages import show_message
 from components.page_setup import page_guard, require_prepared, require_split
+from components.presenting import settings_area
 from components.resample_views import resample_download, resample_scatter, resample_summary
 from components.sampler_controls import sampler_controls
 from components.split_controls import split_summary
@@ -20,11 +21,11 @@ st.caption(
     "mix so that models can be judged honestly."
 )
 prepared = require_prepared()
-with st.container(border=True):
-    split = require_split(prepared, folded=False)
-    split_summary(split)
-
-config = sampler_controls(prepared, split)
+with settings_area():
+    with st.container(border=True):
+        split = require_split(prepared, folded=False)
+        split_summary(split)
+    config = sampler_controls(prepared, split)
 try:
     result = cached_resample(prepared, split, config)
 except UserFacingError as exc:
@@ -41,6 +42,6 @@ if result.key != "none" and result.key not in {"random_over", "random_under"}:
     )
 
 resample_summary(result)
-st.subheader("Where the rows are")
+st.header("Where the rows are")
 resample_scatter(prepared, split, config, result)
 resample_download(prepared, result)

@@ -16,6 +16,7 @@ from components.evaluation_views import (
 )
 from components.messages import show_message
 from components.page_setup import page_guard, require_prepared, require_split
+from components.presenting import settings_area
 from components.split_controls import split_summary
 from components.strategy_controls import strategy_controls, training_estimate
 
@@ -27,12 +28,12 @@ st.caption(
     "only, then judged on the untouched test split with its real class mix."
 )
 prepared = require_prepared()
-split = require_split(prepared, folded=True)
-split_summary(split)
-small_data_note(prepared, split)
-
-strategies, folds, repeats = strategy_controls(split)
-training_estimate(split, strategies, n_features=len(prepared.plan.features), cv_folds=folds, cv_repeats=repeats)
+with settings_area():
+    split = require_split(prepared, folded=True)
+    split_summary(split)
+    small_data_note(prepared, split)
+    strategies, folds, repeats = strategy_controls(split)
+    training_estimate(split, strategies, n_features=len(prepared.plan.features), cv_folds=folds, cv_repeats=repeats)
 settings = (prepared.dataset.fingerprint, prepared.target, split.spec, tuple(strategies), folds, repeats)
 st.button(
     "Train and evaluate", key=state.W_TRAIN, type="primary", icon=":material/play_arrow:",
@@ -47,17 +48,17 @@ for ev in evals:
     for note in ev.notes:
         show_message("info", f"{ev.name}: {note}")
 
-st.subheader("Scores on the test split")
+st.header("Scores on the test split")
 metrics_table(evals)
-st.subheader("Confusion matrices")
+st.header("Confusion matrices")
 confusion_panel(evals)
-st.subheader("ROC and precision-recall curves")
+st.header("ROC and precision-recall curves")
 curves_panel(evals)
 if evals[0].binary:
-    st.subheader("Decision threshold and costs")
+    st.header("Decision threshold and costs")
     threshold_panel(evals, cost_fp=st.session_state[state.W_COST_FP], cost_fn=st.session_state[state.W_COST_FN])
-st.subheader("Calibration and feature importance")
+st.header("Calibration and feature importance")
 calibration_and_importance(evals)
-st.subheader("Take it with you")
+st.header("Take it with you")
 code_panel(prepared, split, strategies, cv_folds=folds, cv_repeats=repeats, page="train")
 model_panel(prepared, split, evals, page="train")

@@ -22,6 +22,11 @@ def texts(at: AppTest, kind: str) -> list[str]:
     return [plain(e.value) for e in getattr(at, kind)]
 
 
+def table_with(at: AppTest, column: str):
+    """The first table on the page that has ``column`` (charts add their own "Chart as numbers" tables)."""
+    return next(t.value for t in at.dataframe if column in t.value.columns)
+
+
 def upload(at: AppTest, name: str, data: bytes, mime: str = "text/csv") -> AppTest:
     """Put a file in the Data page's uploader and rerun."""
     uploader = next(u for u in at.get("file_uploader") if u.key.startswith("data.upload."))

@@ -23,7 +23,7 @@ def first_chart_classes(at):
 
 def assert_still_has_default_sample(at):
     assert first_chart_classes(at) == ["legit", "fraud"]
-    assert any("Credit-card fraud" in m for m in texts(at, "subheader"))
+    assert any("Credit-card fraud" in m for m in texts(at, "header"))
 
 
 def test_uploading_a_csv_replaces_the_distribution(app):
@@ -121,7 +121,7 @@ def test_html_and_formula_names_are_shown_as_plain_text(app):
         assert not re.search(r"(?<!\\)<", raw), raw
         assert not re.search(r"(?<!\\)\[click", raw), raw
         assert not re.search(r"(?<!\\)\*\*label", raw), raw
-    assert any("<script>alert(1)</script>.csv" in m for m in texts(app, "subheader"))
+    assert any("<script>alert(1)</script>.csv" in m for m in texts(app, "header"))
     assert app.selectbox(key="data.target").options == [
         "<img src=x onerror=alert(1)>",
         '=HYPERLINK("http://x")',

@@ -14,7 +14,7 @@ PAGES = ["pages/class_balance.py", "pages/resample.py", "pages/smote_steps.py", 
 
 
 def everything_said(at) -> str:
-    kinds = ["error", "warning", "info", "success", "caption", "markdown", "subheader"]
+    kinds = ["error", "warning", "info", "success", "caption", "markdown", "header"]
     return " ".join(" ".join(texts(at, k)) for k in kinds)
 
 
@@ -29,7 +29,7 @@ def test_each_corpus_file_ends_in_a_result_or_a_clear_message(app, case):
     assert not app.exception
     if case.expect == "refused":
         assert any(case.says in e for e in texts(app, "error")), texts(app, "error")
-        assert any("Credit-card fraud" in s for s in texts(app, "subheader")), "the previous dataset is still loaded"
+        assert any("Credit-card fraud" in s for s in texts(app, "header")), "the previous dataset is still loaded"
     else:
         assert not any("still in use" in e for e in texts(app, "error")), texts(app, "error")
         if case.target:

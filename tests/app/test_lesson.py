@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from components.lesson_views import GLOSSARY
-from tests.app.conftest import texts
+from tests.app.conftest import table_with, texts
 
 
 def test_the_lesson_runs_and_shows_the_paradox_on_the_default_data(app):
@@ -32,7 +32,7 @@ def test_a_generated_dataset_becomes_the_current_one_and_the_leakage_demo_runs_o
     pr = table.set_index("metric").loc["pr_auc"]
     assert pr[wrong] > pr[right]
     app.switch_page("pages/class_balance.py").run()
-    assert app.dataframe[0].value["count"].tolist() == [1471, 29]
+    assert table_with(app, "count")["count"].tolist() == [1471, 29]
 
 
 def test_the_ratio_sweep_draws_three_panels(app):

@@ -5,8 +5,9 @@ from __future__ import annotations
 import json
 
 import pytest
+from streamlit.testing.v1 import AppTest
 
-from tests.app.conftest import PAGES, texts
+from tests.app.conftest import PAGES, ROOT, table_with, texts
 
 
 def chart_specs(at):
@@ -88,5 +89,33 @@ def test_class_balance_log_scale_toggle(app):
     app.toggle(key="balance.log_scale").set_value(True).run()
     (spec,) = chart_specs(app)
     assert spec["layout"]["yaxis"]["type"] == "log"
-    table = app.dataframe[0].value
+    table = table_with(app, "count")
     assert table["count"].tolist() == [19783, 217]
+    # the chart's text alternative gives the same numbers as the chart and the table
+    assert table_with(app, "rows (log scale)")["rows (log scale)"].tolist() == [19783.0, 217.0]
+    assert any("Rows per class of" in c for c in texts(app, "caption"))
+
+
+def test_present_link_opens_presentation_mode_and_the_toggle_leaves_it():
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    at.query_params["present"] = "1"
+    at.run()
+    assert not at.exception
+    assert at.toggle(key="frame.present").value is True
+    at.switch_page("pages/resample.py").run()
+    assert not at.exception
+    assert at.query_params.get("present") == "1"  # kept in the address on every page, so it can be shared
+    labels = [e.label for e in at.expander]
+    assert "Settings" in labels  # the split and method settings are folded away
+    assert any("font-size: 21px" in h.proto.body for h in at.get("html"))
+    at.toggle(key="frame.present").set_value(False).run()
+    assert "present" not in at.query_params
+    assert "Settings" not in [e.label for e in at.expander]
+    assert not any("font-size" in h.proto.body for h in at.get("html"))
+
+
+def test_every_chart_has_its_numbers_beside_it(app):
+    app.switch_page("pages/resample.py").run()
+    charts = app.get("plotly_chart")
+    assert charts
+    assert [e.label for e in app.expander].count("Chart as numbers") == len(charts)

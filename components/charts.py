@@ -1,0 +1,32 @@
+"""Every chart with its text alternative: the figure, then the same figure's numbers in an expander."""
+
+from __future__ import annotations
+
+from contextlib import nullcontext
+
+import plotly.graph_objects as go
+import streamlit as st
+
+from components.messages import plain
+from components.presenting import CHART_FONT, presenting
+from core.chart_text import chart_text
+
+CONFIG = {"displaylogo": False}
+
+
+def show_chart(fig: go.Figure, *, key: str, where=None) -> None:
+    """Draw ``fig`` (in the container ``where``, else here) with "Chart as numbers" below it.
+
+    The expander holds :func:`core.chart_text.chart_text` of the very figure drawn, so the words a
+    screen reader or a projector audience gets always match the picture.
+    """
+    if presenting():  # larger text for a projector, on a copy (the figure may be cached)
+        fig = go.Figure(fig).update_layout(font={"size": CHART_FONT}, title_font_size=CHART_FONT + 3)
+    with where if where is not None else nullcontext():
+        st.plotly_chart(fig, key=key, config=CONFIG)
+        text = chart_text(fig)
+        with st.expander("Chart as numbers", icon=":material/table_rows:"):
+            st.caption(plain(text.summary))
+            for table in (text.points, text.clouds):
+                if table is not None:
+                    st.dataframe(table, hide_index=True, width="stretch", height="auto")

@@ -14,14 +14,26 @@ from core.chart_text import chart_text
 CONFIG = {"displaylogo": False}
 
 
+def _for_projector(fig: go.Figure) -> go.Figure:
+    """A copy (the figure may be cached) with larger text, a taller plot, and a horizontal legend moved
+    down by as much as the larger axis titles need."""
+    big = go.Figure(fig)
+    big.update_layout(
+        font={"size": CHART_FONT}, title_font_size=CHART_FONT + 3, height=int((fig.layout.height or 450) * 1.3)
+    )
+    if big.layout.legend.orientation == "h" and (big.layout.legend.y or 0) < 0:
+        big.update_layout(legend_y=big.layout.legend.y - 0.1)
+    return big
+
+
 def show_chart(fig: go.Figure, *, key: str, where=None) -> None:
     """Draw ``fig`` (in the container ``where``, else here) with "Chart as numbers" below it.
 
     The expander holds :func:`core.chart_text.chart_text` of the very figure drawn, so the words a
     screen reader or a projector audience gets always match the picture.
     """
-    if presenting():  # larger text for a projector, on a copy (the figure may be cached)
-        fig = go.Figure(fig).update_layout(font={"size": CHART_FONT}, title_font_size=CHART_FONT + 3)
+    if presenting():
+        fig = _for_projector(fig)
     with where if where is not None else nullcontext():
         st.plotly_chart(fig, key=key, config=CONFIG)
         text = chart_text(fig)

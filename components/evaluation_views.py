@@ -31,6 +31,10 @@ from core.evaluation import (
 from core.figures import calibration_figure, confusion_grid_figure, cost_figure, curves_figure, importance_figure
 
 
+#: Metric columns per scores table: four values with intervals fit a laptop screen beside the sidebar.
+_COLUMNS_PER_TABLE = 4
+
+
 def scores_table(evals: list[Evaluation]) -> pd.DataFrame:
     """The scores on the test split with their 95 % intervals, one row per strategy, the best of each marked.
 
@@ -44,7 +48,11 @@ def scores_table(evals: list[Evaluation]) -> pd.DataFrame:
         winner = best.get(column.name)
         return ["background-color: #dcefe0; font-weight: 600" if winner == s else "" for s in shown["strategy"]]
 
-    st.dataframe(shown.style.apply(mark, axis=0), hide_index=True, width="stretch")
+    metric_columns = [c for c in shown.columns if c not in {"strategy", "threshold"}]
+    lead = [c for c in ("strategy", "threshold") if c in shown.columns]
+    for i in range(0, len(metric_columns), _COLUMNS_PER_TABLE):  # a page's width each, no sideways scrolling
+        part = shown[(lead if i == 0 else ["strategy"]) + metric_columns[i : i + _COLUMNS_PER_TABLE]]
+        st.dataframe(part.style.apply(mark, axis=0), hide_index=True, width="stretch")
     warning = noise_warning(evals)
     if warning:
         show_message("warning", warning)

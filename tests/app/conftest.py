@@ -22,6 +22,24 @@ def texts(at: AppTest, kind: str) -> list[str]:
     return [plain(e.value) for e in getattr(at, kind)]
 
 
+def score_tables(at: AppTest) -> tuple:
+    """The scores table, shown in parts a page wide, joined back into one; and the index of the next table."""
+    tables = [t.value for t in at.dataframe]
+    first = next(i for i, t in enumerate(tables) if list(t.columns[:1]) == ["strategy"])
+    out, nxt = tables[first], first + 1
+    for t in tables[first + 1 :]:
+        same_rows = list(t.columns[:1]) == ["strategy"] and t["strategy"].tolist() == out["strategy"].tolist()
+        if not same_rows or set(t.columns[1:]) & set(out.columns):
+            break
+        out, nxt = out.join(t.drop(columns="strategy")), nxt + 1
+    return out, nxt
+
+
+def scores(at: AppTest):
+    """The scores on the test split, every metric column (see :func:`score_tables`)."""
+    return score_tables(at)[0]
+
+
 def table_with(at: AppTest, column: str):
     """The first table on the page that has ``column`` (charts add their own "Chart as numbers" tables)."""
     return next(t.value for t in at.dataframe if column in t.value.columns)

@@ -7,7 +7,7 @@ import re
 
 from core.shared_settings import SharedSettings, encode_token, to_json
 from core.split import SplitSpec
-from tests.app.conftest import texts
+from tests.app.conftest import score_tables, scores, texts
 
 FOUR = ["none:rf:none", "smote:rf:none", "none:hgb:balanced", "none:rf:none:f1:none"]
 
@@ -26,13 +26,13 @@ def test_compare_shows_intervals_paired_differences_and_noise_aware_takeaways_on
     ]  # fmt: skip
     app.multiselect(key="compare.strategies").set_value(FOUR).run()
     run(app)
-    board = app.dataframe[0].value
+    board, after = score_tables(app)
     names = ["RF", "SMOTE + RF", "HGB, balanced weights", "RF, threshold for F1"]
     assert board["strategy"].tolist() == names
     for column in ("recall (small class)", "PR-AUC", "ROC-AUC", "MCC", "Brier score"):
         assert all(re.fullmatch(r"-?\d\.\d{3} \[-?\d\.\d{3}, -?\d\.\d{3}\]", v) for v in board[column]), column
     assert float(board["threshold"].iloc[3]) < 0.5  # tuned on training folds for F1
-    diffs = app.dataframe[1].value
+    diffs = app.dataframe[after].value
     assert diffs["strategy"].tolist() == names[1:]
     assert diffs.map(lambda v: "≈ noise" in str(v)).to_numpy().any()  # 43 test positives: some gaps are noise
     specs = [json.loads(c.proto.spec) for c in app.get("plotly_chart")]
@@ -78,7 +78,7 @@ def test_importing_settings_loads_the_sample_and_choices(app):
     assert app.slider(key="split.test_size").value == 0.3
     assert any("Product defects" in c for c in texts(app, "markdown") + texts(app, "caption"))
     run(app)
-    assert app.dataframe[0].value["strategy"].tolist() == ["RF", "BalancedRF"]
+    assert scores(app)["strategy"].tolist() == ["RF", "BalancedRF"]
 
 
 def test_hostile_settings_are_refused_and_nothing_changes(app):
@@ -101,7 +101,7 @@ def test_a_link_reopens_the_same_comparison(app):
     assert app.multiselect(key="compare.strategies").value == ["none:rf:none", "smote:rf:none"]
     assert app.number_input(key="compare.seed").value == 2
     run(app)
-    assert app.dataframe[0].value["strategy"].tolist() == ["RF", "SMOTE + RF"]  # SMOTE runs as SMOTENC on this data
+    assert scores(app)["strategy"].tolist() == ["RF", "SMOTE + RF"]  # SMOTE runs as SMOTENC on this data
 
 
 def test_a_damaged_link_is_explained(app):

@@ -30,7 +30,6 @@ from core.evaluation import (
 )
 from core.figures import calibration_figure, confusion_grid_figure, cost_figure, curves_figure, importance_figure
 
-
 #: Metric columns per scores table: four values with intervals fit a laptop screen beside the sidebar.
 _COLUMNS_PER_TABLE = 4
 

@@ -9,6 +9,7 @@ from components import state
 from components.cache import cached_leakage, cached_sweep
 from components.charts import show_chart
 from components.messages import plain, show_message
+from core.evaluation import METRIC_LABELS
 from core.figures import sweep_figure
 from core.generated_data import generate
 from core.lessons import majority_baseline, sweep_summary
@@ -49,6 +50,12 @@ GLOSSARY = (
         "Anomaly detection",
         "Treat the small class as unusual rows and learn only what usual looks like (IsolationForest).",
         "pages/train.py",
+    ),
+    (
+        "Data leakage",
+        "Information from the test rows reaching training, e.g. resampling before the split: scores that look "
+        "better than they will be on new data.",
+        "pages/lesson.py",
     ),
     ("Precision", "Of the cases flagged, the share that really are the small class.", "pages/train.py"),
     ("Recall", "Of the real small-class cases, the share that were flagged.", "pages/train.py"),
@@ -146,6 +153,8 @@ def paradox_panel(prepared: PreparedData) -> None:
 def leakage_panel(prepared: PreparedData) -> None:
     """Resampling before the split (wrong) against inside the training folds (right), side by side."""
     st.write(
+        "**Data leakage** is when information from the rows a model is tested on seeps into its training, so "
+        "its scores look better than they will on new data. Resampling before the split is a common way to leak. "
         "The same strategy, SMOTE + random forest, scored by 3-fold cross-validation two ways. **Wrong**: "
         "SMOTE runs on all rows first, so new rows made from a test row's neighbours land in the training "
         "folds, and the test folds are full of synthetic rows. **Right**: SMOTE runs inside each training fold; "
@@ -169,7 +178,7 @@ def leakage_panel(prepared: PreparedData) -> None:
     )
     table = pd.DataFrame(
         {
-            "metric": keys,
+            "metric": [METRIC_LABELS.get(k, k) for k in keys],
             "wrong: resampled before splitting": [result.wrong[k] for k in keys],
             "right: resampled inside training folds": [result.right[k] for k in keys],
         }
@@ -179,7 +188,7 @@ def leakage_panel(prepared: PreparedData) -> None:
     k = keys[-1]
     st.write(
         plain(
-            f"Resampling before the split reports {k.replace('_', '-').upper()} {result.wrong[k]:.2f}; done honestly "
+            f"Resampling before the split reports {METRIC_LABELS.get(k, k)} {result.wrong[k]:.2f}; done honestly "
             f"it is {result.right[k]:.2f}. The gap is leakage: the model was tested on rows it had, in effect, "
             "already seen. Every other page of this tool resamples inside the training split only."
         )

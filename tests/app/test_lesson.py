@@ -29,7 +29,7 @@ def test_a_generated_dataset_becomes_the_current_one_and_the_leakage_demo_runs_o
     assert not app.exception
     table = app.dataframe[0].value
     wrong, right = table.columns[1], table.columns[2]
-    pr = table.set_index("metric").loc["pr_auc"]
+    pr = table.set_index("metric").loc["PR-AUC"]  # the names used on every page, not internal keys
     assert pr[wrong] > pr[right]
     app.switch_page("pages/class_balance.py").run()
     assert table_with(app, "count")["count"].tolist() == [1471, 29]

@@ -485,7 +485,8 @@ def describe(strategy: Strategy) -> str:
     if strategy.model in {"rf", "brf"}:
         f = strategy.forest
         parts.append(
-            f"trees {f.n_estimators}, rows per tree {f.max_rows_per_tree or 'all'} above {f.cap_from_rows:,} rows"
+            f"trees {f.n_estimators}, rows per tree "
+            + (f"{f.max_rows_per_tree:,} above {f.cap_from_rows:,} rows" if f.max_rows_per_tree else "all")
         )
     parts.append(f"seed {strategy.random_state}")
     return "; ".join(parts)

@@ -47,6 +47,32 @@ def _table(frame: pd.DataFrame, *, best: dict[str, str] | None = None) -> str:
     return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
 
 
+#: Metric columns per table part, so a table fits a laptop window and an A4 page without cutting.
+COLUMNS_PER_PART = 5
+
+
+def _tables(frame: pd.DataFrame, *, best: dict[str, str] | None = None) -> str:
+    """``frame`` as tables of at most :data:`COLUMNS_PER_PART` metric columns, each led by the strategy."""
+    lead = [c for c in ("strategy", "threshold") if c in frame.columns]
+    rest = [c for c in frame.columns if c not in lead]
+    return "".join(
+        _table(frame[(lead if i == 0 else lead[:1]) + rest[i : i + COLUMNS_PER_PART]], best=best)
+        for i in range(0, max(len(rest), 1), COLUMNS_PER_PART)
+    )
+
+
+def _for_page(fig: go.Figure) -> go.Figure:
+    """A copy with fixed room for axis titles and tick labels: outside Streamlit, plotly's automatic
+    margins left the y-axis titles on the tick labels and cut the confusion grid's class names."""
+    out = go.Figure(fig)
+    out.update_layout(margin={"l": 90, "r": 20, "t": 60, "b": 60})
+    out.update_xaxes(automargin=True)
+    out.update_yaxes(automargin=True, title_standoff=12)
+    if out.layout.legend.orientation == "h":  # below the x-axis title, however many rows it wraps to
+        out.update_layout(legend={"y": -0.3, "yanchor": "top"})
+    return out
+
+
 def build_report(
     *,
     dataset_name: str,
@@ -92,13 +118,13 @@ def build_report(
         "<p class='muted'>Measured on the untouched test split, each strategy at its own decision threshold. "
         "In brackets: the 95 % stratified bootstrap interval. The best value of each column is highlighted "
         "(lowest for the Brier score); where intervals overlap, the ranking may not hold on new data.</p>",
-        _table(leaderboard, best=best),
+        _tables(leaderboard, best=best),
         *(
             [
                 "<h2>Differences from the baseline</h2>",
                 "<p class='muted'>Each strategy minus the first one, on the same bootstrap replicates of the test "
                 "split (a paired 95 % interval). An interval that contains 0 means no clear difference.</p>",
-                _table(differences),
+                _tables(differences),
             ]
             if differences is not None and len(differences)
             else []
@@ -109,7 +135,7 @@ def build_report(
     ]
     for title, fig in figures:
         parts.append(f"<h2>{_e(title)}</h2>")
-        parts.append(fig.to_html(full_html=False, include_plotlyjs=False, config={"displaylogo": False}))
+        parts.append(_for_page(fig).to_html(full_html=False, include_plotlyjs=False, config={"displaylogo": False}))
     parts += [
         "<h2>Caveats</h2><div class='caveat'><ul>",
         "<li>The data was split first (stratified). Every resampling ran inside the training split only, as "

@@ -180,6 +180,13 @@ def test_report_is_self_contained_valid_html_with_every_strategy_and_escaped_nam
     assert "never resampled" in page
     appendix = page[page.index("Appendix: how to reproduce") :]
     assert "&lt;/code&gt;&lt;/pre&gt;&lt;script&gt;alert(2)" in appendix and "if a &lt; b:\n    pass" in appendix
+    # Fits a laptop window and an A4 page: no table wider than the strategy, its threshold and five metrics.
+    board = page[page.index("<h2>Leaderboard</h2>") : page.index("<h2>Takeaways</h2>")]
+    heads = [t.split("</thead>")[0] for t in board.split("<table>")[1:]]
+    assert len(heads) >= 2 and all(h.count("<th>") <= 7 for h in heads)
+    assert sum(h.count("<th>") for h in heads) == len(table.columns) + len(heads) - 1  # every column, once
+    # Room for axis titles outside Streamlit: the figure goes out with fixed margins, not plotly's automatic ones.
+    assert '"margin":{"b":60,"l":90' in page
 
 
 SETTINGS = SharedSettings("customer_churn", "churned", SplitSpec(0.25, 7), ("none:rf:none", "smote:rf:none"), 5, 3)

@@ -4,14 +4,7 @@
 # Extra arguments go to pytest, e.g. `scripts/test.sh tests/unit -x`.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-. scripts/_venv.sh
-ensure_venv requirements-dev.txt
-
-if [ -z "${IE_CHROMIUM:-}" ] && [ ! -x /usr/bin/chromium ]; then
-  echo "Installing Debian's chromium for the browser tests…"
-  as_root apt-get update -qq
-  as_root apt-get install -y -qq chromium >/dev/null
-fi
+bash scripts/install.sh dev --chromium  # the same install script as the Dockerfile
 
 .venv/bin/ruff check .
 .venv/bin/ruff format --check .

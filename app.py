@@ -11,6 +11,7 @@ from components.dataset_picker import ensure_dataset
 from components.page_setup import sidebar_dataset
 from components.presenting import presentation_toggle
 from components.state import PRESENT_PARAM
+from components.warmup import warm_up
 
 st.set_page_config(
     page_title="Imbalance Explorer", page_icon=":material/balance:", layout="wide",
@@ -37,4 +38,7 @@ ensure_dataset()
 st.logo(str(Path(__file__).parent / "assets" / "logo.svg"), size="large")
 sidebar_dataset(current())
 presentation_toggle()
-page.run()
+try:
+    page.run()
+finally:  # after the first page is drawn, not before: it would compete with it
+    warm_up()

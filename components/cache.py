@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
+from typing import TYPE_CHECKING
 
 import numpy as np
 import streamlit as st
@@ -16,16 +17,17 @@ import streamlit as st
 from components import state
 from core.dataset import Dataset
 from core.errors import UserFacingError
-from core.evaluation import Evaluation, evaluate
-from core.models import Strategy, estimate_seconds, fit_count
 from core.prepared import PreparedData, prepare
-from core.projection import Projection, embed_training, project
-from core.resampling import ResampleResult, resample
 from core.roles import ColumnInfo, detect_roles
-from core.samplers import SamplerConfig
 from core.samples import load_sample
-from core.script import script
 from core.split import Split, SplitSpec, make_split
+
+if TYPE_CHECKING:  # the modelling modules load scikit-learn: imported where used (see core.split's docstring)
+    from core.evaluation import Evaluation
+    from core.models import Strategy
+    from core.projection import Projection
+    from core.resampling import ResampleResult
+    from core.samplers import SamplerConfig
 
 
 @st.cache_data(show_spinner="Loading the sample…", max_entries=16)
@@ -77,6 +79,8 @@ def cached_split(prepared: PreparedData, spec: SplitSpec) -> Split:
 
 @st.cache_resource(show_spinner=False, max_entries=16)
 def _resample(key: tuple, test_size: float, seed: int, config: SamplerConfig, _split: Split, _plan) -> ResampleResult:
+    from core.resampling import resample
+
     return resample(_split, plan=_plan, config=config)
 
 
@@ -93,6 +97,8 @@ def _projection(
     key: tuple, test_size: float, seed: int, config: SamplerConfig, method: str, features, view_seed: int,
     _result: ResampleResult, _plan,
 ) -> Projection:  # fmt: skip
+    from core.projection import project
+
     return project(_result, plan=_plan, method=method, features=features, random_state=view_seed)
 
 
@@ -116,6 +122,8 @@ def cached_projection(
 
 @st.cache_data(show_spinner=False, max_entries=16)
 def _embedding(key: tuple, test_size: float, seed: int, features, _split: Split, _plan):
+    from core.projection import embed_training
+
     return embed_training(_split.X_train, plan=_plan, features=features)
 
 
@@ -148,6 +156,9 @@ def cached_evaluations(
     model is the same; only the tuning folds are fitted). Pressing "Stop training" (or changing any
     setting) interrupts at the next batch of trees.
     """
+    from core.evaluation import evaluate
+    from core.models import estimate_seconds, fit_count
+
     store, lock = _evaluation_store()
     out: list[Evaluation | UserFacingError] = []
     n = len(strategies)
@@ -229,6 +240,8 @@ def cached_sweep(ratios: tuple[float, ...], class_sep: float, seed: int):
 def _script(
     key: tuple, source: str, strategies: tuple[Strategy, ...], folds: int, repeats: int, _prepared, _split
 ) -> str:
+    from core.script import script
+
     return script(list(strategies), prepared=_prepared, split=_split, cv_folds=folds, cv_repeats=repeats)
 
 

@@ -1,4 +1,9 @@
-"""The train/test split: stratified, made once per dataset and settings, shared by every page."""
+"""The train/test split: stratified, made once per dataset and settings, shared by every page.
+
+scikit-learn is imported inside the functions that use it, not here: the Data and Class balance
+pages import this module for its types, and a fresh server draws their first chart without waiting
+about 1.5 s for scikit-learn and SciPy (``benchmarks/first_visit.py``).
+"""
 
 from __future__ import annotations
 
@@ -7,11 +12,9 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
-from sklearn.model_selection import train_test_split
 
 from core.errors import UserFacingError
 from core.prepared import PreparedData
-from core.preprocessing import model_input
 
 __all__ = ["Split", "SplitError", "SplitSpec", "make_split"]
 
@@ -64,6 +67,8 @@ class Split:
     def model_input(self, rows: np.ndarray, *, categorical: Sequence[str] = ()) -> pd.DataFrame:
         """The feature columns of rows ``rows`` as the pipelines take them: ``categorical`` ones as text, the
         others as float64 (see :func:`core.preprocessing.model_input`)."""
+        from core.preprocessing import model_input  # scikit-learn is imported when a page first needs it
+
         return model_input(self.frame, rows, columns=self.columns, categorical=categorical)
 
     def counts(self, which: str) -> dict[object, int]:
@@ -100,6 +105,8 @@ def make_split(prepared: PreparedData, *, test_size: float, random_state: int) -
         )
     # Split row positions; the features stay in the dataset's frame (see Split).
     rows = frame.index.get_indexer(y.index)  # a dataset's index is unique (Dataset.from_frame)
+    from sklearn.model_selection import train_test_split  # imported here: see the module docstring
+
     train_rows, test_rows, y_train, y_test = train_test_split(
         rows, y, test_size=test_size, stratify=y, random_state=random_state
     )

@@ -56,7 +56,8 @@ def resample_scatter(prepared: PreparedData, split: Split, config: SamplerConfig
         plain(projection.caption)
         + " "
         + plain(projection.fitted_on)
-        + " Diamonds are synthetic rows, open squares duplicated rows, dark crosses rows the method removed."
+        + " Each class has its own colour and shape; diamonds are synthetic rows, open squares duplicated rows, dark "
+        "crosses rows the method removed."
     )
 
 

@@ -11,6 +11,7 @@ from core.text import plot_label
 
 __all__ = [
     "CLASS_COLORS",
+    "CLASS_SYMBOLS",
     "STRATEGY_COLORS",
     "calibration_figure",
     "class_distribution_figure",
@@ -28,6 +29,10 @@ __all__ = [
 
 #: Colour-blind-safe palette (Okabe-Ito), majority class first.
 CLASS_COLORS = ("#7f8c9a", "#d55e00", "#0072b2", "#009e73", "#cc79a7", "#e69f00", "#56b4e9", "#f0e442")
+#: Marker shapes of the classes' own rows, so classes differ by shape as well as colour (for colour-blind
+#: viewers and washed-out projectors). Diamonds (synthetic), open squares (duplicates) and crosses
+#: (removed) are kept for the rows a sampler made or touched.
+CLASS_SYMBOLS = ("circle", "triangle-up", "triangle-down", "star", "hexagon", "pentagon", "hourglass", "bowtie")
 #: Colours for strategies in overlaid curves (Okabe-Ito, without grey).
 STRATEGY_COLORS = ("#0072b2", "#d55e00", "#009e73", "#cc79a7", "#e69f00", "#56b4e9", "#000000")
 
@@ -134,6 +139,7 @@ def resample_scatter_figure(projection, *, method: str, class_order: list[str], 
         subplot_titles=("Before: the training split", f"After: {plot_label(method)}"),
     )
     color = {c: CLASS_COLORS[i % len(CLASS_COLORS)] for i, c in enumerate(class_order)}
+    shape = {c: CLASS_SYMBOLS[i % len(CLASS_SYMBOLS)] for i, c in enumerate(class_order)}
 
     def add(points, *, col: int, name: str, label: str, symbol: str, size: int, opacity: float,
             line: dict | None = None, fill: str | None = None, group: str, show: bool = True) -> None:  # fmt: skip
@@ -178,10 +184,10 @@ def resample_scatter_figure(projection, *, method: str, class_order: list[str], 
 
     def originals(c: str) -> None:
         label = plot_label(c, max_len=30)
-        add(before[before["label"].astype(str) == c], col=1, name=label, label=c, symbol="circle", size=6,
+        add(before[before["label"].astype(str) == c], col=1, name=label, label=c, symbol=shape[c], size=6,
             opacity=0.7, group=f"class-{c}")  # fmt: skip
         part = after[after["label"].astype(str) == c]
-        add(part[part["provenance"] == "original"], col=2, name=label, label=c, symbol="circle", size=6,
+        add(part[part["provenance"] == "original"], col=2, name=label, label=c, symbol=shape[c], size=6,
             opacity=0.7, group=f"class-{c}", show=False)  # fmt: skip
         add(part[part["provenance"] == "duplicate"], col=2, name=f"duplicate {label}", label=c,
             symbol="square-open", size=9, opacity=0.9, group=f"duplicate-{c}")  # fmt: skip

@@ -49,6 +49,9 @@ def test_default_smote_on_the_fraud_sample_marks_synthetic_rows(app):
     synthetic = [t for t in fig["data"] if t["name"] == "synthetic fraud"]
     assert len(synthetic) == 1 and synthetic[0]["type"] == "scattergl"
     assert synthetic[0]["marker"]["symbol"] == "diamond" and synthetic[0]["xaxis"] == "x2"
+    # classes differ by shape as well as colour, and no class shares the synthetic rows' shape
+    shapes = {t["name"]: t["marker"]["symbol"] for t in fig["data"] if t["name"] in {"legit", "fraud"}}
+    assert len(set(shapes.values())) == 2 and "diamond" not in shapes.values()
     assert any("Showing 2,000 of 16,000 training rows" in c for c in texts(app, "caption"))
     captions = " ".join(texts(app, "caption"))
     assert "Test split: 4,000 rows (legit 3,957, fraud 43), left untouched" in captions

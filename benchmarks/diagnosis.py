@@ -1,0 +1,52 @@
+"""The diagnosis at the sizes we claim: kinds of small-class rows and complexity measures.
+
+Same data as ``benchmarks/run.py`` (``make_classification``, 30 numeric features, 0.2 % minority, read
+through the app's upload path). Prints seconds per step and size; the page caches both by data
+fingerprint, split and settings, so this is what the first look costs.
+
+Usage: .venv/bin/python benchmarks/diagnosis.py [--sizes 10000 100000 300000]
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from benchmarks.run import make_csv  # noqa: E402
+from core.dataset import Dataset  # noqa: E402
+from core.diagnosis import complexity, row_kinds  # noqa: E402
+from core.loading import read_table  # noqa: E402
+from core.prepared import prepare  # noqa: E402
+from core.split import make_split  # noqa: E402
+
+TARGET_SECONDS = 10.0
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000, 300_000])
+    args = parser.parse_args()
+    print("| rows | small-class rows labelled | kinds (s) | measures (s), rows used | diagnosis (s) | ≤ 10 s |")
+    print("|---|---|---|---|---|---|")
+    for n in args.sizes:
+        table = read_table(make_csv(n), filename="bench.csv")
+        prepared = prepare(Dataset.from_frame(table.frame, name="bench.csv", origin="upload"), target="Class",
+                           overrides={})  # fmt: skip
+        split = make_split(prepared, test_size=0.2, random_state=42)
+        t0 = time.perf_counter()
+        kinds = row_kinds(split, prepared.plan)
+        t1 = time.perf_counter()
+        measures = complexity(split, prepared.plan)
+        t2 = time.perf_counter()
+        total = t2 - t0
+        print(f"| {n:,} | {len(kinds.rows):,} | {t1 - t0:.2f} | {t2 - t1:.2f} ({measures.sample_rows:,}) | "
+              f"{total:.2f} | {'met' if total <= TARGET_SECONDS else 'NOT met'} |", flush=True)  # fmt: skip
+
+
+if __name__ == "__main__":
+    main()

@@ -23,6 +23,7 @@ from core.samples import load_sample
 from core.split import Split, SplitSpec, make_split
 
 if TYPE_CHECKING:  # the modelling modules load scikit-learn: imported where used (see core.split's docstring)
+    from core.diagnosis import Complexity, Kinds
     from core.evaluation import Evaluation
     from core.models import Strategy
     from core.projection import Projection
@@ -90,6 +91,30 @@ def cached_resample(prepared: PreparedData, split: Split, config: SamplerConfig)
         return _resample(
             _plan_key(prepared), split.spec.test_size, split.spec.random_state, config, split, prepared.plan
         )
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def _kinds(key: tuple, test_size: float, seed: int, _split: Split, _plan) -> Kinds:
+    from core.diagnosis import row_kinds
+
+    return row_kinds(_split, _plan)
+
+
+def cached_kinds(prepared: PreparedData, split: Split) -> Kinds:
+    """The kinds of the small classes' training rows, once per data, target, features and split."""
+    return _kinds(_plan_key(prepared), split.spec.test_size, split.spec.random_state, split, prepared.plan)
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def _complexity(key: tuple, test_size: float, seed: int, _split: Split, _plan) -> Complexity:
+    from core.diagnosis import complexity
+
+    return complexity(_split, _plan)
+
+
+def cached_complexity(prepared: PreparedData, split: Split) -> Complexity:
+    """The complexity measures of the training rows, once per data, target, features and split."""
+    return _complexity(_plan_key(prepared), split.spec.test_size, split.spec.random_state, split, prepared.plan)
 
 
 @st.cache_data(show_spinner=False, max_entries=32)

@@ -5,10 +5,11 @@ from __future__ import annotations
 import streamlit as st
 
 from components import state
-from components.cache import cached_projection
+from components.cache import cached_kinds, cached_projection
 from components.charts import show_chart
 from components.feature_pair import view_picker
 from components.messages import plain
+from core.diagnosis import KINDS, RULE
 from core.export import safe_csv_bytes
 from core.figures import resample_counts_figure, resample_scatter_figure
 from core.prepared import PreparedData
@@ -51,7 +52,22 @@ def resample_scatter(prepared: PreparedData, split: Split, config: SamplerConfig
     view, features = picked
     projection = cached_projection(prepared, result, split, config, method=view, features=features)
     order = [str(c) for c in result.counts("before")]
-    show_chart(resample_scatter_figure(projection, method=result.method, class_order=order), key="resample_scatter")
+    by_kind = st.toggle(
+        "Colour small-class rows by kind",
+        help=f"Safe, borderline, rare or outlier: {RULE}.",
+        **state.bind(state.W_BY_KIND, False),
+    )
+    kinds = None
+    if by_kind:
+        with st.spinner("Finding each small-class row's nearest neighbours…"):
+            found = cached_kinds(prepared, split)
+        kinds = (found.rows, [KINDS[k] for k in found.kind])
+    show_chart(
+        resample_scatter_figure(projection, method=result.method, class_order=order, kinds=kinds),
+        key="resample_scatter",
+    )
+    if by_kind:
+        st.caption(plain(found.reading()) + " The Class balance page has the counts (Why is it hard?).")
     st.caption(
         plain(projection.caption)
         + " "

@@ -106,6 +106,9 @@ W_STEPS_CLASS = "steps.class"
 W_STEPS_ZOOM = "steps.zoom"
 W_STEPS_X = "steps.feature_x"
 W_STEPS_Y = "steps.feature_y"
+W_DIAGNOSE = "balance.diagnose"
+DIAGNOSE_ASKED = "ie.diagnose_asked"  # the data and split the diagnosis was asked for
+W_BY_KIND = "resample.by_kind"  # colour the small classes' rows by their kind in the scatter
 W_PRESENT = "frame.present"  # the sidebar's presentation-mode toggle, kept in step with ?present=1
 PRESENT_PARAM = "present"  # the query parameter that opens the app in presentation mode
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 import plotly.graph_objects as go
 
 from core.distribution import ClassDistribution
@@ -12,6 +13,7 @@ from core.text import plot_label
 __all__ = [
     "CLASS_COLORS",
     "CLASS_SYMBOLS",
+    "KIND_COLORS",
     "STRATEGY_COLORS",
     "calibration_figure",
     "class_distribution_figure",
@@ -19,6 +21,7 @@ __all__ = [
     "cost_figure",
     "curves_figure",
     "importance_figure",
+    "kinds_figure",
     "metric_bars_figure",
     "resample_counts_figure",
     "resample_scatter_figure",
@@ -79,6 +82,33 @@ def class_distribution_figure(
     return fig
 
 
+#: Colours of the kinds of small-class rows (Okabe-Ito), easiest first.
+KIND_COLORS = {"safe": "#009e73", "borderline": "#e69f00", "rare": "#cc79a7", "outlier": "#0072b2"}
+
+
+def kinds_figure(table, *, height: int | None = None) -> go.Figure:
+    """Stacked horizontal bars: for each small class, the share of its rows of each kind (safe to outlier).
+
+    ``table`` is :attr:`core.diagnosis.Kinds.table` (a row per class with "<kind>" counts and "<kind> %").
+    """
+    fig = go.Figure()
+    labels = [plot_label(c, max_len=30) for c in table["class"]]
+    for kind, colour in KIND_COLORS.items():
+        fig.add_bar(
+            name=kind, y=labels, x=table[f"{kind} %"], orientation="h", marker_color=colour,
+            customdata=table[kind], text=[f"{v:.0f}%" for v in table[f"{kind} %"]], textposition="inside",
+            hovertemplate=f"class %{{y}}<br>{kind}: %{{customdata:,}} rows (%{{x:.1f}}%)<extra></extra>",
+        )  # fmt: skip
+    fig.update_layout(
+        barmode="stack", height=height or 140 + 40 * len(labels), margin={"l": 10, "r": 10, "t": 40, "b": 10},
+        legend={"orientation": "h", "y": -0.25, "traceorder": "normal"},
+        title={"text": "Kinds of small-class rows", "font": {"size": 15}},
+    )  # fmt: skip
+    fig.update_xaxes(title="share of the class's rows (%)", range=[0, 100])
+    fig.update_yaxes(title="class", type="category")
+    return fig
+
+
 def resample_counts_figure(
     before: dict[str, int], after: dict[str, int], *, method: str, height: int = 320
 ) -> go.Figure:
@@ -121,12 +151,17 @@ def resample_counts_figure(
     return fig
 
 
-def resample_scatter_figure(projection, *, method: str, class_order: list[str], height: int = 520) -> go.Figure:
+def resample_scatter_figure(
+    projection, *, method: str, class_order: list[str], kinds: tuple | None = None, height: int = 520
+) -> go.Figure:
     """Two panels on shared axes: the training rows before, and after resampling.
 
-    Originals are circles in their class colour, synthetic rows are diamonds with a dark outline
-    (legend "synthetic"), duplicates are squares, removed rows are grey crosses in the "after" panel.
-    Drawn with WebGL (``Scattergl``). Hover shows the class and where the row came from.
+    Originals have their class's shape (:data:`CLASS_SYMBOLS`) and colour, synthetic rows are diamonds
+    with a dark outline (legend "synthetic"), duplicates are squares, removed rows are grey crosses in
+    the "after" panel. With ``kinds`` = (training-row positions, kind names), the small classes' original
+    rows are coloured by their kind (:data:`KIND_COLORS`) instead, keeping their class's shape; rows
+    not labelled keep their class colour. Drawn with WebGL (``Scattergl``). Hover shows the class,
+    the kind and where the row came from.
     """
     from plotly.subplots import make_subplots
 
@@ -142,11 +177,12 @@ def resample_scatter_figure(projection, *, method: str, class_order: list[str], 
     shape = {c: CLASS_SYMBOLS[i % len(CLASS_SYMBOLS)] for i, c in enumerate(class_order)}
 
     def add(points, *, col: int, name: str, label: str, symbol: str, size: int, opacity: float,
-            line: dict | None = None, fill: str | None = None, group: str, show: bool = True) -> None:  # fmt: skip
+            line: dict | None = None, fill: str | None = None, group: str, show: bool = True,
+            kind: str = "") -> None:  # fmt: skip
         if points.empty:
             return
         kind = str(points["provenance"].iloc[0])
-        cls = f"class {plot_label(label, max_len=30)}<br>" if label else ""
+        cls = f"class {plot_label(label, max_len=30)}{kind}<br>" if label else ""
         origin = {
             "synthetic": "synthetic (new row)",
             "duplicate": "duplicate of training row %{customdata}",
@@ -182,13 +218,25 @@ def resample_scatter_figure(projection, *, method: str, class_order: list[str], 
     # Drawing order, bottom to top: the largest class, removed rows, synthetic rows, the smaller classes,
     # so the rare rows stay visible.
 
+    kind_of = None if kinds is None else pd.Series(np.asarray(kinds[1]), index=np.asarray(kinds[0]))
+
+    def by_kind(points, c: str):
+        """(name suffix, fill colour, points) per kind of class ``c``'s rows, or one group without kinds."""
+        if kind_of is None or c == class_order[0]:
+            return [("", None, points)]
+        labels = points["row"].map(kind_of)
+        groups = [(f" · {k}", KIND_COLORS[k], points[labels == k]) for k in KIND_COLORS]
+        return [*groups, (" · not labelled", None, points[labels.isna()])]
+
     def originals(c: str) -> None:
         label = plot_label(c, max_len=30)
-        add(before[before["label"].astype(str) == c], col=1, name=label, label=c, symbol=shape[c], size=6,
-            opacity=0.7, group=f"class-{c}")  # fmt: skip
+        for suffix, fill, pts in by_kind(before[before["label"].astype(str) == c], c):
+            add(pts, col=1, name=label + suffix, label=c, symbol=shape[c], size=6, opacity=0.7,
+                group=f"class-{c}{suffix}", fill=fill, kind=suffix)  # fmt: skip
         part = after[after["label"].astype(str) == c]
-        add(part[part["provenance"] == "original"], col=2, name=label, label=c, symbol=shape[c], size=6,
-            opacity=0.7, group=f"class-{c}", show=False)  # fmt: skip
+        for suffix, fill, pts in by_kind(part[part["provenance"] == "original"], c):
+            add(pts, col=2, name=label + suffix, label=c, symbol=shape[c], size=6, opacity=0.7,
+                group=f"class-{c}{suffix}", show=False, fill=fill, kind=suffix)  # fmt: skip
         add(part[part["provenance"] == "duplicate"], col=2, name=f"duplicate {label}", label=c,
             symbol="square-open", size=9, opacity=0.9, group=f"duplicate-{c}")  # fmt: skip
 

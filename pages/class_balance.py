@@ -7,8 +7,9 @@ import streamlit as st
 from components import state
 from components.cache import current
 from components.class_balance import class_balance_panel
+from components.diagnosis_views import diagnosis_panel
 from components.messages import plain, show_message
-from components.page_setup import page_guard
+from components.page_setup import page_guard, require_split
 
 page_guard()
 
@@ -27,3 +28,7 @@ log_scale = st.toggle(
     help="Makes very small classes visible next to a very large one.",
 )
 class_balance_panel(prepared.distribution, target=prepared.target or "", log_scale=log_scale)
+
+if prepared.ready:
+    st.header("Why is it hard?")
+    diagnosis_panel(prepared, require_split(prepared, folded=True))

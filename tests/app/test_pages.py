@@ -119,3 +119,27 @@ def test_every_chart_has_its_numbers_beside_it(app):
     charts = app.get("plotly_chart")
     assert charts
     assert [e.label for e in app.expander].count("Chart as numbers") == len(charts)
+
+
+def test_the_diagnosis_runs_on_request_and_the_scatter_colours_rows_by_kind(app):
+    app.switch_page("pages/class_balance.py").run()
+    assert "Kinds of small-class rows" not in texts(app, "subheader")  # nothing is computed before the button
+    app.button(key="balance.diagnose").click().run()
+    assert not app.exception
+    kinds = table_with(app, "borderline")
+    (row,) = kinds.to_dict("records")
+    assert row["class"] == "fraud" and row["training rows"] == row["labelled"] == 174
+    counts = [int(row[k].split(" ")[0].replace(",", "")) for k in ("safe", "borderline", "rare", "outlier")]
+    assert sum(counts) == 174
+    assert any(m.startswith(("Mostly safe", "Many borderline", "Many rare")) for m in texts(app, "info"))
+    measures = table_with(app, "meaning")
+    assert measures["measure"].tolist() == ["F1", "N1", "N3", "C1", "C2"]
+    assert measures["value"].between(0, 1).all()
+    # the same kinds colour the Resample scatter
+    app.switch_page("pages/resample.py").run()
+    app.toggle(key="resample.by_kind").set_value(True).run()
+    assert not app.exception
+    (spec,) = [s for s in chart_specs(app) if any(t.get("xaxis") == "x2" for t in s["data"])]
+    names = {t["name"] for t in spec["data"]}
+    shown = {k for k in ("safe", "borderline", "rare", "outlier") if f"fraud · {k}" in names}
+    assert shown == {k for k, n in zip(("safe", "borderline", "rare", "outlier"), counts, strict=True) if n}

@@ -55,10 +55,13 @@ def diagnosis_panel(prepared: PreparedData, split: Split) -> None:
         "Established measures of how hard the classes are to separate (Ho & Basu), computed by the problexity "
         f"package: F1, N1 and N3 on {measures.sample_rows:,} of the {measures.training_rows:,} training rows "
         "(each class at its share, but at least 200 rows or all it has), C1 and C2 from every training row's "
-        "class. All run from 0 (easy) to 1 (hard)."
+        "class. All run from 0 (easy) to 1 (hard). N1 and N3 count every row alike, so on imbalanced data they "
+        "mostly describe the large class: low values can sit beside a small class made of outliers, which the "
+        "kinds above show."
     )
-    st.dataframe(
-        measures.table, hide_index=True, width="stretch",
-        column_config={"value": st.column_config.NumberColumn(format="%.3f"),
-                       "meaning": st.column_config.TextColumn(width="large")},
-    )  # fmt: skip
+    st.markdown(
+        "\n".join(
+            f"- **{m} = {v:.3f}** ({n:,} rows): {plain(meaning)}"
+            for m, v, n, meaning in measures.table[["measure", "value", "rows used", "meaning"]].itertuples(index=False)
+        )
+    )

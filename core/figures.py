@@ -101,7 +101,7 @@ def kinds_figure(table, *, height: int | None = None) -> go.Figure:
         )  # fmt: skip
     fig.update_layout(
         barmode="stack", height=height or 140 + 40 * len(labels), margin={"l": 10, "r": 10, "t": 40, "b": 10},
-        legend={"orientation": "h", "y": -0.25, "traceorder": "normal"},
+        legend={"orientation": "h", "y": 1.02, "yanchor": "bottom", "x": 1, "xanchor": "right", "traceorder": "normal"},
         title={"text": "Kinds of small-class rows", "font": {"size": 15}},
     )  # fmt: skip
     fig.update_xaxes(title="share of the class's rows (%)", range=[0, 100])
@@ -231,11 +231,11 @@ def resample_scatter_figure(
     def originals(c: str) -> None:
         label = plot_label(c, max_len=30)
         for suffix, fill, pts in by_kind(before[before["label"].astype(str) == c], c):
-            add(pts, col=1, name=label + suffix, label=c, symbol=shape[c], size=6, opacity=0.7,
+            add(pts, col=1, name=label + suffix, label=c, symbol=shape[c], size=9 if suffix else 6, opacity=0.8,
                 group=f"class-{c}{suffix}", fill=fill, kind=suffix)  # fmt: skip
         part = after[after["label"].astype(str) == c]
         for suffix, fill, pts in by_kind(part[part["provenance"] == "original"], c):
-            add(pts, col=2, name=label + suffix, label=c, symbol=shape[c], size=6, opacity=0.7,
+            add(pts, col=2, name=label + suffix, label=c, symbol=shape[c], size=9 if suffix else 6, opacity=0.8,
                 group=f"class-{c}{suffix}", show=False, fill=fill, kind=suffix)  # fmt: skip
         add(part[part["provenance"] == "duplicate"], col=2, name=f"duplicate {label}", label=c,
             symbol="square-open", size=9, opacity=0.9, group=f"duplicate-{c}")  # fmt: skip

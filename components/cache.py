@@ -7,6 +7,7 @@ are never changed after they are made.
 
 from __future__ import annotations
 
+import hashlib
 import threading
 from collections import OrderedDict
 from typing import TYPE_CHECKING
@@ -277,3 +278,24 @@ def cached_script(
     settings, so a rerun that only changes the display does not write it again."""
     key = (*_plan_key(prepared), prepared.dataset.name, split.spec)
     return _script(key, repr(prepared.dataset.source), tuple(strategies), cv_folds, cv_repeats, prepared, split)
+
+
+def _digest(*arrays: np.ndarray) -> str:
+    h = hashlib.blake2b(digest_size=16)
+    for a in arrays:
+        h.update(np.ascontiguousarray(a).tobytes())
+    return h.hexdigest()
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _budget(key: tuple, share: float, _evals: list):
+    from core.gains import budget_table
+
+    return budget_table(_evals, share=share)
+
+
+def cached_budget(evals: list[Evaluation], *, share: float):
+    """What reviewing the top ``share`` of the test rows catches, per strategy (a display option: kept per
+    strategy scores and share, never retrains)."""
+    key = tuple((ev.name, _digest(ev.y_test, ev.proba)) for ev in evals)
+    return _budget(key, share, evals)

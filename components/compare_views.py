@@ -6,9 +6,9 @@ import pandas as pd
 import streamlit as st
 
 from components import state
-from components.cache import cached_script
+from components.cache import cached_budget, cached_script
 from components.charts import show_chart
-from components.evaluation_views import cross_validation_table, scores_table
+from components.evaluation_views import budget_lines, budget_share, cross_validation_table, scores_table
 from components.messages import made_when_asked, plain
 from components.strategy_controls import cv_controls, tuning_settings
 from core.compare import (
@@ -25,7 +25,8 @@ from core.errors import UserFacingError
 from core.evaluation import METRIC_LABELS, Evaluation, confusion, pr_curves, roc_curves
 from core.export import safe_csv_bytes
 from core.figure_export import figures_zip
-from core.figures import confusion_grid_figure, curves_figure, metric_bars_figure
+from core.figures import confusion_grid_figure, curves_figure, gains_figure, metric_bars_figure
+from core.gains import gains
 from core.models import Strategy, TuningSettings
 from core.prepared import PreparedData
 from core.report import build_report
@@ -97,6 +98,9 @@ def comparison_figures(evals: list[Evaluation], table: pd.DataFrame) -> list[tup
                 curves_figure([pr_curves(e)[0] for e in evals], kind="pr", prevalence=evals[0].prevalence),
             )
         )
+        curves, share = [gains(e) for e in evals], budget_share()
+        figs.append(("Cumulative gains", gains_figure(curves, share=share)))
+        figs.append(("Lift", gains_figure(curves, share=share, lift=True)))
         keys = ["recall", "precision", "f1", "balanced_accuracy", "pr_auc"]
     else:
         keys = ["balanced_accuracy", "macro_f1", "g_mean", "roc_auc", "pr_auc"]
@@ -114,6 +118,11 @@ def show_figures(figs: list[tuple[str, object]]) -> None:
         left, right = st.columns(2)
         show_chart(by["ROC curves"], key="compare_roc", where=left)
         show_chart(by["Precision-recall curves"], key="compare_pr", where=right)
+    if "Cumulative gains" in by:
+        st.subheader("Gains and lift")
+        left, right = st.columns(2)
+        show_chart(by["Cumulative gains"], key="compare_gains", where=left)
+        show_chart(by["Lift"], key="compare_lift", where=right)
     st.subheader("Metrics side by side")
     show_chart(by["Metrics by strategy"], key="compare_bars")
 
@@ -171,11 +180,16 @@ def downloads(
     )
 
     def report() -> bytes:  # written when the button is pressed (it embeds every chart), not on every rerun
+        budget = None
+        if evals[0].binary:
+            share = budget_share()
+            budget = (share, budget_lines(cached_budget(evals, share=share), positive=repr(evals[0].classes[-1]),
+                                          share=share))  # fmt: skip
         return build_report(
             dataset_name=prepared.dataset.name, target=prepared.target or "", n_rows=prepared.dataset.n_rows,
             distribution=dist, split_text=split_text, evals=evals, leaderboard=with_intervals(table),
             best=best_in_column(table), figures=figs, takeaways=lines, summary=helped, differences=diffs,
-            warning=noise_warning(evals), script=_script_or_none(prepared, split, evals, settings),
+            warning=noise_warning(evals), script=_script_or_none(prepared, split, evals, settings), budget=budget,
         ).encode("utf-8")  # fmt: skip
 
     c1, c2, c3 = st.columns(3)

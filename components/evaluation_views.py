@@ -12,7 +12,7 @@ import streamlit as st
 from sklearn.metrics import brier_score_loss
 
 from components import state
-from components.cache import cached_evaluations
+from components.cache import cached_budget, cached_evaluations
 from components.charts import show_chart
 from components.messages import plain, show_message
 from core.compare import best_in_column, leaderboard, noise_warning, with_intervals
@@ -28,7 +28,15 @@ from core.evaluation import (
     pr_curves,
     roc_curves,
 )
-from core.figures import calibration_figure, confusion_grid_figure, cost_figure, curves_figure, importance_figure
+from core.figures import (
+    calibration_figure,
+    confusion_grid_figure,
+    cost_figure,
+    curves_figure,
+    gains_figure,
+    importance_figure,
+)
+from core.gains import gains
 
 #: Metric columns per scores table: four values with intervals fit a laptop screen beside the sidebar.
 _COLUMNS_PER_TABLE = 4
@@ -256,3 +264,44 @@ def run_strategies(prepared, split, strategies: list, *, cv_folds: int, cv_repea
     if not evals:
         st.stop()
     return evals
+
+
+#: The review budget's default, in percent of the cases.
+DEFAULT_BUDGET = 5
+
+
+def budget_share() -> float:
+    """The review budget chosen on Train & evaluate (a share of the cases), for the report too."""
+    return state.kept(state.W_BUDGET, DEFAULT_BUDGET) / 100
+
+
+def budget_lines(table: pd.DataFrame, *, positive: str, share: float) -> list[str]:
+    """One plain sentence per strategy: reviewing the top ``share`` catches what, at how many false alarms."""
+    return [
+        f"Reviewing the top {share:.0%} of cases ({r['rows reviewed']:,.0f}), {r['strategy']} catches "
+        f"{r['recall']:.0%} of {positive} [{r['recall low']:.0%}, {r['recall high']:.0%}] ({r['caught']:,.1f} of "
+        f"{r['of']:,}) at {r['false alarms']:,.1f} false alarms; lift {r['lift']:.1f}."
+        for r in table.to_dict("records")
+    ]
+
+
+@st.fragment
+def budget_panel(evals: list[Evaluation]) -> None:
+    """Binary: cumulative gains and lift, and what reviewing the top k % of cases catches, per strategy."""
+    percent = st.slider(
+        "Cases the team can review (top % by score)", 1, 50, format="%d%%", **state.bind(state.W_BUDGET, DEFAULT_BUDGET)
+    )
+    share = percent / 100
+    table = cached_budget(evals, share=share)
+    positive = repr(evals[0].classes[-1])
+    st.markdown("\n".join(f"- {plain(line)}" for line in budget_lines(table, positive=positive, share=share)))
+    st.caption(
+        f"Cases are ranked by each strategy's score for {plain(positive)}, highest first, on the untouched test split; "
+        "in brackets the 95 % interval from the same bootstrap replicates as every other score. Rows with equal "
+        "scores are taken in proportion, so counts can be fractional. Lift is how many times more of the small "
+        "class the reviewed cases hold than a random pick of the same size."
+    )
+    curves = [gains(ev) for ev in evals]
+    left, right = st.columns(2)
+    show_chart(gains_figure(curves, share=share), key="gains_chart", where=left)
+    show_chart(gains_figure(curves, share=share, lift=True), key="lift_chart", where=right)

@@ -106,6 +106,7 @@ W_STEPS_CLASS = "steps.class"
 W_STEPS_ZOOM = "steps.zoom"
 W_STEPS_X = "steps.feature_x"
 W_STEPS_Y = "steps.feature_y"
+W_BUDGET = "train.review_budget"  # percent of the test rows the team can review (gains, lift, report)
 W_DIAGNOSE = "balance.diagnose"
 DIAGNOSE_ASKED = "ie.diagnose_asked"  # the data and split the diagnosis was asked for
 W_BY_KIND = "resample.by_kind"  # colour the small classes' rows by their kind in the scatter
@@ -160,6 +161,11 @@ def bind(widget_key: str, default: Any) -> dict[str, Any]:
         st.session_state[store] = st.session_state[widget_key]
 
     return {"key": widget_key, "on_change": _save}
+
+
+def kept(widget_key: str, default: Any) -> Any:
+    """The remembered value of a :func:`bind` widget, also on pages that do not draw it."""
+    return st.session_state.get(_KEEP + widget_key, st.session_state.get(widget_key, default))
 
 
 def bind_choice(widget_key: str, options, default: Any) -> dict[str, Any]:

@@ -20,6 +20,7 @@ __all__ = [
     "confusion_grid_figure",
     "cost_figure",
     "curves_figure",
+    "gains_figure",
     "importance_figure",
     "kinds_figure",
     "metric_bars_figure",
@@ -405,6 +406,48 @@ def metric_bars_figure(table, *, metrics: list[str], height: int = 380) -> go.Fi
         legend={"orientation": "h", "y": -0.15}, title={"text": "Metrics by strategy", "font": {"size": 15}},
     )  # fmt: skip
     fig.update_yaxes(range=[0, 1.12])
+    return fig
+
+
+def gains_figure(curves: list, *, share: float | None = None, lift: bool = False, height: int = 400) -> go.Figure:
+    """Cumulative gains (``lift=False``) or lift curves (:class:`core.gains.Gains`), one line per strategy.
+
+    Gains: share of the small class caught against share of rows reviewed, with the line of reviewing at
+    random and of a perfect ranking. Lift: caught share over reviewed share, from 1 % of the rows on, with
+    1 for random. ``share``
+    draws the review budget as a dotted vertical line.
+    """
+    fig = go.Figure()
+    for i, g in enumerate(curves):
+        x, y = (g.reviewed[1:], g.lift) if lift else (g.reviewed, g.caught)
+        if lift:  # below 1 % of the rows lift is the luck of a handful of rows: it would set the scale
+            keep = x >= 0.01
+            x, y = x[keep], y[keep]
+        x, y = thin_curve(x, y)
+        fig.add_scatter(
+            x=x, y=y, mode="lines", name=plot_label(g.label, max_len=40),
+            line={"width": 2.2, "color": STRATEGY_COLORS[i % len(STRATEGY_COLORS)]},
+        )  # fmt: skip
+    grey = {"dash": "dash", "color": "#9aa5b1"}
+    if lift:
+        fig.add_scatter(x=[0, 1], y=[1, 1], mode="lines", name="random (lift 1)", line=grey)
+    elif curves:
+        p = curves[0].prevalence
+        fig.add_scatter(x=[0, 1], y=[0, 1], mode="lines", name="random", line=grey)
+        fig.add_scatter(x=[0, p, 1], y=[0, 1, 1], mode="lines", name="perfect ranking",
+                        line={"dash": "dot", "color": "#50535b"})  # fmt: skip
+    if share is not None:
+        fig.add_vline(x=share, line={"color": "#50535b", "dash": "dot", "width": 1},
+                      annotation_text=f"review {share:.0%}", annotation_position="top right")  # fmt: skip
+    fig.update_xaxes(title="share of cases reviewed, highest scores first", range=[0, 1], tickformat=".0%")
+    if lift:
+        fig.update_yaxes(title="lift (times better than random)", rangemode="tozero")
+    else:
+        fig.update_yaxes(title="share of the small class caught", range=[0, 1.02], tickformat=".0%")
+    fig.update_layout(
+        height=height, margin={"l": 10, "r": 10, "t": 40, "b": 10}, legend={"orientation": "h", "y": -0.22},
+        title={"text": "Lift" if lift else "Cumulative gains", "font": {"size": 15}},
+    )  # fmt: skip
     return fig
 
 

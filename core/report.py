@@ -89,13 +89,15 @@ def build_report(
     differences: pd.DataFrame | None = None,
     warning: str | None = None,
     script: str | None = None,
+    budget: tuple[float, list[str]] | None = None,
 ) -> str:
     """The comparison as one HTML document (plotly.js inlined, no network needed).
 
     ``leaderboard`` is the readable table (values with intervals); ``summary`` says which way of
     handling the imbalance helped; ``differences`` sets each strategy against the baseline;
     ``warning`` flags a test split too small to judge by; ``script`` (from :func:`core.script.script`)
-    becomes the appendix "How to reproduce".
+    becomes the appendix "How to reproduce"; ``budget`` (a share of the cases and one sentence per
+    strategy) becomes "If the team can review the top k %".
     """
     parts = [
         "<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'>",
@@ -132,6 +134,18 @@ def build_report(
         "<h2>Takeaways</h2><ul>",
         *(f"<li>{_e(t)}</li>" for t in takeaways),
         "</ul>",
+        *(
+            [
+                f"<h2>If the team can review the top {budget[0]:.0%} of cases</h2>",
+                "<p class='muted'>Cases ranked by each strategy's score for the small class, highest first, on the "
+                "untouched test split; in brackets the 95 % bootstrap interval of the share caught. The cumulative "
+                "gains and lift charts below show every budget.</p><ul>",
+                *(f"<li>{_e(t)}</li>" for t in budget[1]),
+                "</ul>",
+            ]
+            if budget
+            else []
+        ),
     ]
     for title, fig in figures:
         parts.append(f"<h2>{_e(title)}</h2>")

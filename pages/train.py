@@ -7,6 +7,7 @@ import streamlit as st
 from components import state
 from components.code_views import code_panel, model_panel, small_data_note
 from components.evaluation_views import (
+    budget_panel,
     calibration_and_importance,
     confusion_panel,
     curves_panel,
@@ -57,6 +58,9 @@ curves_panel(evals)
 if evals[0].binary:
     st.header("Decision threshold and costs")
     threshold_panel(evals, cost_fp=st.session_state[state.W_COST_FP], cost_fn=st.session_state[state.W_COST_FN])
+if evals[0].binary:
+    st.header("Gains, lift and a review budget")
+    budget_panel(evals)
 st.header("Calibration and feature importance")
 calibration_and_importance(evals)
 st.header("Take it with you")

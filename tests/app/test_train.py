@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from tests.app.conftest import scores, texts, values
+from tests.app.conftest import plain, scores, texts, values
 
 
 def charts(at) -> dict[str, dict]:
@@ -132,3 +132,32 @@ def test_the_seeds_resume_example_explains_itself_and_shows_its_code_and_model(a
     assert not app.exception
     assert "Download the model (.skops)" in [d.proto.label for d in app.get("download_button")]
     assert any("get_untrusted_types" in c.proto.code_text for c in app.get("code"))
+
+
+def test_the_review_budget_says_what_the_top_cases_catch_and_follows_the_slider(app):
+    app.switch_page("pages/train.py").run()
+    train(app)
+
+    def budget():
+        lines = [plain(m.value) for m in app.markdown if "Reviewing the top" in m.value]
+        (text,) = lines
+        pattern = (
+            r"Reviewing the top (\d+)% of cases \(([\d,]+)\), (.+?) catches (\d+)% of 'fraud' \[(\d+)%, (\d+)%\] "
+            r"\(([\d.]+) of (\d+)\) at ([\d.,]+) false alarms; lift ([\d.]+)\."
+        )
+        return [re.fullmatch(pattern, line[2:]).groups() for line in text.split("\n")]
+
+    five = budget()
+    assert [r[2] for r in five] == ["RF", "SMOTE + RF"]
+    for pct, rows, _, recall, low, high, caught, positives, alarms, lift in five:
+        rows, caught, alarms = float(rows.replace(",", "")), float(caught), float(alarms.replace(",", ""))
+        assert pct == "5" and rows == 200 and positives == "43"
+        assert alarms == pytest.approx(rows - caught, abs=0.11)  # every reviewed case is caught or a false alarm
+        assert int(low) <= int(recall) <= int(high)
+        assert float(lift) == pytest.approx(caught / 43 / 0.05, abs=0.06)
+    app.slider(key="train.review_budget").set_value(20).run()
+    twenty = budget()
+    assert all(float(b[6]) >= float(a[6]) for a, b in zip(five, twenty, strict=True))  # a bigger budget catches more
+    assert {"Cumulative gains", "Lift"} <= {
+        json.loads(c.proto.spec)["layout"].get("title", {}).get("text") for c in app.get("plotly_chart")
+    }

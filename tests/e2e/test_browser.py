@@ -141,7 +141,8 @@ def test_the_report_download_opens_offline_and_shows_its_charts(page, server, br
         report = offline.new_page()
         report.goto(path.as_uri())
         expect(report.locator(".js-plotly-plot .main-svg").first).to_be_visible()
-        assert report.locator(".js-plotly-plot").count() == 4  # grid, ROC, PR, metric bars
+        assert report.locator(".js-plotly-plot").count() == 6  # grid, ROC, PR, gains, lift, metric bars
+        expect(report.locator("h2").filter(has_text="If the team can review the top 5% of cases")).to_have_count(1)
         expect(report.locator("h2").filter(has_text="Takeaways")).to_have_count(1)
         # the leaderboard in parts a page wide, then the paired differences
         board = report.locator("xpath=//h2[.='Leaderboard']/following-sibling::table"

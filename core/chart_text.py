@@ -27,8 +27,9 @@ class ChartText:
 
     ``summary`` names the chart, its axes and each series with its size. ``points`` holds the drawn
     values (every point of short series; evenly spaced points, first and last included, of long
-    curves; every cell of a heatmap). ``clouds`` has one row per long point cloud (a scatter of data
-    rows): its size and the range and mean of each coordinate. Either table may be ``None``.
+    curves; every cell of a small heatmap). ``clouds`` has one row per long point cloud (a scatter of
+    data rows) or large heatmap (a surface): its size, the range (and mean) of each coordinate, and a
+    surface's lowest, mean and highest value. Either table may be ``None``.
     """
 
     summary: str
@@ -107,8 +108,9 @@ def chart_text(fig: go.Figure, *, max_points: int = MAX_POINTS) -> ChartText:
 
     Bars give one row per bar (with ``low``/``high`` from asymmetric error bars); heatmaps one row per
     cell with the text drawn in it; scatter traces of at most ``max_points`` points every point; longer
-    line traces ``max_points`` evenly spaced points including both ends; longer marker-only traces a
-    row in ``clouds``. Column names are the axis titles when every trace shares one pair of axes.
+    line traces ``max_points`` evenly spaced points including both ends; longer marker-only traces, and
+    heatmaps of more than ``max_points²`` cells (a surface), a row in ``clouds``. Column names are the
+    axis titles when every trace shares one pair of axes.
     """
     point_rows: list[dict] = []
     cloud_rows: list[dict] = []
@@ -125,6 +127,16 @@ def chart_text(fig: go.Figure, *, max_points: int = MAX_POINTS) -> ChartText:
             rows = _bar_rows(trace, name)
             point_rows += rows
             parts.append(f"{name}: {len(rows)} bars")
+        elif trace.type == "heatmap" and np.asarray(trace.z).size > max_points * max_points:
+            z = np.asarray(trace.z, dtype=float)  # a surface, not a table: its extent and its values' spread
+            xs, ys = np.asarray(_values(trace.x), dtype=float), np.asarray(_values(trace.y), dtype=float)
+            cloud_rows.append({
+                "series": name, "points": z.size, "x min": xs.min(), "x max": xs.max(), "y min": ys.min(),
+                "y max": ys.max(), "value min": np.nanmin(z), "value mean": np.nanmean(z), "value max": np.nanmax(z),
+            })  # fmt: skip
+            parts.append(
+                f"{name}: a {z.shape[1]} × {z.shape[0]} grid of values from {np.nanmin(z):.2f} to {np.nanmax(z):.2f}"
+            )
         elif trace.type == "heatmap":
             rows = _heatmap_rows(trace, name)
             point_rows += rows

@@ -15,6 +15,7 @@ __all__ = [
     "CLASS_SYMBOLS",
     "KIND_COLORS",
     "STRATEGY_COLORS",
+    "boundaries_figure",
     "calibration_figure",
     "class_distribution_figure",
     "confusion_grid_figure",
@@ -448,6 +449,62 @@ def gains_figure(curves: list, *, share: float | None = None, lift: bool = False
         height=height, margin={"l": 10, "r": 10, "t": 40, "b": 10}, legend={"orientation": "h", "y": -0.22},
         title={"text": "Lift" if lift else "Cumulative gains", "font": {"size": 15}},
     )  # fmt: skip
+    return fig
+
+
+def boundaries_figure(b, *, class_order: list[str], height: int = 430) -> go.Figure:
+    """Side-by-side decision regions (:class:`core.boundaries.Boundaries`), one panel per way of handling.
+
+    The background is the model's probability for the smallest class (white 0 to orange 1), the solid
+    line its 0.5 boundary; the test rows sit on top in their class's colour and shape.
+    """
+    from plotly.subplots import make_subplots
+
+    names = list(b.proba)
+    fig = make_subplots(rows=1, cols=len(names), shared_xaxes=True, shared_yaxes=True, horizontal_spacing=0.02,
+                        subplot_titles=names)  # fmt: skip
+    colour = {c: CLASS_COLORS[i % len(CLASS_COLORS)] for i, c in enumerate(class_order)}
+    shape = {c: CLASS_SYMBOLS[i % len(CLASS_SYMBOLS)] for i, c in enumerate(class_order)}
+    positive = plot_label(b.positive, max_len=30)
+    for j, name in enumerate(names, start=1):
+        z = b.proba[name]
+        fig.add_trace(
+            go.Heatmap(
+                x=b.xs, y=b.ys, z=z.astype(np.float32), zmin=0, zmax=1, name=f"P({positive})",
+                colorscale=[[0, "#ffffff"], [1, "#e69f00"]], showscale=j == len(names),
+                colorbar={"title": {"text": f"P({positive})"}, "thickness": 12},
+                hovertemplate=f"P({positive}) %{{z:.2f}}<extra>{name}</extra>",
+            ),
+            row=1, col=j,
+        )  # fmt: skip
+        fig.add_trace(
+            go.Contour(
+                x=b.xs, y=b.ys, z=z, contours={"start": 0.5, "end": 0.5, "size": 1, "coloring": "lines"},
+                line={"width": 2, "color": "#3d4550"}, showscale=False, hoverinfo="skip", showlegend=False,
+                name=f"{name}: boundary (0.5)",
+            ),
+            row=1, col=j,
+        )  # fmt: skip
+        for c in class_order:
+            pts = b.test[b.test["label"] == c]
+            if pts.empty:
+                continue
+            small = c != class_order[0]
+            fig.add_trace(
+                go.Scattergl(
+                    x=pts["x"].to_numpy(np.float32), y=pts["y"].to_numpy(np.float32), mode="markers",
+                    name=f"test rows: {plot_label(c, max_len=30)}", legendgroup=c, showlegend=j == 1,
+                    marker={"symbol": shape[c], "color": colour[c], "size": 8 if small else 4,
+                            "opacity": 0.95 if small else 0.35,
+                            "line": {"width": 0.8 if small else 0, "color": "#222"}},
+                    hovertemplate=f"test row, class {plot_label(c, max_len=30)}<extra></extra>",
+                ),
+                row=1, col=j,
+            )  # fmt: skip
+    fig.update_xaxes(title=plot_label(b.x_title, max_len=50), range=[b.xs[0], b.xs[-1]])
+    fig.update_yaxes(title=plot_label(b.y_title, max_len=50), range=[b.ys[0], b.ys[-1]], col=1)
+    fig.update_layout(height=height, margin={"l": 10, "r": 10, "t": 50, "b": 10},
+                      legend={"orientation": "h", "y": -0.2})  # fmt: skip
     return fig
 
 

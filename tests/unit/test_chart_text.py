@@ -73,3 +73,13 @@ def test_a_large_point_cloud_is_summarised_not_listed():
     assert row["PC 1 mean"] == pytest.approx(xy[:, 0].mean()) and row["PC 2 max"] == pytest.approx(xy[:, 1].max())
     assert list(text.points["PC 1"]) == [0.0, 1.0]
     assert "fraud · synthetic: 1,000 points" in text.summary
+
+
+def test_a_large_heatmap_is_described_as_a_surface():
+    z = np.outer(np.linspace(0, 1, 50), np.ones(40))
+    fig = go.Figure(go.Heatmap(x=np.arange(40.0), y=np.arange(50.0), z=z, name="P(fraud)"))
+    text = chart_text(fig)
+    (row,) = text.clouds.to_dict("records")
+    assert row["points"] == 2_000 and (row["value min"], row["value max"]) == (0.0, 1.0)
+    assert row["value mean"] == pytest.approx(0.5) and text.points is None
+    assert "a 40 × 50 grid of values from 0.00 to 1.00" in text.summary

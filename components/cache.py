@@ -24,6 +24,7 @@ from core.samples import load_sample
 from core.split import Split, SplitSpec, make_split
 
 if TYPE_CHECKING:  # the modelling modules load scikit-learn: imported where used (see core.split's docstring)
+    from core.boundaries import Boundaries
     from core.diagnosis import Complexity, Kinds
     from core.evaluation import Evaluation
     from core.models import Strategy
@@ -299,3 +300,30 @@ def cached_budget(evals: list[Evaluation], *, share: float):
     strategy scores and share, never retrains)."""
     key = tuple((ev.name, _digest(ev.y_test, ev.proba)) for ev in evals)
     return _budget(key, share, evals)
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def _boundaries(key: tuple, test_size: float, seed: int, model: str, features, _split: Split, _plan) -> Boundaries:
+    from core.boundaries import boundaries
+
+    return boundaries(_split, _plan, model=model, features=features)
+
+
+def cached_boundaries(prepared: PreparedData, split: Split, *, model: str, features) -> Boundaries:
+    """Decision regions of ``model`` four ways on the plane, once per data, split, model and plane."""
+    with st.spinner("Fitting the model four ways on the plane…", show_time=True):
+        return _boundaries(
+            _plan_key(prepared), split.spec.test_size, split.spec.random_state, model, features, split, prepared.plan
+        )
+
+
+@st.cache_resource(show_spinner=False, max_entries=4)
+def generated_split(class_sep: float, *, ratio: float = 20.0, n_rows: int = 3_000) -> tuple[PreparedData, Split]:
+    """A generated dataset (4 features, seed 0) prepared and split as any data, for the Lesson."""
+    from core.generated_data import generate
+
+    prepared = prepare(
+        generate(n_rows=n_rows, n_features=4, ratio=ratio, class_sep=class_sep, random_state=0), target="label",
+        overrides={},
+    )  # fmt: skip
+    return prepared, make_split(prepared, test_size=0.25, random_state=0)

@@ -5,11 +5,13 @@ from __future__ import annotations
 import streamlit as st
 
 from components import state
-from components.cache import cached_complexity, cached_kinds
+from components.cache import cached_boundaries, cached_complexity, cached_kinds
 from components.charts import show_chart
+from components.feature_pair import view_picker
 from components.messages import plain
+from core.boundaries import MAX_TEST_SHOWN, MAX_TRAIN, MODELS
 from core.diagnosis import KINDS, MAX_LABELLED, RULE
-from core.figures import kinds_figure
+from core.figures import boundaries_figure, kinds_figure
 from core.prepared import PreparedData
 from core.split import Split
 
@@ -65,3 +67,44 @@ def diagnosis_panel(prepared: PreparedData, split: Split) -> None:
             for m, v, n, meaning in measures.table[["measure", "value", "rows used", "meaning"]].itertuples(index=False)
         )
     )
+    st.subheader("Decision regions")
+    boundaries_panel(prepared, split)
+
+
+_PLANES = {"pca": "PCA plane (all features)", "features": "two features"}
+
+
+@st.fragment
+def boundaries_panel(prepared: PreparedData, split: Split, *, key_prefix: str = "") -> None:
+    """One model's decision regions with no handling, class weights, SMOTE and under-sampling, side by side.
+
+    A fragment: changing the model or the plane redraws this panel alone (each choice is cached).
+    """
+    numeric = list(prepared.plan.numeric)
+    model = st.selectbox(
+        "Model", list(MODELS), format_func=MODELS.__getitem__,
+        **state.bind_choice(key_prefix + state.W_BOUNDARY_MODEL, list(MODELS), "logistic"),
+    )  # fmt: skip
+    planes = _PLANES if len(numeric) >= 2 else {"pca": _PLANES["pca"]}
+    picked = view_picker(
+        "Plane", planes, key=key_prefix + state.W_BOUNDARY_VIEW, default="pca", numeric=numeric,
+        keys_xy=(key_prefix + state.W_BOUNDARY_X, key_prefix + state.W_BOUNDARY_Y), columns=tuple(st.columns([2, 1, 1])),
+    )  # fmt: skip
+    if picked is None:
+        return
+    b = cached_boundaries(prepared, split, model=model, features=picked[1])
+    order = [str(c) for c in split.counts("train")]
+    show_chart(boundaries_figure(b, class_order=order), key=key_prefix + "boundaries_chart")
+    missing = [h for h in ("class weights", "SMOTE") if h not in b.proba]
+    st.caption(
+        f"Each panel is {plain(MODELS[model].lower())} trained on these two coordinates only (a model on all "
+        "features has regions in more dimensions than a screen shows), on "
+        + (f"{b.train_rows:,} training rows" if b.train_rows == len(split.y_train) else
+           f"a sample of {b.train_rows:,} training rows (every small-class row up to {MAX_TRAIN // 2:,})")
+        + f". Shading: the probability of {plain(repr(b.positive))}; the line: where it is 0.5. Dots: the test rows "
+        + ("" if b.test_rows <= MAX_TEST_SHOWN else f"(every small-class row and a sample of the rest, of {b.test_rows:,}) ")
+        + "with their real class. Resampling and weights move the boundary towards the large class: more of the "
+        "small class is caught, and more of the large one flagged."
+        + (f" Left out: {', '.join(missing)} ({'k-NN takes no class weights' if model == 'knn' else 'too few rows'})."
+           if missing else "")
+    )  # fmt: skip

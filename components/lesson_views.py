@@ -6,9 +6,11 @@ import pandas as pd
 import streamlit as st
 
 from components import state
-from components.cache import cached_leakage, cached_sweep
+from components.cache import cached_complexity, cached_kinds, cached_leakage, cached_sweep, generated_split
 from components.charts import show_chart
+from components.diagnosis_views import boundaries_panel
 from components.messages import plain, show_message
+from core.diagnosis import KINDS
 from core.evaluation import METRIC_LABELS
 from core.figures import sweep_figure
 from core.generated_data import generate
@@ -233,3 +235,39 @@ def tour() -> None:
     """Numbered steps through the app, each saying what to look at."""
     for i, (page, title, what) in enumerate(TOUR, start=1):
         st.page_link(page, label=f"{i}. {title}: {what}", icon=":material/flag:")
+
+
+#: The lesson's two datasets: the same rarity, the classes well apart or overlapping.
+HARDNESS = {"well apart": 2.0, "overlapping": 0.5}
+
+
+def hardness_panel() -> None:
+    """Rare is not the same as hard: kinds and a complexity measure on two equally rare datasets, then the
+    decision regions on the overlapping one."""
+    st.write(
+        "Two generated datasets of 3,000 rows, both 1 : 20, so the small class is exactly as rare in each. In the "
+        "first the classes are well apart (class separation 2.0), in the second they overlap (0.5). The "
+        "imbalance ratio cannot tell them apart; where the small-class rows sit can."
+    )
+    st.button(
+        "Compare the two datasets", key=state.W_HARDNESS_RUN, icon=":material/play_arrow:",
+        on_click=state.put_value, args=(state.HARDNESS_ASKED, True),
+    )  # fmt: skip
+    if not st.session_state.get(state.HARDNESS_ASKED):
+        return
+    prepared = split = None
+    for column, (name, sep) in zip(st.columns(2), HARDNESS.items(), strict=True):
+        prepared, split = generated_split(sep)
+        kinds, measures = cached_kinds(prepared, split), cached_complexity(prepared, split)
+        n3 = float(measures.table.set_index("measure").loc["N3", "value"])
+        shares = kinds.shares()
+        with column:
+            st.markdown(f"**Classes {name}** (separation {sep:g})")
+            st.markdown(
+                "\n".join(f"- {k}: {shares[k]:.0%} of the small class's training rows" for k in KINDS)
+                + f"\n- N3 (error of 1-nearest-neighbour): {n3:.3f}"
+            )
+            st.caption(plain(kinds.reading()))
+    st.markdown("**Decision regions on the overlapping data**: the same model with no handling, class weights, "
+                "SMOTE and under-sampling (test rows on top).")  # fmt: skip
+    boundaries_panel(prepared, split, key_prefix=state.LESSON_PREFIX)

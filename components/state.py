@@ -108,6 +108,13 @@ W_STEPS_X = "steps.feature_x"
 W_STEPS_Y = "steps.feature_y"
 W_BUDGET = "train.review_budget"  # percent of the test rows the team can review (gains, lift, report)
 W_DIAGNOSE = "balance.diagnose"
+W_BOUNDARY_MODEL = "balance.boundary_model"
+W_BOUNDARY_VIEW = "balance.boundary_view"
+W_BOUNDARY_X = "balance.boundary_x"
+W_BOUNDARY_Y = "balance.boundary_y"
+W_HARDNESS_RUN = "lesson.hardness_run"
+HARDNESS_ASKED = "ie.hardness_asked"  # the lesson's "rare is not hard" demo was asked for
+LESSON_PREFIX = "lesson."  # the Lesson's own copy of a panel's widgets (the decision regions)
 DIAGNOSE_ASKED = "ie.diagnose_asked"  # the data and split the diagnosis was asked for
 W_BY_KIND = "resample.by_kind"  # colour the small classes' rows by their kind in the scatter
 W_PRESENT = "frame.present"  # the sidebar's presentation-mode toggle, kept in step with ?present=1

@@ -4,13 +4,24 @@ from __future__ import annotations
 
 import streamlit as st
 
-from components.lesson_views import generator_panel, glossary, leakage_panel, paradox_panel, sweep_panel, tour
+from components.lesson_views import (
+    generator_panel,
+    glossary,
+    hardness_panel,
+    leakage_panel,
+    paradox_panel,
+    sweep_panel,
+    tour,
+)
 from components.page_setup import page_guard, require_prepared
 
 page_guard()
 
 st.title("Lesson: class imbalance")
-st.caption("Six short steps through the app, a data generator, two classic traps, and a glossary.")
+st.caption(
+    "Six short steps through the app, a data generator, two classic traps, what the ratio changes, why rare is "
+    "not the same as hard, and a glossary."
+)
 
 st.header("Guided tour")
 tour()
@@ -23,5 +34,7 @@ st.header("Trap 2: leakage from resampling before the split")
 leakage_panel(prepared)
 st.header("How the imbalance ratio changes things")
 sweep_panel()
+st.header("Rare is not the same as hard")
+hardness_panel()
 st.header("Glossary")
 glossary()

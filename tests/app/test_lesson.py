@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 from components.lesson_views import GLOSSARY
 from tests.app.conftest import table_with, texts
 
@@ -45,3 +47,18 @@ def test_the_ratio_sweep_draws_three_panels(app):
     assert [a["text"] for a in fig["layout"]["annotations"]] == ["recall", "precision", "PR-AUC"]
     assert len(fig["data"]) == 12  # four strategies x three metrics
     assert any(m.startswith("- RF: recall") for m in texts(app, "markdown"))
+
+
+def test_rare_is_not_hard_compares_two_equally_rare_datasets_and_draws_the_regions(app):
+    app.switch_page("pages/lesson.py").run()
+    app.button(key="lesson.hardness_run").click().run()
+    assert not app.exception
+    safe = [float(m.split("safe: ")[1].split("%")[0]) for m in texts(app, "markdown") if m.startswith("- safe: ")]
+    assert len(safe) == 2 and safe[0] > safe[1] + 30  # well apart: mostly safe; overlapping: far fewer
+    regions = [json.loads(c.proto.spec) for c in app.get("plotly_chart")]
+    panels = [s for s in regions if any(t["type"] == "heatmap" for t in s["data"])]
+    assert len(panels) == 1
+    assert [t["name"] for t in panels[0]["data"] if t["type"] == "heatmap"] == ["P(minority)"] * 4
+    app.selectbox(key="lesson.balance.boundary_model").set_value("knn").run()
+    assert not app.exception
+    assert any("k-NN takes no class weights" in c for c in texts(app, "caption"))

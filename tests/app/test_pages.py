@@ -137,6 +137,8 @@ def test_the_diagnosis_runs_on_request_and_the_scatter_colours_rows_by_kind(app)
     assert len(lines) == 1
     values = [float(v) for v in re.findall(r"\*\*(?:F1|N1|N3|C1|C2) = ([0-9.]+)\*\*", lines[0])]
     assert len(values) == 5 and all(0 <= v <= 1 for v in values)
+    regions = [s for s in chart_specs(app) if any(t["type"] == "heatmap" for t in s["data"])]
+    assert [t["name"] for t in regions[0]["data"] if t["type"] == "heatmap"] == ["P(fraud)"] * 4
     # the same kinds colour the Resample scatter
     app.switch_page("pages/resample.py").run()
     app.toggle(key="resample.by_kind").set_value(True).run()

@@ -96,6 +96,7 @@ def boundaries_panel(prepared: PreparedData, split: Split, *, key_prefix: str = 
     order = [str(c) for c in split.counts("train")]
     show_chart(boundaries_figure(b, class_order=order), key=key_prefix + "boundaries_chart")
     missing = [h for h in ("class weights", "SMOTE") if h not in b.proba]
+    never = [h for h, p in b.proba.items() if (p < 0.5).all()]
     st.caption(
         f"Each panel is {plain(MODELS[model].lower())} trained on these two coordinates only (a model on all "
         "features has regions in more dimensions than a screen shows), on "
@@ -107,4 +108,6 @@ def boundaries_panel(prepared: PreparedData, split: Split, *, key_prefix: str = 
         "small class is caught, and more of the large one flagged."
         + (f" Left out: {', '.join(missing)} ({'k-NN takes no class weights' if model == 'knn' else 'too few rows'})."
            if missing else "")
+        + (f" No line in {', '.join(never)}: the model never reaches 0.5 on this plane, so it answers "
+           f"{plain(repr(order[0]))} everywhere." if never else "")
     )  # fmt: skip

@@ -471,7 +471,7 @@ def boundaries_figure(b, *, class_order: list[str], height: int = 430) -> go.Fig
         fig.add_trace(
             go.Heatmap(
                 x=b.xs, y=b.ys, z=z.astype(np.float32), zmin=0, zmax=1, name=f"P({positive})",
-                colorscale=[[0, "#ffffff"], [1, "#e69f00"]], showscale=j == len(names),
+                colorscale=[[0, "#ffffff"], [1, "#e69f00"]], showscale=j == len(names), zsmooth="best",
                 colorbar={"title": {"text": f"P({positive})"}, "thickness": 12},
                 hovertemplate=f"P({positive}) %{{z:.2f}}<extra>{name}</extra>",
             ),
@@ -480,7 +480,8 @@ def boundaries_figure(b, *, class_order: list[str], height: int = 430) -> go.Fig
         fig.add_trace(
             go.Contour(
                 x=b.xs, y=b.ys, z=z, contours={"start": 0.5, "end": 0.5, "size": 1, "coloring": "lines"},
-                line={"width": 2, "color": "#3d4550"}, showscale=False, hoverinfo="skip", showlegend=False,
+                colorscale=[[0, "#3d4550"], [1, "#3d4550"]], line={"width": 2}, showscale=False, hoverinfo="skip",
+                showlegend=False,
                 name=f"{name}: boundary (0.5)",
             ),
             row=1, col=j,

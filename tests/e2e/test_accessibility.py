@@ -24,11 +24,11 @@ SEVERE = {"serious", "critical"}
 #: (sidebar link, button that runs the page's work or None)
 PAGES = [
     ("Data", None),
-    ("Class balance", None),
+    ("Class balance", "Diagnose the training rows"),
     ("Resample", None),
     ("Train & evaluate", "Train and evaluate"),
     ("Compare & report", "Run comparison"),
-    ("Lesson", None),
+    ("Lesson", "Compare the two datasets"),
     ("SMOTE step by step", None),
 ]
 

@@ -113,8 +113,8 @@ class Kinds:
         )
         if s["safe"] >= max(s["borderline"], hard):
             return (
-                f"Mostly safe ({numbers}): the small class sits in regions of its own, so a model can find it; "
-                "the decision threshold matters more than resampling."
+                f"Mostly safe ({numbers}): small-class rows sit in regions of their own, so a model can find "
+                "them; the decision threshold matters more than resampling."
             )
         if s["borderline"] >= hard:
             return (

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import os
+
 import streamlit as st
 
 from components import state
 from components.cache import cached_sample
 from components.messages import show_message
+from core.data_folder import DataFolder, read_entry
 from core.dataset import Dataset
 from core.errors import DataLoadError
 from core.loading import SUPPORTED_EXTENSIONS, LoadedTable, read_table
@@ -61,6 +64,55 @@ def _read_upload(name: str, data: bytes, *, sheet: str | None = None) -> None:
     )
 
 
+def data_folder() -> DataFolder | None:
+    """The server's data folder (``IE_DATA_DIR``), or ``None`` when the server was started without one."""
+    return DataFolder.from_setting(os.environ.get(state.DATA_DIR_SETTING))
+
+
+def _open_from_folder() -> None:
+    name = st.session_state.get(state.W_FOLDER_FILE)
+    try:
+        folder = data_folder()
+        if folder is None or name is None:
+            return
+        table = read_entry(folder, name, max_bytes=upload_limit_bytes())
+    except DataLoadError as exc:
+        kept = state.dataset()
+        tail = f" The data you had loaded ({kept.name}) is still in use." if kept is not None else ""
+        st.session_state[state.LOAD_MESSAGE] = ("error", str(exc) + tail)
+        return
+    state.set_dataset(_from_table(table, name=name))
+    st.session_state.pop(state.UPLOAD_BYTES, None)
+    rows, cols = table.frame.shape
+    st.session_state[state.LOAD_MESSAGE] = (
+        "success",
+        f"Loaded {name} from the data folder: {rows:,} rows × {cols:,} columns ({table.describe()}).",
+    )
+
+
+def _folder_picker() -> None:
+    """The data folder's CSV and Parquet files, when the server has one (nothing at all otherwise)."""
+    try:
+        folder = data_folder()
+    except DataLoadError as exc:
+        show_message("error", str(exc))
+        return
+    if folder is None:
+        return
+    st.markdown("**Or open a file from the server's data folder**")
+    entries = folder.entries()
+    if not entries:
+        st.caption("The data folder has no CSV or Parquet files.")
+        return
+    labels = {e.name: e.label for e in entries}
+    left, right = st.columns([3, 1], vertical_alignment="bottom")
+    left.selectbox(
+        "File in the data folder", list(labels), format_func=labels.__getitem__,
+        **state.bind_choice(state.W_FOLDER_FILE, list(labels), entries[0].name),
+    )  # fmt: skip
+    right.button("Open this file", key=state.W_FOLDER_OPEN, on_click=_open_from_folder, icon=":material/folder_open:")
+
+
 def _change_sheet() -> None:
     stored = st.session_state.get(state.UPLOAD_BYTES)
     if stored is None:
@@ -110,6 +162,7 @@ def dataset_picker() -> None:
         current = state.dataset()
         if stored is not None and current is not None and current.origin == "upload" and current.name == stored[0]:
             st.selectbox("Sheet", stored[2], key=state.W_SHEET, on_change=_change_sheet)
+    _folder_picker()
     message = st.session_state.get(state.LOAD_MESSAGE)
     if message is not None:
         show_message(*message)

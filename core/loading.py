@@ -396,6 +396,19 @@ def _too_wide(shown: str, n: int, limit: int) -> DataLoadError:
     )
 
 
+def read_parquet_dataset(path, *, shown: str, max_columns: int = MAX_COLUMNS) -> LoadedTable:
+    """Read a partitioned Parquet dataset (a directory of ``.parquet`` files) with the same checks as an upload."""
+    try:
+        frame = pd.read_parquet(path, engine="pyarrow")
+    except Exception as exc:
+        raise DataLoadError(
+            f"Could not read {shown!r} as a Parquet dataset: a part may be damaged, or the parts' columns may "
+            f"differ. ({type(exc).__name__})"
+        ) from exc
+    return _finish(LoadedTable(frame=frame, format="parquet", source=Source(shown, "read_parquet")), shown=shown,
+                   max_columns=max_columns)  # fmt: skip
+
+
 def _finish(table: LoadedTable, *, shown: str, max_columns: int) -> LoadedTable:
     frame = table.frame
     notes = list(table.notes)

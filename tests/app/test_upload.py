@@ -80,3 +80,34 @@ def test_the_uploader_lets_go_of_each_file_once_read_and_the_table_stays(app):
     assert classes(app) == ["big", "small"]  # the table loaded before is still in use
     app.switch_page("pages/class_balance.py").run()
     assert classes(app) == ["big", "small"]
+
+
+def test_the_data_folder_is_listed_only_when_set_and_opens_only_its_files(tmp_path, monkeypatch):
+    from streamlit.testing.v1 import AppTest
+
+    from tests.app.conftest import ROOT
+
+    folder = tmp_path / "data"
+    folder.mkdir()
+    (folder / "churn.csv").write_text(
+        "tenure,plan,left\n" + "".join(f"{i},{'ab'[i % 2]},{int(i % 7 == 0)}\n" for i in range(60))
+    )
+    (tmp_path / "secret.csv").write_text("password,label\nhunter2,a\nx,b\n")
+    without = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60).run()
+    assert "data.folder_file" not in [s.key for s in without.selectbox]  # no setting: no list at all
+
+    monkeypatch.setenv("IE_DATA_DIR", str(folder))
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60).run()
+    picker = at.selectbox(key="data.folder_file")
+    assert picker.options == ["churn.csv · CSV · <0.1 MB"]
+    at.button(key="data.folder_open").click().run()
+    assert not at.exception
+    assert any("Loaded churn.csv from the data folder: 60 rows × 3 columns" in m for m in texts(at, "success"))
+    # a file that vanished after it was listed is refused with a message, and the data stays
+    (folder / "gone.csv").write_text("a,b\n1,2\n3,4\n")
+    at.run()
+    at.selectbox(key="data.folder_file").set_value("gone.csv").run()
+    (folder / "gone.csv").unlink()
+    at.button(key="data.folder_open").click().run()
+    assert not at.exception
+    assert any("is not a file of the data folder" in m and "(churn.csv) is still in use" in m for m in texts(at, "error"))

@@ -43,25 +43,31 @@ def _from_table(table: LoadedTable, *, name: str) -> Dataset:
                               source=table.source)  # fmt: skip
 
 
-def _read_upload(name: str, data: bytes, *, sheet: str | None = None) -> None:
+def _load(read, *, name: str, where: str = "") -> LoadedTable | None:
+    """Run ``read()`` and make its table the current dataset with a success message; on a
+    :class:`DataLoadError`, keep the data already loaded and say so. Returns the table, or ``None``."""
     try:
-        table = read_table(data, filename=name, sheet=sheet, max_bytes=upload_limit_bytes())
+        table = read()
     except DataLoadError as exc:
         kept = state.dataset()
         tail = f" The data you had loaded ({kept.name}) is still in use." if kept is not None else ""
         st.session_state[state.LOAD_MESSAGE] = ("error", str(exc) + tail)
-        return
+        return None
     state.set_dataset(_from_table(table, name=name))
-    if table.format == "excel" and len(table.sheets) > 1:
-        st.session_state[state.UPLOAD_BYTES] = (name, data, table.sheets)
-        st.session_state[state.W_SHEET] = table.sheet
-    else:
-        st.session_state.pop(state.UPLOAD_BYTES, None)
+    st.session_state.pop(state.UPLOAD_BYTES, None)
     rows, cols = table.frame.shape
     st.session_state[state.LOAD_MESSAGE] = (
         "success",
-        f"Loaded {name}: {rows:,} rows × {cols:,} columns ({table.describe()}).",
+        f"Loaded {name}{where}: {rows:,} rows × {cols:,} columns ({table.describe()}).",
     )
+    return table
+
+
+def _read_upload(name: str, data: bytes, *, sheet: str | None = None) -> None:
+    table = _load(lambda: read_table(data, filename=name, sheet=sheet, max_bytes=upload_limit_bytes()), name=name)
+    if table is not None and table.format == "excel" and len(table.sheets) > 1:
+        st.session_state[state.UPLOAD_BYTES] = (name, data, table.sheets)
+        st.session_state[state.W_SHEET] = table.sheet
 
 
 def data_folder() -> DataFolder | None:
@@ -71,23 +77,11 @@ def data_folder() -> DataFolder | None:
 
 def _open_from_folder() -> None:
     name = st.session_state.get(state.W_FOLDER_FILE)
-    try:
-        folder = data_folder()
-        if folder is None or name is None:
-            return
-        table = read_entry(folder, name, max_bytes=upload_limit_bytes())
-    except DataLoadError as exc:
-        kept = state.dataset()
-        tail = f" The data you had loaded ({kept.name}) is still in use." if kept is not None else ""
-        st.session_state[state.LOAD_MESSAGE] = ("error", str(exc) + tail)
-        return
-    state.set_dataset(_from_table(table, name=name))
-    st.session_state.pop(state.UPLOAD_BYTES, None)
-    rows, cols = table.frame.shape
-    st.session_state[state.LOAD_MESSAGE] = (
-        "success",
-        f"Loaded {name} from the data folder: {rows:,} rows × {cols:,} columns ({table.describe()}).",
-    )
+    folder = data_folder()  # the picker is only drawn when this succeeds
+    if folder is not None and name is not None:
+        _load(
+            lambda: read_entry(folder, name, max_bytes=upload_limit_bytes()), name=name, where=" from the data folder"
+        )
 
 
 def _folder_picker() -> None:

@@ -110,4 +110,6 @@ def test_the_data_folder_is_listed_only_when_set_and_opens_only_its_files(tmp_pa
     (folder / "gone.csv").unlink()
     at.button(key="data.folder_open").click().run()
     assert not at.exception
-    assert any("is not a file of the data folder" in m and "(churn.csv) is still in use" in m for m in texts(at, "error"))
+    assert any(
+        "is not a file of the data folder" in m and "(churn.csv) is still in use" in m for m in texts(at, "error")
+    )

@@ -9,7 +9,7 @@ import streamlit as st
 from components import state
 from components.cache import cached_sample
 from components.messages import show_message
-from core.data_folder import DataFolder, read_entry
+from core.data_folder import DataFolder, FolderError, read_entry
 from core.dataset import Dataset
 from core.errors import DataLoadError
 from core.loading import SUPPORTED_EXTENSIONS, LoadedTable, read_table
@@ -77,11 +77,15 @@ def data_folder() -> DataFolder | None:
 
 def _open_from_folder() -> None:
     name = st.session_state.get(state.W_FOLDER_FILE)
-    folder = data_folder()  # the picker is only drawn when this succeeds
-    if folder is not None and name is not None:
-        _load(
-            lambda: read_entry(folder, name, max_bytes=upload_limit_bytes()), name=name, where=" from the data folder"
-        )
+
+    def read() -> LoadedTable:
+        folder = data_folder()  # read again: the folder may have gone since the list was drawn
+        if folder is None:
+            raise FolderError("The server has no data folder (IE_DATA_DIR) any more.")
+        return read_entry(folder, name, max_bytes=upload_limit_bytes())
+
+    if name is not None:
+        _load(read, name=name, where=" from the data folder")
 
 
 def _folder_picker() -> None:

@@ -7,6 +7,7 @@ from contextlib import nullcontext
 import plotly.graph_objects as go
 import streamlit as st
 
+from components import state
 from components.messages import plain
 from components.presenting import CHART_FONT, presenting
 from core.chart_text import chart_text
@@ -30,15 +31,20 @@ def show_chart(fig: go.Figure, *, key: str, where=None) -> None:
     """Draw ``fig`` (in the container ``where``, else here) with "Chart as numbers" below it.
 
     The expander holds :func:`core.chart_text.chart_text` of the very figure drawn, so the words a
-    screen reader or a projector audience gets always match the picture.
+    screen reader or a projector audience gets always match the picture. It is filled when opened.
     """
     if presenting():
         fig = _for_projector(fig)
     with where if where is not None else nullcontext():
         st.plotly_chart(fig, key=key, config=CONFIG)
-        text = chart_text(fig)
-        with st.expander("Chart as numbers", icon=":material/table_rows:"):
-            st.caption(plain(text.summary))
-            for table in (text.points, text.clouds):
-                if table is not None:
-                    st.dataframe(table, hide_index=True, width="stretch", height="auto")
+        # Filled only when opened: a closed expander's tables would still be built, sent and mounted by the
+        # browser on every rerun (about 0.1 s a table in software-rendered Chromium, 10 of them on Train).
+        numbers = st.expander("Chart as numbers", icon=":material/table_rows:", key=state.numbers_key(key),
+                              on_change="rerun")  # fmt: skip
+        with numbers:
+            if numbers.open:
+                text = chart_text(fig)
+                st.caption(plain(text.summary))
+                for table in (text.points, text.clouds):
+                    if table is not None:
+                        st.dataframe(table, hide_index=True, width="stretch", height="auto")

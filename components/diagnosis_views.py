@@ -68,7 +68,14 @@ def diagnosis_panel(prepared: PreparedData, split: Split) -> None:
         )
     )
     st.subheader("Decision regions")
-    boundaries_panel(prepared, split)
+    # Drawn when opened (and cached): four heatmaps take about 2 s to draw in the browser, on every revisit.
+    regions = st.expander(
+        "One model, four ways of handling the imbalance, on a plane", icon=":material/grid_on:",
+        key=state.W_REGIONS_OPEN, on_change="rerun",
+    )  # fmt: skip
+    with regions:
+        if regions.open:
+            boundaries_panel(prepared, split)
 
 
 _PLANES = {"pca": "PCA plane (all features)", "features": "two features"}

@@ -111,6 +111,7 @@ W_STEPS_X = "steps.feature_x"
 W_STEPS_Y = "steps.feature_y"
 W_BUDGET = "train.review_budget"  # percent of the test rows the team can review (gains, lift, report)
 W_DIAGNOSE = "balance.diagnose"
+W_REGIONS_OPEN = "balance.regions_open"  # the Class balance page's decision-regions expander
 W_BOUNDARY_MODEL = "balance.boundary_model"
 W_BOUNDARY_VIEW = "balance.boundary_view"
 W_BOUNDARY_X = "balance.boundary_x"
@@ -171,6 +172,11 @@ def bind(widget_key: str, default: Any) -> dict[str, Any]:
         st.session_state[store] = st.session_state[widget_key]
 
     return {"key": widget_key, "on_change": _save}
+
+
+def numbers_key(chart_key: str) -> str:
+    """The key of the "Chart as numbers" expander under the chart drawn with ``chart_key``."""
+    return f"numbers.{chart_key}"
 
 
 def kept(widget_key: str, default: Any) -> Any:

@@ -8,6 +8,7 @@ import re
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from components import state
 from tests.app.conftest import PAGES, ROOT, table_with, texts
 
 
@@ -92,7 +93,10 @@ def test_class_balance_log_scale_toggle(app):
     assert spec["layout"]["yaxis"]["type"] == "log"
     table = table_with(app, "count")
     assert table["count"].tolist() == [19783, 217]
-    # the chart's text alternative gives the same numbers as the chart and the table
+    # the chart's text alternative, filled when its expander is opened, gives the same numbers as the table
+    assert not any("Rows per class of" in c for c in texts(app, "caption"))
+    app.session_state[state.numbers_key("balance_chart")] = True
+    app.run()
     assert table_with(app, "rows (log scale)")["rows (log scale)"].tolist() == [19783.0, 217.0]
     assert any("Rows per class of" in c for c in texts(app, "caption"))
 
@@ -137,6 +141,9 @@ def test_the_diagnosis_runs_on_request_and_the_scatter_colours_rows_by_kind(app)
     assert len(lines) == 1
     values = [float(v) for v in re.findall(r"\*\*(?:F1|N1|N3|C1|C2) = ([0-9.]+)\*\*", lines[0])]
     assert len(values) == 5 and all(0 <= v <= 1 for v in values)
+    assert not [s for s in chart_specs(app) if any(t["type"] == "heatmap" for t in s["data"])]  # drawn when opened
+    app.session_state[state.W_REGIONS_OPEN] = True
+    app.run()
     regions = [s for s in chart_specs(app) if any(t["type"] == "heatmap" for t in s["data"])]
     assert [t["name"] for t in regions[0]["data"] if t["type"] == "heatmap"] == ["P(fraud)"] * 4
     # the same kinds colour the Resample scatter

@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 
 from core.diagnosis import stratified_sample
+from core.distribution import class_codes
 from core.roles import FeaturePlan
 from core.split import Split
 
@@ -123,7 +124,7 @@ def boundaries(
     from imblearn.under_sampling import RandomUnderSampler
 
     classes = list(split.counts("train"))
-    code_of = {c: i for i, c in enumerate(classes)}
+    code_of, _ = class_codes(classes)
     codes = split.y_train.map(code_of).to_numpy(dtype=np.int64)
     train = stratified_sample(codes, size=MAX_TRAIN, min_per_class=MAX_TRAIN // 2, random_state=random_state)
     Z_train, Z_test, x_title, y_title = _plane(split, plan, features, train)

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from core.distribution import class_codes
 from core.roles import FeaturePlan
 from core.split import Split
 
@@ -78,7 +79,7 @@ def encoded_training(split: Split, plan: FeaturePlan) -> tuple[np.ndarray, np.nd
     from core.preprocessing import preprocessor
 
     classes = list(split.counts("train"))
-    code_of = {c: i for i, c in enumerate(classes)}
+    code_of, _ = class_codes(classes)
     codes = split.y_train.map(code_of).to_numpy(dtype=np.int64)
     X = preprocessor(plan, ordinal=False).fit_transform(
         split.model_input(split.train_rows, categorical=list(plan.categorical))

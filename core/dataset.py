@@ -4,14 +4,17 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 import pandas as pd
 
+if TYPE_CHECKING:
+    from core.working_sample import WorkingSample
+
 __all__ = ["Dataset", "Source", "fingerprint"]
 
-Origin = Literal["sample", "upload"]
+Origin = Literal["sample", "upload", "folder"]
 
 
 def fingerprint(frame: pd.DataFrame) -> str:
@@ -28,6 +31,16 @@ def fingerprint(frame: pd.DataFrame) -> str:
         rows = pd.util.hash_pandas_object(frame, index=False).to_numpy()
         digest.update(np.ascontiguousarray(rows).tobytes())
     return digest.hexdigest()[:16]
+
+
+def _with_sample(digest: str, sample: WorkingSample | None) -> str:
+    """A frame's fingerprint, extended by which of its rows form a working sample's uniform part."""
+    if sample is None:
+        return digest
+    more = hashlib.sha256(digest.encode())
+    more.update(repr((sample.target, sample.seed, sample.budget)).encode())
+    more.update(np.packbits(sample.uniform).tobytes())
+    return more.hexdigest()[:16]
 
 
 @dataclass(frozen=True)
@@ -71,6 +84,9 @@ class Dataset:
         The bundled sample's key, for samples.
     source : Source or None
         How to read it again (for the generated script).
+    sample : WorkingSample or None
+        Set when ``frame`` is a working sample of a larger file (:mod:`core.working_sample`): how it
+        was drawn, and the file's counts over all rows. The split then tests on its uniform part only.
     """
 
     frame: pd.DataFrame = field(repr=False)
@@ -82,6 +98,7 @@ class Dataset:
     default_target: str | None = None
     sample_key: str | None = None
     source: Source | None = None
+    sample: WorkingSample | None = None
 
     @classmethod
     def from_frame(
@@ -95,6 +112,7 @@ class Dataset:
         default_target: str | None = None,
         sample_key: str | None = None,
         source: Source | None = None,
+        sample: WorkingSample | None = None,
     ) -> Dataset:
         """Build a dataset, computing its fingerprint; a repeated row index is replaced by row numbers."""
         if not frame.index.is_unique:
@@ -103,12 +121,13 @@ class Dataset:
             frame=frame,
             name=name,
             origin=origin,
-            fingerprint=fingerprint(frame),
+            fingerprint=_with_sample(fingerprint(frame), sample),
             details=details,
             notes=notes,
             default_target=default_target,
             sample_key=sample_key,
             source=source,
+            sample=sample,
         )
 
     @property

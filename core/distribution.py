@@ -14,6 +14,7 @@ __all__ = [
     "Severity",
     "class_codes",
     "class_distribution",
+    "distribution_of_counts",
     "severity_for",
 ]
 
@@ -123,7 +124,16 @@ def class_distribution(y: pd.Series) -> ClassDistribution:
 
     Raises ``ValueError`` when ``y`` holds no labels.
     """
-    counts = y.dropna().value_counts(sort=False)
+    return distribution_of_counts(y.dropna().value_counts(sort=False))
+
+
+def distribution_of_counts(counts: pd.Series) -> ClassDistribution:
+    """The distribution of classes given their row counts (index: class, value: rows), largest first.
+
+    For counts made elsewhere, such as over every row of a file too large to load
+    (:mod:`core.working_sample`). Raises ``ValueError`` when there are none.
+    """
+    counts = counts[counts > 0]
     if counts.empty:
         raise ValueError("no labels to count")
     order = sorted(counts.index, key=lambda c: (-int(counts[c]), str(c)))

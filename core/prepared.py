@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+
+import pandas as pd
 
 from core.dataset import Dataset
-from core.distribution import ClassDistribution, class_distribution
+from core.distribution import ClassDistribution, class_distribution, distribution_of_counts
 from core.errors import TargetError
 from core.roles import ColumnInfo, FeaturePlan, Treatment, apply_overrides, detect_roles, feature_plan
 from core.target import TargetCheck, check_target, guess_target
@@ -60,6 +62,10 @@ def prepare(
     """
     column = resolve_target(dataset, chosen=target)
     infos = roles(dataset, column) if roles is not None else detect_roles(dataset.frame, target=column)
+    if dataset.sample is not None:  # missing and distinct values over every row of the file
+        scan = dataset.sample.scan
+        full = {c: (m, d) for c, m, d in zip(scan.columns, scan.missing, scan.distinct, strict=True)}
+        infos = [replace(i, n_missing=full[i.name][0], n_unique=full[i.name][1]) if i.name in full else i for i in infos]
     infos, problems = apply_overrides(list(infos), dict(overrides), frame=dataset.frame)
     check: TargetCheck | None = None
     error: str | None = None
@@ -70,6 +76,8 @@ def prepare(
         try:
             check = check_target(dataset.frame, target=column)
             dist = class_distribution(check.y)
+            if dataset.sample is not None and dataset.sample.target == column:  # the file's mix, not the sample's
+                dist = distribution_of_counts(pd.Series(dict(dataset.sample.counts)))
         except TargetError as exc:
             error = str(exc)
     return PreparedData(

@@ -90,26 +90,38 @@ def make_split(prepared: PreparedData, *, test_size: float, random_state: int) -
         raise SplitError("The test share must be between 5 % and 50 % of the rows.")
     y = prepared.target_check.y
     frame = prepared.dataset.frame
-    counts = y.value_counts()
-    tiny = [str(c) for c, n in counts.items() if n < 2]
+    rows = frame.index.get_indexer(y.index)  # positions; a dataset's index is unique (Dataset.from_frame)
+    # The rows the test split is drawn from, and rows that can only ever train (see core.working_sample).
+    pool, extra, sample_notes = _pools(prepared, rows)
+    y_pool = y.iloc[pool]
+    counts = y_pool.value_counts().reindex(y.value_counts().index, fill_value=0)
+    tiny = [(str(c), int(n)) for c, n in counts.items() if n < 2]
+    if tiny and prepared.dataset.sample is not None:
+        raise SplitError(
+            f"Only {tiny[0][1]} row(s) of class {tiny[0][0]!r} fall in the uniformly "
+            "drawn part of the working sample, too few for a test split with the file's real class mix. Raise the "
+            "row budget on the Data page."
+        )
     if tiny:
         raise SplitError(
-            f"Class {tiny[0]!r} has only one row, so it cannot appear in both the training and the test "
+            f"Class {tiny[0][0]!r} has only one row, so it cannot appear in both the training and the test "
             "split. Collect more rows of it, or remove that class from your file."
         )
-    n_test = round(test_size * len(y))
-    if n_test < len(counts) or len(y) - n_test < len(counts):
+    n_test = round(test_size * len(y_pool))
+    if n_test < len(counts) or len(y_pool) - n_test < len(counts):
         raise SplitError(
-            f"With {len(y):,} rows and {len(counts)} classes, a {test_size:.0%} test share leaves too few rows "
+            f"With {len(y_pool):,} rows and {len(counts)} classes, a {test_size:.0%} test share leaves too few rows "
             "to hold every class on both sides. Use a test share nearer 25 %, or more data."
         )
-    # Split row positions; the features stay in the dataset's frame (see Split).
-    rows = frame.index.get_indexer(y.index)  # a dataset's index is unique (Dataset.from_frame)
     from sklearn.model_selection import train_test_split  # imported here: see the module docstring
 
     train_rows, test_rows, y_train, y_test = train_test_split(
-        rows, y, test_size=test_size, stratify=y, random_state=random_state
+        rows[pool], y_pool, test_size=test_size, stratify=y_pool, random_state=random_state
     )
+    if len(extra):
+        train_rows = np.concatenate([train_rows, rows[extra]])
+        y_train = pd.concat([y_train, y.iloc[extra]])
+    counts = y.iloc[np.concatenate([pool, extra])].value_counts()
     notes = []
     for label, n in counts.items():
         in_test = int((y_test == label).sum())
@@ -130,5 +142,31 @@ def make_split(prepared: PreparedData, *, test_size: float, random_state: int) -
         y_train=y_train.reset_index(drop=True),
         y_test=y_test.reset_index(drop=True),
         spec=SplitSpec(test_size=test_size, random_state=random_state),
-        notes=tuple(notes),
+        notes=tuple(sample_notes + notes),
     )
+
+
+def _pools(prepared: PreparedData, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray, list[str]]:
+    """Positions (into ``rows``) the test split may come from, those that only train, and what to say.
+
+    For a working sample the test split comes from its uniform part alone, so it keeps the file's class
+    mix; the other rows of the small classes only train. Otherwise every row is in the pool.
+    """
+    everything = np.arange(len(rows))
+    sample = prepared.dataset.sample
+    if sample is None:
+        return everything, everything[:0], []
+    uniform = sample.uniform[rows]
+    if sample.target != prepared.target:
+        return everything[uniform], everything[:0], [
+            f"The working sample was drawn for the target {sample.target!r}, so only its {int(uniform.sum()):,} "
+            f"uniformly drawn rows are used for {prepared.target!r}. Draw the sample again on the Data page to keep "
+            "every row of its small classes."
+        ]
+    times = ", ".join(f"{str(c)!r} {k:,.0f}×" for c, k in sample.enrichment().items())
+    return everything[uniform], everything[~uniform], [
+        "The test split is drawn from the uniformly sampled rows only, so it keeps the file's class mix and its "
+        "scores estimate the whole file's. The training split also holds every other row of the small classes, "
+        f"which makes them more common there than in the file ({times}): a form of undersampling every strategy "
+        "starts from."
+    ]

@@ -9,15 +9,20 @@ import pandas as pd
 
 from core.errors import TargetError
 
-__all__ = ["MAX_CLASSES", "TargetCheck", "check_target", "guess_target"]
+__all__ = ["MAX_CLASSES", "TargetCheck", "check_target", "guess_target", "looks_like_target"]
 
 #: Most classes the explorer handles; a column with more distinct values is not a target.
 MAX_CLASSES = 20
 _TARGET_NAME = re.compile(
     r"^(target|label|labels|class|classes|y|outcome|response|churn|churned|fraud|is_fraud|"
-    r"default|defaulted|hired|diagnosis|survived|result|category|status)$",
+    r"default|defaulted|isfraud|is_churn|hired|diagnosis|survived|result|category|status)$",
     re.I,
 )
+
+
+def looks_like_target(name: str) -> bool:
+    """True for a column named like a class label (``target``, ``class``, ``churn``, ``is_fraud``, ...)."""
+    return bool(_TARGET_NAME.match(name.strip()))
 
 
 def _n_classes(series: pd.Series) -> int:
@@ -43,7 +48,7 @@ def guess_target(frame: pd.DataFrame) -> str | None:
     """
     columns = [str(c) for c in frame.columns]
     for name in columns:
-        if _TARGET_NAME.match(name.strip()) and _plausible(frame[name]):
+        if looks_like_target(name) and _plausible(frame[name]):
             return name
     for name in reversed(columns):
         if _plausible(frame[name]):

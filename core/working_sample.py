@@ -1,0 +1,343 @@
+"""Large tables: counts over every row and a working sample, both computed by DuckDB inside the file.
+
+DuckDB reads CSV and Parquet out of core (no extension download), so nothing here holds the whole
+file in memory: :func:`scan_table` and :func:`class_counts` return counts, :func:`draw_sample`
+returns at most about ``budget`` rows as a pandas frame.
+
+The working sample has two parts, told apart by :attr:`WorkingSample.uniform`:
+
+- the **uniform part**: rows drawn uniformly from the whole file. Each row is ranked by a seeded
+  hash of its values and the ``n`` lowest are kept, so the same file, budget and seed give the same
+  rows on any machine and with any number of threads (identical rows share a hash and are drawn
+  together; each row's chance of being drawn is still the same);
+- every **other row of the small classes** (:func:`small_classes`), which would otherwise be too
+  few to learn from.
+
+:func:`core.split.make_split` draws the test split from the uniform part only, so the test rows
+keep the file's real class mix and every test metric (precision, PR-AUC, ...) estimates the whole
+file's; the training split is the rest of the uniform part plus the extra rows of the small classes.
+"""
+
+from __future__ import annotations
+
+import tempfile
+import threading
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from core.errors import DataLoadError
+from core.loading import detect_delimiter, detect_encoding
+from core.target import MAX_CLASSES, looks_like_target
+
+__all__ = [
+    "DEFAULT_BUDGET",
+    "ENGINE_MIN_BYTES",
+    "Progress",
+    "TableScan",
+    "WorkingSample",
+    "class_counts",
+    "draw_sample",
+    "guess_target",
+    "scan_table",
+    "small_classes",
+]
+
+#: Folder files at least this large are read with DuckDB; smaller ones take the upload path (pandas).
+#: Chosen by measuring both engines (``benchmarks/large_data.py``, docs/benchmarks.md).
+ENGINE_MIN_BYTES = 50 * 2**20
+#: Rows in a working sample unless the user asks for another number.
+DEFAULT_BUDGET = 200_000
+#: The column DuckDB adds to say which rows are in the uniform part (never shown).
+_UNIFORM = "__ie_uniform__"
+#: Memory DuckDB may use for one query before it spills to disk.
+MEMORY_LIMIT = "1GB"
+
+#: ``progress(fraction, message)``; may raise to stop (the running query is interrupted first).
+Progress = Callable[[float, str], None]
+
+
+class LargeTableError(DataLoadError):
+    """A large table DuckDB cannot read or sample, with what to do."""
+
+
+def _quote(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def _literal(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+@dataclass(frozen=True)
+class TableScan:
+    """What one pass over every row of a file found.
+
+    ``missing`` and ``distinct`` are per column, in ``columns`` order; ``distinct`` is DuckDB's
+    HyperLogLog estimate (within a few percent), exact counts would need memory that grows with the file.
+    """
+
+    path: str
+    kind: str  # "CSV", "Parquet" or "Parquet (partitioned)"
+    n_rows: int
+    columns: tuple[str, ...]
+    types: tuple[str, ...]
+    missing: tuple[int, ...]
+    distinct: tuple[int, ...]
+    csv_options: tuple[tuple[str, str], ...] = ()
+    seconds: float = 0.0
+
+    @property
+    def source(self) -> str:
+        """The DuckDB table expression that reads the file."""
+        if self.kind == "CSV":
+            options = "".join(f", {k} = {_literal(v)}" for k, v in self.csv_options)
+            return f"read_csv({_literal(self.path)}, header = true{options})"
+        if self.kind == "Parquet (partitioned)":
+            return f"read_parquet({_literal(str(Path(self.path) / '**' / '*'))}, hive_partitioning = true)"
+        return f"read_parquet({_literal(self.path)})"
+
+    def missing_table(self) -> pd.DataFrame:
+        """Per-column missing counts over all rows, most-missing first (as :func:`core.roles.missing_summary`)."""
+        n = max(self.n_rows, 1)
+        out = pd.DataFrame({
+            "column": list(self.columns), "type": list(self.types), "missing": list(self.missing),
+            "missing %": [round(m / n * 100, 1) for m in self.missing],
+        })  # fmt: skip
+        return out.sort_values(["missing", "column"], ascending=[False, True], kind="stable").reset_index(drop=True)
+
+
+@dataclass(frozen=True, eq=False)
+class WorkingSample:
+    """How a working sample was drawn from a file, and the file's class counts over all rows.
+
+    ``uniform[i]`` is true when row ``i`` of the sample's frame is in the uniform part. ``counts``
+    are the target's classes over every labelled row of the file, largest first.
+    """
+
+    scan: TableScan
+    entry: str  # the data folder entry it came from
+    target: str
+    counts: tuple[tuple[object, int], ...]
+    small: tuple[object, ...]
+    budget: int
+    seed: int
+    uniform: np.ndarray = field(repr=False)
+    seconds: float = 0.0
+
+    @property
+    def n_rows(self) -> int:
+        """Rows in the sample."""
+        return len(self.uniform)
+
+    @property
+    def n_uniform(self) -> int:
+        """Rows in the uniform part."""
+        return int(self.uniform.sum())
+
+    def line(self) -> str:
+        """One sentence for the top of every page: that it is a sample, how it was drawn, from how many rows."""
+        small = ", ".join(repr(str(c)) for c in self.small)
+        extra = self.n_rows - self.n_uniform
+        how = f"{self.n_uniform:,} rows drawn uniformly"
+        if self.small:
+            how += f" plus the other {extra:,} rows of class{'es' if len(self.small) > 1 else ''} {small}"
+        return (
+            f"Working sample of {self.scan.n_rows:,} rows in {self.entry}: {self.n_rows:,} rows ({how}). "
+            "Class counts and missing values are over all rows; the test split keeps the file's class mix."
+        )
+
+    def enrichment(self) -> dict[object, float]:
+        """How many times more common each small class is in the sample than in the file."""
+        total = sum(n for _, n in self.counts)
+        share = {c: n / total for c, n in self.counts}
+        out = {}
+        for c in self.small:
+            rows = dict(self.counts)[c]
+            out[c] = (rows / self.n_rows) / share[c]
+        return out
+
+
+def _connect():
+    import duckdb
+
+    spill = Path(tempfile.gettempdir()) / "ie-duckdb"
+    spill.mkdir(exist_ok=True)
+    return duckdb.connect(config={
+        "memory_limit": MEMORY_LIMIT, "temp_directory": str(spill), "autoinstall_known_extensions": False,
+    })  # fmt: skip
+
+
+def _run(con, sql: str, params: Sequence[object], fetch: str, *, progress: Progress | None, what: str):
+    """Run one query (``fetch`` = "all" or "df") in a thread, reporting DuckDB's progress and an estimate.
+
+    If ``progress`` raises (the user pressed Stop, or the page reran), the query is interrupted
+    and the exception passes on.
+    """
+    import duckdb
+
+    if progress is None:
+        cur = con.execute(sql, list(params))
+        return cur.fetchall() if fetch == "all" else cur.df()
+    out: dict[str, object] = {}
+
+    def work() -> None:
+        try:
+            cur = con.execute(sql, list(params))
+            out["value"] = cur.fetchall() if fetch == "all" else cur.df()
+        except BaseException as exc:  # handed to the caller's thread
+            out["error"] = exc
+
+    start = time.perf_counter()
+    thread = threading.Thread(target=work, daemon=True)
+    thread.start()
+    try:
+        progress(0.0, what)
+        while thread.is_alive():
+            thread.join(0.25)
+            done = max(float(con.query_progress()), 0.0) / 100
+            spent = time.perf_counter() - start
+            left = f", about {spent / done - spent:,.0f} s left" if 0.05 < done < 1 else ""
+            progress(min(done, 1.0), f"{what} ({spent:,.0f} s{left})")
+    except BaseException:
+        con.interrupt()
+        thread.join()
+        raise
+    if "error" in out:
+        exc = out["error"]
+        if isinstance(exc, duckdb.Error):
+            raise LargeTableError(f"DuckDB could not read the file: {str(exc).splitlines()[0]}") from exc
+        raise exc  # type: ignore[misc]
+    return out["value"]
+
+
+def scan_table(path: Path, *, kind: str, progress: Progress | None = None) -> TableScan:
+    """Count rows, and per column its missing values and (about) its distinct values, over every row.
+
+    ``kind`` is the data folder's: "CSV", "Parquet" or "Parquet (partitioned)". A CSV's delimiter
+    and encoding are detected from its first 64 KiB, as for uploads.
+    """
+    start = time.perf_counter()
+    csv_options: tuple[tuple[str, str], ...] = ()
+    if kind == "CSV":
+        with open(path, "rb") as fh:
+            head = fh.read(65536)
+        encoding = detect_encoding(head).lower().replace("_", "-")
+        duck = {"utf-8": "utf-8", "utf-8-sig": "utf-8", "ascii": "utf-8", "utf-16": "utf-16"}.get(encoding, "latin-1")
+        text = head.decode(encoding if duck != "latin-1" else "latin-1", errors="replace")
+        csv_options = (("delim", detect_delimiter(text)), ("encoding", duck))
+    scan = TableScan(str(path), kind, 0, (), (), (), (), csv_options)
+    con = _connect()
+    try:
+        described = _run(con, f"DESCRIBE SELECT * FROM {scan.source}", (), "all", progress=None, what="")
+        columns = tuple(str(r[0]) for r in described)
+        types = tuple(str(r[1]) for r in described)
+        if not columns:
+            raise LargeTableError(f"{Path(path).name} has no columns.")
+        parts = ", ".join(f"count({_quote(c)}), approx_count_distinct({_quote(c)})" for c in columns)
+        row = _run(con, f"SELECT count(*), {parts} FROM {scan.source}", (), "all", progress=progress,
+                   what="Counting rows and missing values over the whole file")[0]  # fmt: skip
+    finally:
+        con.close()
+    n = int(row[0])
+    present = row[1::2]
+    distinct = row[2::2]
+    return TableScan(
+        str(path), kind, n, columns, types, tuple(n - int(p) for p in present), tuple(int(d) for d in distinct),
+        csv_options, time.perf_counter() - start,
+    )  # fmt: skip
+
+
+def guess_target(scan: TableScan) -> str | None:
+    """The target column by name among columns with 2 to ``MAX_CLASSES`` values, else the last such column."""
+    plausible = [c for c, d in zip(scan.columns, scan.distinct, strict=True) if 2 <= d <= MAX_CLASSES]
+    named = [c for c in plausible if looks_like_target(c)]
+    return (named or plausible[-1:] or [None])[0]
+
+
+def class_counts(scan: TableScan, *, target: str, progress: Progress | None = None) -> dict[object, int]:
+    """Rows per class of ``target`` over every labelled row of the file, largest first.
+
+    Raises :class:`LargeTableError` when the column has more than ``MAX_CLASSES`` values.
+    """
+    column = _quote(target)
+    con = _connect()
+    try:
+        rows = _run(
+            con, f"SELECT {column}, count(*) AS n FROM {scan.source} WHERE {column} IS NOT NULL GROUP BY 1 "
+            f"ORDER BY n DESC LIMIT {MAX_CLASSES + 1}", (), "all", progress=progress,
+            what=f"Counting the classes of {target!r} over the whole file",
+        )  # fmt: skip
+    finally:
+        con.close()
+    if len(rows) > MAX_CLASSES:
+        raise LargeTableError(
+            f"{target!r} has more than {MAX_CLASSES} different values, so it is not a class label. "
+            "Pick another target column."
+        )
+    return {value: int(n) for value, n in sorted(rows, key=lambda r: (-int(r[1]), str(r[0])))}
+
+
+def small_classes(counts: dict[object, int], *, budget: int) -> tuple[object, ...]:
+    """The classes kept whole: smallest first, never the largest, together at most half of ``budget``."""
+    out, total = [], 0
+    for label, n in sorted(list(counts.items())[1:], key=lambda kv: (kv[1], str(kv[0]))):
+        if total + n > budget // 2:
+            break
+        out.append(label)
+        total += n
+    return tuple(out)
+
+
+def draw_sample(
+    scan: TableScan,
+    *,
+    entry: str,
+    target: str,
+    budget: int = DEFAULT_BUDGET,
+    random_state: int = 0,
+    progress: Progress | None = None,
+) -> tuple[pd.DataFrame, WorkingSample | None]:
+    """The working sample of ``scan``'s file for ``target``: a frame of about ``budget`` rows and how it was drawn.
+
+    When the file has at most ``budget`` rows, all of them are read and the second item is ``None``
+    (the frame *is* the data). Otherwise the uniform part has ``budget`` minus the small classes'
+    rows, and the frame's columns are the file's.
+    """
+    if budget < 1_000:
+        raise LargeTableError("The row budget must be at least 1,000 rows.")
+    start = time.perf_counter()
+    counts = class_counts(scan, target=target, progress=progress)
+    con = _connect()
+    try:
+        if scan.n_rows <= budget:
+            frame = _run(con, f"SELECT * FROM {scan.source}", (), "df", progress=progress,
+                         what=f"Reading all {scan.n_rows:,} rows")  # fmt: skip
+            return frame, None
+        small = small_classes(counts, budget=budget)
+        n_uniform = budget - sum(counts[c] for c in small)
+        digest = "hash(" + ", ".join(_quote(c) for c in scan.columns) + f", {int(random_state)})"
+        cut = _run(
+            con, f"SELECT max(h) FROM (SELECT {digest} AS h FROM {scan.source} ORDER BY h LIMIT {n_uniform})", (),
+            "all", progress=progress, what=f"Drawing {n_uniform:,} rows uniformly",
+        )[0][0]  # fmt: skip
+        keep = f"{digest} <= ?"
+        params: list[object] = [cut, cut]
+        if small:
+            keep += f" OR {_quote(target)} IN ({', '.join('?' for _ in small)})"
+            params += list(small)
+        frame = _run(
+            con, f"SELECT *, {digest} <= ? AS {_UNIFORM} FROM {scan.source} WHERE {keep}", params, "df",
+            progress=progress, what="Reading the working sample",
+        )  # fmt: skip
+    finally:
+        con.close()
+    uniform = frame.pop(_UNIFORM).to_numpy(dtype=bool)
+    return frame, WorkingSample(
+        scan=scan, entry=entry, target=target, counts=tuple(counts.items()), small=small, budget=budget,
+        seed=int(random_state), uniform=uniform, seconds=time.perf_counter() - start,
+    )  # fmt: skip

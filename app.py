@@ -8,6 +8,7 @@ import streamlit as st
 
 from components.cache import current
 from components.dataset_picker import ensure_dataset
+from components.large_data import sample_line
 from components.page_setup import sidebar_dataset
 from components.presenting import presentation_toggle
 from components.state import PRESENT_PARAM
@@ -38,6 +39,7 @@ ensure_dataset()
 st.logo(str(Path(__file__).parent / "assets" / "logo.svg"), size="large")
 sidebar_dataset(current())
 presentation_toggle()
+sample_line(current())
 try:
     page.run()
 finally:  # after the first page is drawn, not before: it would compete with it

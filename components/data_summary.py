@@ -17,8 +17,10 @@ def data_preview(ds: Dataset) -> None:
 
 
 def missing_values_table(ds: Dataset) -> None:
-    """Missing values per column, most-missing first."""
-    summary = missing_summary(ds.frame)
+    """Missing values per column, most-missing first (over every row of the file for a working sample)."""
+    summary = missing_summary(ds.frame) if ds.sample is None else ds.sample.scan.missing_table()
+    if ds.sample is not None:
+        st.caption(f"Counted over all {ds.sample.scan.n_rows:,} rows of the file, not only the working sample.")
     total = int(summary["missing"].sum())
     if total == 0:
         st.success("No missing values in any column.", icon=":material/check_circle:")

@@ -6,7 +6,7 @@ import os
 
 import streamlit as st
 
-from components import state
+from components import large_data, state
 from components.cache import cached_sample
 from components.messages import show_message
 from core.data_folder import DataFolder, FolderError, read_entry
@@ -14,6 +14,7 @@ from core.dataset import Dataset
 from core.errors import DataLoadError
 from core.loading import SUPPORTED_EXTENSIONS, LoadedTable, read_table
 from core.samples import SAMPLES
+from core.working_sample import ENGINE_MIN_BYTES
 
 _TITLES = {s.key: s.title for s in SAMPLES}
 
@@ -75,8 +76,21 @@ def data_folder() -> DataFolder | None:
     return DataFolder.from_setting(os.environ.get(state.DATA_DIR_SETTING))
 
 
+def _large(entry) -> bool:
+    """Whether a folder entry is read by DuckDB into a working sample rather than whole by pandas."""
+    return entry.size >= min(ENGINE_MIN_BYTES, upload_limit_bytes())
+
+
 def _open_from_folder() -> None:
     name = st.session_state.get(state.W_FOLDER_FILE)
+    try:
+        folder = data_folder()
+        entry = folder.open(name)[1] if folder is not None and name is not None else None
+    except DataLoadError:
+        entry = None  # read() below says why
+    if entry is not None and _large(entry):
+        large_data.ask(name, target=None)
+        return
 
     def read() -> LoadedTable:
         folder = data_folder()  # read again: the folder may have gone since the list was drawn
@@ -102,13 +116,18 @@ def _folder_picker() -> None:
     if not entries:
         st.caption("The data folder has no CSV or Parquet files.")
         return
-    labels = {e.name: e.label for e in entries}
+    labels = {e.name: e.label + (" · sampled with DuckDB" if _large(e) else "") for e in entries}
     left, right = st.columns([3, 1], vertical_alignment="bottom")
     left.selectbox(
         "File in the data folder", list(labels), format_func=labels.__getitem__,
         **state.bind_choice(state.W_FOLDER_FILE, list(labels), entries[0].name),
     )  # fmt: skip
     right.button("Open this file", key=state.W_FOLDER_OPEN, on_click=_open_from_folder, icon=":material/folder_open:")
+    st.caption(
+        f"Files of {ENGINE_MIN_BYTES // 2**20} MB or more are counted over every row and explored through a working "
+        f"sample of {large_data.budget():,} rows (change it on this page once a file is open)."
+    )
+    large_data.run_request(folder)
 
 
 def _change_sheet() -> None:

@@ -21,8 +21,10 @@ def sidebar_dataset(prepared: PreparedData | None) -> None:
             return
         ds = prepared.dataset
         st.markdown(f"**{plain(ds.name)}**")
-        origin = "bundled sample" if ds.origin == "sample" else "your upload"
+        origin = {"sample": "bundled sample", "folder": "the server's data folder"}.get(ds.origin, "your upload")
         st.caption(f"{plain(origin)} · {ds.n_rows:,} rows × {ds.n_columns:,} columns")
+        if ds.sample is not None:
+            st.caption(f"A working sample of the file's {ds.sample.scan.n_rows:,} rows")
         if prepared.distribution is not None and prepared.target is not None:
             dist = prepared.distribution
             st.caption(

@@ -117,14 +117,13 @@ def read_entry(folder: DataFolder, name: str, *, max_bytes: int) -> LoadedTable:
     """Read the folder's entry ``name`` as an upload is read (same checks and messages), up to ``max_bytes``.
 
     Larger files are refused with a message: reading them whole into memory is what the upload cap
-    prevents, and the large-data engine that samples them in a query is not built yet.
+    prevents. The app opens those with :mod:`core.working_sample` instead.
     """
     path, entry = folder.open(name)
     if entry.size > max_bytes:
         raise FolderError(
-            f"{name!r} is {entry.size / 2**20:,.0f} MB; files from the data folder open up to "
-            f"{max_bytes / 2**20:,.0f} MB for now, like uploads. Larger files need a working sample drawn in a "
-            "query, which this version cannot do yet: save a smaller extract (or a Parquet sample) in the folder."
+            f"{name!r} is {entry.size / 2**20:,.0f} MB, more than the {max_bytes / 2**20:,.0f} MB read whole into "
+            "memory. Open it through a working sample instead."
         )
     if entry.kind == "Parquet (partitioned)":
         return read_parquet_dataset(path, shown=name)

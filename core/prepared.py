@@ -65,7 +65,9 @@ def prepare(
     if dataset.sample is not None:  # missing and distinct values over every row of the file
         scan = dataset.sample.scan
         full = {c: (m, d) for c, m, d in zip(scan.columns, scan.missing, scan.distinct, strict=True)}
-        infos = [replace(i, n_missing=full[i.name][0], n_unique=full[i.name][1]) if i.name in full else i for i in infos]
+        infos = [
+            replace(i, n_missing=full[i.name][0], n_unique=full[i.name][1]) if i.name in full else i for i in infos
+        ]
     infos, problems = apply_overrides(list(infos), dict(overrides), frame=dataset.frame)
     check: TargetCheck | None = None
     error: str | None = None

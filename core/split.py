@@ -158,15 +158,23 @@ def _pools(prepared: PreparedData, rows: np.ndarray) -> tuple[np.ndarray, np.nda
         return everything, everything[:0], []
     uniform = sample.uniform[rows]
     if sample.target != prepared.target:
-        return everything[uniform], everything[:0], [
-            f"The working sample was drawn for the target {sample.target!r}, so only its {int(uniform.sum()):,} "
-            f"uniformly drawn rows are used for {prepared.target!r}. Draw the sample again on the Data page to keep "
-            "every row of its small classes."
-        ]
+        return (
+            everything[uniform],
+            everything[:0],
+            [
+                f"The working sample was drawn for the target {sample.target!r}, so only its {int(uniform.sum()):,} "
+                f"uniformly drawn rows are used for {prepared.target!r}. Draw the sample again on the Data page to keep "
+                "every row of its small classes."
+            ],
+        )
     times = ", ".join(f"{str(c)!r} {k:,.0f}×" for c, k in sample.enrichment().items())
-    return everything[uniform], everything[~uniform], [
-        "The test split is drawn from the uniformly sampled rows only, so it keeps the file's class mix and its "
-        "scores estimate the whole file's. The training split also holds every other row of the small classes, "
-        f"which makes them more common there than in the file ({times}): a form of undersampling every strategy "
-        "starts from."
-    ]
+    return (
+        everything[uniform],
+        everything[~uniform],
+        [
+            "The test split is drawn from the uniformly sampled rows only, so it keeps the file's class mix and its "
+            "scores estimate the whole file's. The training split also holds every other row of the small classes, "
+            f"which makes them more common there than in the file ({times}): a form of undersampling every strategy "
+            "starts from."
+        ],
+    )

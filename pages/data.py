@@ -9,6 +9,7 @@ from components.class_balance import class_distribution_chart, severity_badge
 from components.column_roles import column_roles_table, target_picker
 from components.data_summary import data_preview, missing_values_table
 from components.dataset_picker import dataset_picker
+from components.large_data import working_sample_panel
 from components.messages import plain, show_message
 from components.page_setup import page_guard
 from components.presenting import settings_area
@@ -32,6 +33,7 @@ st.caption(f"{ds.n_rows:,} rows × {ds.n_columns:,} columns · {plain(ds.details
 left, right = st.columns([2, 3], gap="large")
 with left:
     target_picker(prepared)
+    working_sample_panel(prepared)
     if prepared.target_check is not None:
         for note in prepared.target_check.notes:
             show_message("warning", note)

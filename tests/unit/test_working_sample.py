@@ -87,7 +87,12 @@ def test_the_sample_holds_every_small_class_row_and_a_uniform_part(parquet):
     pd.testing.assert_frame_equal(sample, again)
     assert np.array_equal(info.uniform, info2.uniform)
     other, _ = draw_sample(scan, entry="log.parquet", target="isFraud", budget=8_000, random_state=4)
-    assert not sample["amount"].sort_values().reset_index(drop=True).equals(other["amount"].sort_values().reset_index(drop=True))
+    assert (
+        not sample["amount"]
+        .sort_values()
+        .reset_index(drop=True)
+        .equals(other["amount"].sort_values().reset_index(drop=True))
+    )
     assert "8,000 rows" not in info.line() and f"{len(sample):,} rows" in info.line() and "40,000" in info.line()
 
 

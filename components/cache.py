@@ -8,6 +8,7 @@ are never changed after they are made.
 from __future__ import annotations
 
 import hashlib
+import os
 import threading
 from collections import OrderedDict
 from typing import TYPE_CHECKING
@@ -16,6 +17,7 @@ import numpy as np
 import streamlit as st
 
 from components import state
+from components.messages import show_message
 from core.dataset import Dataset
 from core.errors import UserFacingError
 from core.prepared import PreparedData, prepare
@@ -173,71 +175,111 @@ def _evaluation_store() -> tuple[OrderedDict, threading.Lock]:
     return OrderedDict(), threading.Lock()
 
 
+_CLIENTS: dict[str, object] = {}
+_CLIENTS_LOCK = threading.Lock()
+
+
+def _dask_client(address: str):
+    """One ``distributed.Client`` per scheduler address for the whole server (not ``st.cache_resource``: a Client
+    is awaitable, which Streamlit's caches refuse); made again if it has closed."""
+    from distributed import Client
+
+    with _CLIENTS_LOCK:
+        client = _CLIENTS.get(address)
+        if client is None or client.status not in ("running", "connecting"):
+            client = _CLIENTS[address] = Client(address, set_as_default=False, timeout="10s")
+        return client
+
+
+def fit_runner() -> tuple[object | None, str]:
+    """Where the fits run: the Dask cluster named by ``IE_DASK_SCHEDULER`` (through joblib's "dask" backend),
+    or this server. Returns the runner (``None`` for this server) and a phrase for the progress bar. A cluster
+    that cannot be reached is said on the page, and the fits run here."""
+    address = os.environ.get(state.DASK_SETTING, "").strip()
+    if not address:
+        return None, ""
+    from core.evaluation import joblib_runner
+
+    try:
+        client = _dask_client(address)
+    except (OSError, TimeoutError, ValueError) as exc:
+        show_message("warning", f"The Dask cluster at {address} (IE_DASK_SCHEDULER) could not be reached ({exc}), so "
+                     "the models are trained on this server.")  # fmt: skip
+        return None, ""
+    workers = len(client.scheduler_info().get("workers", {}))
+    return joblib_runner(backend="dask", client=client), f" on the Dask cluster at {address} ({workers} workers)"
+
+
 def cached_evaluations(
     prepared: PreparedData, split: Split, strategies: list[Strategy], *, cv_folds: int, cv_repeats: int = 1
 ) -> list[Evaluation | UserFacingError]:
-    """Fit and score each strategy (reusing earlier results), with one progress bar for the batch.
+    """Fit and score each strategy (reusing earlier results), all their fits as one grid, with one progress bar.
 
-    A strategy that cannot be built yields its error in place of an evaluation. A strategy with a
-    tuned threshold reuses the fit of the same strategy at the fixed threshold when it has one (the
-    model is the same; only the tuning folds are fitted). Pressing "Stop training" (or changing any
-    setting) interrupts at the next batch of trees.
+    A strategy that cannot be built yields its error in place of an evaluation. A strategy with a tuned
+    threshold reuses the fit of the same strategy at the fixed threshold (the model is the same; only the
+    tuning folds are fitted): such strategies run in a second wave, after their twins. The fits run where
+    :func:`fit_runner` says. Pressing "Stop training" (or changing any setting) interrupts at the next
+    batch of trees (on a cluster: when the next fit ends).
     """
-    from core.evaluation import evaluate
+    from core.evaluation import Evaluation, evaluate_many
     from core.models import estimate_seconds, fit_count
 
     store, lock = _evaluation_store()
-    out: list[Evaluation | UserFacingError] = []
-    n = len(strategies)
-    n_features, counts = len(prepared.plan.features), split.counts("train")
-    bar = holder = None
+    n_features, counts, n_rows = len(prepared.plan.features), split.counts("train"), len(split.y_train)
+
+    def key(strategy: Strategy) -> tuple:
+        return (_plan_key(prepared), split.spec, strategy, cv_folds, cv_repeats)
 
     def stored(strategy: Strategy) -> Evaluation | None:
-        key = (_plan_key(prepared), split.spec, strategy, cv_folds, cv_repeats)
         with lock:
-            hit = store.get(key)
+            hit = store.get(key(strategy))
             if hit is not None:
-                store.move_to_end(key)
+                store.move_to_end(key(strategy))
         return hit
 
-    for i, strategy in enumerate(strategies):
-        key = (_plan_key(prepared), split.spec, strategy, cv_folds, cv_repeats)
-        hit = stored(strategy)
-        if hit is not None:
-            out.append(hit)
-            continue
-        fitted = stored(strategy.fitted_as) if strategy.threshold != "fixed" else None
-        if bar is None:
-            holder = st.empty()
-            with holder.container():
-                bar = st.progress(0.0, text="Preparing…")
-                st.button(
-                    "Stop training", key=state.W_STOP, on_click=state.mark_trained, args=(None,), icon=":material/stop:"
-                )
-        eta = estimate_seconds(strategy, counts=counts, n_features=n_features) * (
-            fit_count(strategy, cv_folds=cv_folds, cv_repeats=cv_repeats, n_rows=len(split.y_train))
-            - (fitted is not None)
-        )
+    results: dict[Strategy, Evaluation | UserFacingError | None] = {s: stored(s) for s in strategies}
+    missing = [s for s in dict.fromkeys(strategies) if results[s] is None]
+    if not missing:
+        return [results[s] for s in strategies]
+    first = [s for s in missing if s.threshold == "fixed" or s.fitted_as not in missing]
+    waves = [first, [s for s in missing if s not in first]]
 
-        def report(fraction: float, message: str, *, i: int = i, eta: float = eta, bar=bar) -> None:
-            bar.progress(min((i + fraction) / n, 1.0), text=f"Strategy {i + 1} of {n} (about {eta:,.0f} s): {message}")
+    def fits(s: Strategy) -> int:
+        reused = s.threshold != "fixed" and (s.fitted_as in missing or stored(s.fitted_as) is not None)
+        return fit_count(s, cv_folds=cv_folds, cv_repeats=cv_repeats, n_rows=n_rows) - reused
 
-        try:
-            result = evaluate(
-                strategy, split, plan=prepared.plan, cv_folds=cv_folds, cv_repeats=cv_repeats, progress=report,
-                fitted=fitted,
-            )  # fmt: skip
-        except UserFacingError as exc:
-            out.append(exc)
+    total = sum(fits(s) for s in missing)
+    eta = sum(estimate_seconds(s, counts=counts, n_features=n_features) * fits(s) for s in missing)
+    runner, where = fit_runner()
+    holder = st.empty()
+    with holder.container():
+        bar = st.progress(0.0, text="Preparing…")
+        st.button("Stop training", key=state.W_STOP, on_click=state.mark_trained, args=(None,), icon=":material/stop:")
+    head = f"{len(missing)} strateg{'y' if len(missing) == 1 else 'ies'}" + (where or f", about {eta:,.0f} s")
+    done = 0.0
+    for wave in waves:
+        if not wave:
             continue
-        with lock:
-            store[key] = result
-            while len(store) > _STORE_SIZE:
-                store.popitem(last=False)
-        out.append(result)
-    if holder is not None:
-        holder.empty()
-    return out
+        share = sum(fits(s) for s in wave) / total
+
+        def report(fraction: float, message: str, *, at: float = done, share: float = share) -> None:
+            bar.progress(min(at + fraction * share, 1.0), text=f"{head}: {message}")
+
+        fitted = {s.fitted_as: stored(s.fitted_as) for s in wave if s.threshold != "fixed"}
+        evals = evaluate_many(
+            wave, split, plan=prepared.plan, cv_folds=cv_folds, cv_repeats=cv_repeats, progress=report,
+            fitted={k: v for k, v in fitted.items() if v is not None}, runner=runner,
+        )  # fmt: skip
+        done += share
+        for strategy, result in zip(wave, evals, strict=True):
+            results[strategy] = result
+            if isinstance(result, Evaluation):
+                with lock:
+                    store[key(strategy)] = result
+                    while len(store) > _STORE_SIZE:
+                        store.popitem(last=False)
+    holder.empty()
+    return [results[s] for s in strategies]
 
 
 @st.cache_data(show_spinner=False, max_entries=16)

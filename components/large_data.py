@@ -98,8 +98,7 @@ def working_sample_panel(prepared: PreparedData) -> None:
             "from the uniformly drawn rows only, so its scores estimate the whole file's."
             + (f" In the training rows: {enriched}." if enriched else "")
         )
-        left, right = st.columns([2, 1], vertical_alignment="bottom")
-        left.number_input(
+        st.number_input(
             "Rows in the working sample", min_value=BUDGETS[0], max_value=BUDGETS[1], step=50_000,
             help="More rows give tighter estimates and slower pages. Every row of the small classes is kept "
             "while they fit in half of this budget.",
@@ -112,7 +111,7 @@ def working_sample_panel(prepared: PreparedData) -> None:
             show_message("info", f"The sample was drawn for the target {sample.target!r}. Draw it again for "
                          f"{wanted!r} to keep every row of its small classes.")  # fmt: skip
         changed = other_target or budget() != sample.budget
-        right.button(
+        st.button(
             "Draw the sample again", key=state.W_SAMPLE_REDRAW, on_click=ask, args=(sample.entry,),
             kwargs={"target": wanted if other_target else sample.target}, disabled=not changed,
             type="primary" if changed else "secondary", icon=":material/refresh:",

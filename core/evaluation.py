@@ -13,7 +13,7 @@ import inspect
 import threading
 import time
 from collections import OrderedDict
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
 
@@ -439,6 +439,278 @@ def pad_columns(proba: np.ndarray, classes: np.ndarray, *, n_classes: int) -> np
     return full
 
 
+@dataclass(frozen=True)
+class FitJob:
+    """One fit of the evaluation grid (strategies × folds).
+
+    ``strategy`` is fitted on the training rows at positions ``fit`` and asked for the probabilities of
+    training rows ``held_out`` (a cross-validation or tuning fold); with ``fit=None`` it is fitted on every
+    training row and asked about the test split.
+    """
+
+    strategy: Strategy
+    purpose: str  # "training", "cross-validation" or "threshold-tuning"
+    fold: int = 0
+    folds: int = 1
+    fit: np.ndarray | None = field(default=None, repr=False, compare=False)
+    held_out: np.ndarray | None = field(default=None, repr=False, compare=False)
+
+    @property
+    def label(self) -> str:
+        """What the progress bar says while it runs."""
+        if self.fit is None:
+            return f"{self.strategy.name}: training"
+        return f"{self.strategy.name}: {self.purpose} fold {self.fold + 1} of {self.folds}"
+
+
+@dataclass(frozen=True)
+class FitData:
+    """What every fit on one split shares: the model input of the training and test rows, their class codes,
+    the feature plan and the class names by code. Sent to a cluster once, not once per fit."""
+
+    X_train: pd.DataFrame = field(repr=False)
+    y_train: np.ndarray = field(repr=False)
+    X_test: pd.DataFrame = field(repr=False)
+    y_test: np.ndarray = field(repr=False)
+    plan: FeaturePlan
+    names: Mapping[int, str]
+
+    @classmethod
+    def of(cls, split: Split, *, plan: FeaturePlan) -> FitData:
+        """The shared data of ``split``; class codes follow the training class sizes, largest first."""
+        code, names = class_codes(list(split.counts("train")))
+        return cls(
+            split.model_input(split.train_rows, categorical=plan.categorical),
+            split.y_train.map(code).to_numpy(dtype=int),
+            split.model_input(split.test_rows, categorical=plan.categorical),
+            split.y_test.map(code).to_numpy(dtype=int),
+            plan, dict(names),
+        )  # fmt: skip
+
+
+@dataclass(frozen=True)
+class FitOutcome:
+    """A fit's probabilities (one column per class code) and notes; for a full fit also its time, feature
+    importance and, when calibrated, the probabilities before calibration."""
+
+    proba: np.ndarray = field(repr=False)
+    notes: tuple[str, ...]
+    seconds: float = 0.0
+    importance: pd.Series | None = field(default=None, repr=False)
+    before: np.ndarray | None = field(default=None, repr=False)
+
+
+#: ``runner(jobs, data)`` runs :func:`run_fit` for every job, anywhere, and yields ``(index, outcome)`` as each ends.
+Runner = Callable[[list[FitJob], FitData], Iterator[tuple[int, "FitOutcome | StrategyError"]]]
+
+
+def run_fit(
+    job: FitJob, data: FitData, *, on_trees: Callable[[int, int], None] | None = None
+) -> FitOutcome | StrategyError:
+    """Run one fit; a :class:`StrategyError` is returned, not raised, so one failed fold does not stop the grid."""
+    try:
+        if job.fit is None:
+            start = time.perf_counter()
+            estimator, proba, notes = _fit_predict(
+                job.strategy.fitted_as, data.X_train, data.y_train, data.X_test, plan=data.plan, names=data.names,
+                on_trees=on_trees,
+            )  # fmt: skip
+            seconds = time.perf_counter() - start
+            pipeline = _pipeline(estimator, fitted=True)
+            before = None
+            if pipeline is not estimator:  # calibrated: the same pipeline's probabilities before calibration
+                before = pad_columns(pipeline.predict_proba(data.X_test), pipeline.classes_, n_classes=len(data.names))
+            return FitOutcome(proba, notes, seconds, _importance(pipeline), before)
+        where = f"in {job.purpose} fold {job.fold + 1} of {job.folds} (its training part has {len(job.fit):,} rows)"
+        _, proba, notes = _fit_predict(
+            job.strategy.fitted_as, data.X_train.iloc[job.fit], data.y_train[job.fit], data.X_train.iloc[job.held_out],
+            plan=data.plan, names=data.names, on_trees=on_trees, where=where,
+        )  # fmt: skip
+        return FitOutcome(proba, notes)
+    except StrategyError as exc:
+        return exc
+
+
+def _indexed_fit(i: int, job: FitJob, data: FitData) -> tuple[int, FitOutcome | StrategyError]:
+    return i, run_fit(job, data)
+
+
+def joblib_runner(**config: object) -> Runner:
+    """A :data:`Runner` that hands the fits to joblib under ``joblib.parallel_config(**config)``.
+
+    ``joblib_runner(backend="dask", client=client)`` sends them to the Dask cluster of a
+    ``distributed.Client``: the shared :class:`FitData` is scattered to the workers once, and outcomes
+    come back as each fit ends. The fits and their results are the same as in this process.
+    """
+
+    def run(jobs: list[FitJob], data: FitData) -> Iterator[tuple[int, FitOutcome | StrategyError]]:
+        from joblib import Parallel, delayed, parallel_config
+
+        options = dict(config)
+        if options.get("backend") == "dask":
+            options.setdefault("scatter", [data])
+        with parallel_config(**options):
+            yield from Parallel(return_as="generator_unordered")(
+                delayed(_indexed_fit)(i, job, data) for i, job in enumerate(jobs)
+            )
+
+    return run
+
+
+def run_jobs(
+    jobs: list[FitJob], data: FitData, *, runner: Runner | None = None, progress: Progress | None = None
+) -> list[FitOutcome | StrategyError]:
+    """Every job's outcome, in order. Without ``runner`` the fits run here one after another, a forest
+    reporting its trees as they grow; with one, progress moves as each fit ends."""
+    report = progress or (lambda _f, _m: None)
+    out: list[FitOutcome | StrategyError | None] = [None] * len(jobs)
+    n = max(len(jobs), 1)
+    if runner is None:
+        for i, job in enumerate(jobs):
+            report(i / n, job.label)
+
+            def on_trees(grown: int, total: int, i: int = i, job: FitJob = job) -> None:
+                report((i + grown / total) / n, f"{job.label}, {grown} of {total} trees")
+
+            out[i] = run_fit(job, data, on_trees=on_trees if progress else None)
+        return out  # type: ignore[return-value]
+    report(0.0, f"{len(jobs)} fits sent to the cluster")
+    for done, (i, outcome) in enumerate(runner(jobs, data), start=1):
+        out[i] = outcome
+        report(done / n, f"{jobs[i].label} done ({done} of {len(jobs)} fits)")
+    return out  # type: ignore[return-value]
+
+
+@dataclass
+class _Planned:
+    """One strategy's jobs in the grid and what its evaluation reuses."""
+
+    strategy: Strategy
+    jobs: list[FitJob]
+    cv: object | None
+    tuning: object | None
+    fitted: Evaluation | None
+
+
+def _plan(strategy: Strategy, data: FitData, *, cv_folds: int, cv_repeats: int, fitted: Evaluation | None) -> _Planned:
+    if strategy.threshold != "fixed" and len(data.names) != 2:
+        raise StrategyError(
+            f"{strategy.name}: a tuned threshold decides between two classes; this target has {len(data.names)}. "
+            "Use the fixed threshold."
+        )
+    y = data.y_train
+    cv = folds_for(cv_folds, repeats=cv_repeats, random_state=strategy.random_state) if cv_folds >= 2 else None
+    tuning = None  # its own folds for a tuned threshold, used when cross-validation does not run
+    if strategy.threshold != "fixed":
+        tuning = folds_for(strategy.tuning.folds_for(len(y)), random_state=strategy.random_state)
+    jobs = [] if fitted is not None else [FitJob(strategy, "training")]
+    if cv is not None:
+        jobs += _fold_jobs(strategy, cv, data, "cross-validation")
+    elif tuning is not None:
+        jobs += _fold_jobs(strategy, tuning, data, "threshold-tuning")
+    return _Planned(strategy, jobs, cv, tuning, fitted)
+
+
+def _fold_jobs(strategy: Strategy, splitter, data: FitData, purpose: str) -> list[FitJob]:
+    k = splitter.get_n_splits()
+    return [
+        FitJob(strategy, purpose, i, k, fit, held_out)
+        for i, (fit, held_out) in enumerate(splitter.split(data.X_train, data.y_train))
+    ]
+
+
+def _finish(
+    planned: _Planned, outcomes: list[FitOutcome | StrategyError], data: FitData, *, runner: Runner | None
+) -> Evaluation:
+    """The strategy's evaluation from its fits' outcomes (in the order of ``planned.jobs``)."""
+    strategy, names = planned.strategy, data.names
+    outcomes = list(outcomes)
+    if planned.fitted is not None:
+        f = planned.fitted
+        full = FitOutcome(f.proba, f.notes, f.seconds, f.importance, f.proba_uncalibrated)
+    else:
+        full = outcomes.pop(0)
+        if isinstance(full, StrategyError):
+            raise full
+
+    def folds_of(jobs: list[FitJob], results) -> list[tuple[np.ndarray, np.ndarray, np.ndarray]]:
+        for r in results:
+            if isinstance(r, StrategyError):
+                raise r
+        return [(j.held_out, data.y_train[j.held_out], r.proba) for j, r in zip(jobs, results, strict=True)]
+
+    fold_jobs = planned.jobs[len(planned.jobs) - len(outcomes) :]
+    cv_notes: list[str] = []
+    folds = None
+    if planned.cv is not None:
+        try:
+            folds = folds_of(fold_jobs, outcomes)
+        except StrategyError as exc:
+            cv_notes.append(f"{exc} Cross-validation is left out for this strategy; its test-split result is kept.")
+    tuned = None
+    if strategy.threshold != "fixed":
+        if folds is not None:
+            tuning_folds = folds
+        elif planned.cv is None:
+            tuning_folds = folds_of(fold_jobs, outcomes)
+        else:  # cross-validation failed: the strategy's own tuning folds, fitted now
+            jobs = _fold_jobs(strategy, planned.tuning, data, "threshold-tuning")
+            tuning_folds = folds_of(jobs, run_jobs(jobs, data, runner=runner))
+        tuned = _tune(strategy, tuning_folds)
+    threshold = tuned.threshold if tuned is not None else 0.5
+    cv_frame = None
+    if folds is not None:
+        cv_frame, left_out = _cv_scores(strategy, folds, planned.cv, names, threshold)
+        cv_notes += left_out
+    return Evaluation(
+        name=strategy.name, strategy=strategy, classes=tuple(names[i] for i in range(len(names))),
+        y_test=data.y_test, proba=full.proba, notes=full.notes,
+        seconds=full.seconds, importance=full.importance, cv=cv_frame, threshold=threshold, tuned=tuned,
+        proba_uncalibrated=full.before, cv_notes=tuple(cv_notes),
+    )  # fmt: skip
+
+
+def evaluate_many(
+    strategies: list[Strategy],
+    split: Split,
+    *,
+    plan: FeaturePlan,
+    cv_folds: int = 0,
+    cv_repeats: int = 1,
+    progress: Progress | None = None,
+    fitted: Mapping[Strategy, Evaluation] | None = None,
+    runner: Runner | None = None,
+) -> list[Evaluation | StrategyError]:
+    """Fit and score every strategy, running all their fits (strategies × folds) as one grid.
+
+    Each strategy is evaluated as :func:`evaluate` says; ``fitted`` maps a strategy to an evaluation of
+    it (at the fixed threshold) on the same split, whose full fit is reused. ``runner`` decides where the
+    fits run (:func:`joblib_runner`); the results do not depend on it. A strategy that cannot be
+    evaluated yields its :class:`StrategyError` in its place.
+    """
+    data = FitData.of(split, plan=plan)
+    planned: list[_Planned | StrategyError] = []
+    for strategy in strategies:
+        try:
+            planned.append(_plan(strategy, data, cv_folds=cv_folds, cv_repeats=cv_repeats,
+                                 fitted=(fitted or {}).get(strategy.fitted_as) if strategy.threshold != "fixed" else None))  # fmt: skip
+        except StrategyError as exc:
+            planned.append(exc)
+    jobs = [job for p in planned if isinstance(p, _Planned) for job in p.jobs]
+    outcomes = iter(run_jobs(jobs, data, runner=runner, progress=progress))
+    out: list[Evaluation | StrategyError] = []
+    for p in planned:
+        if isinstance(p, StrategyError):
+            out.append(p)
+            continue
+        mine = [next(outcomes) for _ in p.jobs]
+        try:
+            out.append(_finish(p, mine, data, runner=runner))
+        except StrategyError as exc:
+            out.append(exc)
+    return out
+
+
 def evaluate(
     strategy: Strategy,
     split: Split,
@@ -448,6 +720,7 @@ def evaluate(
     cv_repeats: int = 1,
     progress: Progress | None = None,
     fitted: Evaluation | None = None,
+    runner: Runner | None = None,
 ) -> Evaluation:
     """Fit ``strategy`` on the training split and score it on the test split.
 
@@ -465,86 +738,18 @@ def evaluate(
       tuned on the other folds of its repeat, so its own labels never choose its threshold.
     - ``fitted``, an evaluation of ``strategy.fitted_as`` on the same split, is reused for the
       full fit (a tuned threshold changes no model), so only the tuning folds are fitted.
+    - ``runner`` runs the fits elsewhere (:func:`joblib_runner`), with the same results.
+
+    Raises :class:`StrategyError` when the strategy cannot be trained.
     """
-    report = progress or (lambda _f, _m: None)
-    labels = list(split.counts("train"))
-    code, names = class_codes(labels)
-    if strategy.threshold != "fixed" and len(names) != 2:
-        raise StrategyError(
-            f"{strategy.name}: a tuned threshold decides between two classes; this target has {len(names)}. "
-            "Use the fixed threshold."
-        )
-    X_train = split.model_input(split.train_rows, categorical=plan.categorical)
-    y_train = split.y_train.map(code).to_numpy(dtype=int)
-    y_test = split.y_test.map(code).to_numpy(dtype=int)
-    cv = folds_for(cv_folds, repeats=cv_repeats, random_state=strategy.random_state) if cv_folds >= 2 else None
-    tuning = None  # its own folds for a tuned threshold, used when cross-validation does not run
-    if strategy.threshold != "fixed":
-        tuning = folds_for(strategy.tuning.folds_for(len(y_train)), random_state=strategy.random_state)
-    own_tuning = tuning.get_n_splits() if tuning is not None and cv is None else 0
-    plan_fits = (cv.get_n_splits() if cv else 0) + own_tuning + (fitted is None)
-    done = [0]
-
-    def step(message: str) -> Callable[[int, int], None]:
-        report(done[0] / plan_fits, f"{strategy.name}: {message}")
-        at = done[0]
-        return lambda grown, total: report(
-            (at + grown / total) / plan_fits, f"{strategy.name}: {message}, {grown} of {total} trees"
-        )
-
-    def run_folds(splitter, purpose: str) -> list[tuple[np.ndarray, np.ndarray, np.ndarray]]:
-        out = []
-        k = splitter.get_n_splits()
-        for i, (fit_idx, val_idx) in enumerate(splitter.split(X_train, y_train)):
-            where = f"in {purpose} fold {i + 1} of {k} (its training part has {len(fit_idx):,} rows)"
-            on_trees = step(f"{purpose} fold {i + 1} of {k}")
-            _, proba, _ = _fit_predict(
-                strategy.fitted_as, X_train.iloc[fit_idx], y_train[fit_idx], X_train.iloc[val_idx], plan=plan,
-                names=names, on_trees=on_trees if progress else None, where=where,
-            )  # fmt: skip
-            done[0] += 1
-            out.append((val_idx, y_train[val_idx], proba))
-        return out
-
-    if fitted is not None:
-        proba, notes, seconds = fitted.proba, fitted.notes, fitted.seconds
-        importance, before = fitted.importance, fitted.proba_uncalibrated
-    else:
-        on_trees = step(f"training on {len(y_train):,} rows")
-        X_test = split.model_input(split.test_rows, categorical=plan.categorical)
-        start = time.perf_counter()
-        estimator, proba, notes = _fit_predict(
-            strategy.fitted_as, X_train, y_train, X_test, plan=plan, names=names,
-            on_trees=on_trees if progress else None,
-        )  # fmt: skip
-        seconds = time.perf_counter() - start
-        done[0] += 1
-        pipeline = _pipeline(estimator, fitted=True)
-        before = None
-        if pipeline is not estimator:  # calibrated: the same pipeline's probabilities before calibration
-            before = pad_columns(pipeline.predict_proba(X_test), pipeline.classes_, n_classes=len(names))
-        importance = _importance(pipeline)
-    cv_notes: list[str] = []
-    folds = None
-    if cv is not None:
-        try:
-            folds = run_folds(cv, "cross-validation")
-        except StrategyError as exc:
-            cv_notes.append(f"{exc} Cross-validation is left out for this strategy; its test-split result is kept.")
-    tuned = None
-    if strategy.threshold != "fixed":
-        tuned = _tune(strategy, folds if folds is not None else run_folds(tuning, "threshold-tuning"))
-    threshold = tuned.threshold if tuned is not None else 0.5
-    cv_frame = None
-    if folds is not None:
-        cv_frame, left_out = _cv_scores(strategy, folds, cv, names, threshold)
-        cv_notes += left_out
-    report(1.0, f"{strategy.name}: done in {seconds:.1f} s")
-    return Evaluation(
-        name=strategy.name, strategy=strategy, classes=tuple(names[i] for i in range(len(names))), y_test=y_test,
-        proba=proba, notes=notes, seconds=seconds, importance=importance, cv=cv_frame, threshold=threshold,
-        tuned=tuned, proba_uncalibrated=before, cv_notes=tuple(cv_notes),
-    )  # fmt: skip
+    reuse = {strategy.fitted_as: fitted} if fitted is not None else None
+    (result,) = evaluate_many([strategy], split, plan=plan, cv_folds=cv_folds, cv_repeats=cv_repeats,
+                              progress=progress, fitted=reuse, runner=runner)  # fmt: skip
+    if isinstance(result, StrategyError):
+        raise result
+    if progress is not None:
+        progress(1.0, f"{strategy.name}: done in {result.seconds:.1f} s")
+    return result
 
 
 def _importance(pipeline: Pipeline) -> pd.Series | None:

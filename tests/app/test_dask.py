@@ -1,0 +1,48 @@
+"""IE_DASK_SCHEDULER: the comparison's fits go to that Dask cluster; an unreachable one is said, and the fits run here."""
+
+from __future__ import annotations
+
+from distributed import Client, LocalCluster, get_task_stream
+from streamlit.testing.v1 import AppTest
+
+from tests.app.conftest import ROOT, scores, texts
+
+FAST = ["none:logreg:none", "random_under:logreg:none", "none:logreg:balanced"]
+
+
+def _compare(monkeypatch, address: str | None) -> AppTest:
+    """The Compare page's scores for three quick strategies, fitted anew (the shared store of results emptied)."""
+    from components.cache import _evaluation_store
+
+    _evaluation_store()[0].clear()
+    if address is None:
+        monkeypatch.delenv("IE_DASK_SCHEDULER", raising=False)
+    else:
+        monkeypatch.setenv("IE_DASK_SCHEDULER", address)
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=240).run()
+    at.switch_page("pages/compare.py").run()
+    at.multiselect(key="compare.strategies").set_value(FAST).run()
+    at.button(key="compare.run").click().run()
+    assert not at.exception
+    return at
+
+
+def test_the_comparison_runs_on_the_configured_cluster(monkeypatch):
+    with (
+        LocalCluster(
+            n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1", dashboard_address=None
+        ) as cluster,
+        Client(cluster) as client,
+        get_task_stream(client) as stream,
+    ):
+        at = _compare(monkeypatch, cluster.scheduler_address)
+        on_cluster = scores(at)
+    assert len(stream.data) >= len(FAST)  # the fits ran on the workers
+    here = scores(_compare(monkeypatch, None))
+    assert here.to_numpy().tolist() == on_cluster.to_numpy().tolist()  # the same scores as on this server
+
+
+def test_an_unreachable_cluster_is_said_and_the_fits_run_here(monkeypatch):
+    at = _compare(monkeypatch, "tcp://127.0.0.1:9")
+    assert any("could not be reached" in m and "trained on this server" in m for m in texts(at, "warning"))
+    assert len(scores(at)) >= 2

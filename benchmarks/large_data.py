@@ -164,7 +164,9 @@ def engines() -> None:
     folder = Path(tempfile.mkdtemp())
     probe = folder / "probe.py"
     probe.write_text(ENGINE_PROBE.format(root=str(ROOT)))
-    print(f"{'CSV MB':>7}{'rows':>11}{'pandas s':>10}{'pandas MB':>11}{'DuckDB s':>10}{'DuckDB MB':>11}{'DuckDB rows':>13}")
+    print(
+        f"{'CSV MB':>7}{'rows':>11}{'pandas s':>10}{'pandas MB':>11}{'DuckDB s':>10}{'DuckDB MB':>11}{'DuckDB rows':>13}"
+    )
     for rows in (100_000, 250_000, 500_000, 1_000_000, 2_000_000):
         path = folder / f"t{rows}.csv"
         pq_path = folder / "t.parquet"

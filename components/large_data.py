@@ -13,7 +13,7 @@ from core.dataset import Dataset
 from core.errors import DataLoadError
 from core.prepared import PreparedData
 from core.target import MAX_CLASSES
-from core.working_sample import DEFAULT_BUDGET, draw_sample, guess_target, scan_table
+from core.working_sample import DEFAULT_BUDGET, class_counts, draw_sample, guess_target, scan_table
 
 #: Smallest and largest row budgets the Data page offers.
 BUDGETS = (2_000, 2_000_000)
@@ -63,7 +63,15 @@ def run_request(folder) -> None:
             same = kept is not None and kept.sample is not None and kept.sample.entry == request.entry
             scan = kept.sample.scan if same else scan_table(path, kind=entry.kind, progress=report)
             target = request.target or guess_target(scan) or scan.columns[-1]
-            frame, info = draw_sample(scan, entry=request.entry, target=target, budget=request.budget, progress=report)
+            counts = class_counts(scan, target=target, progress=report)
+            total = sum(counts.values())
+            st.markdown(
+                f"**Classes of {plain(repr(target))} over all {scan.n_rows:,} rows:** "
+                + " · ".join(f"{plain(repr(str(c)))} {n:,} ({n / total:.2%})" for c, n in counts.items())
+            )
+            frame, info = draw_sample(
+                scan, entry=request.entry, target=target, budget=request.budget, counts=counts, progress=report
+            )
         except DataLoadError as exc:
             st.session_state[state.LOAD_MESSAGE] = ("error", f"{exc}{still}")
             st.rerun()

@@ -300,18 +300,21 @@ def draw_sample(
     target: str,
     budget: int = DEFAULT_BUDGET,
     random_state: int = 0,
+    counts: dict[object, int] | None = None,
     progress: Progress | None = None,
 ) -> tuple[pd.DataFrame, WorkingSample | None]:
     """The working sample of ``scan``'s file for ``target``: a frame of about ``budget`` rows and how it was drawn.
 
     When the file has at most ``budget`` rows, all of them are read and the second item is ``None``
     (the frame *is* the data). Otherwise the uniform part has ``budget`` minus the small classes'
-    rows, and the frame's columns are the file's.
+    rows, and the frame's columns are the file's. ``counts`` are :func:`class_counts` of ``target`` when
+    already known (they are counted otherwise).
     """
     if budget < 1_000:
         raise LargeTableError("The row budget must be at least 1,000 rows.")
     start = time.perf_counter()
-    counts = class_counts(scan, target=target, progress=progress)
+    if counts is None:
+        counts = class_counts(scan, target=target, progress=progress)
     con = _connect()
     try:
         if scan.n_rows <= budget:

@@ -13,7 +13,15 @@ from core.dataset import Dataset
 from core.errors import DataLoadError
 from core.prepared import PreparedData
 from core.target import MAX_CLASSES
-from core.working_sample import DEFAULT_BUDGET, class_counts, draw_sample, guess_target, scan_table
+from core.working_sample import (
+    DEFAULT_BUDGET,
+    LargeTableError,
+    class_counts,
+    describe_table,
+    draw_sample,
+    guess_target,
+    scan_table,
+)
 
 #: Smallest and largest row budgets the Data page offers.
 BUDGETS = (2_000, 2_000_000)
@@ -61,14 +69,17 @@ def run_request(folder) -> None:
         try:
             path, entry = folder.open(request.entry)
             same = kept is not None and kept.sample is not None and kept.sample.entry == request.entry
-            scan = kept.sample.scan if same else scan_table(path, kind=entry.kind, progress=report)
-            target = request.target or guess_target(scan) or scan.columns[-1]
-            counts = class_counts(scan, target=target, progress=report)
-            total = sum(counts.values())
-            st.markdown(
-                f"**Classes of {plain(repr(target))} over all {scan.n_rows:,} rows:** "
-                + " · ".join(f"{plain(repr(str(c)))} {n:,} ({n / total:.2%})" for c, n in counts.items())
-            )
+            scan = kept.sample.scan if same else describe_table(path, kind=entry.kind)
+            # A target named like one is counted first (a fraction of a second), so its classes are on the
+            # page before the pass that counts missing and distinct values.
+            target = request.target or guess_target(scan)
+            counts = _counted(scan, target, report, chosen=request.target is not None)
+            if not same:
+                scan = scan_table(path, kind=entry.kind, progress=report, described=scan)
+            if counts is None:
+                target = guess_target(scan) or scan.columns[-1]
+                counts = class_counts(scan, target=target, progress=report)
+                _show_counts(target, counts)
             frame, info = draw_sample(
                 scan, entry=request.entry, target=target, budget=request.budget, counts=counts, progress=report
             )
@@ -83,6 +94,29 @@ def run_request(folder) -> None:
     how = info.line() if info is not None else f"all {len(frame):,} rows fit in the row budget"
     st.session_state[state.LOAD_MESSAGE] = ("success", f"Opened {request.entry} from the data folder. {how}")
     st.rerun()
+
+
+def _show_counts(target: str, counts: dict) -> None:
+    total = sum(counts.values())
+    st.markdown(
+        f"**Classes of {plain(repr(target))} over every row of the file** ({total:,} labelled): "
+        + " · ".join(f"{plain(repr(str(c)))} {n:,} ({n / total:.2%})" for c, n in counts.items())
+    )
+
+
+def _counted(scan, target: str | None, report, *, chosen: bool) -> dict | None:
+    """The class counts of ``target`` over every row, shown at once; ``None`` when there is no such target.
+    A target the user ``chosen`` that is no class label is refused with the reason, never swapped."""
+    if target is None:
+        return None
+    try:
+        counts = class_counts(scan, target=target, progress=report)
+    except LargeTableError:
+        if chosen:
+            raise
+        return None
+    _show_counts(target, counts)
+    return counts
 
 
 def sample_line(prepared: PreparedData | None) -> None:

@@ -24,7 +24,7 @@ import tempfile
 import threading
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
@@ -41,6 +41,7 @@ __all__ = [
     "TableScan",
     "WorkingSample",
     "class_counts",
+    "describe_table",
     "draw_sample",
     "guess_target",
     "scan_table",
@@ -167,9 +168,12 @@ def _connect():
 
     spill = Path(tempfile.gettempdir()) / "ie-duckdb"
     spill.mkdir(exist_ok=True)
-    return duckdb.connect(config={
+    con = duckdb.connect(config={
         "memory_limit": MEMORY_LIMIT, "temp_directory": str(spill), "autoinstall_known_extensions": False,
     })  # fmt: skip
+    con.execute("SET enable_progress_bar = true")  # so that query_progress() follows a running query
+    con.execute("SET enable_progress_bar_print = false")
+    return con
 
 
 def _run(con, sql: str, params: Sequence[object], fetch: str, *, progress: Progress | None, what: str):
@@ -181,8 +185,11 @@ def _run(con, sql: str, params: Sequence[object], fetch: str, *, progress: Progr
     import duckdb
 
     if progress is None:
-        cur = con.execute(sql, list(params))
-        return cur.fetchall() if fetch == "all" else cur.df()
+        try:
+            cur = con.execute(sql, list(params))
+            return cur.fetchall() if fetch == "all" else cur.df()
+        except duckdb.Error as exc:
+            raise LargeTableError(f"DuckDB could not read the file: {str(exc).splitlines()[0]}") from exc
     out: dict[str, object] = {}
 
     def work() -> None:
@@ -215,13 +222,10 @@ def _run(con, sql: str, params: Sequence[object], fetch: str, *, progress: Progr
     return out["value"]
 
 
-def scan_table(path: Path, *, kind: str, progress: Progress | None = None) -> TableScan:
-    """Count rows, and per column its missing values and (about) its distinct values, over every row.
-
-    ``kind`` is the data folder's: "CSV", "Parquet" or "Parquet (partitioned)". A CSV's delimiter
-    and encoding are detected from its first 64 KiB, as for uploads.
-    """
-    start = time.perf_counter()
+def describe_table(path: Path, *, kind: str) -> TableScan:
+    """The file's columns and their types, read from its header or metadata (no pass over the rows; the
+    counts of the result are empty). ``kind`` is the data folder's: "CSV", "Parquet" or "Parquet (partitioned)".
+    A CSV's delimiter and encoding are detected from its first 64 KiB, as for uploads."""
     csv_options: tuple[tuple[str, str], ...] = ()
     if kind == "CSV":
         with open(path, "rb") as fh:
@@ -230,30 +234,47 @@ def scan_table(path: Path, *, kind: str, progress: Progress | None = None) -> Ta
         duck = {"utf-8": "utf-8", "utf-8-sig": "utf-8", "ascii": "utf-8", "utf-16": "utf-16"}.get(encoding, "latin-1")
         text = head.decode(encoding if duck != "latin-1" else "latin-1", errors="replace")
         csv_options = (("delim", detect_delimiter(text)), ("encoding", duck))
-    scan = TableScan(str(path), kind, 0, (), (), (), (), csv_options)
+    bare = TableScan(str(path), kind, 0, (), (), (), (), csv_options)
     con = _connect()
     try:
-        described = _run(con, f"DESCRIBE SELECT * FROM {scan.source}", (), "all", progress=None, what="")
-        columns = tuple(str(r[0]) for r in described)
-        types = tuple(str(r[1]) for r in described)
-        if not columns:
-            raise LargeTableError(f"{Path(path).name} has no columns.")
-        parts = ", ".join(f"count({_quote(c)}), approx_count_distinct({_quote(c)})" for c in columns)
+        described = _run(con, f"DESCRIBE SELECT * FROM {bare.source}", (), "all", progress=None, what="")
+    finally:
+        con.close()
+    if not described:
+        raise LargeTableError(f"{Path(path).name} has no columns.")
+    return replace(bare, columns=tuple(str(r[0]) for r in described), types=tuple(str(r[1]) for r in described))
+
+
+def scan_table(
+    path: Path, *, kind: str, progress: Progress | None = None, described: TableScan | None = None
+) -> TableScan:
+    """Count rows, and per column its missing values and (about) its distinct values, over every row.
+
+    ``described`` is :func:`describe_table` of the file, when already made.
+    """
+    start = time.perf_counter()
+    scan = described or describe_table(path, kind=kind)
+    parts = ", ".join(f"count({_quote(c)}), approx_count_distinct({_quote(c)})" for c in scan.columns)
+    con = _connect()
+    try:
         row = _run(con, f"SELECT count(*), {parts} FROM {scan.source}", (), "all", progress=progress,
                    what="Counting rows and missing values over the whole file")[0]  # fmt: skip
     finally:
         con.close()
     n = int(row[0])
-    present = row[1::2]
-    distinct = row[2::2]
-    return TableScan(
-        str(path), kind, n, columns, types, tuple(n - int(p) for p in present), tuple(int(d) for d in distinct),
-        csv_options, time.perf_counter() - start,
+    return replace(
+        scan, n_rows=n, missing=tuple(n - int(p) for p in row[1::2]), distinct=tuple(int(d) for d in row[2::2]),
+        seconds=time.perf_counter() - start,
     )  # fmt: skip
 
 
 def guess_target(scan: TableScan) -> str | None:
-    """The target column by name among columns with 2 to ``MAX_CLASSES`` values, else the last such column."""
+    """The target column by name among columns with 2 to ``MAX_CLASSES`` values, else the last such column.
+
+    Before the rows are counted (:func:`describe_table`), only a column named like a label is guessed.
+    """
+    if not scan.distinct:
+        return next((c for c in scan.columns if looks_like_target(c)), None)
     plausible = [c for c, d in zip(scan.columns, scan.distinct, strict=True) if 2 <= d <= MAX_CLASSES]
     named = [c for c in plausible if looks_like_target(c)]
     return (named or plausible[-1:] or [None])[0]

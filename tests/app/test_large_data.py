@@ -84,3 +84,20 @@ def test_stopping_keeps_the_data_loaded_before(large, monkeypatch):
     assert not at.exception
     assert at.session_state["ie.dataset"] is before
     assert any("Stopped sampling log.parquet" in m and "is still in use" in m for m in texts(at, "warning"))
+
+
+def test_a_file_duckdb_cannot_read_is_explained_and_the_data_kept(large):
+    at, _ = large
+    before = at.session_state["ie.dataset"]
+    folder = at.session_state["ie.dataset"].sample.scan.path.rsplit("/", 1)[0]
+    with open(f"{folder}/broken.parquet", "wb") as fh:
+        fh.write(b"PAR1" + b"\x00 not really parquet " * 100)
+    at.run()
+    picker = at.selectbox(key="data.folder_file")
+    picker.set_value("broken.parquet").run()
+    at.button(key="data.folder_open").click().run()
+    assert not at.exception
+    assert at.session_state["ie.dataset"] is before
+    assert any(
+        "DuckDB could not read the file" in m and "(log.parquet) is still in use" in m for m in texts(at, "error")
+    )

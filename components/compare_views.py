@@ -168,16 +168,30 @@ def _script_or_none(prepared: PreparedData, split: Split, evals: list[Evaluation
         return None
 
 
+def _file_rows(prepared: PreparedData) -> int:
+    """Rows of the data: of the whole file when the pages work on a working sample of it."""
+    sample = prepared.dataset.sample
+    return sample.scan.n_rows if sample is not None else prepared.dataset.n_rows
+
+
+def report_split_text(prepared: PreparedData, split: Split) -> str:
+    """How the data was split, for the report; for a working sample, how it was drawn and what the test split keeps."""
+    text = (
+        f"Test share {split.spec.test_size:.0%} (seed {split.spec.random_state}), stratified: "
+        f"{len(split.y_train):,} training rows, {len(split.y_test):,} test rows."
+    )
+    if prepared.dataset.sample is not None:  # the stakeholders' copy says it too
+        text = f"{prepared.dataset.sample.line()} {' '.join(split.notes[:1])} {text}"
+    return text
+
+
 def downloads(
     prepared: PreparedData, split: Split, evals: list[Evaluation], table: pd.DataFrame, figs, lines: list[str],
     helped: list[str], diffs: pd.DataFrame | None, settings: SharedSettings,
 ) -> None:  # fmt: skip
     """The report, the leaderboard CSV, the settings JSON, and a link that reopens this view."""
     dist = prepared.distribution
-    split_text = (
-        f"Test share {split.spec.test_size:.0%} (seed {split.spec.random_state}), stratified: "
-        f"{len(split.y_train):,} training rows, {len(split.y_test):,} test rows."
-    )
+    split_text = report_split_text(prepared, split)
 
     def report() -> bytes:  # written when the button is pressed (it embeds every chart), not on every rerun
         budget = None
@@ -186,7 +200,7 @@ def downloads(
             budget = (share, budget_lines(cached_budget(evals, share=share), positive=repr(evals[0].classes[-1]),
                                           share=share))  # fmt: skip
         return build_report(
-            dataset_name=prepared.dataset.name, target=prepared.target or "", n_rows=prepared.dataset.n_rows,
+            dataset_name=prepared.dataset.name, target=prepared.target or "", n_rows=_file_rows(prepared),
             distribution=dist, split_text=split_text, evals=evals, leaderboard=with_intervals(table),
             best=best_in_column(table), figures=figs, takeaways=lines, summary=helped, differences=diffs,
             warning=noise_warning(evals), script=_script_or_none(prepared, split, evals, settings), budget=budget,

@@ -101,3 +101,15 @@ def test_a_file_duckdb_cannot_read_is_explained_and_the_data_kept(large):
     assert any(
         "DuckDB could not read the file" in m and "(log.parquet) is still in use" in m for m in texts(at, "error")
     )
+
+
+def test_the_report_says_it_comes_from_a_working_sample(large):
+    from components.compare_views import _file_rows, report_split_text
+    from core.prepared import prepare
+    from core.split import make_split
+
+    at, _ = large
+    prepared = prepare(at.session_state["ie.dataset"], target="isFraud", overrides={})
+    text = report_split_text(prepared, make_split(prepared, test_size=0.2, random_state=42))
+    assert f"Working sample of {ROWS:,} rows" in text and "keeps the file's class mix" in text
+    assert _file_rows(prepared) == ROWS

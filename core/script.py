@@ -318,9 +318,9 @@ def script(
             writer.imports.add(("sklearn.model_selection", "TunedThresholdClassifierCV"))
         blocks.append("\n".join(lines) + f"\nmodels[{writer(strategy.name)}] = {body}\n")
     title = strategies[0].name if len(strategies) == 1 else f"{len(strategies)} strategies compared"
-    load = _load(dataset.source, writer)
+    load = _load_sample(dataset.sample, writer) if dataset.sample is not None else _load(dataset.source, writer)
     columns_text = _columns(prepared, writer)
-    split_text = _split_text(split, labels, writer)
+    split_text = _split_text(split, labels, writer, sample=dataset.sample, target=prepared.target)
     sections = [
         _header(title, dataset.name, differs),
         _imports(writer.imports | {("sklearn.base", "clone")}, copied, tuned_any, binary),
@@ -451,6 +451,32 @@ def _copied(classes: list[type]) -> str:
     return head + "\n\n".join(inspect.getsource(cls) for cls in classes)
 
 
+def _load_sample(sample, w: _Writer) -> str:
+    """Section 1 for a working sample: DuckDB draws the same rows from the file (core.working_sample)."""
+    cut, rows = sample.queries(sample.entry)
+    small = ", ".join(repr(str(c)) for c in sample.small) or "none"
+    return "\n".join([
+        "# ---- 1. Read the data as the app read it: a working sample drawn by DuckDB ----",
+        "import duckdb  # reads CSV and Parquet without loading the whole file",
+        "",
+        f"# The app's file ({sample.scan.n_rows:,} rows) from its data folder; the queries read it as {sample.entry!r},",
+        "# relative to where this script runs (edit the path in both queries to read it elsewhere).",
+        f"# The sample: the {sample.budget:,}-row budget less the small classes' rows, drawn uniformly (the lowest seeded",
+        f"# hashes of each row's values), plus every other row of the small classes ({small}).",
+        f"CUT_QUERY = {w(cut)}",
+        f"ROWS_QUERY = {w(rows)}",
+        f"SMALL_CLASSES = {w(list(sample.small))}",
+        "cut = duckdb.sql(CUT_QUERY).fetchone()[0]",
+        "frame = duckdb.execute(ROWS_QUERY, [cut, cut, *SMALL_CLASSES]).df()",
+        'uniform = frame.pop("__ie_uniform__")',
+        "# As in the app: infinite numbers count as missing values, and completely empty rows are left out.",
+        'numbers = frame.select_dtypes("number").columns',
+        "frame[numbers] = frame[numbers].replace([np.inf, -np.inf], np.nan)",
+        "keep = frame.notna().any(axis=1)",
+        "frame, uniform = frame[keep].reset_index(drop=True), uniform[keep].reset_index(drop=True)",
+    ])  # fmt: skip
+
+
 def _load(source: Source | None, w: _Writer) -> str:
     head = "# ---- 1. Read the data as the app read it ----"
     if source is None:
@@ -528,13 +554,32 @@ def _columns(prepared: PreparedData, w: _Writer) -> str:
     return "\n".join(lines)
 
 
-def _split_text(split: Split, labels: list[object], w: _Writer) -> str:
+def _split_text(split: Split, labels: list[object], w: _Writer, *, sample=None, target=None) -> str:
     spec = split.spec
+    if sample is None:
+        head = [
+            "# ---- 3. Split first: the test rows keep the real class mix and are never resampled ----",
+            "X_train, X_test, y_train, y_test = train_test_split(",
+            f"    X, y, test_size={spec.test_size!r}, stratify=y, random_state={spec.random_state!r}",
+            ")",
+        ]
+    else:
+        extra = sample.target == target
+        head = [
+            "# ---- 3. Split first: the test rows come from the uniformly drawn rows only, so they keep the file's",
+            "# class mix and their scores estimate the whole file's; they are never resampled ----",
+            "pool = uniform.loc[labelled.index].to_numpy()",
+            "X_train, X_test, y_train, y_test = train_test_split(",
+            f"    X[pool], y[pool], test_size={spec.test_size!r}, stratify=y[pool], random_state={spec.random_state!r}",
+            ")",
+        ]
+        if extra:
+            head += [
+                "# The other rows of the small classes only ever train (the app says how much more common they are there).",
+                "X_train, y_train = pd.concat([X_train, X[~pool]]), pd.concat([y_train, y[~pool]])",
+            ]
     return "\n".join([
-        "# ---- 3. Split first: the test rows keep the real class mix and are never resampled ----",
-        "X_train, X_test, y_train, y_test = train_test_split(",
-        f"    X, y, test_size={spec.test_size!r}, stratify=y, random_state={spec.random_state!r}",
-        ")",
+        *head,
         "# The app numbers the classes from the largest (0) to the smallest; with two classes, 1 is the small",
         '# ("positive") class that precision and recall are about.',
         f"CLASSES = {w(list(labels))}",

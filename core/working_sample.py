@@ -44,6 +44,7 @@ __all__ = [
     "describe_table",
     "draw_sample",
     "guess_target",
+    "sample_queries",
     "scan_table",
     "small_classes",
 ]
@@ -95,12 +96,16 @@ class TableScan:
     @property
     def source(self) -> str:
         """The DuckDB table expression that reads the file."""
+        return self.reader(self.path)
+
+    def reader(self, path: str) -> str:
+        """The DuckDB table expression that reads the file at ``path`` as this one was read (for a script)."""
         if self.kind == "CSV":
             options = "".join(f", {k} = {_literal(v)}" for k, v in self.csv_options)
-            return f"read_csv({_literal(self.path)}, header = true{options})"
+            return f"read_csv({_literal(path)}, header = true{options})"
         if self.kind == "Parquet (partitioned)":
-            return f"read_parquet({_literal(str(Path(self.path) / '**' / '*'))}, hive_partitioning = true)"
-        return f"read_parquet({_literal(self.path)})"
+            return f"read_parquet({_literal(path.rstrip('/') + '/**/*')}, hive_partitioning = true)"
+        return f"read_parquet({_literal(path)})"
 
     def missing_table(self) -> pd.DataFrame:
         """Per-column missing counts over all rows, most-missing first (as :func:`core.roles.missing_summary`)."""
@@ -140,6 +145,12 @@ class WorkingSample:
         """Rows in the uniform part."""
         return int(self.uniform.sum())
 
+    def queries(self, path: str) -> tuple[str, str]:
+        """:func:`sample_queries` that draw this sample again from the file at ``path`` (for a script)."""
+        drawn = self.budget - sum(n for c, n in self.counts if c in self.small)
+        return sample_queries(self.scan, target=self.target, n_uniform=drawn, small=self.small,
+                              random_state=self.seed, path=path)  # fmt: skip
+
     def line(self) -> str:
         """One sentence for the top of every page: that it is a sample, how it was drawn, from how many rows."""
         small = ", ".join(repr(str(c)) for c in self.small)
@@ -161,6 +172,31 @@ class WorkingSample:
             rows = dict(self.counts)[c]
             out[c] = (rows / self.n_rows) / share[c]
         return out
+
+
+def sample_queries(scan: TableScan, *, target: str, n_uniform: int, small: Sequence[object], random_state: int,
+                   path: str | None = None) -> tuple[str, str]:  # fmt: skip
+    """The two queries that draw a working sample, over the file at ``path`` (default: ``scan``'s).
+
+    The first returns the hash cut of the uniform part (one value); the second, given the cut twice and then
+    the ``small`` classes as parameters, returns the rows with a last column ``__ie_uniform__``.
+    """
+    source = scan.reader(path or scan.path)
+    digest = "hash(" + ", ".join(_quote(c) for c in scan.columns) + f", {int(random_state)})"
+    cut = f"SELECT max(h) FROM (SELECT {digest} AS h FROM {source} ORDER BY h LIMIT {int(n_uniform)})"
+    keep = f"{digest} <= ?"
+    if small:
+        keep += f" OR {_quote(target)} IN ({', '.join('?' for _ in small)})"
+    return cut, f"SELECT *, {digest} <= ? AS {_UNIFORM} FROM {source} WHERE {keep}"
+
+
+def tidy(frame: pd.DataFrame, uniform: np.ndarray) -> tuple[pd.DataFrame, np.ndarray]:
+    """As for uploads: infinite numbers become missing values and completely empty rows are left out."""
+    numeric = frame.select_dtypes("number").columns
+    if len(numeric):
+        frame[numeric] = frame[numeric].replace([np.inf, -np.inf], np.nan)
+    keep = frame.notna().any(axis=1).to_numpy()
+    return frame[keep].reset_index(drop=True), uniform[keep]
 
 
 def _connect():
@@ -341,26 +377,16 @@ def draw_sample(
         if scan.n_rows <= budget:
             frame = _run(con, f"SELECT * FROM {scan.source}", (), "df", progress=progress,
                          what=f"Reading all {scan.n_rows:,} rows")  # fmt: skip
-            return frame, None
+            return tidy(frame, np.ones(len(frame), dtype=bool))[0], None
         small = small_classes(counts, budget=budget)
         n_uniform = budget - sum(counts[c] for c in small)
-        digest = "hash(" + ", ".join(_quote(c) for c in scan.columns) + f", {int(random_state)})"
-        cut = _run(
-            con, f"SELECT max(h) FROM (SELECT {digest} AS h FROM {scan.source} ORDER BY h LIMIT {n_uniform})", (),
-            "all", progress=progress, what=f"Drawing {n_uniform:,} rows uniformly",
-        )[0][0]  # fmt: skip
-        keep = f"{digest} <= ?"
-        params: list[object] = [cut, cut]
-        if small:
-            keep += f" OR {_quote(target)} IN ({', '.join('?' for _ in small)})"
-            params += list(small)
-        frame = _run(
-            con, f"SELECT *, {digest} <= ? AS {_UNIFORM} FROM {scan.source} WHERE {keep}", params, "df",
-            progress=progress, what="Reading the working sample",
-        )  # fmt: skip
+        cut_sql, rows_sql = sample_queries(scan, target=target, n_uniform=n_uniform, small=small,
+                                           random_state=random_state)  # fmt: skip
+        cut = _run(con, cut_sql, (), "all", progress=progress, what=f"Drawing {n_uniform:,} rows uniformly")[0][0]
+        frame = _run(con, rows_sql, [cut, cut, *small], "df", progress=progress, what="Reading the working sample")
     finally:
         con.close()
-    uniform = frame.pop(_UNIFORM).to_numpy(dtype=bool)
+    frame, uniform = tidy(frame, frame.pop(_UNIFORM).to_numpy(dtype=bool))
     return frame, WorkingSample(
         scan=scan, entry=entry, target=target, counts=tuple(counts.items()), small=small, budget=budget,
         seed=int(random_state), uniform=uniform, seconds=time.perf_counter() - start,

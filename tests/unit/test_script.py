@@ -234,3 +234,32 @@ def test_a_model_with_an_app_wrapper_is_not_written_and_the_page_is_told_why():
     ev = evaluate(Strategy(model="adaboost", weighting="balanced"), split, plan=prepared.plan)
     with pytest.raises(ModelExportError, match="Show the code"):
         model_file(ev, prepared=prepared, split=split)
+
+
+def test_a_working_sample_is_drawn_again_by_duckdb_and_gives_the_pages_metrics(tmp_path):
+    """A large folder file: the script draws the same working sample with DuckDB and splits its uniform part."""
+
+    from core.working_sample import draw_sample, scan_table
+
+    rng = np.random.default_rng(5)
+    n = 30_000
+    y = (rng.random(n) < 0.02).astype(int)
+    frame = pd.DataFrame({"amount": rng.normal(size=n) + 2 * y, "channel": rng.choice(["web", "shop"], n),
+                          "isFraud": y})  # fmt: skip
+    frame.loc[::50, "amount"] = np.nan
+    source = tmp_path / "data"
+    source.mkdir()
+    frame.to_parquet(source / "log.parquet")
+    sample, info = draw_sample(scan_table(source / "log.parquet", kind="Parquet"), entry="log.parquet",
+                               target="isFraud", budget=5_000, random_state=3)  # fmt: skip
+    dataset = Dataset.from_frame(sample, name="log.parquet", origin="folder", sample=info)
+    prepared, split = _setup(dataset)
+    strategies = [Strategy.from_id(i, forest=SMALL) for i in ("none:logreg:balanced", "smote:rf:none")]
+    text = script(strategies, prepared=prepared, split=split)
+    assert "import duckdb" in text and "X[~pool]" in text
+    run = tmp_path / "run"
+    run.mkdir()
+    shutil.copy(source / "log.parquet", run / "log.parquet")
+    printed = _run(text, run)
+    for strategy in strategies:
+        _assert_same(printed[strategy.name], evaluate(strategy, split, plan=prepared.plan))

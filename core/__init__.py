@@ -5,6 +5,8 @@ called from a notebook, a test or a benchmark. The modules, by the stage of the 
 
 Data
     - :mod:`core.loading` -- uploaded bytes (CSV, Parquet, Excel) into a table, with clear errors.
+    - :mod:`core.data_folder` -- the server's data folder: its files, and nothing outside it.
+    - :mod:`core.working_sample` -- large files: counts over every row and a working sample, by DuckDB.
     - :mod:`core.samples` -- the bundled sample datasets.
     - :mod:`core.generated_data` -- the lesson's generated dataset with a chosen imbalance.
     - :mod:`core.dataset` -- the loaded dataset and its content fingerprint.
@@ -25,7 +27,7 @@ Model
     - :mod:`core.preprocessing` -- impute, scale and encode, fit inside every pipeline.
     - :mod:`core.forest` -- scikit-learn's forest with progress, and the capped forest for large data.
     - :mod:`core.models` -- models and strategies (sampler + model + weighting) as one pipeline.
-    - :mod:`core.evaluation` -- fitting on the training split, metrics and curves on the test split.
+    - :mod:`core.evaluation` -- the grid of fits (here or on a Dask cluster), metrics and curves on the test split.
     - :mod:`core.compare` -- the comparison: leaderboard and takeaways.
     - :mod:`core.lessons` -- the lesson's demos (accuracy paradox, leakage, ratio sweep).
 

@@ -212,7 +212,16 @@ def _connect():
     return con
 
 
-def _run(con, sql: str, params: Sequence[object], fetch: str, *, progress: Progress | None, what: str):
+def _unreadable(exc: Exception, path: str) -> LargeTableError:
+    """DuckDB's reason, with the server's path replaced by the file's name, and what to do."""
+    reason = str(exc).splitlines()[0].replace(path, Path(path).name).split(" Error: ", 1)[-1].rstrip(".")
+    return LargeTableError(
+        f"{Path(path).name} could not be read ({reason}). Check that it is a complete CSV or Parquet file, "
+        "or save it again from the program that wrote it."
+    )
+
+
+def _run(con, sql: str, params: Sequence[object], fetch: str, *, progress: Progress | None, what: str, path: str):
     """Run one query (``fetch`` = "all" or "df") in a thread, reporting DuckDB's progress and an estimate.
 
     If ``progress`` raises (the user pressed Stop, or the page reran), the query is interrupted
@@ -225,7 +234,7 @@ def _run(con, sql: str, params: Sequence[object], fetch: str, *, progress: Progr
             cur = con.execute(sql, list(params))
             return cur.fetchall() if fetch == "all" else cur.df()
         except duckdb.Error as exc:
-            raise LargeTableError(f"DuckDB could not read the file: {str(exc).splitlines()[0]}") from exc
+            raise _unreadable(exc, path) from exc
     out: dict[str, object] = {}
 
     def work() -> None:
@@ -253,7 +262,7 @@ def _run(con, sql: str, params: Sequence[object], fetch: str, *, progress: Progr
     if "error" in out:
         exc = out["error"]
         if isinstance(exc, duckdb.Error):
-            raise LargeTableError(f"DuckDB could not read the file: {str(exc).splitlines()[0]}") from exc
+            raise _unreadable(exc, path) from exc
         raise exc  # type: ignore[misc]
     return out["value"]
 
@@ -273,7 +282,9 @@ def describe_table(path: Path, *, kind: str) -> TableScan:
     bare = TableScan(str(path), kind, 0, (), (), (), (), csv_options)
     con = _connect()
     try:
-        described = _run(con, f"DESCRIBE SELECT * FROM {bare.source}", (), "all", progress=None, what="")
+        described = _run(
+            con, f"DESCRIBE SELECT * FROM {bare.source}", (), "all", progress=None, what="", path=bare.path
+        )
     finally:
         con.close()
     if not described:
@@ -294,7 +305,7 @@ def scan_table(
     con = _connect()
     try:
         row = _run(con, f"SELECT count(*), {parts} FROM {scan.source}", (), "all", progress=progress,
-                   what="Counting rows and missing values over the whole file")[0]  # fmt: skip
+                   what="Counting rows and missing values over the whole file", path=scan.path)[0]  # fmt: skip
     finally:
         con.close()
     n = int(row[0])
@@ -327,7 +338,7 @@ def class_counts(scan: TableScan, *, target: str, progress: Progress | None = No
         rows = _run(
             con, f"SELECT {column}, count(*) AS n FROM {scan.source} WHERE {column} IS NOT NULL GROUP BY 1 "
             f"ORDER BY n DESC LIMIT {MAX_CLASSES + 1}", (), "all", progress=progress,
-            what=f"Counting the classes of {target!r} over the whole file",
+            what=f"Counting the classes of {target!r} over the whole file", path=scan.path,
         )  # fmt: skip
     finally:
         con.close()
@@ -376,14 +387,24 @@ def draw_sample(
     try:
         if scan.n_rows <= budget:
             frame = _run(con, f"SELECT * FROM {scan.source}", (), "df", progress=progress,
-                         what=f"Reading all {scan.n_rows:,} rows")  # fmt: skip
+                         what=f"Reading all {scan.n_rows:,} rows", path=scan.path)  # fmt: skip
             return tidy(frame, np.ones(len(frame), dtype=bool))[0], None
         small = small_classes(counts, budget=budget)
         n_uniform = budget - sum(counts[c] for c in small)
         cut_sql, rows_sql = sample_queries(scan, target=target, n_uniform=n_uniform, small=small,
                                            random_state=random_state)  # fmt: skip
-        cut = _run(con, cut_sql, (), "all", progress=progress, what=f"Drawing {n_uniform:,} rows uniformly")[0][0]
-        frame = _run(con, rows_sql, [cut, cut, *small], "df", progress=progress, what="Reading the working sample")
+        cut = _run(
+            con, cut_sql, (), "all", progress=progress, what=f"Drawing {n_uniform:,} rows uniformly", path=scan.path
+        )[0][0]
+        frame = _run(
+            con,
+            rows_sql,
+            [cut, cut, *small],
+            "df",
+            progress=progress,
+            what="Reading the working sample",
+            path=scan.path,
+        )
     finally:
         con.close()
     frame, uniform = tidy(frame, frame.pop(_UNIFORM).to_numpy(dtype=bool))

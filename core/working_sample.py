@@ -103,8 +103,9 @@ class TableScan:
         if self.kind == "CSV":
             options = "".join(f", {k} = {_literal(v)}" for k, v in self.csv_options)
             return f"read_csv({_literal(path)}, header = true{options})"
-        if self.kind == "Parquet (partitioned)":
-            return f"read_parquet({_literal(path.rstrip('/') + '/**/*')}, hive_partitioning = true)"
+        if self.kind == "Parquet (partitioned)":  # its Parquet parts only (not Spark's _SUCCESS and the like)
+            suffix = ".pq" if not any(Path(self.path).rglob("*.parquet")) else ".parquet"
+            return f"read_parquet({_literal(path.rstrip('/') + '/**/*' + suffix)}, hive_partitioning = true)"
         return f"read_parquet({_literal(path)})"
 
     def missing_table(self) -> pd.DataFrame:

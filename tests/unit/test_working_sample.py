@@ -189,3 +189,17 @@ def test_reported_precision_and_pr_auc_estimate_the_whole_files(tmp_path):
     assert abs(reported["pr_auc"] - full_pr_auc) < 0.08
     # so the two checks above would catch a test split with the sample's mix
     assert mixed_precision - full_precision > 0.2 and mixed_pr_auc - full_pr_auc > 0.2
+
+
+def test_a_partitioned_dataset_is_read_with_its_partition_column_and_without_other_files(tmp_path):
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    frame = table(6_000, rare=0.05)
+    pq.write_to_dataset(pa.Table.from_pandas(frame), tmp_path / "log", partition_cols=["kind"])
+    (tmp_path / "log" / "_SUCCESS").write_text("")  # as Spark leaves it
+    scan = scan_table(tmp_path / "log", kind="Parquet (partitioned)")
+    assert scan.n_rows == 6_000 and "kind" in scan.columns
+    sample, info = draw_sample(scan, entry="log", target="isFraud", budget=2_000)
+    assert info is not None and len(sample) <= 2_000
+    assert int(sample["isFraud"].sum()) == int(frame["isFraud"].sum()) and set(sample["kind"]) == {"a", "b", "c"}

@@ -466,7 +466,7 @@ def _load_sample(sample, w: _Writer) -> str:
         f"CUT_QUERY = {w(cut)}",
         f"ROWS_QUERY = {w(rows)}",
         f"SMALL_CLASSES = {w(list(sample.small))}",
-        "cut = duckdb.sql(CUT_QUERY).fetchone()[0]",
+        "cut = duckdb.execute(CUT_QUERY).fetchall()[0][0]",
         "frame = duckdb.execute(ROWS_QUERY, [cut, cut, *SMALL_CLASSES]).df()",
         'uniform = frame.pop("__ie_uniform__")',
         "# As in the app: infinite numbers count as missing values, and completely empty rows are left out.",

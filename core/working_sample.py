@@ -250,9 +250,10 @@ def _run(con, sql: str, params: Sequence[object], fetch: str, *, progress: Progr
     thread.start()
     try:
         progress(0.0, what)
+        done = 0.0
         while thread.is_alive():
             thread.join(0.25)
-            done = max(float(con.query_progress()), 0.0) / 100
+            done = max(done, float(con.query_progress()) / 100)  # -1 once the query has ended: keep the last
             spent = time.perf_counter() - start
             left = f", about {spent / done - spent:,.0f} s left" if 0.05 < done < 1 else ""
             progress(min(done, 1.0), f"{what} ({spent:,.0f} s{left})")

@@ -91,6 +91,7 @@ class TableScan:
     missing: tuple[int, ...]
     distinct: tuple[int, ...]
     csv_options: tuple[tuple[str, str], ...] = ()
+    parts: str = ".parquet"  # a partitioned dataset's part files end so (found once, by describe_table)
     seconds: float = 0.0
 
     @property
@@ -104,8 +105,7 @@ class TableScan:
             options = "".join(f", {k} = {_literal(v)}" for k, v in self.csv_options)
             return f"read_csv({_literal(path)}, header = true{options})"
         if self.kind == "Parquet (partitioned)":  # its Parquet parts only (not Spark's _SUCCESS and the like)
-            suffix = ".pq" if not any(Path(self.path).rglob("*.parquet")) else ".parquet"
-            return f"read_parquet({_literal(path.rstrip('/') + '/**/*' + suffix)}, hive_partitioning = true)"
+            return f"read_parquet({_literal(path.rstrip('/') + '/**/*' + self.parts)}, hive_partitioning = true)"
         return f"read_parquet({_literal(path)})"
 
     def missing_table(self) -> pd.DataFrame:
@@ -281,7 +281,8 @@ def describe_table(path: Path, *, kind: str) -> TableScan:
         duck = {"utf-8": "utf-8", "utf-8-sig": "utf-8", "ascii": "utf-8", "utf-16": "utf-16"}.get(encoding, "latin-1")
         text = head.decode(encoding if duck != "latin-1" else "latin-1", errors="replace")
         csv_options = (("delim", detect_delimiter(text)), ("encoding", duck))
-    bare = TableScan(str(path), kind, 0, (), (), (), (), csv_options)
+    parts = ".pq" if kind == "Parquet (partitioned)" and not any(Path(path).rglob("*.parquet")) else ".parquet"
+    bare = TableScan(str(path), kind, 0, (), (), (), (), csv_options, parts)
     con = _connect()
     try:
         described = _run(

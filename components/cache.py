@@ -266,10 +266,21 @@ def cached_evaluations(
             bar.progress(min(at + fraction * share, 1.0), text=f"{head}: {message}")
 
         fitted = {s.fitted_as: stored(s.fitted_as) for s in wave if s.threshold != "fixed"}
-        evals = evaluate_many(
-            wave, split, plan=prepared.plan, cv_folds=cv_folds, cv_repeats=cv_repeats, progress=report,
-            fitted={k: v for k, v in fitted.items() if v is not None}, runner=runner,
-        )  # fmt: skip
+        reuse = {k: v for k, v in fitted.items() if v is not None}
+
+        def run(runner, wave=wave, report=report, reuse=reuse):
+            return evaluate_many(wave, split, plan=prepared.plan, cv_folds=cv_folds, cv_repeats=cv_repeats,
+                                 progress=report, fitted=reuse, runner=runner)  # fmt: skip
+
+        try:
+            evals = run(runner)
+        except Exception as exc:  # the cluster failed mid-run (Stop and reruns are BaseExceptions: they pass)
+            if runner is None:
+                raise
+            show_message("warning", f"The Dask cluster stopped answering ({type(exc).__name__}: {exc}), so the "
+                         "models are trained on this server.")  # fmt: skip
+            runner = None
+            evals = run(None)
         done += share
         for strategy, result in zip(wave, evals, strict=True):
             results[strategy] = result

@@ -341,18 +341,19 @@ def _digest(*arrays: np.ndarray) -> str:
     return h.hexdigest()
 
 
-@st.cache_data(show_spinner=False, max_entries=64)
-def _budget(key: tuple, share: float, _evals: list):
-    from core.gains import budget_table
+@st.cache_data(show_spinner=False, max_entries=256)
+def _budget_row(key: tuple, share: float, _ev: Evaluation) -> dict:
+    from core.gains import budget_row
 
-    return budget_table(_evals, share=share)
+    return budget_row(_ev, share=share)
 
 
 def cached_budget(evals: list[Evaluation], *, share: float):
     """What reviewing the top ``share`` of the test rows catches, per strategy (a display option: kept per
-    strategy scores and share, never retrains)."""
-    key = tuple((ev.name, _digest(ev.y_test, ev.proba)) for ev in evals)
-    return _budget(key, share, evals)
+    strategy's scores and share, so the Train page reuses what Compare worked out; never retrains)."""
+    import pandas as pd
+
+    return pd.DataFrame([_budget_row((ev.name, _digest(ev.y_test, ev.proba)), share, ev) for ev in evals])
 
 
 @st.cache_data(show_spinner=False, max_entries=16)

@@ -73,3 +73,35 @@ def test_a_perfect_ranker_catches_everything_within_the_prevalence_and_the_inter
     assert everything.recall == 1.0 and everything.lift == 1.0
     with pytest.raises(ValueError, match="share"):
         review_budget(_ev(scores, truth), share=0.0)
+
+
+def _caught_at_every_group(weights, truth, starts, cut):
+    """The sums over every group, as the function was first written: the reference for the truncated one."""
+    w = np.add.reduceat(weights, starts, axis=1)
+    p = np.add.reduceat(weights * truth, starts, axis=1)
+    cum_w, cum_p = np.cumsum(w, axis=1), np.cumsum(p, axis=1)
+    g = np.minimum((cum_w < cut - 1e-9).sum(axis=1), w.shape[1] - 1)
+    rows = np.arange(len(w))
+    before_w, before_p = cum_w[rows, g] - w[rows, g], cum_p[rows, g] - p[rows, g]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        part = np.where(w[rows, g] > 0, (cut - before_w) / w[rows, g], 0.0)
+    return before_p + np.clip(part, 0.0, 1.0) * p[rows, g]
+
+
+@pytest.mark.parametrize("n", [1, 40, 3_000])
+@pytest.mark.parametrize("levels", [3, 500, 10_000])  # many ties, some, none
+@pytest.mark.parametrize("share", [0.001, 0.05, 0.5, 1.0])
+@pytest.mark.parametrize("seed", [0, 1])
+def test_summing_only_up_to_the_cut_gives_the_same_numbers_as_every_group(n, levels, share, seed):
+    from core.gains import _caught_at
+
+    rng = np.random.default_rng(seed)
+    scores = np.sort(rng.integers(0, levels, n))[::-1]  # score order, with ties when levels < n
+    starts = np.flatnonzero(np.r_[True, scores[1:] != scores[:-1]])
+    truth = (rng.random(n) < 0.1).astype(float)
+    # replicates of very different weight, so some reach the cut far later than others
+    weights = rng.poisson(rng.uniform(0.05, 3.0, size=(7, 1)), size=(7, n)).astype(float)
+    cut = share * n
+    np.testing.assert_array_equal(
+        _caught_at(weights, truth, starts, cut), _caught_at_every_group(weights, truth, starts, cut)
+    )

@@ -15,6 +15,7 @@ from core.compare import (
     best_in_column,
     default_strategies,
     differences,
+    differences_caption,
     noise_warning,
     strategy_choices,
     summary,
@@ -39,7 +40,7 @@ def compare_controls(prepared: PreparedData, split: Split) -> tuple[list[Strateg
     n_classes = split.y_train.nunique()
     c1, c2 = st.columns([1, 1])
     folds, repeats = cv_controls(
-        c1, key=state.W_COMPARE_FOLDS,
+        c1, key=state.W_COMPARE_FOLDS, split=split,
         help="The same folds for every strategy; resampling is fit inside each training fold only.",
     )  # fmt: skip
     seed = int(c2.number_input("Seed", 0, 2**31 - 1, step=1, **state.bind(state.W_COMPARE_SEED, 0)))
@@ -72,11 +73,7 @@ def differences_panel(evals: list[Evaluation]) -> pd.DataFrame | None:
     table = differences(evals)
     st.subheader(f"Against the baseline, {plain(evals[0].name)}")
     st.dataframe(table, hide_index=True, width="stretch")
-    st.caption(
-        "Each strategy minus the baseline on the same 1,000 bootstrap replicates of the test split (a paired 95 % "
-        "interval, narrower than comparing two separate intervals). ▲ better and ▼ worse: the interval excludes 0. "
-        "≈ noise: it contains 0, so this test split cannot tell the two apart."
-    )
+    st.caption(differences_caption(evals))
     return table
 
 
@@ -202,7 +199,7 @@ def downloads(
         return build_report(
             dataset_name=prepared.dataset.name, target=prepared.target or "", n_rows=_file_rows(prepared),
             distribution=dist, split_text=split_text, evals=evals, leaderboard=with_intervals(table),
-            best=best_in_column(table), figures=figs, takeaways=lines, summary=helped, differences=diffs,
+            best=best_in_column(evals), figures=figs, takeaways=lines, summary=helped, differences=diffs,
             warning=noise_warning(evals), script=_script_or_none(prepared, split, evals, settings), budget=budget,
         ).encode("utf-8")  # fmt: skip
 

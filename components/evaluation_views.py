@@ -15,7 +15,7 @@ from components import state
 from components.cache import cached_budget, cached_evaluations
 from components.charts import show_chart
 from components.messages import plain, show_message
-from core.compare import best_in_column, leaderboard, noise_warning, with_intervals
+from core.compare import best_in_column, intervals_caption, leaderboard, noise_warning, with_intervals
 from core.errors import UserFacingError
 from core.evaluation import (
     METRIC_LABELS,
@@ -37,6 +37,7 @@ from core.figures import (
     importance_figure,
 )
 from core.gains import gains
+from core.intervals import jeffreys
 
 #: Metric columns per scores table: four values with intervals fit a laptop screen beside the sidebar.
 _COLUMNS_PER_TABLE = 4
@@ -49,7 +50,7 @@ def scores_table(evals: list[Evaluation]) -> pd.DataFrame:
     """
     table = leaderboard(evals)
     shown = with_intervals(table)
-    best = best_in_column(table)
+    best = best_in_column(evals)
 
     def mark(column: pd.Series) -> list[str]:
         winner = best.get(column.name)
@@ -73,9 +74,8 @@ def scores_table(evals: list[Evaluation]) -> pd.DataFrame:
         else "ROC-AUC and PR-AUC (average precision) are one-vs-rest macro averages; macro F1 averages every class."
     )
     st.caption(
-        "In brackets: the 95 % interval from 1,000 stratified bootstrap replicates of the test split. The best value "
-        "of each column is highlighted (lowest for the Brier score); where intervals overlap, the order may not hold "
-        f"on new data. Accuracy only means something next to its baseline: always answering {plain(repr(majority))} "
+        f"{intervals_caption(binary)} "
+        f"Accuracy only means something next to its baseline: always answering {plain(repr(majority))} "
         f"scores {baseline:.1%} on this test split. {which} Everything is measured on the untouched test split"
         + (", each strategy at its own threshold." if binary else ", predicting the most probable class.")
     )
@@ -181,9 +181,14 @@ def threshold_panel(evals: list[Evaluation], *, cost_fp: float, cost_fn: float) 
     curve = cost_curve(focus, cost_fp=cost_fp, cost_fn=cost_fn)
     here = curve.at(threshold)
     m = metrics(focus, threshold=threshold)
+    cm = confusion(focus, threshold=threshold)
+    caught, cases, flagged = int(cm[1, 1]), int(cm[1].sum()), int(cm[:, 1].sum())
     a, b, c, d = st.columns(4)
-    a.metric("Recall", f"{m['recall']:.3f}")
-    b.metric("Precision", "–" if np.isnan(m["precision"]) else f"{m['precision']:.3f}")
+    low, high = jeffreys(caught, cases)
+    a.metric("Recall", f"{m['recall']:.3f}", help=f"{caught} of {cases} caught; 95 % interval {low:.2f} to {high:.2f} "
+             "(Jeffreys).")  # fmt: skip
+    b.metric("Precision", "–" if np.isnan(m["precision"]) else f"{m['precision']:.3f}",
+             help=f"{caught} cases among the {flagged} rows flagged." if flagged else "Nothing is flagged here.")  # fmt: skip
     c.metric("Total cost here", f"{here:,.0f}")
     if tuned is not None:
         d.metric(
@@ -297,7 +302,7 @@ def budget_panel(evals: list[Evaluation]) -> None:
     st.markdown("\n".join(f"- {plain(line)}" for line in budget_lines(table, positive=positive, share=share)))
     st.caption(
         f"Cases are ranked by each strategy's score for {plain(positive)}, highest first, on the untouched test split; "
-        "in brackets the 95 % interval from the same bootstrap replicates as every other score. Rows with equal "
+        "in brackets the 95 % Jeffreys interval of the share caught, as for recall. Rows with equal "
         "scores are taken in proportion, so counts can be fractional. Lift is how many times more of the small "
         "class the reviewed cases hold than a random pick of the same size."
     )

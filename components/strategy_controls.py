@@ -6,6 +6,7 @@ import streamlit as st
 
 from components import state
 from components.messages import plain
+from core.compare import fewer_than_needed
 from core.models import (
     AUTO_FOLDS,
     CALIBRATIONS,
@@ -101,8 +102,12 @@ def cv_choice(folds: int, repeats: int = 1) -> str:
     return "5x2" if (folds, repeats) == (5, 2) else str(folds)
 
 
-def cv_controls(column, *, key: str, help: str | None = None) -> tuple[int, int]:
-    """The cross-validation choice: off, k folds, or 5 folds repeated twice; returns (folds, repeats)."""
+def cv_controls(column, *, key: str, split: Split, help: str | None = None) -> tuple[int, int]:
+    """The cross-validation choice: off, k folds, or 5 folds repeated twice; returns (folds, repeats).
+
+    When the test split holds too few rows of a class to judge by, cross-validation is proposed here,
+    before anything is trained.
+    """
     options = list(CV_CHOICES)
     labels = {"0": "off", "3": "3 folds", "5": "5 folds", "10": "10 folds", "5x2": "5 folds × 2 repeats (tighter)"}
     choice = column.selectbox(
@@ -110,6 +115,16 @@ def cv_controls(column, *, key: str, help: str | None = None) -> tuple[int, int]
         help=help or "Resampling is fit inside each training fold only. Adds one fit per fold.",
         **state.bind_choice(key, options, "0"),
     )  # fmt: skip
+    short = fewer_than_needed(split.y_test)
+    if short is not None and choice == "0":
+        column.warning(
+            f"The test split holds only {short} rows of its smallest class, so a verdict read off it swings widely. "
+            "Turn cross-validation on: the verdicts and takeaways then read every training row's held-out "
+            "prediction.",
+            icon=":material/info:",
+        )
+    if choice != "0":
+        column.caption("A tuned threshold is tuned again on these folds (each fold at the threshold of the others).")
     return (5, 2) if choice == "5x2" else (int(choice), 1)
 
 
@@ -175,7 +190,7 @@ def strategy_controls(split: Split) -> tuple[list[Strategy], int, int]:
     classes = [str(c) for c in split.counts("train")]
     top = st.columns([1, 1, 1])
     n = top[0].number_input("Strategies to compare", 1, MAX_STRATEGIES, step=1, **state.bind(state.W_N_STRATEGIES, 2))
-    folds, repeats = cv_controls(top[1], key=state.W_CV_FOLDS)
+    folds, repeats = cv_controls(top[1], key=state.W_CV_FOLDS, split=split)
     seed = int(top[2].number_input("Model seed", 0, 2**31 - 1, step=1, **state.bind(state.W_TRAIN_SEED, 0)))
     forest = forest_settings(len(split.y_train))
     tuning = tuning_settings()

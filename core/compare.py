@@ -1,33 +1,55 @@
 """Compare several strategies: the default set, a leaderboard with intervals, paired differences, takeaways.
 
-Every number on the test split comes with a 95 % stratified bootstrap interval, and every strategy is
-compared with the first one (the baseline) by a *paired* interval of the difference on the same
-bootstrap replicates (:mod:`core.uncertainty`). A takeaway names a difference only when its paired
-interval excludes zero; otherwise it says the two are within noise.
+Every number on the test split comes with its 95 % interval, and every strategy is compared with the
+first one (the baseline) by a *paired* interval of the difference on the same rows (:mod:`core.intervals`
+owns both, and the one verdict rule). The verdicts and takeaways read the test split, or, when every
+strategy was cross-validated, the folds' pooled held-out predictions (:func:`evidence`). A takeaway
+names a difference only when the verdict says so; otherwise it says there is no clear difference.
 """
 
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass
+from types import MappingProxyType
 
 import numpy as np
 import pandas as pd
 
-from core.evaluation import METRIC_LABELS, Evaluation, confusion, kept, metrics
+from core.evaluation import METRIC_LABELS, Evaluation, kept, metrics, predict
+from core.intervals import (
+    LOWER_IS_BETTER,
+    Estimate,
+    Verdict,
+    difference_intervals,
+    format_difference,
+    jeffreys,
+    methods_caption,
+    metric_intervals,
+    verdict,
+)
 from core.models import AUTO_FOLDS, LARGE, MODELS, Strategy, TuningSettings
 from core.samplers import CATALOGUE, get_spec
 from core.thresholds import OBJECTIVES
-from core.uncertainty import interval, replicates
 
 __all__ = [
+    "FOLDS",
     "LOWER_IS_BETTER",
+    "MARKS",
     "MIN_SMALL_CLASS",
+    "TEST",
     "Difference",
     "best_in_column",
     "default_strategies",
     "describe",
+    "difference",
     "differences",
+    "differences_caption",
+    "estimates",
+    "evidence",
+    "fewer_than_needed",
+    "intervals_caption",
     "leaderboard",
     "noise_warning",
     "strategy_choices",
@@ -35,9 +57,6 @@ __all__ = [
     "takeaways",
     "with_intervals",
 ]
-
-#: Metrics where a smaller value is better.
-LOWER_IS_BETTER = {"brier"}
 
 #: Below this many test rows of the small class, every number swings too much to trust alone.
 MIN_SMALL_CLASS = 30
@@ -104,31 +123,71 @@ def _keys(binary: bool) -> list[str]:
     return [k for k in METRIC_LABELS if binary or k not in {"recall", "precision", "f1"}]
 
 
-def _bootstrap(evals: list[Evaluation]) -> list[dict[str, np.ndarray]]:
-    """Each evaluation's metrics on the same bootstrap replicates of the test split, kept with the baseline."""
-    key = ("bootstrap", tuple((ev.strategy, ev.threshold) for ev in evals))
-    return kept(evals[0], key, lambda: replicates(evals[0].y_test, [ev.proba for ev in evals],
-                                                  thresholds=[ev.threshold for ev in evals]))  # fmt: skip
+#: Where a verdict reads its rows: the test split, or the cross-validation folds' held-out predictions.
+TEST, FOLDS = "test split", "cross-validation folds"
+
+
+def evidence(evals: list[Evaluation]) -> str:
+    """What the verdicts and takeaways read: the folds' pooled held-out predictions when every strategy was
+    cross-validated (every training row, more cases than the test split holds), else the test split."""
+    return FOLDS if all(ev.held_out is not None for ev in evals) else TEST
+
+
+def _rows(ev: Evaluation, source: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """True codes, probabilities and decisions of ``ev`` on the rows ``source`` names."""
+    if source == FOLDS:
+        h = ev.held_out
+        return h.y, h.proba, h.pred
+    return ev.y_test, ev.proba, predict(ev.proba, threshold=ev.threshold)
+
+
+def _identity(evals: list[Evaluation]) -> tuple:
+    """What tells these evaluations apart in the memo of the first (two may share a strategy)."""
+    return tuple((ev.name, ev.strategy, ev.threshold, len(ev.y_test)) for ev in evals)
+
+
+def estimates(evals: list[Evaluation], *, source: str = TEST) -> list[Mapping[str, Estimate]]:
+    """Each strategy's metrics on ``source`` with their intervals (:func:`core.intervals.metric_intervals`),
+    kept with the first evaluation."""
+
+    def compute():
+        return [MappingProxyType(metric_intervals(*_rows(ev, source))) for ev in evals]
+
+    return kept(evals[0], ("estimates", source, _identity(evals)), compute)
+
+
+def _pair(evals: list[Evaluation], i: int, j: int, source: str) -> Mapping[str, tuple[float, float, float, bool]]:
+    """Every metric of ``evals[i]`` minus ``evals[j]`` on ``source``, paired row by row; every pair of one list is
+    kept in one table with the first evaluation (two threads may compute a pair twice, with the same result)."""
+    table = kept(evals[0], ("pairs", source, _identity(evals)), dict)
+    if (i, j) not in table:
+        y, proba_j, pred_j = _rows(evals[j], source)
+        _, proba_i, pred_i = _rows(evals[i], source)
+        table[(i, j)] = MappingProxyType(difference_intervals(y, (proba_j, pred_j), (proba_i, pred_i)))
+    return table[(i, j)]
 
 
 def leaderboard(evals: list[Evaluation]) -> pd.DataFrame:
     """One row per strategy: its threshold, then each metric on the test split with its 95 % interval.
 
     A metric's columns are its label (the value), "<label> low" and "<label> high" (the interval's
-    bounds); cross-validation means and standard deviations follow where it ran.
+    bounds, :mod:`core.intervals`); recall and precision also carry their counts ("<label> hits" of
+    "<label> of"). Cross-validation means and standard deviations follow where it ran.
     """
     keys = _keys(evals[0].binary)
-    samples = _bootstrap(evals)
     rows = []
-    for ev, boot in zip(evals, samples, strict=True):
+    for ev, est in zip(evals, estimates(evals), strict=True):
         m = metrics(ev)
         row: dict[str, object] = {"strategy": ev.name}
         if ev.binary:
             row["threshold"] = ev.threshold
         for k in keys:
-            row[METRIC_LABELS[k]] = m[k]
-            if k in boot and k != "baseline_accuracy":
-                row[f"{METRIC_LABELS[k]} low"], row[f"{METRIC_LABELS[k]} high"] = interval(boot[k])
+            label = METRIC_LABELS[k]
+            row[label] = m[k]
+            if k in est:
+                row[f"{label} low"], row[f"{label} high"] = est[k].low, est[k].high
+                if est[k].of is not None:
+                    row[f"{label} hits"], row[f"{label} of"] = est[k].hits, est[k].of
         if ev.cv is not None:
             for k in ("pr_auc", "balanced_accuracy"):
                 row[f"CV {METRIC_LABELS[k]} mean"] = float(ev.cv[k].mean())
@@ -141,54 +200,70 @@ def _number(x: float) -> str:
     return "–" if x is None or (isinstance(x, float) and math.isnan(x)) else f"{x:.3f}"
 
 
+_EXTRA = (" low", " high", " sd", " hits", " of")
+
+
 def with_intervals(table: pd.DataFrame) -> pd.DataFrame:
-    """The leaderboard for reading: each metric as ``0.470 [0.320, 0.620]``, undefined values as "–"."""
+    """The leaderboard for reading: each metric as ``0.470 [0.320, 0.620]``, a rate with its counts
+    (``1.000 [0.705, 1.000], 6 of 6``), undefined values as "–"."""
     out = pd.DataFrame({"strategy": table["strategy"]})
     if "threshold" in table:
         out["threshold"] = table["threshold"].map(lambda t: f"{t:.2f}")
     for col in table.columns:
-        if col in {"strategy", "threshold"} or col.endswith((" low", " high", " sd")):
+        if col in {"strategy", "threshold"} or col.endswith(_EXTRA):
             continue
         if col.endswith(" mean"):
             label = col.removesuffix(" mean")
             out[label] = [f"{_number(m)} ± {_number(s)}" for m, s in zip(table[col], table[f"{label} sd"], strict=True)]
         elif f"{col} low" in table:
-            out[col] = [
-                f"{_number(v)} [{_number(lo)}, {_number(hi)}]" if not math.isnan(lo) else _number(v)
-                for v, lo, hi in zip(table[col], table[f"{col} low"], table[f"{col} high"], strict=True)
-            ]
+            texts = []
+            for r, (v, lo, hi) in enumerate(zip(table[col], table[f"{col} low"], table[f"{col} high"], strict=True)):
+                text = f"{_number(v)} [{_number(lo)}, {_number(hi)}]" if not math.isnan(lo) else _number(v)
+                if f"{col} of" in table and not pd.isna(table[f"{col} of"].iloc[r]):
+                    text += f", {int(table[f'{col} hits'].iloc[r])} of {int(table[f'{col} of'].iloc[r])}"
+                texts.append(text)
+            out[col] = texts
         else:
             out[col] = table[col].map(_number)
     return out
 
 
-def best_in_column(table: pd.DataFrame) -> dict[str, str]:
-    """For each metric column, the strategy with the best value (ties: the first)."""
-    lower = {METRIC_LABELS[k] for k in LOWER_IS_BETTER}
-    skip = {METRIC_LABELS["baseline_accuracy"], "threshold"}
+#: Never highlighted as best: accuracy means little under imbalance, and its baseline is no strategy's.
+NOT_RANKED = frozenset({"accuracy", "baseline_accuracy"})
+
+
+def best_in_column(evals: list[Evaluation]) -> dict[str, str]:
+    """For each test-split metric, the strategy that is best beyond noise: ahead of *every* other strategy by
+    the paired interval of the difference (:func:`core.intervals.verdict`). A metric where the top is tied
+    or within noise of another has no entry; accuracy never has one."""
     out = {}
-    for col in table.columns:
-        if col == "strategy" or col in skip or col.endswith((" low", " high", " sd")):
+    if len(evals) < 2:
+        return out
+    values = estimates(evals)
+    for k in _keys(evals[0].binary):
+        if k in NOT_RANKED or k not in values[0]:
             continue
-        if not pd.api.types.is_numeric_dtype(table[col]):
+        scores = np.array([v[k].value for v in values], dtype=float)
+        if np.isnan(scores).all():
             continue
-        values = table[col].to_numpy(dtype=float)
-        if np.isnan(values).all():
-            continue
-        i = int(np.nanargmin(values) if col in lower else np.nanargmax(values))
-        out[col.removesuffix(" mean")] = str(table["strategy"].iloc[i])
+        top = int(np.nanargmin(scores) if k in LOWER_IS_BETTER else np.nanargmax(scores))
+        if all(difference(evals, top, k, against=j).verdict == Verdict.BETTER.value
+               for j in range(len(evals)) if j != top):  # fmt: skip
+            out[METRIC_LABELS[k]] = evals[top].name
     return out
 
 
 @dataclass(frozen=True)
 class Difference:
-    """A strategy's metric minus the baseline's on the test split, with its paired 95 % interval."""
+    """A strategy's metric minus another's (by default the baseline's), with its paired 95 % interval."""
 
     metric: str
     value: float
     base: float
     low: float
     high: float
+    identical: bool = False
+    source: str = TEST
 
     @property
     def delta(self) -> float:
@@ -197,61 +272,112 @@ class Difference:
 
     @property
     def verdict(self) -> str:
-        """ "better", "worse" (the interval excludes 0), "within noise" or "undefined"."""
-        if any(math.isnan(x) for x in (self.value, self.base, self.low, self.high)):
-            return "undefined"
-        if self.low <= 0 <= self.high:
-            return "within noise"
-        up = self.low > 0
-        return "better" if up != (self.metric in LOWER_IS_BETTER) else "worse"
+        """The one rule's word (:func:`core.intervals.verdict`): "better", "worse", "no clear difference",
+        "identical" or "undefined"."""
+        return verdict(self.metric, self.delta, self.low, self.high, identical=self.identical).value
 
     def text(self) -> str:
-        """For example ``+0.120 [+0.050, +0.190]``."""
-        return f"{self.delta:+.3f} [{self.low:+.3f}, {self.high:+.3f}]"
+        """For example ``+0.120 [+0.050, +0.190]``, rounded as it is judged."""
+        return format_difference(self.delta, self.low, self.high)
 
 
-def difference(evals: list[Evaluation], i: int, metric: str) -> Difference:
-    """Strategy ``i`` against the baseline ``evals[0]`` on ``metric``, paired on the same replicates."""
-    samples = _bootstrap(evals)
-    a, b = metrics(evals[i])[metric], metrics(evals[0])[metric]
-    low, high = interval(samples[i][metric] - samples[0][metric])
-    return Difference(metric, a, b, low, high)
+def difference(evals: list[Evaluation], i: int, metric: str, *, against: int = 0, source: str = TEST) -> Difference:
+    """Strategy ``i`` against strategy ``against`` (the baseline) on ``metric``, paired on the same rows of ``source``."""
+    values = estimates(evals, source=source)
+    _d, low, high, same = _pair(evals, i, against, source)[metric]
+    return Difference(metric, values[i][metric].value, values[against][metric].value, low, high, same, source)
+
+
+#: How each verdict is marked in a table.
+MARKS = {"better": "▲ better", "worse": "▼ worse", "no clear difference": "≈ no clear difference",
+         "identical": "= identical"}  # fmt: skip
 
 
 def differences(evals: list[Evaluation]) -> pd.DataFrame:
-    """Each strategy against the baseline: the difference of each headline metric, its paired interval, a verdict."""
+    """Each strategy against the baseline on the rows the verdicts read (:func:`evidence`): the difference of
+    each headline metric, its paired interval, a verdict."""
     keys = (["recall", "precision", "f1", "balanced_accuracy", "mcc", "pr_auc", "roc_auc", "brier"] if evals[0].binary
             else ["balanced_accuracy", "macro_f1", "g_mean", "mcc", "pr_auc", "roc_auc", "brier"])  # fmt: skip
+    source = evidence(evals)
     rows = []
     for i, ev in enumerate(evals[1:], start=1):
         row: dict[str, object] = {"strategy": ev.name}
         for k in keys:
-            d = difference(evals, i, k)
-            row[METRIC_LABELS[k]] = "–" if d.verdict == "undefined" else f"{d.text()} {_MARK[d.verdict]}"
+            d = difference(evals, i, k, source=source)
+            row[METRIC_LABELS[k]] = (
+                "–" if d.verdict == "undefined" else "= identical" if d.identical else f"{d.text()} {MARKS[d.verdict]}"
+            )
         rows.append(row)
     return pd.DataFrame(rows)
 
 
-_MARK = {"better": "▲ better", "worse": "▼ worse", "within noise": "≈ noise"}
-
-
-def noise_warning(evals: list[Evaluation]) -> str | None:
-    """A warning when the test split holds too few rows of the smallest class to judge by, else None."""
-    ev = evals[0]
-    smallest = int(np.bincount(ev.y_test, minlength=len(ev.classes)).min())
-    if smallest >= MIN_SMALL_CLASS:
-        return None
-    label = ev.classes[int(np.argmin(np.bincount(ev.y_test, minlength=len(ev.classes))))]
+def intervals_caption(binary: bool) -> str:
+    """What the leaderboard's brackets and highlights mean, naming each interval's method."""
+    shown = _keys(binary)
     return (
-        f"The test split holds only {smallest} row{'s' if smallest != 1 else ''} of {label!r}, so every number "
-        "here swings widely from one split to another (see the intervals). Turn on cross-validation for an "
-        "estimate from all training rows, or use a larger test share."
+        f"In brackets: {methods_caption([k for k in shown if k not in NOT_RANKED or k == 'accuracy'])} A rate "
+        "carries its counts (cases caught of the cases; cases among the flagged). A value is highlighted only where "
+        "it beats every other strategy beyond noise (a paired interval of the difference); accuracy is never "
+        "highlighted, since it means little under imbalance."
     )
 
 
-def _per_thousand(ev: Evaluation) -> tuple[float, float]:
-    """Cases caught and false alarms per 1,000 test cases at the strategy's threshold (binary)."""
-    cm = confusion(ev)
+def differences_caption(evals: list[Evaluation]) -> str:
+    """What the "against the baseline" table reads and what its marks mean."""
+    source = evidence(evals)
+    rows = ("the same test rows" if source == TEST
+            else "the same training rows' held-out predictions from the cross-validation folds")  # fmt: skip
+    return (
+        f"Each strategy minus the baseline on {rows}, a paired 95 % interval (a posterior over the pairs of "
+        "decisions for the rates, DeLong's correlation for the areas). ▲ better and ▼ worse: the interval as "
+        "shown excludes 0. ≈ no clear difference: it holds 0, so these rows cannot tell the two apart. "
+        "= identical: the same decisions (or scores) on every row."
+    )
+
+
+def _smallest(y: np.ndarray, k: int) -> tuple[int, int]:
+    counts = np.bincount(y, minlength=k)
+    return int(np.argmin(counts)), int(counts.min())
+
+
+def noise_warning(evals: list[Evaluation]) -> str | None:
+    """A warning when the test split holds too few rows of the smallest class to judge by, else None.
+
+    It says what the verdicts read: with cross-validation on, the folds; without, it proposes it.
+    """
+    ev = evals[0]
+    code, smallest = _smallest(ev.y_test, len(ev.classes))
+    if smallest >= MIN_SMALL_CLASS:
+        return None
+    label = ev.classes[code]
+    text = (f"The test split holds only {smallest} row{'s' if smallest != 1 else ''} of {label!r}, so its numbers "
+            "swing widely from one split to another: read them with their intervals.")  # fmt: skip
+    if evidence(evals) == FOLDS:
+        n_train = int((ev.held_out.y == code).sum())
+        return (f"{text} The verdicts and takeaways read the cross-validation folds instead: every training row "
+                f"predicted once by a fit that did not see it ({n_train} rows of {label!r}).")  # fmt: skip
+    return (
+        f"{text} Turn on cross-validation in the settings: the verdicts and takeaways then read every "
+        "training row's held-out prediction, with more rows of the small class, or use a larger test share."
+    )
+
+
+def fewer_than_needed(y_test: np.ndarray) -> int | None:
+    """The smallest class's test rows when fewer than :data:`MIN_SMALL_CLASS` (cross-validation is then
+    proposed before training), else None."""
+    _, counts = np.unique(np.asarray(y_test).astype(str), return_counts=True)
+    return int(counts.min()) if len(counts) and counts.min() < MIN_SMALL_CLASS else None
+
+
+def _confusion_of(ev: Evaluation, source: str) -> np.ndarray:
+    y, proba, pred = _rows(ev, source)
+    k = proba.shape[1]
+    return np.bincount(y * k + pred, minlength=k * k).reshape(k, k).astype(float)
+
+
+def _per_thousand(ev: Evaluation, source: str) -> tuple[float, float]:
+    """Cases caught and false alarms per 1,000 cases scored at the strategy's threshold (binary)."""
+    cm = _confusion_of(ev, source)
     n = cm.sum()
     return 1000 * cm[1, 1] / n, 1000 * cm[0, 1] / n
 
@@ -260,58 +386,79 @@ def _noise(d: Difference) -> str:
     return f"difference {d.text()}"
 
 
+def _rate(e: Estimate, name: str) -> str:
+    """``recall 0.43 (3 of 7)``."""
+    return f"{name} {e.value:.2f} ({e.hits} of {e.of})"
+
+
+def _where(source: str, ev: Evaluation) -> str:
+    if source == FOLDS:
+        return (f"Read on the cross-validation folds' held-out predictions ({len(ev.held_out.y):,} training rows, "
+                f"{int((ev.held_out.y == ev.positive).sum())} of {ev.classes[ev.positive]!r}).")  # fmt: skip
+    return ""
+
+
 def takeaways(evals: list[Evaluation]) -> list[str]:
     """Plain sentences comparing each strategy with the first one (the baseline), from the numbers and their noise.
 
-    A strategy "raised" or "lowered" a metric only when the paired 95 % interval of the difference
-    excludes zero; otherwise the sentence says the difference is within noise. Undefined values
-    (precision when nothing was flagged, anything about a class the test split lacks) are named as such.
+    A strategy "raised" or "lowered" a metric only when the verdict (:func:`core.intervals.verdict`) says
+    so; otherwise the sentence says there is no clear difference. They read :func:`evidence`'s rows.
+    Undefined values (precision when nothing was flagged, anything about a class the rows lack) are
+    named as such.
     """
     if len(evals) < 2:
         return []
-    base = evals[0]
-    if base.binary:
-        return _binary_takeaways(evals)
-    return _multiclass_takeaways(evals)
+    source = evidence(evals)
+    out = _binary_takeaways(evals, source) if evals[0].binary else _multiclass_takeaways(evals, source)
+    where = _where(source, evals[0])
+    return ([where] if where else []) + out
 
 
-def _binary_takeaways(evals: list[Evaluation]) -> list[str]:
+def _binary_takeaways(evals: list[Evaluation], source: str) -> list[str]:
     base = evals[0]
     label = base.classes[-1]
-    if not (base.y_test == 1).any():
+    y = _rows(base, source)[0]
+    if not (y == 1).any():
         return [
-            f"The test split has no rows of {label!r}, so recall, precision and PR-AUC cannot be measured and no "
+            f"The {source} has no rows of {label!r}, so recall, precision and PR-AUC cannot be measured and no "
             "strategy can be judged on it. Use a larger test share or cross-validation."
         ]
-    mb = metrics(base)
-    caught_b, alarms_b = _per_thousand(base)
+    values = estimates(evals, source=source)
+    mb = values[0]
+    caught_b, alarms_b = _per_thousand(base, source)
     out: list[str] = []
     for i, ev in enumerate(evals[1:], start=1):
-        m = metrics(ev)
-        rec, prec = difference(evals, i, "recall"), difference(evals, i, "precision")
-        caught, alarms = _per_thousand(ev)
+        m = values[i]
+        rec, prec = difference(evals, i, "recall", source=source), difference(evals, i, "precision", source=source)
+        caught, alarms = _per_thousand(ev, source)
         d_caught, d_alarms = caught - caught_b, alarms - alarms_b
-        if rec.verdict == "within noise":
-            text = (f"{ev.name} and {base.name} catch about as many {label!r}: recall {m['recall']:.2f} against "
-                    f"{mb['recall']:.2f}, within noise ({_noise(rec)})")  # fmt: skip
+        if rec.verdict == "identical":
+            out.append(
+                f"{ev.name} made the same decision as {base.name} on every row ({_rate(m['recall'], 'recall')})."
+            )
+            continue
+        if rec.verdict == "no clear difference":
+            text = (f"{ev.name} and {base.name} show no clear difference in {label!r} caught: "
+                    f"{_rate(m['recall'], 'recall')} against {mb['recall'].hits} of {mb['recall'].of} ({_noise(rec)})")  # fmt: skip
         elif rec.delta > 0:
-            text = (f"{ev.name} raised recall on {label!r} from {mb['recall']:.2f} to {m['recall']:.2f} ({_noise(rec)}): "
+            text = (f"{ev.name} raised recall on {label!r} from {mb['recall'].value:.2f} to {m['recall'].value:.2f} "
+                    f"({m['recall'].hits} of {m['recall'].of} against {mb['recall'].hits}; {_noise(rec)}): "
                     f"about {_count(d_caught)} more caught per 1,000 cases")  # fmt: skip
         else:
-            text = (f"{ev.name} caught fewer {label!r} than {base.name}: recall {m['recall']:.2f} against "
-                    f"{mb['recall']:.2f} ({_noise(rec)}), about {_count(-d_caught)} fewer per 1,000 cases")  # fmt: skip
-        if math.isnan(mb["precision"]) and math.isnan(m["precision"]):
+            text = (f"{ev.name} caught fewer {label!r} than {base.name}: {_rate(m['recall'], 'recall')} against "
+                    f"{mb['recall'].hits} ({_noise(rec)}), about {_count(-d_caught)} fewer per 1,000 cases")  # fmt: skip
+        pb, pm = mb["precision"].value, m["precision"].value
+        if math.isnan(pb) and math.isnan(pm):
             text += "; neither flagged any case, so neither has a precision."
-        elif math.isnan(mb["precision"]):
-            text += (f". {base.name} flagged no case, so its precision is undefined; {ev.name}'s is "
-                     f"{m['precision']:.2f}.")  # fmt: skip
-        elif math.isnan(m["precision"]):
+        elif math.isnan(pb):
+            text += f". {base.name} flagged no case, so its precision is undefined; {ev.name}'s is {pm:.2f}."
+        elif math.isnan(pm):
             text += f". {ev.name} flagged no case, so its precision is undefined."
-        elif prec.verdict == "within noise":
-            text += f"; precision {m['precision']:.2f} against {mb['precision']:.2f}, within noise."
+        elif prec.verdict in {"no clear difference", "undefined", "identical"}:
+            text += f"; precision {pm:.2f} against {pb:.2f}, no clear difference ({_noise(prec)})."
         else:
             verb = "raised" if prec.delta > 0 else "lowered"
-            text += f", and {verb} precision from {mb['precision']:.2f} to {m['precision']:.2f} ({_noise(prec)})"
+            text += f", and {verb} precision from {pb:.2f} to {pm:.2f} ({_noise(prec)})"
             text += (
                 f", with {_count(abs(d_alarms))} {'more' if d_alarms > 0 else 'fewer'} false alarms per 1,000 cases."
                 if abs(d_alarms) > 0.05
@@ -325,87 +472,80 @@ def _binary_takeaways(evals: list[Evaluation]) -> list[str]:
                 text += (f" No threshold reached precision {ev.strategy.tuning.min_precision:g} on the training folds, "
                          "so the one nearest to it was taken.")  # fmt: skip
         out.append(text)
-    out.append(_ranking_sentence(evals))
+    out.append(_ranking_sentence(evals, source))
     return out
 
 
-def _ranking_sentence(evals: list[Evaluation]) -> str:
-    """Which strategy ranks cases best by PR-AUC, and whether that beats the baseline beyond noise."""
+def _ranking_sentence(evals: list[Evaluation], source: str) -> str:
+    """Which strategy ranks cases best by PR-AUC, and only where the paired intervals say so."""
     base = evals[0]
-    aps = [metrics(ev)["pr_auc"] for ev in evals]
-    top = max(aps)
-    leaders = [ev.name for ev, ap in zip(evals, aps, strict=True) if ap >= top - 1e-12]
-    chance = f"guessing scores {base.prevalence:.3f}"
-    if len(leaders) == len(evals):
-        return f"By PR-AUC, which does not depend on a threshold, every strategy ties ({top:.3f}; {chance})."
-    clearly = [ev.name for i, ev in enumerate(evals[1:], start=1) if difference(evals, i, "pr_auc").verdict == "better"]
-    if clearly:
-        best = max(clearly, key=lambda name: aps[[e.name for e in evals].index(name)])
-        i = [e.name for e in evals].index(best)
-        return (f"By PR-AUC, which does not depend on a threshold, {best} ranks cases better than {base.name} "
-                f"({aps[i]:.3f} against {aps[0]:.3f}, {_noise(difference(evals, i, 'pr_auc'))}; {chance}).")  # fmt: skip
-    if leaders[0] == base.name:
-        text = (
-            f"By PR-AUC, which does not depend on a threshold, no strategy ranked cases better than {base.name} "
-            f"({aps[0]:.3f}; {chance})"
-        )
-        others = [i for i in range(1, len(evals)) if aps[i] < aps[0] - 1e-12]
-        if others:
-            i = max(others, key=lambda j: aps[j])
-            d = difference(evals, i, "pr_auc")
-            verdict = "within noise" if d.verdict == "within noise" else "clearly lower"
-            text += f"; the next, {evals[i].name} at {aps[i]:.3f}, is {verdict} ({_noise(d)})"
-        return text + ". The others mostly move the decision rather than rank cases better."
-    i = [e.name for e in evals].index(leaders[0])
-    return (f"By PR-AUC, {leaders[0]} scored highest ({aps[i]:.3f} against {aps[0]:.3f} for {base.name}), but the "
-            f"difference is within noise ({_noise(difference(evals, i, 'pr_auc'))}); {chance}.")  # fmt: skip
+    aps = [v["pr_auc"].value for v in estimates(evals, source=source)]
+    prevalence = float(np.mean(_rows(base, source)[0] == base.positive))
+    chance = f"guessing scores {prevalence:.3f}"
+    head = "By PR-AUC, which does not depend on a threshold,"
+    diffs = {i: difference(evals, i, "pr_auc", source=source) for i in range(1, len(evals))}
+    if all(d.verdict in {"identical", "no clear difference"} for d in diffs.values()):
+        if all(d.verdict == "identical" for d in diffs.values()):
+            return f"{head} every strategy ranks the rows the same ({aps[0]:.3f}; {chance})."
+        i = max(diffs, key=lambda j: abs(diffs[j].delta))
+        return (f"{head} no strategy ranks cases clearly better or worse than {base.name} ({aps[0]:.3f}; the "
+                f"largest gap, {evals[i].name} at {aps[i]:.3f}, has {_noise(diffs[i])}; {chance}).")  # fmt: skip
+    better = [i for i, d in diffs.items() if d.verdict == "better"]
+    worse = [i for i, d in diffs.items() if d.verdict == "worse"]
+    parts = []
+    if better:
+        best = max(better, key=lambda j: aps[j])
+        parts.append(f"{evals[best].name} ranks cases better than {base.name} ({aps[best]:.3f} against {aps[0]:.3f}, "
+                     f"{_noise(diffs[best])})")  # fmt: skip
+    if worse:
+        names = ", ".join(evals[i].name for i in worse)
+        parts.append(f"{names} rank{'s' if len(worse) == 1 else ''} cases worse than {base.name}")
+    rest = len(diffs) - len(better) - len(worse)
+    tail = f"; the other {rest} show no clear difference" if rest else ""
+    return f"{head} " + "; ".join(parts) + f"{tail} ({chance})."
 
 
-def _multiclass_takeaways(evals: list[Evaluation]) -> list[str]:
+def _multiclass_takeaways(evals: list[Evaluation], source: str) -> list[str]:
     base = evals[0]
-    mb = metrics(base)
+    values = estimates(evals, source=source)
+    mb = values[0]
     out: list[str] = []
     for i, ev in enumerate(evals[1:], start=1):
-        m = metrics(ev)
-        d = difference(evals, i, "balanced_accuracy")
-        if d.verdict in {"within noise", "undefined"}:
+        m = values[i]
+        d = difference(evals, i, "balanced_accuracy", source=source)
+        if d.verdict == "identical":
+            out.append(f"{ev.name} made the same decision as {base.name} on every row (balanced accuracy "
+                       f"{m['balanced_accuracy'].value:.3f}).")  # fmt: skip
+        elif d.verdict in {"no clear difference", "undefined"}:
             out.append(
-                f"{ev.name} and {base.name} have about the same balanced accuracy ({m['balanced_accuracy']:.3f} against "
-                f"{mb['balanced_accuracy']:.3f}, within noise: {_noise(d)})."
+                f"{ev.name} and {base.name} show no clear difference in balanced accuracy "
+                f"({m['balanced_accuracy'].value:.3f} against {mb['balanced_accuracy'].value:.3f}: {_noise(d)})."
             )
         else:
             verb = "raised" if d.delta > 0 else "lowered"
             out.append(
-                f"{ev.name} {verb} balanced accuracy from {mb['balanced_accuracy']:.3f} to {m['balanced_accuracy']:.3f} "
-                f"({_noise(d)}; the mean recall over the {len(ev.classes)} classes)."
+                f"{ev.name} {verb} balanced accuracy from {mb['balanced_accuracy'].value:.3f} to "
+                f"{m['balanced_accuracy'].value:.3f} ({_noise(d)}; the mean recall over the {len(ev.classes)} classes)."
             )
     code = len(base.classes) - 1
     smallest = base.classes[code]
-    if not (base.y_test == code).any():
-        out.append(f"The test split has no rows of the rarest class, {smallest!r}, so its recall cannot be measured.")
+    y = _rows(base, source)[0]
+    n = int((y == code).sum())
+    if n == 0:
+        out.append(f"The {source} has no rows of the rarest class, {smallest!r}, so its recall cannot be measured.")
         return out
-    recalls = {ev.name: _class_recall(ev, code) for ev in evals}
-    top = max(recalls.values())
-    leaders = [name for name, r in recalls.items() if r >= top - 1e-12]
-    if len(leaders) == len(evals):
-        out.append(f"Every strategy finds the rarest class, {smallest!r}, equally often (recall {top:.2f}).")
-    elif len(leaders) > 1:
+    found = [int(_confusion_of(ev, source)[code, code]) for ev in evals]
+    bounds = [jeffreys(f, n) for f in found]
+    top = int(np.argmax(found))
+    counts = ", ".join(f"{ev.name} {f} of {n}" for ev, f in zip(evals, found, strict=True))
+    if all(bounds[top][0] > hi for j, (_, hi) in enumerate(bounds) if j != top):
         out.append(
-            f"The rarest class, {smallest!r}, is found most often by {', '.join(leaders)} (recall {top:.2f} each)."
+            f"The rarest class, {smallest!r}, is found most often by {evals[top].name}, beyond noise ({counts})."
         )
     else:
-        n = int((base.y_test == code).sum())
-        out.append(
-            f"The rarest class, {smallest!r}, is found most often by {leaders[0]} (recall {top:.2f}); with {n} test "
-            f"row{'s' if n != 1 else ''} of it, a difference of one row moves recall by {1 / n:.2f}."
-        )
+        out.append(f"No strategy finds the rarest class, {smallest!r}, clearly more often than the others ({counts}; "
+                   "their 95 % intervals overlap).")  # fmt: skip
     return out
-
-
-def _class_recall(ev: Evaluation, code: int) -> float:
-    cm = confusion(ev)
-    row = cm[code].sum()
-    return float(cm[code, code] / row) if row else float("nan")
 
 
 def _count(x: float) -> str:
@@ -432,15 +572,17 @@ def summary(evals: list[Evaluation]) -> list[str]:
     """Which of resampling, class weights, thresholding (and calibration, another model) helped here, with intervals.
 
     Each family's best member (by the headline metric: the small class's F1 for two classes, balanced
-    accuracy otherwise) is set against the baseline by the paired interval of the difference.
+    accuracy otherwise) is set against the baseline by the paired interval of the difference, on the
+    rows :func:`evidence` names.
     """
     if len(evals) < 2:
         return []
     base = evals[0]
+    source = evidence(evals)
     headline = "f1" if base.binary else "balanced_accuracy"
     name = METRIC_LABELS[headline]
-    if base.binary and not (base.y_test == 1).any():
-        return ["The test split has no rows of the small class, so nothing can be judged on it."]
+    if base.binary and not (_rows(base, source)[0] == 1).any():
+        return [f"The {source} has no rows of the small class, so nothing can be judged on it."]
     groups: dict[str, list[int]] = {}
     for i, ev in enumerate(evals[1:], start=1):
         groups.setdefault(_family(ev.strategy, base.strategy), []).append(i)
@@ -448,14 +590,14 @@ def summary(evals: list[Evaluation]) -> list[str]:
     for family in ("resampling", "class weights", "thresholding", "calibration", "another model"):
         if family not in groups:
             continue
-        diffs = [difference(evals, i, headline) for i in groups[family]]
+        diffs = [difference(evals, i, headline, source=source) for i in groups[family]]
         j = int(np.nanargmax([d.value for d in diffs])) if not all(math.isnan(d.value) for d in diffs) else 0
         d, ev = diffs[j], evals[groups[family][j]]
-        verdict = {"better": "helped", "worse": "hurt", "within noise": "made no clear difference",
-                   "undefined": "could not be judged"}[d.verdict]  # fmt: skip
+        verdict_text = {"better": "helped", "worse": "hurt", "no clear difference": "made no clear difference",
+                        "identical": "changed nothing", "undefined": "could not be judged"}[d.verdict]  # fmt: skip
         out.append(
-            f"{family.capitalize()} {verdict} here: the best of it, {ev.name}, has {name} {_number(d.value)} against "
-            f"{_number(d.base)} for {base.name} (difference {d.text()}, paired 95 % interval)."
+            f"{family.capitalize()} {verdict_text} here: the best of it, {ev.name}, has {name} {_number(d.value)} against "
+            f"{_number(d.base)} for {base.name} (difference {d.text()}, paired 95 % interval, {source})."
         )
     return out
 

@@ -19,17 +19,13 @@ from types import MappingProxyType
 
 import numpy as np
 import pandas as pd
-from imblearn.metrics import geometric_mean_score
 from imblearn.pipeline import Pipeline
 from sklearn.calibration import calibration_curve
 from sklearn.metrics import (
-    accuracy_score,
     auc,
     average_precision_score,
-    balanced_accuracy_score,
     brier_score_loss,
     confusion_matrix,
-    matthews_corrcoef,
     precision_recall_curve,
     precision_recall_fscore_support,
     roc_auc_score,
@@ -39,6 +35,7 @@ from sklearn.preprocessing import label_binarize
 
 from core.distribution import class_codes
 from core.errors import UserFacingError
+from core.metrics import confusion_metrics
 from core.models import Strategy, StrategyError, build_estimator, fit_notes, folds_for
 from core.roles import FeaturePlan
 from core.split import Split
@@ -49,6 +46,7 @@ __all__ = [
     "CostCurve",
     "Curve",
     "Evaluation",
+    "HeldOut",
     "calibration",
     "confusion",
     "cost_curve",
@@ -84,6 +82,20 @@ Progress = Callable[[float, str], None]
 
 
 @dataclass(frozen=True)
+class HeldOut:
+    """The cross-validation folds of one repeat pooled: each training row's true code, probabilities and
+    decision (at the threshold tuned on the other folds, for a tuned threshold), in training-row order.
+
+    Every strategy cross-validated on the same split holds the same rows in the same order, so two
+    strategies' held-out predictions are paired row by row, as their test-split predictions are.
+    """
+
+    y: np.ndarray
+    proba: np.ndarray
+    pred: np.ndarray
+
+
+@dataclass(frozen=True)
 class Evaluation:
     """A fitted strategy's scores on the test split (and on cross-validation folds when asked).
 
@@ -95,6 +107,8 @@ class Evaluation:
     outputs (after its calibration, if any); ``proba_uncalibrated`` those of the same pipeline
     before calibration. ``cv`` holds one row of metrics per cross-validation fold that could be
     scored, and ``cv_notes`` what the page should say about the folds (left out, or not run).
+    ``held_out`` pools the first repeat's held-out predictions: every training row predicted once, by
+    a fit that did not see it (see :class:`HeldOut`).
 
     An evaluation is never changed once made. What is read off it (metrics, curves, confusion
     matrices at a threshold) is kept in ``memo`` by :func:`read_off`, so a page that redraws
@@ -114,6 +128,7 @@ class Evaluation:
     tuned: TunedThreshold | None = None
     proba_uncalibrated: np.ndarray | None = None
     cv_notes: tuple[str, ...] = ()
+    held_out: HeldOut | None = None
     memo: dict = field(default_factory=dict, init=False, repr=False, compare=False)
 
     @property
@@ -195,19 +210,12 @@ def score(y: np.ndarray, proba: np.ndarray, *, threshold: float = 0.5) -> dict[s
 
 
 def _at_threshold(y: np.ndarray, y_pred: np.ndarray, *, n_classes: int) -> dict[str, float]:
-    """The metrics of predicted codes: those that move with the decision threshold."""
-    labels = np.arange(n_classes)
-    out: dict[str, float] = {}
-    pos = n_classes - 1
-    if n_classes == 2:  # precision is undefined (NaN) when nothing is flagged; recall when nothing is positive
-        p, r, f, _ = precision_recall_fscore_support(y, y_pred, labels=[pos], zero_division=np.nan)
-        out["recall"], out["precision"], out["f1"] = float(r[0]), float(p[0]), float(f[0])
-    out["balanced_accuracy"] = float(balanced_accuracy_score(y, y_pred))
-    out["g_mean"] = float(geometric_mean_score(y, y_pred, labels=labels))
-    out["mcc"] = float(matthews_corrcoef(y, y_pred))
-    _, _, f_all, _ = precision_recall_fscore_support(y, y_pred, labels=labels, zero_division=0)
-    out["macro_f1"] = float(np.mean(f_all))
-    out["accuracy"] = float(accuracy_score(y, y_pred))
+    """The metrics of predicted codes: those that move with the decision threshold (:func:`core.metrics.confusion_metrics`).
+
+    Precision is undefined (NaN) when nothing is flagged, recall when nothing is positive.
+    """
+    cells = np.bincount(y * n_classes + y_pred, minlength=n_classes * n_classes).reshape(n_classes, n_classes)
+    out = {m: float(v) for m, v in confusion_metrics(cells).items()}
     out["baseline_accuracy"] = float(np.max(np.bincount(y, minlength=n_classes)) / len(y))
     return out
 
@@ -658,15 +666,15 @@ def _finish(
             tuning_folds = folds_of(jobs, run_jobs(jobs, data, runner=runner))
         tuned = _tune(strategy, tuning_folds)
     threshold = tuned.threshold if tuned is not None else 0.5
-    cv_frame = None
+    cv_frame = held_out = None
     if folds is not None:
-        cv_frame, left_out = _cv_scores(strategy, folds, planned.cv, names, threshold)
+        cv_frame, left_out, held_out = _cv_scores(strategy, folds, planned.cv, names, threshold)
         cv_notes += left_out
     return Evaluation(
         name=strategy.name, strategy=strategy, classes=tuple(names[i] for i in range(len(names))),
         y_test=data.y_test, proba=full.proba, notes=full.notes,
         seconds=full.seconds, importance=full.importance, cv=cv_frame, threshold=threshold, tuned=tuned,
-        proba_uncalibrated=full.before, cv_notes=tuple(cv_notes),
+        proba_uncalibrated=full.before, cv_notes=tuple(cv_notes), held_out=held_out,
     )  # fmt: skip
 
 
@@ -768,13 +776,20 @@ def _tune(strategy: Strategy, folds) -> TunedThreshold:
 
 
 def _cv_scores(strategy: Strategy, folds, splitter, names: Mapping[int, str], threshold: float):
-    """One row of metrics per fold whose held-out part has every class, and notes on the folds left out.
+    """One row of metrics per fold whose held-out part has every class, notes on the folds left out, and the
+    first repeat's held-out predictions pooled (:class:`HeldOut`).
 
     For a tuned threshold, each fold is scored at the threshold tuned on the other folds of its repeat.
     """
     k = splitter.get_n_splits() // getattr(splitter, "n_repeats", 1)
-    rows, notes = [], []
-    for i, (_, y, proba) in enumerate(folds):
+    rows, notes, pooled = [], [], []
+    for i, (held, y, proba) in enumerate(folds):
+        t = threshold
+        if strategy.threshold != "fixed":
+            others = [f for j, f in enumerate(folds) if j // k == i // k and j != i]
+            t = _tune(strategy, others).threshold if others else threshold
+        if i < k:
+            pooled.append((held, y, proba, predict(proba, threshold=t)))
         missing = [names[c] for c in names if not (y == c).any()]
         if missing:
             notes.append(
@@ -782,9 +797,7 @@ def _cv_scores(strategy: Strategy, folds, splitter, names: Mapping[int, str], th
                 "is left out of every cross-validation average (there are too few such rows for this many folds)."
             )
             continue
-        t = threshold
-        if strategy.threshold != "fixed":
-            others = [f for j, f in enumerate(folds) if j // k == i // k and j != i]
-            t = _tune(strategy, others).threshold if others else threshold
         rows.append(score(y, proba, threshold=t))
-    return (pd.DataFrame(rows) if rows else None), notes
+    order = np.argsort(np.concatenate([p[0] for p in pooled]), kind="stable")
+    held_out = HeldOut(*(np.concatenate([p[j] for p in pooled])[order] for j in (1, 2, 3)))
+    return (pd.DataFrame(rows) if rows else None), notes, held_out

@@ -649,8 +649,17 @@ def cost_figure(
     return fig
 
 
+def _error_bars(part, metric: str) -> dict | None:
+    """Plotly error bars from a table's "<metric> low" and "<metric> high" columns, where it has them."""
+    if f"{metric} low" not in part:
+        return None
+    return {"type": "data", "array": (part[f"{metric} high"] - part[metric]).to_numpy(),
+            "arrayminus": (part[metric] - part[f"{metric} low"]).to_numpy(), "thickness": 1}  # fmt: skip
+
+
 def sweep_figure(table, *, height: int = 380) -> go.Figure:
-    """Recall, precision and PR-AUC against the imbalance ratio (log scale), one line per strategy."""
+    """Recall, precision and PR-AUC against the imbalance ratio (log scale), one line per strategy, with each
+    point's 95 % interval as an error bar."""
     from plotly.subplots import make_subplots
 
     metrics = ["recall", "precision", "PR-AUC"]
@@ -661,6 +670,7 @@ def sweep_figure(table, *, height: int = 380) -> go.Figure:
                 go.Scatter(
                     x=part["ratio"], y=part[metric], mode="lines+markers", name=plot_label(name, max_len=40),
                     legendgroup=name, showlegend=j == 1, line={"color": STRATEGY_COLORS[i % len(STRATEGY_COLORS)]},
+                    error_y=_error_bars(part, metric),
                     hovertemplate=f"{plot_label(name)}<br>ratio %{{x:g}} : 1<br>{metric} %{{y:.2f}}<extra></extra>",
                 ),
                 row=1, col=j,

@@ -7,9 +7,8 @@ reviewing at random). Rows with equal scores cannot be ordered, so a cut that fa
 of tied rows takes the group's positives in proportion (the expected value when ties are broken at
 random); between tie groups the curve is a straight line, as in scikit-learn's ROC curve.
 
-A **review budget** of ``share`` reviews ``share × n`` test rows. Its interval comes from the same
-stratified bootstrap replicates as every other interval in the app (:mod:`core.uncertainty`), so
-two strategies' budgets can be compared replicate by replicate.
+A **review budget** of ``share`` reviews ``share × n`` test rows; the share of the cases it catches has
+Jeffreys' interval, as recall does (:mod:`core.intervals`).
 """
 
 from __future__ import annotations
@@ -20,7 +19,7 @@ import numpy as np
 import pandas as pd
 
 from core.evaluation import Evaluation
-from core.uncertainty import BLOCK, N_BOOT, interval, replicate_counts
+from core.intervals import jeffreys
 
 __all__ = ["Budget", "Gains", "budget_row", "budget_table", "gains", "review_budget"]
 
@@ -70,7 +69,7 @@ class Budget:
 
     ``rows`` reviewed (``share × n``); ``caught`` small-class rows among them (expected, so possibly
     fractional when the cut splits tied rows) out of ``positives``; ``recall`` = caught / positives with
-    its 95 % bootstrap interval ``recall_low``–``recall_high``; ``false_alarms`` = rows − caught;
+    its 95 % Jeffreys interval ``recall_low``–``recall_high``; ``false_alarms`` = rows − caught;
     ``lift`` = recall / share.
     """
 
@@ -85,56 +84,30 @@ class Budget:
     lift: float
 
 
-def _caught_at(weights: np.ndarray, truth: np.ndarray, starts: np.ndarray, cut: float) -> np.ndarray:
-    """Positives among the first ``cut`` rows for each row of ``weights`` (rows in score order, tie groups
-    starting at ``starts``): whole groups before the cut, and the cut group's positives pro rata.
+def _caught_at(truth: np.ndarray, starts: np.ndarray, cut: float) -> float:
+    """Positives among the first ``cut`` rows (rows in score order, tie groups starting at ``starts``): whole
+    groups before the cut, and the cut group's positives pro rata (the expected count under random tie-breaks)."""
+    ends = np.r_[starts[1:], len(truth)]
+    g = int(np.searchsorted(ends, cut - 1e-9, side="left"))  # the group where the cut falls
+    g = min(g, len(starts) - 1)
+    before = float(truth[: starts[g]].sum())
+    size = ends[g] - starts[g]
+    return before + float(truth[starts[g] : ends[g]].sum()) * min(max((cut - starts[g]) / size, 0.0), 1.0)
 
-    Only the groups up to the cut matter, so the first ``m`` are summed, ``m`` doubling until every row's
-    cut falls within them: the same sums as over all groups (cumulative sums run left to right), at a
-    fraction of the cost for a small review budget. Groups of one row are not summed at all.
+
+def review_budget(ev: Evaluation, *, share: float) -> Budget:
+    """Review the top ``share`` (0–1) of the test rows by score: caught, recall with its interval, false alarms.
+
+    The interval is Jeffreys' for caught out of the cases (:func:`core.intervals.jeffreys`), as for recall.
     """
-    n_groups = len(starts)
-    m = min(n_groups, int(cut * 1.2) + 256)
-    while True:
-        end = int(starts[m]) if m < n_groups else weights.shape[1]
-        part_w, part_t = weights[:, :end], truth[:end]
-        singletons = end == m  # every group among the first m is one row
-        w = part_w if singletons else np.add.reduceat(part_w, starts[:m], axis=1)
-        cum_w = np.cumsum(w, axis=1)
-        if m == n_groups or bool((cum_w[:, -1] >= cut - 1e-9).all()):
-            break
-        m = min(n_groups, 2 * m)
-    p = part_w * part_t if singletons else np.add.reduceat(part_w * part_t, starts[:m], axis=1)
-    cum_p = np.cumsum(p, axis=1)
-    # the group where the cut falls: the first whose cumulative weight reaches the cut
-    g = np.minimum((cum_w < cut - 1e-9).sum(axis=1), n_groups - 1)
-    rows = np.arange(len(w))
-    before_w = cum_w[rows, g] - w[rows, g]
-    before_p = cum_p[rows, g] - p[rows, g]
-    with np.errstate(divide="ignore", invalid="ignore"):
-        part = np.where(w[rows, g] > 0, (cut - before_w) / w[rows, g], 0.0)
-    return before_p + np.clip(part, 0.0, 1.0) * p[rows, g]
-
-
-def review_budget(ev: Evaluation, *, share: float, n_boot: int = N_BOOT, random_state: int = 0) -> Budget:
-    """Review the top ``share`` (0–1) of the test rows by score: caught, recall with its interval, false alarms."""
     if not 0 < share <= 1:
         raise ValueError(f"share must be in (0, 1], not {share!r}")
-    order, starts, truth = _groups(ev)
+    _, starts, truth = _groups(ev)
     n = len(truth)
     cut = share * n
     positives = int(truth.sum())
-    caught = float(_caught_at(np.ones((1, n)), truth, starts, cut)[0])
-    samples = []
-    codes = ev.y_test[order]
-    for block in range(-(-n_boot // BLOCK)):
-        size = min(BLOCK, n_boot - block * BLOCK)
-        # drawn in test-row order, as every other interval, then put in score order
-        counts = replicate_counts(ev.y_test, block=block, size=size, random_state=random_state)[:, order]
-        positives_b = (counts * (codes == ev.positive)).sum(axis=1)
-        with np.errstate(divide="ignore", invalid="ignore"):
-            samples.append(_caught_at(counts, truth, starts, cut) / positives_b)
-    low, high = interval(np.concatenate(samples))
+    caught = _caught_at(truth, starts, cut)
+    low, high = jeffreys(caught, positives)
     recall = caught / positives if positives else float("nan")
     return Budget(
         share=share, rows=cut, positives=positives, caught=caught, recall=recall, recall_low=low,
@@ -142,9 +115,9 @@ def review_budget(ev: Evaluation, *, share: float, n_boot: int = N_BOOT, random_
     )  # fmt: skip
 
 
-def budget_row(ev: Evaluation, *, share: float, random_state: int = 0) -> dict[str, object]:
+def budget_row(ev: Evaluation, *, share: float) -> dict[str, object]:
     """One strategy's row of :func:`budget_table`."""
-    b = review_budget(ev, share=share, random_state=random_state)
+    b = review_budget(ev, share=share)
     return {
         "strategy": ev.name, "rows reviewed": b.rows, "caught": b.caught, "of": b.positives,
         "recall": b.recall, "recall low": b.recall_low, "recall high": b.recall_high,
@@ -152,6 +125,6 @@ def budget_row(ev: Evaluation, *, share: float, random_state: int = 0) -> dict[s
     }  # fmt: skip
 
 
-def budget_table(evals: list[Evaluation], *, share: float, random_state: int = 0) -> pd.DataFrame:
+def budget_table(evals: list[Evaluation], *, share: float) -> pd.DataFrame:
     """One row per strategy: what reviewing the top ``share`` of the test rows catches (see :class:`Budget`)."""
-    return pd.DataFrame([budget_row(ev, share=share, random_state=random_state) for ev in evals])
+    return pd.DataFrame([budget_row(ev, share=share) for ev in evals])

@@ -106,9 +106,12 @@ def ratio_sweep(
     """Recall, precision and PR-AUC of the small class for four strategies on generated data at each ratio.
 
     Each ratio gets its own generated dataset (same seed), a stratified 75/25 split and a 50-tree forest.
+    Each metric comes with its 95 % interval (:mod:`core.intervals`); "cases" and "caught" are the small
+    class's test rows and how many of them were flagged, and precision is NaN where nothing was flagged.
     """
-    from core.evaluation import evaluate
+    from core.evaluation import evaluate, predict
     from core.generated_data import generate
+    from core.intervals import metric_intervals
     from core.models import ForestSettings, Strategy
     from core.prepared import prepare
     from core.split import make_split
@@ -123,36 +126,67 @@ def ratio_sweep(
             strategy = Strategy(SamplerConfig(sampler, random_state=random_state), weighting=weighting,
                                 forest=ForestSettings(n_estimators=50), random_state=random_state)  # fmt: skip
             ev = evaluate(strategy, split, plan=prepared.plan)
-            m = score(ev.y_test, ev.proba)
-            rows.append({"ratio": float(ratio), "strategy": strategy.name, "recall": m["recall"],
-                         "precision": m["precision"], "PR-AUC": m["pr_auc"]})  # fmt: skip
+            est = metric_intervals(ev.y_test, ev.proba, predict(ev.proba))
+            row = {"ratio": float(ratio), "strategy": strategy.name, "cases": est["recall"].of,
+                   "caught": est["recall"].hits}  # fmt: skip
+            for key, label in (("recall", "recall"), ("precision", "precision"), ("pr_auc", "PR-AUC")):
+                row |= {label: est[key].value, f"{label} low": est[key].low, f"{label} high": est[key].high}
+            rows.append(row)
     return pd.DataFrame(rows)
 
 
-def sweep_summary(table: pd.DataFrame, *, n_rows: int = 4_000, test_share: float = 0.25) -> list[str]:
-    """Sentences read off a :func:`ratio_sweep` table (they follow the numbers)."""
+def _num(x: float) -> str:
+    """A number for a sentence: two decimals, or "–" where it is undefined."""
+    return "–" if pd.isna(x) else f"{x:.2f}"
+
+
+def _clear_leader(part: pd.DataFrame, metric: str) -> str | None:
+    """The strategy whose interval lies wholly above every other's on ``metric``, else None."""
+    ranked = part.dropna(subset=[metric]).sort_values(metric, ascending=False)
+    if len(ranked) < 2:
+        return None
+    top, rest = ranked.iloc[0], ranked.iloc[1:]
+    return str(top["strategy"]) if (top[f"{metric} low"] > rest[f"{metric} high"]).all() else None
+
+
+def sweep_summary(table: pd.DataFrame) -> list[str]:
+    """Sentences read off a :func:`ratio_sweep` table, each true of it (a test checks them against the table).
+
+    A winner is named only where its interval lies above every other strategy's; an undefined number is "–".
+    """
     lo, hi = table["ratio"].min(), table["ratio"].max()
     first, last = table[table["ratio"] == lo], table[table["ratio"] == hi]
+    names = list(table["strategy"].unique())
     out = []
-    for name in table["strategy"].unique():
+    for name in names:
         a = first[first["strategy"] == name].iloc[0]
         b = last[last["strategy"] == name].iloc[0]
         out.append(
-            f"{name}: recall {a['recall']:.2f} at {lo:g} : 1, {b['recall']:.2f} at {hi:g} : 1 "
-            f"(precision {b['precision']:.2f}, PR-AUC {b['PR-AUC']:.2f})."
+            f"{name}: recall {_num(a['recall'])} at {lo:g} : 1, {_num(b['recall'])} at {hi:g} : 1 "
+            f"({b['caught']:.0f} of {b['cases']:.0f}; precision {_num(b['precision'])}, PR-AUC {_num(b['PR-AUC'])})."
         )
-    fell = all(
-        last[last["strategy"] == n]["PR-AUC"].iloc[0] < first[first["strategy"] == n]["PR-AUC"].iloc[0]
-        for n in table["strategy"].unique()
-    )
-    best = last.sort_values("PR-AUC", ascending=False).iloc[0]
+    change = {n: last[last["strategy"] == n]["PR-AUC"].iloc[0] - first[first["strategy"] == n]["PR-AUC"].iloc[0]
+              for n in names}  # fmt: skip
+    fell = [n for n in names if change[n] < 0]
+    rose = [n for n in names if change[n] > 0]
+    if len(fell) == len(names):
+        trend = f"PR-AUC fell for every strategy from {lo:g} : 1 to {hi:g} : 1"
+    elif not fell:
+        trend = f"PR-AUC fell for no strategy from {lo:g} : 1 to {hi:g} : 1"
+    else:
+        trend = f"PR-AUC fell for {len(fell)} of the {len(names)} strategies from {lo:g} : 1 to {hi:g} : 1"
+        if rose:
+            trend += f" (it rose for {', '.join(rose)})"
+    leader = _clear_leader(last, "PR-AUC")
+    cases = int(last["cases"].iloc[0])
+    if leader:
+        trend += f"; at {hi:g} : 1 {leader} ranks cases best, beyond the others' intervals."
+    else:
+        trend += (f"; at {hi:g} : 1 no strategy ranks cases clearly best: with {cases} row{'s' if cases != 1 else ''} "
+                  "of the small class in the test split, their intervals overlap.")  # fmt: skip
+    out.append(trend)
     out.append(
-        ("PR-AUC fell for every strategy as the class got rarer" if fell else "PR-AUC did not fall for every strategy")
-        + f"; at {hi:g} : 1 the best ranking was {best['strategy']} ({best['PR-AUC']:.2f})."
-    )
-    minority_in_test = max(1, round(n_rows / (hi + 1) * test_share))
-    out.append(
-        f"At {hi:g} : 1 the test split holds about {minority_in_test} row(s) of the small class, so those points "
-        "are noisy: one case more or less moves recall a lot."
+        f"At {hi:g} : 1 the test split holds {cases} row{'s' if cases != 1 else ''} of the small class, so one case "
+        f"more or less moves recall by {1 / max(cases, 1):.2f}: read those points with their intervals."
     )
     return out

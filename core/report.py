@@ -12,7 +12,7 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.offline import get_plotlyjs
 
-from core.compare import describe
+from core.compare import describe, differences_caption, intervals_caption
 from core.distribution import ClassDistribution
 from core.evaluation import Evaluation
 
@@ -118,14 +118,12 @@ def build_report(
         *(["<h2>What helped here</h2><ul>", *(f"<li>{_e(t)}</li>" for t in summary), "</ul>"] if summary else []),
         "<h2>Leaderboard</h2>",
         "<p class='muted'>Measured on the untouched test split, each strategy at its own decision threshold. "
-        "In brackets: the 95 % stratified bootstrap interval. The best value of each column is highlighted "
-        "(lowest for the Brier score); where intervals overlap, the ranking may not hold on new data.</p>",
+        f"{_e(intervals_caption(evals[0].binary))}</p>",
         _tables(leaderboard, best=best),
         *(
             [
                 "<h2>Differences from the baseline</h2>",
-                "<p class='muted'>Each strategy minus the first one, on the same bootstrap replicates of the test "
-                "split (a paired 95 % interval). An interval that contains 0 means no clear difference.</p>",
+                f"<p class='muted'>{_e(differences_caption(evals))}</p>",
                 _tables(differences),
             ]
             if differences is not None and len(differences)
@@ -138,7 +136,7 @@ def build_report(
             [
                 f"<h2>If the team can review the top {budget[0]:.0%} of cases</h2>",
                 "<p class='muted'>Cases ranked by each strategy's score for the small class, highest first, on the "
-                "untouched test split; in brackets the 95 % bootstrap interval of the share caught. The cumulative "
+                "untouched test split; in brackets the 95 % Jeffreys interval of the share caught. The cumulative "
                 "gains and lift charts below show every budget.</p><ul>",
                 *(f"<li>{_e(t)}</li>" for t in budget[1]),
                 "</ul>",

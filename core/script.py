@@ -391,8 +391,8 @@ def _header(title: str, dataset: str, differs: list[str]) -> str:
         "# on the training rows only, and print the metrics the app shows for the untouched test split.",
         "#",
         "# Needs pandas (and pyarrow for Parquet files), scikit-learn and imbalanced-learn. Run: python this_file.py",
-        "# The app also gives each number an interval (1,000 bootstrap replicates of the test split); this script",
-        "# prints the numbers alone.",
+        "# The app also gives each number a 95 % interval (Jeffreys for recall, a posterior of the per-class rates",
+        "# for the other threshold metrics, score intervals for the areas); this script prints the numbers alone.",
     ]
     if differs:
         lines += ["#", "# How this script's numbers may differ from the app's:"]

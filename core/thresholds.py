@@ -21,6 +21,7 @@ import numpy as np
 from sklearn.metrics import confusion_matrix, make_scorer
 
 from core.errors import UserFacingError
+from core.metrics import confusion_metrics
 from core.models import THRESHOLDS, TuningSettings
 
 __all__ = [
@@ -43,22 +44,18 @@ OBJECTIVES: dict[str, str] = {k: v for k, v in THRESHOLDS.items() if k != "fixed
 
 def _from_counts(tp, fp, fn, tn, *, objective: str, settings: TuningSettings):
     """The objective from confusion counts (arrays broadcast); greater is better."""
-    tp, fp, fn, tn = (np.asarray(v, dtype=float) for v in (tp, fp, fn, tn))
-    with np.errstate(divide="ignore", invalid="ignore"):
-        if objective == "f1":
-            denominator = 2 * tp + fp + fn
-            return np.where(denominator > 0, 2 * tp / np.where(denominator > 0, denominator, 1), 0.0)
-        if objective == "balanced_accuracy":
-            return (tn / (tn + fp) + tp / (tp + fn)) / 2
-        if objective == "cost":
-            return -(settings.cost_fp * fp + settings.cost_fn * fn) / (tp + fp + fn + tn)
-        if objective == "recall_at_precision":
-            precision = np.where(tp + fp > 0, tp / np.where(tp + fp > 0, tp + fp, 1), 0.0)
-            recall = tp / (tp + fn)
-            # Any threshold that reaches the precision floor beats every one that does not; below the
-            # floor, more precision is better (so the nearest miss wins when no threshold reaches it).
-            return np.where(precision >= settings.min_precision, recall, precision - 1.0)
-    raise ValueError(f"Unknown objective {objective!r}; choose one of {sorted(OBJECTIVES)}.")
+    tp, fp, fn, tn = np.broadcast_arrays(*(np.asarray(v, dtype=float) for v in (tp, fp, fn, tn)))
+    if objective == "cost":
+        return -(settings.cost_fp * fp + settings.cost_fn * fn) / (tp + fp + fn + tn)
+    if objective not in OBJECTIVES:
+        raise ValueError(f"Unknown objective {objective!r}; choose one of {sorted(OBJECTIVES)}.")
+    m = confusion_metrics(np.stack([tn, fp, fn, tp], axis=-1).reshape(*tp.shape, 2, 2))
+    if objective in {"f1", "balanced_accuracy"}:
+        return m[objective]
+    precision = np.nan_to_num(m["precision"], nan=0.0)
+    # Any threshold that reaches the precision floor beats every one that does not; below the
+    # floor, more precision is better (so the nearest miss wins when no threshold reaches it).
+    return np.where(precision >= settings.min_precision, m["recall"], precision - 1.0)
 
 
 def objective_score(y_true, y_pred, *, objective: str, settings: TuningSettings) -> float:

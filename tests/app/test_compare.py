@@ -29,19 +29,22 @@ def test_compare_shows_intervals_paired_differences_and_noise_aware_takeaways_on
     board, after = score_tables(app)
     names = ["RF", "SMOTE + RF", "HGB, balanced weights", "RF, threshold for F1"]
     assert board["strategy"].tolist() == names
-    for column in ("recall (small class)", "PR-AUC", "ROC-AUC", "MCC", "Brier score"):
+    for column in ("PR-AUC", "ROC-AUC", "MCC", "Brier score"):
         assert all(re.fullmatch(r"-?\d\.\d{3} \[-?\d\.\d{3}, -?\d\.\d{3}\]", v) for v in board[column]), column
+    for column in ("recall (small class)", "precision (small class)"):  # rates carry their counts
+        assert all(re.fullmatch(r"\d\.\d{3} \[\d\.\d{3}, \d\.\d{3}\], \d+ of \d+", v) for v in board[column]), column
+    assert board["recall (small class)"].str.endswith(" of 43").all()
     assert float(board["threshold"].iloc[3]) < 0.5  # tuned on training folds for F1
     diffs = app.dataframe[after].value
     assert diffs["strategy"].tolist() == names[1:]
-    assert diffs.map(lambda v: "≈ noise" in str(v)).to_numpy().any()  # 43 test positives: some gaps are noise
+    assert diffs.map(lambda v: "≈ no clear difference" in str(v)).to_numpy().any()  # 43 test positives: some are noise
     specs = [json.loads(c.proto.spec) for c in app.get("plotly_chart")]
     grid = next(s for s in specs if any(t["type"] == "heatmap" for t in s["data"]))
     assert len([t for t in grid["data"] if t["type"] == "heatmap"]) == 4
     bars = next(s for s in specs if any(t["type"] == "bar" for t in s["data"]))
     assert all("error_y" in t for t in bars["data"])
     lines = [m for m in texts(app, "markdown") if m.startswith("- ")]
-    assert any("within noise" in line for line in lines)
+    assert any("no clear difference" in line for line in lines)
     assert any(line.startswith("- Thresholding") for line in lines) and any(
         line.startswith("- Resampling") for line in lines
     )

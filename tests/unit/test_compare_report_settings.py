@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from html.parser import HTMLParser
 
@@ -10,16 +11,22 @@ import pandas as pd
 import pytest
 
 from core.compare import (
+    FOLDS,
     best_in_column,
     default_strategies,
     difference,
+    differences,
+    differences_caption,
+    evidence,
     leaderboard,
+    noise_warning,
     strategy_choices,
     summary,
     takeaways,
+    with_intervals,
 )
 from core.distribution import class_distribution
-from core.evaluation import Evaluation
+from core.evaluation import Evaluation, HeldOut
 from core.figures import confusion_grid_figure
 from core.models import Strategy
 from core.report import build_report
@@ -48,7 +55,9 @@ def test_a_clear_difference_is_named_with_its_paired_interval():
     base = ev_with("RF", caught=3, alarms=1, scale=20)
     smote = ev_with("SMOTE + RF", caught=8, alarms=13, scale=20, strategy=Strategy(SamplerConfig("smote")))
     text = takeaways([base, smote])[0]
-    assert text.startswith("SMOTE + RF raised recall on 'yes' from 0.30 to 0.80 (difference +0.500 [")
+    assert text.startswith(
+        "SMOTE + RF raised recall on 'yes' from 0.30 to 0.80 (160 of 200 against 60; difference +0.500 ["
+    )
     assert "about 50 more caught per 1,000 cases" in text
     assert "lowered precision from 0.75 to 0.38" in text and "120 more false alarms per 1,000 cases" in text
     d = difference([base, smote], 1, "recall")
@@ -56,14 +65,14 @@ def test_a_clear_difference_is_named_with_its_paired_interval():
     assert summary([base, smote])[0].startswith("Resampling helped here: the best of it, SMOTE + RF, has F1")
 
 
-def test_a_difference_whose_paired_interval_crosses_zero_is_within_noise():
+def test_a_difference_whose_paired_interval_holds_zero_is_no_clear_difference():
     base = ev_with("RF", caught=5, alarms=2)
     other = ev_with("RF, balanced weights", caught=6, alarms=2, strategy=Strategy(weighting="balanced"))
     d = difference([base, other], 1, "recall")
-    assert d.low <= 0 <= d.high and d.verdict == "within noise"
+    assert d.low <= 0 <= d.high and d.verdict == "no clear difference"
     text = takeaways([base, other])[0]
     assert text.startswith(
-        "RF, balanced weights and RF catch about as many 'yes': recall 0.60 against 0.50, within noise"
+        "RF, balanced weights and RF show no clear difference in 'yes' caught: recall 0.60 (6 of 10) against 5 of 10"
     )
     assert "raised" not in text
     assert "made no clear difference" in summary([base, other])[0]
@@ -72,13 +81,42 @@ def test_a_difference_whose_paired_interval_crosses_zero_is_within_noise():
     assert takeaways([ev_with("RF", 5, 2, scale=20), worse])[0].startswith("NearMiss + RF caught fewer 'yes' than RF")
 
 
+def _six(name: str, caught: int) -> Evaluation:
+    """300 test rows with 6 of the small class, ``caught`` of them flagged and no false alarm."""
+    y = np.r_[np.zeros(294, int), np.ones(6, int)]
+    p = np.full(300, 0.1)
+    p[294 : 294 + caught] = 0.9
+    return Evaluation(name, Strategy(), ("no", "yes"), y, np.column_stack([1 - p, p]), (), 0.0, None, None)
+
+
+def test_six_of_six_against_none_of_six_is_not_read_as_certain_anywhere():
+    evals = [_six("RF", 0), _six("RandomUnderSampler + RF", 6)]
+    shown = with_intervals(leaderboard(evals))
+    recall = shown["recall (small class)"].tolist()
+    assert recall == ["0.000 [0.000, 0.330], 0 of 6", "1.000 [0.670, 1.000], 6 of 6"]
+    cell = differences(evals)["recall (small class)"].iloc[0]
+    assert cell.endswith("▲ better") and "[+1.000, +1.000]" not in cell
+    low = float(cell.split("[")[1].split(",")[0])
+    assert 0 < low < 0.8
+    line = takeaways(evals)[0]
+    assert "raised recall on 'yes' from 0.00 to 1.00 (6 of 6 against 0" in line and "[+1.000, +1.000]" not in line
+    assert "swing widely" in noise_warning(evals) and "Turn on cross-validation" in noise_warning(evals)
+    # the small test split warning and the intervals tell the same story: wide, and not zero-width
+    table = leaderboard(evals)
+    for label in ("recall (small class)", "F1 (small class)", "balanced accuracy", "MCC", "ROC-AUC", "PR-AUC"):
+        assert (table[f"{label} high"] - table[f"{label} low"] > 0.1).all(), label
+
+
 def test_undefined_precision_ties_and_a_missing_class_are_said_as_they_are():
     nothing = ev_with("RF", caught=0, alarms=0)
     some = ev_with("SMOTE + RF", caught=6, alarms=4, scale=1)
     text = takeaways([nothing, some])[0]
     assert "RF flagged no case, so its precision is undefined" in text and "precision from 0.00" not in text
-    # every strategy ranks identically: a tie, not a winner
-    assert "every strategy ties" in takeaways([some, ev_with("B", 6, 4)])[-1]
+    # identical strategies: the same decisions, said as such, and no winner by ranking either
+    lines = takeaways([some, ev_with("B", 6, 4)])
+    assert lines[0].startswith("B made the same decision as SMOTE + RF on every row")
+    assert "every strategy ranks the rows the same" in lines[-1]
+    assert differences([some, ev_with("B", 6, 4)]).iloc[0, 1:].eq("= identical").all()
     # no small-class row in the test split: nothing to judge, and no "nan" in the sentence
     y = np.zeros(50, dtype=int)
     p = np.full(50, 0.2)
@@ -93,16 +131,16 @@ def test_multiclass_tie_on_the_rarest_class_is_not_a_win():
     proba = np.eye(3)[y] * 0.8 + 0.2 / 3
     evals = [Evaluation(n, Strategy(), ("a", "b", "tableware"), y, proba, (), 0.0, None, None) for n in "ABCD"]
     lines = takeaways(evals)
-    assert lines[-1] == "Every strategy finds the rarest class, 'tableware', equally often (recall 1.00)."
-    assert all("about the same balanced accuracy" in line for line in lines[:-1])
+    assert lines[-1].startswith("No strategy finds the rarest class, 'tableware', clearly more often than the others")
+    assert "A 5 of 5, B 5 of 5" in lines[-1]
+    assert all("made the same decision as A on every row" in line for line in lines[:-1])
 
 
 def test_pr_auc_takeaway_needs_a_clear_paired_difference():
     base = ev_with("RF", caught=5, alarms=0, ranking=0.0, scale=20)
     better = ev_with("BalancedRF", caught=5, alarms=0, ranking=0.85, scale=20)
     assert "BalancedRF ranks cases better than RF" in takeaways([base, better])[-1]
-    line = takeaways([better, base])[-1]
-    assert "no strategy ranked cases better than BalancedRF" in line and "the next, RF at" in line
+    assert "RF ranks cases worse than BalancedRF" in takeaways([better, base])[-1]
     # one more positive ranked above the false alarms: a higher PR-AUC, but one row of ten is noise
     base = ev_with("RF", 5, 2)
     p = base.proba[:, 1].copy()
@@ -110,18 +148,40 @@ def test_pr_auc_takeaway_needs_a_clear_paired_difference():
     other = Evaluation("HGB", Strategy(model="hgb"), base.classes, base.y_test, np.column_stack([1 - p, p]), (), 0.0,
                        None, None)  # fmt: skip
     line = takeaways([base, other])[-1]
-    assert line.startswith("By PR-AUC, HGB scored highest") and "but the difference is within noise" in line
+    assert line.startswith("By PR-AUC, which does not depend on a threshold, no strategy ranks cases clearly better")
+    assert "the largest gap, HGB at" in line
 
 
-def test_leaderboard_marks_the_best_value_per_column():
-    evals = [ev_with("A", 3, 1), ev_with("B", 8, 13), ev_with("C", 5, 0)]
+def test_leaderboard_marks_a_best_value_only_where_it_beats_every_other_beyond_noise():
+    evals = [ev_with("A", 3, 1, scale=20), ev_with("B", 8, 13, scale=20), ev_with("C", 5, 0, scale=20)]
     table = leaderboard(evals)
-    best = best_in_column(table)
+    best = best_in_column(evals)
     assert table["strategy"].tolist() == ["A", "B", "C"]
     assert best["recall (small class)"] == "B"
     assert best["precision (small class)"] == "C"
-    assert best["Brier score"] == min(zip(table["Brier score"], table["strategy"], strict=True))[1]
-    assert "majority baseline accuracy" not in best
+    assert "majority baseline accuracy" not in best and "accuracy" not in best
+    # on ten cases the same three are too close to call, and two identical leaders are a tie
+    assert "recall (small class)" not in best_in_column([ev_with("A", 3, 1), ev_with("B", 5, 13), ev_with("C", 4, 0)])
+    tied = best_in_column([ev_with("A", 3, 1, scale=20), ev_with("B", 8, 13, scale=20), ev_with("B2", 8, 13, scale=20)])
+    assert "recall (small class)" not in tied
+
+
+def test_with_cross_validation_the_verdicts_read_the_pooled_held_out_rows():
+    held = [HeldOut(*_rows_of(ev_with(n, c, a, scale=20))) for n, c, a in (("RF", 3, 1), ("SMOTE + RF", 8, 13))]
+    evals = [
+        dataclasses.replace(_six(n, k), held_out=h) for (n, k), h in zip((("RF", 0), ("SMOTE", 6)), held, strict=True)
+    ]
+    assert evidence(evals) == FOLDS
+    lines = takeaways(evals)
+    assert lines[0].startswith("Read on the cross-validation folds' held-out predictions (2,000 training rows, 200 of")
+    assert "from 0.30 to 0.80 (160 of 200 against 60" in lines[1]  # the folds' counts, not the test split's 6 rows
+    warning = noise_warning(evals)
+    assert "read the cross-validation folds instead" in warning and "Turn on" not in warning
+    assert "held-out predictions" in differences_caption(evals)
+
+
+def _rows_of(ev: Evaluation):
+    return ev.y_test, ev.proba, (ev.proba[:, 1] >= 0.5).astype(int)
 
 
 def test_default_and_available_strategies_fit_the_data():
@@ -164,7 +224,7 @@ def test_report_is_self_contained_valid_html_with_every_strategy_and_escaped_nam
     fig = confusion_grid_figure([e.name for e in evals], [np.eye(2)] * 2, classes=["no", "yes"], normalize=False)
     page = build_report(
         dataset_name="<img src=x onerror=alert(1)>.csv", target="=cmd", n_rows=100, distribution=dist,
-        split_text="Training 80, test 20.", evals=evals, leaderboard=table, best=best_in_column(table),
+        split_text="Training 80, test 20.", evals=evals, leaderboard=table, best=best_in_column(evals),
         figures=[("Confusion matrices", fig)], takeaways=takeaways(evals),
         script='DATA_FILE = "</code></pre><script>alert(2)</script>.csv"\nif a < b:\n    pass',
     )  # fmt: skip

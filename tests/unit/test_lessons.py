@@ -59,22 +59,64 @@ def test_ratio_sweep_covers_every_ratio_and_strategy_and_its_summary_follows_the
     table = ratio_sweep((1, 50), n_rows=1200, n_features=5)
     assert table["ratio"].tolist() == [1.0] * 4 + [50.0] * 4
     assert table["strategy"].tolist()[:4] == ["RF", "RF, balanced weights", "SMOTE + RF", "RandomUnderSampler + RF"]
-    assert table[["recall", "precision", "PR-AUC"]].stack().between(0, 1).all()
-    lines = sweep_summary(table, n_rows=1200)
+    assert table[["recall", "PR-AUC"]].stack().between(0, 1).all()
+    for m in ("recall", "precision", "PR-AUC"):
+        ok = table[m].notna()
+        assert (table.loc[ok, f"{m} low"] <= table.loc[ok, m]).all() and (
+            table.loc[ok, m] <= table.loc[ok, f"{m} high"]
+        ).all()
+    lines = sweep_summary(table)
     rf = table[table["strategy"] == "RF"]
-    assert lines[0] == (
-        f"RF: recall {rf['recall'].iloc[0]:.2f} at 1 : 1, {rf['recall'].iloc[1]:.2f} at 50 : 1 "
-        f"(precision {rf['precision'].iloc[1]:.2f}, PR-AUC {rf['PR-AUC'].iloc[1]:.2f})."
-    )
-    assert lines[-1].startswith("At 50 : 1 the test split holds about 6 row(s)")
+    assert lines[0].startswith(f"RF: recall {rf['recall'].iloc[0]:.2f} at 1 : 1, {rf['recall'].iloc[1]:.2f} at 50 : 1 ")
+    assert lines[-1].startswith(f"At 50 : 1 the test split holds {int(rf['cases'].iloc[1])} rows of the small class")
+    _check_sentences(table, lines)
 
 
-def test_sweep_summary_says_when_pr_auc_does_not_fall():
+def _table(pr_auc, *, precision=(0.9, 0.9, 0.4, 0.3), cases=(50, 50, 5, 5), widths=0.05):
+    t = pd.DataFrame({"ratio": [1.0, 1.0, 10.0, 10.0], "strategy": ["A", "B", "A", "B"], "cases": list(cases),
+                      "caught": [45, 40, 2, 3], "recall": [0.9, 0.8, 0.4, 0.6], "precision": list(precision),
+                      "PR-AUC": list(pr_auc)})  # fmt: skip
+    for m in ("recall", "precision", "PR-AUC"):
+        t[f"{m} low"], t[f"{m} high"] = t[m] - widths, t[m] + widths
+    return t
+
+
+def _check_sentences(table: pd.DataFrame, lines: list[str]) -> None:
+    """Every claim of the summary, checked against its table."""
+    lo, hi = table["ratio"].min(), table["ratio"].max()
+    first, last = table[table["ratio"] == lo].set_index("strategy"), table[table["ratio"] == hi].set_index("strategy")
+    change = last["PR-AUC"] - first["PR-AUC"]
+    trend = next(line for line in lines if line.startswith("PR-AUC fell"))
+    if "fell for every strategy" in trend:
+        assert (change < 0).all()
+    elif "fell for no strategy" in trend:
+        assert (change >= 0).all()
+    else:
+        assert f"fell for {(change < 0).sum()} of the {len(change)}" in trend
+        for name in change[change > 0].index:
+            assert name in trend.split("(it rose for ")[1]
+    if "ranks cases best" in trend:
+        leader = trend.split(f"at {hi:g} : 1 ")[1].split(" ranks")[0]
+        others = last.drop(index=leader)
+        assert (last.loc[leader, "PR-AUC low"] > others["PR-AUC high"]).all()
+    else:
+        assert "no strategy ranks cases clearly best" in trend
+    assert all("nan" not in line for line in lines)
+
+
+def test_sweep_summary_says_when_pr_auc_does_not_fall_and_names_no_winner_within_noise():
     from core.lessons import sweep_summary
 
-    table = pd.DataFrame(
-        {"ratio": [1.0, 1.0, 10.0, 10.0], "strategy": ["A", "B", "A", "B"], "recall": [0.9, 0.8, 0.5, 0.7],
-         "precision": [0.9, 0.9, 0.4, 0.3], "PR-AUC": [0.9, 0.5, 0.6, 0.7]}
-    )  # fmt: skip
-    lines = sweep_summary(table, n_rows=1000)
-    assert lines[2].startswith("PR-AUC did not fall for every strategy; at 10 : 1 the best ranking was B (0.70)")
+    table = _table([0.9, 0.5, 0.6, 0.7], widths=0.2)
+    lines = sweep_summary(table)
+    assert lines[2].startswith("PR-AUC fell for 1 of the 2 strategies from 1 : 1 to 10 : 1 (it rose for B)")
+    assert "no strategy ranks cases clearly best: with 5 rows" in lines[2]
+    _check_sentences(table, lines)
+    # separated intervals name the leader; nothing flagged reads "–", never "nan"
+    table = _table([0.9, 0.5, 0.2, 0.7], precision=(0.9, 0.9, float("nan"), 0.3))
+    lines = sweep_summary(table)
+    assert "at 10 : 1 B ranks cases best" in lines[2] and "precision –" in lines[0]
+    _check_sentences(table, lines)
+    table = _table([0.9, 0.8, 0.6, 0.7])
+    assert sweep_summary(table)[2].startswith("PR-AUC fell for every strategy")
+    _check_sentences(table, sweep_summary(table))

@@ -7,8 +7,6 @@ import dataclasses
 import numpy as np
 import pandas as pd
 import pytest
-from hypothesis import given, settings
-from hypothesis import strategies as st
 from imblearn.pipeline import Pipeline
 from imblearn.under_sampling import RandomUnderSampler
 from sklearn.calibration import CalibratedClassifierCV
@@ -29,7 +27,6 @@ from core.samplers import SamplerConfig
 from core.samples import load_sample
 from core.split import make_split
 from core.thresholds import OBJECTIVES, fold_curve, objective_score, scorer
-from core.uncertainty import _draw_block, _negative_cells, interval, replicate_counts, replicates
 from tests.unit.test_resampling import BINARY, MIXED, split_of
 
 SMALL = ForestSettings(n_estimators=20)
@@ -170,55 +167,7 @@ def test_untuned_strategies_ignore_tuning_settings_so_changing_them_does_not_ret
     assert Strategy.from_id(cost.id, tuning=cost.tuning) == cost and cost.id == "none:rf:none:cost:none"
 
 
-@given(
-    n=st.integers(40, 300), share=st.floats(0.05, 0.5), seed=st.integers(0, 10_000),
-    threshold=st.sampled_from([0.3, 0.5, 0.71]), decimals=st.sampled_from([1, 2, 6]),
-)  # fmt: skip
-@settings(max_examples=25, deadline=None)
-def test_binary_replicates_equal_the_metrics_of_the_resampled_rows(n, share, seed, threshold, decimals):
-    rng = np.random.default_rng(seed)
-    y = (rng.random(n) < share).astype(int)
-    y[:2] = [0, 1]
-    scores = [np.round(rng.random(n) * 0.6 + 0.4 * y, decimals), np.round(rng.random(n), decimals)]
-    probas = [np.column_stack([1 - s, s]) for s in scores]
-    out = replicates(y, probas, thresholds=[threshold, 0.5], n_boot=4, random_state=seed)
-    cells, inverse, sizes = _negative_cells(y, scores, [threshold, 0.5])
-    w_pos, by_cell = _draw_block(np.random.default_rng([seed, 0]), int(y.sum()), inverse, sizes, 4)
-    w_cells = by_cell.T
-    pos, neg = np.flatnonzero(y == 1), np.flatnonzero(y == 0)
-    first = {c: neg[np.flatnonzero(inverse == c)[0]] for c in range(len(cells))}
-    for b in range(4):
-        rows = np.concatenate([np.repeat(pos, w_pos[b].astype(int))]
-                              + [np.repeat(first[c], int(w_cells[b, c])) for c in range(len(cells))])  # fmt: skip
-        assert np.bincount(y[rows], minlength=2).tolist() == np.bincount(y).tolist()  # stratified
-        for i, t in enumerate([threshold, 0.5]):
-            expected = score(y[rows], probas[i][rows], threshold=t)
-            for metric, values in out[i].items():
-                if metric != "brier":  # a mean of row errors: its own check below
-                    assert values[b] == pytest.approx(expected[metric], abs=1e-9, nan_ok=True), metric
-
-
-def test_multiclass_replicates_and_the_brier_interval_follow_the_rows():
-    rng = np.random.default_rng(2)
-    y = rng.choice(3, size=300, p=[0.6, 0.3, 0.1])
-    proba = rng.dirichlet(np.ones(3), size=300)
-    out = replicates(y, [proba], n_boot=3, random_state=5)[0]
-    w = replicate_counts(y, block=0, size=3, random_state=5)
-    for b in range(3):
-        rows = np.repeat(np.arange(300), w[b].astype(int))
-        expected = score(y[rows], proba[rows])
-        for metric, values in out.items():
-            assert values[b] == pytest.approx(expected[metric], abs=1e-9), metric
-    # Brier, binary: the bootstrap spread of a mean of row errors
-    y2 = (rng.random(2000) < 0.1).astype(int)
-    p = np.clip(0.1 + 0.5 * y2 + rng.normal(0, 0.15, 2000), 0, 1)
-    samples = replicates(y2, [np.column_stack([1 - p, p])])[0]["brier"]
-    e = (p - y2) ** 2
-    sd = np.sqrt(sum(e[y2 == c].var() * (y2 == c).sum() for c in (0, 1))) / len(y2)
-    assert samples.mean() == pytest.approx(e.mean(), rel=0.01) and samples.std() == pytest.approx(sd, rel=0.15)
-
-
-def test_intervals_cover_the_value_and_undefined_replicates_give_no_interval():
+def test_the_leaderboards_intervals_hold_their_values():
     prepared, split = split_of(BINARY)
     evals = [evaluate(Strategy(model="logreg"), split, plan=prepared.plan),
              evaluate(Strategy(model="logreg", weighting="balanced"), split, plan=prepared.plan)]  # fmt: skip
@@ -227,8 +176,6 @@ def test_intervals_cover_the_value_and_undefined_replicates_give_no_interval():
         assert (table[f"{label} low"] <= table[label] + 1e-12).all() and (
             table[label] <= table[f"{label} high"] + 1e-12
         ).all()
-    assert np.isnan(interval(np.array([np.nan] * 6 + [0.5] * 4))).all()  # mostly undefined: no interval
-    assert interval(np.array([np.nan] * 2 + [0.5] * 8)) == (0.5, 0.5)
 
 
 def test_every_number_matches_a_bare_scikit_learn_and_imbalanced_learn_script_on_a_bundled_sample():

@@ -1,4 +1,4 @@
-"""How sure a test-split number is: stratified bootstrap intervals, and paired intervals of differences.
+"""The app's intervals before this round, kept as the coverage benchmark's reference: stratified percentile bootstrap.
 
 The test split is resampled with replacement within each class (so every replicate keeps the
 split's class mix), ``N_BOOT`` times; each metric is recomputed on every replicate, and the 2.5th
@@ -20,6 +20,7 @@ import numpy as np
 from scipy import sparse
 
 from core.evaluation import predict
+from core.metrics import confusion_metrics
 
 __all__ = ["BLOCK", "LEVEL", "N_BOOT", "interval", "replicate_counts", "replicates"]
 
@@ -45,31 +46,8 @@ def replicate_counts(y: np.ndarray, *, block: int, size: int, random_state: int 
 
 
 def _confusion_metrics(cells: np.ndarray, k: int) -> dict[str, np.ndarray]:
-    """Threshold metrics from per-replicate confusion matrices ``cells`` of shape ``(b, k, k)`` (rows = true)."""
-    true = cells.sum(axis=2)
-    pred = cells.sum(axis=1)
-    diag = np.diagonal(cells, axis1=1, axis2=2)
-    total = cells.sum(axis=(1, 2))
-    with np.errstate(divide="ignore", invalid="ignore"):
-        recall = diag / true
-        f1_all = np.where(true + pred > 0, 2 * diag / (true + pred), 0.0)
-        out = {
-            "balanced_accuracy": np.nanmean(recall, axis=1),
-            "g_mean": np.prod(np.nan_to_num(recall), axis=1) ** (1.0 / k),
-            "macro_f1": f1_all.mean(axis=1),
-            "accuracy": diag.sum(axis=1) / total,
-        }
-        trace = diag.sum(axis=1)
-        cov_ytyp = trace * total - np.sum(pred * true, axis=1)
-        cov_ypyp = total**2 - np.sum(pred * pred, axis=1)
-        cov_ytyt = total**2 - np.sum(true * true, axis=1)
-        denominator = np.sqrt(cov_ytyt * cov_ypyp)
-        out["mcc"] = np.where(denominator > 0, cov_ytyp / np.where(denominator > 0, denominator, 1), 0.0)
-        if k == 2:
-            out["recall"] = recall[:, 1]
-            out["precision"] = diag[:, 1] / pred[:, 1]  # undefined (NaN) when nothing is flagged
-            out["f1"] = f1_all[:, 1]
-    return out
+    """Threshold metrics from per-replicate confusion matrices (the app's one formula)."""
+    return confusion_metrics(cells)
 
 
 def _row_counts(rng: np.random.Generator, n: int, size: int) -> np.ndarray:

@@ -66,13 +66,20 @@ def leaderboard_panel(evals: list[Evaluation]) -> pd.DataFrame:
     return table
 
 
+#: Differences per table: each cell holds a difference, its interval and a verdict.
+_DIFFERENCES_PER_TABLE = 3
+
+
 def differences_panel(evals: list[Evaluation]) -> pd.DataFrame | None:
     """Each strategy against the baseline: paired differences with their intervals and a verdict."""
     if len(evals) < 2:
         return None
     table = differences(evals)
     st.subheader(f"Against the baseline, {plain(evals[0].name)}")
-    st.dataframe(table, hide_index=True, width="stretch")
+    metric_columns = [c for c in table.columns if c != "strategy"]
+    for i in range(0, len(metric_columns), _DIFFERENCES_PER_TABLE):  # a page's width each, no sideways scrolling
+        part = table[["strategy", *metric_columns[i : i + _DIFFERENCES_PER_TABLE]]]
+        st.dataframe(part, hide_index=True, width="stretch")
     st.caption(differences_caption(evals))
     return table
 

@@ -220,7 +220,8 @@ def with_intervals(table: pd.DataFrame) -> pd.DataFrame:
             for r, (v, lo, hi) in enumerate(zip(table[col], table[f"{col} low"], table[f"{col} high"], strict=True)):
                 text = f"{_number(v)} [{_number(lo)}, {_number(hi)}]" if not math.isnan(lo) else _number(v)
                 if f"{col} of" in table and not pd.isna(table[f"{col} of"].iloc[r]):
-                    text += f", {int(table[f'{col} hits'].iloc[r])} of {int(table[f'{col} of'].iloc[r])}"
+                    hits, of = int(table[f"{col} hits"].iloc[r]), int(table[f"{col} of"].iloc[r])
+                    text += f", {hits} of {of}" if of else " (nothing flagged)"
                 texts.append(text)
             out[col] = texts
         else:
@@ -442,11 +443,12 @@ def _binary_takeaways(evals: list[Evaluation], source: str) -> list[str]:
                     f"{_rate(m['recall'], 'recall')} against {mb['recall'].hits} of {mb['recall'].of} ({_noise(rec)})")  # fmt: skip
         elif rec.delta > 0:
             text = (f"{ev.name} raised recall on {label!r} from {mb['recall'].value:.2f} to {m['recall'].value:.2f} "
-                    f"({m['recall'].hits} of {m['recall'].of} against {mb['recall'].hits}; {_noise(rec)}): "
+                    f"({m['recall'].hits} of {m['recall'].of} against {mb['recall'].hits} of {mb['recall'].of}; {_noise(rec)}): "
                     f"about {_count(d_caught)} more caught per 1,000 cases")  # fmt: skip
         else:
             text = (f"{ev.name} caught fewer {label!r} than {base.name}: {_rate(m['recall'], 'recall')} against "
-                    f"{mb['recall'].hits} ({_noise(rec)}), about {_count(-d_caught)} fewer per 1,000 cases")  # fmt: skip
+                    f"{mb['recall'].hits} of {mb['recall'].of} ({_noise(rec)}), about {_count(-d_caught)} fewer per "
+                    "1,000 cases")  # fmt: skip
         pb, pm = mb["precision"].value, m["precision"].value
         if math.isnan(pb) and math.isnan(pm):
             text += "; neither flagged any case, so neither has a precision."

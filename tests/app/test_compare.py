@@ -5,9 +5,12 @@ from __future__ import annotations
 import json
 import re
 
+import numpy as np
+import pandas as pd
+
 from core.shared_settings import SharedSettings, encode_token, to_json
 from core.split import SplitSpec
-from tests.app.conftest import score_tables, scores, texts
+from tests.app.conftest import score_tables, scores, texts, upload
 
 FOUR = ["none:rf:none", "smote:rf:none", "none:hgb:balanced", "none:rf:none:f1:none"]
 
@@ -35,8 +38,13 @@ def test_compare_shows_intervals_paired_differences_and_noise_aware_takeaways_on
         assert all(re.fullmatch(r"\d\.\d{3} \[\d\.\d{3}, \d\.\d{3}\], \d+ of \d+", v) for v in board[column]), column
     assert board["recall (small class)"].str.endswith(" of 43").all()
     assert float(board["threshold"].iloc[3]) < 0.5  # tuned on training folds for F1
-    diffs = app.dataframe[after].value
-    assert diffs["strategy"].tolist() == names[1:]
+    parts = [t.value for t in app.dataframe[after:]]
+    parts = parts[
+        : next((i for i, t in enumerate(parts) if t.get("strategy", pd.Series()).tolist() != names[1:]), None)
+    ]
+    diffs = parts[0].join([t.drop(columns="strategy") for t in parts[1:]])
+    assert len(parts) >= 2 and all(len(t.columns) <= 4 for t in parts)  # a page wide each, no sideways scroll
+    assert diffs["strategy"].tolist() == names[1:] and "Brier score" in diffs
     assert diffs.map(lambda v: "≈ no clear difference" in str(v)).to_numpy().any()  # 43 test positives: some are noise
     specs = [json.loads(c.proto.spec) for c in app.get("plotly_chart")]
     grid = next(s for s in specs if any(t["type"] == "heatmap" for t in s["data"]))
@@ -112,3 +120,32 @@ def test_a_damaged_link_is_explained(app):
     app.switch_page("pages/compare.py").run()
     assert not app.exception
     assert any("damaged" in e or "not valid JSON" in e for e in texts(app, "error"))
+
+
+def _six_cases_csv() -> bytes:
+    """1,500 rows, 30 of them 'yes': the default 20 % test split holds 6, and the classes are easy to part."""
+    rng = np.random.default_rng(5)
+    y = np.r_[np.ones(30, int), np.zeros(1470, int)]
+    frame = pd.DataFrame(rng.standard_normal((1500, 4)) + 3.0 * y[:, None], columns=[f"x{i}" for i in range(4)])
+    frame["failure"] = np.where(y == 1, "yes", "no")
+    return frame.sample(frac=1, random_state=1).to_csv(index=False).encode()
+
+
+def test_six_cases_in_the_test_split_get_intervals_that_are_not_zero_width_and_words_that_follow_them(app):
+    upload(app, "six.csv", _six_cases_csv())
+    app.switch_page("pages/compare.py").run()
+    assert any("only 6 rows of its smallest class" in w for w in texts(app, "warning"))  # proposed up front
+    app.multiselect(key="compare.strategies").set_value(["none:logreg:none", "random_under:logreg:none"]).run()
+    run(app)
+    board, after = score_tables(app)
+    assert board["recall (small class)"].str.endswith(" of 6").all()
+    cells = board.drop(columns=["strategy", "threshold"]).to_numpy().ravel().tolist()
+    assert not [c for c in cells if re.search(r"\[(\d\.\d{3}), \1\]", str(c))]  # no interval of zero width
+    diffs = " ".join(str(v) for t in app.dataframe[after:] for v in t.value.to_numpy().ravel())
+    assert "[+1.000, +1.000]" not in diffs and "[+0.000, +0.000]" not in diffs
+    lines = [m for m in texts(app, "markdown") if m.startswith("- ")]
+    for line in lines:  # every verdict word sits beside an interval that says it
+        for low, high in re.findall(r"\[([+-]\d\.\d{3}), ([+-]\d\.\d{3})\]", line):
+            if "raised" in line.split("[")[0] or "helped" in line.split("[")[0]:
+                assert float(low) > 0 or float(high) < 0
+    assert any("swing widely" in w and "Turn on cross-validation" in w for w in texts(app, "warning"))

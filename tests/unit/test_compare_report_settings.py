@@ -56,7 +56,7 @@ def test_a_clear_difference_is_named_with_its_paired_interval():
     smote = ev_with("SMOTE + RF", caught=8, alarms=13, scale=20, strategy=Strategy(SamplerConfig("smote")))
     text = takeaways([base, smote])[0]
     assert text.startswith(
-        "SMOTE + RF raised recall on 'yes' from 0.30 to 0.80 (160 of 200 against 60; difference +0.500 ["
+        "SMOTE + RF raised recall on 'yes' from 0.30 to 0.80 (160 of 200 against 60 of 200; difference +0.500 ["
     )
     assert "about 50 more caught per 1,000 cases" in text
     assert "lowered precision from 0.75 to 0.38" in text and "120 more false alarms per 1,000 cases" in text
@@ -99,12 +99,21 @@ def test_six_of_six_against_none_of_six_is_not_read_as_certain_anywhere():
     low = float(cell.split("[")[1].split(",")[0])
     assert 0 < low < 0.8
     line = takeaways(evals)[0]
-    assert "raised recall on 'yes' from 0.00 to 1.00 (6 of 6 against 0" in line and "[+1.000, +1.000]" not in line
+    assert "raised recall on 'yes' from 0.00 to 1.00 (6 of 6 against 0 of 6" in line and "[+1.000, +1.000]" not in line
     assert "swing widely" in noise_warning(evals) and "Turn on cross-validation" in noise_warning(evals)
     # the small test split warning and the intervals tell the same story: wide, and not zero-width
     table = leaderboard(evals)
     for label in ("recall (small class)", "F1 (small class)", "balanced accuracy", "MCC", "ROC-AUC", "PR-AUC"):
         assert (table[f"{label} high"] - table[f"{label} low"] > 0.1).all(), label
+    # the report carries the same cells, words and warning
+    dist = class_distribution(pd.Series(["no"] * 294 + ["yes"] * 6))
+    page = build_report(
+        dataset_name="six.csv", target="failure", n_rows=300, distribution=dist, split_text="Test 300.", evals=evals,
+        leaderboard=shown, best=best_in_column(evals), figures=[], takeaways=takeaways(evals),
+        summary=summary(evals), differences=differences(evals), warning=noise_warning(evals),
+    )  # fmt: skip
+    assert "1.000 [0.670, 1.000], 6 of 6" in page and "[+1.000, +1.000]" not in page
+    assert "6 of 6 against 0 of 6" in page and "swing widely" in page and "Jeffreys for recall" in page
 
 
 def test_undefined_precision_ties_and_a_missing_class_are_said_as_they_are():
@@ -174,7 +183,9 @@ def test_with_cross_validation_the_verdicts_read_the_pooled_held_out_rows():
     assert evidence(evals) == FOLDS
     lines = takeaways(evals)
     assert lines[0].startswith("Read on the cross-validation folds' held-out predictions (2,000 training rows, 200 of")
-    assert "from 0.30 to 0.80 (160 of 200 against 60" in lines[1]  # the folds' counts, not the test split's 6 rows
+    assert (
+        "from 0.30 to 0.80 (160 of 200 against 60 of 200" in lines[1]
+    )  # the folds' counts, not the test split's 6 rows
     warning = noise_warning(evals)
     assert "read the cross-validation folds instead" in warning and "Turn on" not in warning
     assert "held-out predictions" in differences_caption(evals)

@@ -67,7 +67,7 @@ def leaderboard_panel(evals: list[Evaluation]) -> pd.DataFrame:
 
 
 #: Differences per table: each cell holds a difference, its interval and a verdict.
-_DIFFERENCES_PER_TABLE = 3
+_DIFFERENCES_PER_TABLE = 2
 
 
 def differences_panel(evals: list[Evaluation]) -> pd.DataFrame | None:

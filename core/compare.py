@@ -129,8 +129,20 @@ TEST, FOLDS = "test split", "cross-validation folds"
 
 def evidence(evals: list[Evaluation]) -> str:
     """What the verdicts and takeaways read: the folds' pooled held-out predictions when every strategy was
-    cross-validated (every training row, more cases than the test split holds), else the test split."""
-    return FOLDS if all(ev.held_out is not None for ev in evals) else TEST
+    cross-validated (every training row, more cases than the test split holds), else the test split.
+
+    Only where the training rows keep the test split's class mix (a stratified split does; a working
+    sample of a large file enriches the training rows in the small classes, and then precision on them
+    would not be the file's): each class's share within a fifth of its test share.
+    """
+    if not all(ev.held_out is not None for ev in evals):
+        return TEST
+    ev = evals[0]
+    k = len(ev.classes)
+    train = np.bincount(ev.held_out.y, minlength=k) / len(ev.held_out.y)
+    test = np.bincount(ev.y_test, minlength=k) / len(ev.y_test)
+    same_mix = bool(np.all((test > 0) & (np.abs(train - test) <= 0.2 * test)))
+    return FOLDS if same_mix else TEST
 
 
 def _rows(ev: Evaluation, source: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -357,6 +369,10 @@ def noise_warning(evals: list[Evaluation]) -> str | None:
         n_train = int((ev.held_out.y == code).sum())
         return (f"{text} The verdicts and takeaways read the cross-validation folds instead: every training row "
                 f"predicted once by a fit that did not see it ({n_train} rows of {label!r}).")  # fmt: skip
+    if all(e.held_out is not None for e in evals):
+        return (f"{text} The verdicts still read the test split: the training rows do not have its class mix "
+                "(a working sample keeps every row of the small classes), so the folds' precision would not be "
+                "the data's. Use a larger test share or a larger row budget.")  # fmt: skip
     return (
         f"{text} Turn on cross-validation in the settings: the verdicts and takeaways then read every "
         "training row's held-out prediction, with more rows of the small class, or use a larger test share."

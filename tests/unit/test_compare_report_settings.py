@@ -12,6 +12,7 @@ import pytest
 
 from core.compare import (
     FOLDS,
+    TEST,
     best_in_column,
     default_strategies,
     difference,
@@ -177,18 +178,24 @@ def test_leaderboard_marks_a_best_value_only_where_it_beats_every_other_beyond_n
 
 def test_with_cross_validation_the_verdicts_read_the_pooled_held_out_rows():
     held = [HeldOut(*_rows_of(ev_with(n, c, a, scale=20))) for n, c, a in (("RF", 3, 1), ("SMOTE + RF", 8, 13))]
-    evals = [
-        dataclasses.replace(_six(n, k), held_out=h) for (n, k), h in zip((("RF", 0), ("SMOTE", 6)), held, strict=True)
-    ]
+    tests = [ev_with(n, c, a, scale=1) for n, c, a in (("RF", 0, 0), ("SMOTE", 6, 0))]  # 10 cases, the same mix
+    evals = [dataclasses.replace(ev, held_out=h) for ev, h in zip(tests, held, strict=True)]
     assert evidence(evals) == FOLDS
     lines = takeaways(evals)
     assert lines[0].startswith("Read on the cross-validation folds' held-out predictions (2,000 training rows, 200 of")
+    assert "from 0.00 to 0.60" not in lines[1]  # not the test split's
     assert (
         "from 0.30 to 0.80 (160 of 200 against 60 of 200" in lines[1]
     )  # the folds' counts, not the test split's 6 rows
     warning = noise_warning(evals)
     assert "read the cross-validation folds instead" in warning and "Turn on" not in warning
     assert "held-out predictions" in differences_caption(evals)
+    # training rows enriched in the small class (a large file's working sample): the test split still decides
+    y = np.r_[np.zeros(50, int), np.ones(50, int)]
+    p = np.where(y == 1, 0.9, 0.1)
+    rich = [dataclasses.replace(ev, held_out=HeldOut(y, np.column_stack([1 - p, p]), y)) for ev in evals]
+    assert evidence(rich) == TEST
+    assert "still read the test split" in noise_warning(rich) and "Turn on" not in noise_warning(rich)
 
 
 def _rows_of(ev: Evaluation):

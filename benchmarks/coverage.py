@@ -242,7 +242,8 @@ def _table(rows: list[dict], key: str, *, worst=min) -> str:
                 low = worst(r[key] for r in part)
                 width = np.average([r["width"] for r in part], weights=[r["n"] for r in part])
                 cells.append(f"{cov:.3f} / {low:.2f} / {width:.3f}")
-            lines.append(f"| {cases} | {method} | " + " | ".join(cells) + " |")
+            if any(c != "–" for c in cells):
+                lines.append(f"| {cases} | {method} | " + " | ".join(cells) + " |")
     return "\n".join(lines)
 
 
@@ -295,20 +296,20 @@ def main() -> None:
         pair_rows = list(itertools.chain.from_iterable(pool.map(_one_pair, pair_jobs)))
         cv_rows = list(itertools.chain.from_iterable(pool.map(_one_cv, cv_jobs)))
     Path(args.out).write_text(json.dumps({"rows": rows, "pairs": pair_rows, "cv": cv_rows}, indent=0))
-    print(f"## Coverage of the 95 % intervals ({sims} splits per case, {old_sims} with the old bootstrap)\n")
+    print(f"### Coverage of the 95 % intervals ({sims} splits per case, {old_sims} with the old bootstrap)\n")
     print("Each cell: coverage averaged over the models and thresholds / the lowest single case / mean width.\n")
     print(_table(rows, "coverage"))
     equal = [r for r in pair_rows if r["auc_a"] == r["auc_b"]]
     unequal = [r for r in pair_rows if r["auc_a"] != r["auc_b"]]
-    print("\n## Paired differences, equal true quality: coverage of the true difference\n")
+    print("\n### Paired differences, equal true quality: coverage of the true difference\n")
     print(_table(equal, "coverage"))
-    print("\n## Paired differences, equal true quality: false-winner rate (mean / highest case / width)\n")
+    print("\n### Paired differences, equal true quality: false-winner rate (mean / highest case / width)\n")
     print(_table(equal, "winner", worst=max))
-    print("\n## Paired differences, unequal quality (ROC-AUC 0.80 against 0.90, 0.90 against 0.97): coverage\n")
+    print("\n### Paired differences, unequal quality (ROC-AUC 0.80 against 0.90, 0.90 against 0.97): coverage\n")
     print(_table(unequal, "coverage"))
-    print("\n## Paired differences, unequal quality: how often the better model is named (power)\n")
+    print("\n### Paired differences, unequal quality: how often the better model is named (power)\n")
     print(_table(unequal, "winner"))
-    print("\n## Cross-validation: the intervals on the folds' pooled held-out predictions\n")
+    print("\n### Cross-validation: the intervals on the folds' pooled held-out predictions\n")
     print("Cases are the training sample's; the truth is the fold models' mean on fresh rows.\n")
     print(_table(cv_rows, "coverage"))
     print(f"\n{time.perf_counter() - start:.0f} s")

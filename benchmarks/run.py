@@ -40,8 +40,9 @@ from sklearn.model_selection import train_test_split  # noqa: E402
 from sklearn.preprocessing import StandardScaler  # noqa: E402
 
 from core.dataset import Dataset  # noqa: E402
-from core.evaluation import confusion, evaluate, metrics, pr_curves, roc_curves  # noqa: E402
+from core.evaluation import confusion, metrics, pr_curves, roc_curves  # noqa: E402
 from core.figures import curves_figure, resample_scatter_figure  # noqa: E402
+from core.fitting import evaluate  # noqa: E402
 from core.loading import read_table  # noqa: E402
 from core.models import ForestSettings, Strategy  # noqa: E402
 from core.prepared import prepare  # noqa: E402

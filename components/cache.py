@@ -1,4 +1,4 @@
-"""Cached wrappers around core calls, keyed by data fingerprint and parameters.
+"""Cached wrappers around core calls, keyed by the run identity (:func:`core.split.run_identity`) and parameters.
 
 Cached values are shared between sessions only when the key (a content fingerprint) is
 equal, i.e. only for identical data; per-user state lives in ``st.session_state``. Cached objects
@@ -23,7 +23,7 @@ from core.errors import UserFacingError
 from core.prepared import PreparedData, prepare
 from core.roles import ColumnInfo, detect_roles
 from core.samples import load_sample
-from core.split import Split, SplitSpec, make_split
+from core.split import RunIdentity, Split, SplitSpec, make_split, run_identity
 
 if TYPE_CHECKING:  # the modelling modules load scikit-learn: imported where used (see core.split's docstring)
     from core.boundaries import Boundaries
@@ -59,31 +59,22 @@ def current() -> PreparedData | None:
     return prepare(ds, target=state.target(), overrides=state.overrides(), roles=cached_roles)
 
 
-def _plan_key(prepared: PreparedData) -> tuple:
-    return (
-        prepared.dataset.fingerprint,
-        prepared.target,
-        prepared.plan.numeric,
-        prepared.plan.categorical,
-    )
-
-
 # The split and the resampled data are the largest things kept. They are cached as shared objects
 # (``cache_resource``), not pickled copies: ``cache_data`` would keep a pickled copy and hand every
 # rerun a new unpickled one, twice the data's memory for nothing. They are only ever read, and only
 # identical data (the same content fingerprint and settings) ever shares one.
 @st.cache_resource(show_spinner="Splitting into training and test rows…", max_entries=8)
-def _split(key: tuple, test_size: float, seed: int, _prepared: PreparedData) -> Split:
-    return make_split(_prepared, test_size=test_size, random_state=seed)
+def _split(key: RunIdentity, _prepared: PreparedData) -> Split:
+    return make_split(_prepared, test_size=key.split.test_size, random_state=key.split.random_state)
 
 
 def cached_split(prepared: PreparedData, spec: SplitSpec) -> Split:
     """The stratified split for this data, target, features and settings (made once, shared by pages)."""
-    return _split(_plan_key(prepared), spec.test_size, spec.random_state, prepared)
+    return _split(run_identity(prepared, spec), prepared)
 
 
 @st.cache_resource(show_spinner=False, max_entries=16)
-def _resample(key: tuple, test_size: float, seed: int, config: SamplerConfig, _split: Split, _plan) -> ResampleResult:
+def _resample(key: RunIdentity, config: SamplerConfig, _split: Split, _plan) -> ResampleResult:
     from core.resampling import resample
 
     return resample(_split, plan=_plan, config=config)
@@ -92,13 +83,11 @@ def _resample(key: tuple, test_size: float, seed: int, config: SamplerConfig, _s
 def cached_resample(prepared: PreparedData, split: Split, config: SamplerConfig) -> ResampleResult:
     """Resample the training split, cached by data fingerprint, split settings and method settings."""
     with st.spinner(f"Resampling {len(split.y_train):,} training rows…", show_time=True):
-        return _resample(
-            _plan_key(prepared), split.spec.test_size, split.spec.random_state, config, split, prepared.plan
-        )
+        return _resample(run_identity(prepared, split.spec), config, split, prepared.plan)
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
-def _kinds(key: tuple, test_size: float, seed: int, _split: Split, _plan) -> Kinds:
+def _kinds(key: RunIdentity, _split: Split, _plan) -> Kinds:
     from core.diagnosis import row_kinds
 
     return row_kinds(_split, _plan)
@@ -106,11 +95,11 @@ def _kinds(key: tuple, test_size: float, seed: int, _split: Split, _plan) -> Kin
 
 def cached_kinds(prepared: PreparedData, split: Split) -> Kinds:
     """The kinds of the small classes' training rows, once per data, target, features and split."""
-    return _kinds(_plan_key(prepared), split.spec.test_size, split.spec.random_state, split, prepared.plan)
+    return _kinds(run_identity(prepared, split.spec), split, prepared.plan)
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
-def _complexity(key: tuple, test_size: float, seed: int, _split: Split, _plan) -> Complexity:
+def _complexity(key: RunIdentity, _split: Split, _plan) -> Complexity:
     from core.diagnosis import complexity
 
     return complexity(_split, _plan)
@@ -118,13 +107,12 @@ def _complexity(key: tuple, test_size: float, seed: int, _split: Split, _plan) -
 
 def cached_complexity(prepared: PreparedData, split: Split) -> Complexity:
     """The complexity measures of the training rows, once per data, target, features and split."""
-    return _complexity(_plan_key(prepared), split.spec.test_size, split.spec.random_state, split, prepared.plan)
+    return _complexity(run_identity(prepared, split.spec), split, prepared.plan)
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
 def _projection(
-    key: tuple, test_size: float, seed: int, config: SamplerConfig, method: str, features, view_seed: int,
-    _result: ResampleResult, _plan,
+    key: RunIdentity, config: SamplerConfig, method: str, features, view_seed: int, _result: ResampleResult, _plan,
 ) -> Projection:  # fmt: skip
     from core.projection import project
 
@@ -143,14 +131,11 @@ def cached_projection(
     """The 2-D before/after view, cached so changing a plot option does not resample again."""
     label = {"pca": "Projecting with PCA…", "tsne": "Embedding with t-SNE (about 10 s)…"}.get(method, "Plotting…")
     with st.spinner(label, show_time=True):
-        return _projection(
-            _plan_key(prepared), split.spec.test_size, split.spec.random_state, config, method, features, 0,
-            result, prepared.plan,
-        )  # fmt: skip
+        return _projection(run_identity(prepared, split.spec), config, method, features, 0, result, prepared.plan)
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
-def _embedding(key: tuple, test_size: float, seed: int, features, _split: Split, _plan):
+def _embedding(key: RunIdentity, features, _split: Split, _plan):
     from core.projection import embed_training
 
     return embed_training(_split.X_train, plan=_plan, features=features)
@@ -160,9 +145,7 @@ def cached_embedding(
     prepared: PreparedData, split: Split, *, features: tuple[str, str] | None
 ) -> tuple[np.ndarray, str, str]:
     """2-D coordinates of the training rows (two features, or PCA), cached."""
-    return _embedding(
-        _plan_key(prepared), split.spec.test_size, split.spec.random_state, features, split, prepared.plan
-    )
+    return _embedding(run_identity(prepared, split.spec), features, split, prepared.plan)
 
 
 _STORE_SIZE = 64
@@ -198,7 +181,7 @@ def fit_runner() -> tuple[object | None, str]:
     address = os.environ.get(state.DASK_SETTING, "").strip()
     if not address:
         return None, ""
-    from core.evaluation import joblib_runner
+    from core.fitting import joblib_runner
 
     try:
         client = _dask_client(address)
@@ -213,22 +196,18 @@ def fit_runner() -> tuple[object | None, str]:
 def cached_evaluations(
     prepared: PreparedData, split: Split, strategies: list[Strategy], *, cv_folds: int, cv_repeats: int = 1
 ) -> list[Evaluation | UserFacingError]:
-    """Fit and score each strategy (reusing earlier results), all their fits as one grid, with one progress bar.
+    """Every strategy evaluated (:func:`core.training.train`: earlier results reused, the rest as one grid), with
+    one progress bar and a Stop button; kept in the server's store by the run identity and the strategy.
 
-    A strategy that cannot be built yields its error in place of an evaluation. A strategy with a tuned
-    threshold reuses the fit of the same strategy at the fixed threshold (the model is the same; only the
-    tuning folds are fitted): such strategies run in a second wave, after their twins. The fits run where
-    :func:`fit_runner` says. Pressing "Stop training" (or changing any setting) interrupts at the next
-    batch of trees (on a cluster: when the next fit ends).
+    Pressing "Stop training" (or changing any setting) interrupts at the next batch of trees (on a
+    cluster: when the next fit ends).
     """
-    from core.evaluation import Evaluation, evaluate_many
-    from core.models import estimate_seconds, fit_count
+    from core.training import plan_training, train
 
     store, lock = _evaluation_store()
-    n_features, counts, n_rows = len(prepared.plan.features), split.counts("train"), len(split.y_train)
 
     def key(strategy: Strategy) -> tuple:
-        return (_plan_key(prepared), split.spec, strategy, cv_folds, cv_repeats)
+        return (run_identity(prepared, split.spec), strategy, cv_folds, cv_repeats)
 
     def stored(strategy: Strategy) -> Evaluation | None:
         with lock:
@@ -237,60 +216,35 @@ def cached_evaluations(
                 store.move_to_end(key(strategy))
         return hit
 
-    results: dict[Strategy, Evaluation | UserFacingError | None] = {s: stored(s) for s in strategies}
-    missing = [s for s in dict.fromkeys(strategies) if results[s] is None]
-    if not missing:
-        return [results[s] for s in strategies]
-    first = [s for s in missing if s.threshold == "fixed" or s.fitted_as not in missing]
-    waves = [first, [s for s in missing if s not in first]]
+    def keep(strategy: Strategy, ev: Evaluation) -> None:
+        with lock:
+            store[key(strategy)] = ev
+            while len(store) > _STORE_SIZE:
+                store.popitem(last=False)
 
-    def fits(s: Strategy) -> int:
-        reused = s.threshold != "fixed" and (s.fitted_as in missing or stored(s.fitted_as) is not None)
-        return fit_count(s, cv_folds=cv_folds, cv_repeats=cv_repeats, n_rows=n_rows) - reused
-
-    total = sum(fits(s) for s in missing)
-    eta = sum(estimate_seconds(s, counts=counts, n_features=n_features) * fits(s) for s in missing)
+    todo = plan_training(strategies, split, plan=prepared.plan, cv_folds=cv_folds, cv_repeats=cv_repeats,
+                         stored=stored)  # fmt: skip
+    if not todo.missing:
+        return [stored(s) for s in strategies]
     runner, where = fit_runner()
     holder = st.empty()
     with holder.container():
         bar = st.progress(0.0, text="Preparing…")
         st.button("Stop training", key=state.W_STOP, on_click=state.mark_trained, args=(None,), icon=":material/stop:")
-    head = f"{len(missing)} strateg{'y' if len(missing) == 1 else 'ies'}" + (where or f", about {eta:,.0f} s")
-    done = 0.0
-    for wave in waves:
-        if not wave:
-            continue
-        share = sum(fits(s) for s in wave) / total
+    n = len(todo.missing)
+    head = f"{n} strateg{'y' if n == 1 else 'ies'}" + (where or f", about {todo.seconds:,.0f} s")
 
-        def report(fraction: float, message: str, *, at: float = done, share: float = share) -> None:
-            bar.progress(min(at + fraction * share, 1.0), text=f"{head}: {message}")
+    def fallback(exc: Exception) -> None:
+        show_message("warning", f"The Dask cluster stopped answering ({type(exc).__name__}: {exc}), so the "
+                     "models are trained on this server.")  # fmt: skip
 
-        fitted = {s.fitted_as: stored(s.fitted_as) for s in wave if s.threshold != "fixed"}
-        reuse = {k: v for k, v in fitted.items() if v is not None}
-
-        def run(runner, wave=wave, report=report, reuse=reuse):
-            return evaluate_many(wave, split, plan=prepared.plan, cv_folds=cv_folds, cv_repeats=cv_repeats,
-                                 progress=report, fitted=reuse, runner=runner)  # fmt: skip
-
-        try:
-            evals = run(runner)
-        except Exception as exc:  # the cluster failed mid-run (Stop and reruns are BaseExceptions: they pass)
-            if runner is None:
-                raise
-            show_message("warning", f"The Dask cluster stopped answering ({type(exc).__name__}: {exc}), so the "
-                         "models are trained on this server.")  # fmt: skip
-            runner = None
-            evals = run(None)
-        done += share
-        for strategy, result in zip(wave, evals, strict=True):
-            results[strategy] = result
-            if isinstance(result, Evaluation):
-                with lock:
-                    store[key(strategy)] = result
-                    while len(store) > _STORE_SIZE:
-                        store.popitem(last=False)
+    results = train(
+        strategies, split, plan=prepared.plan, cv_folds=cv_folds, cv_repeats=cv_repeats, stored=stored, keep=keep,
+        progress=lambda fraction, message: bar.progress(fraction, text=f"{head}: {message}"), runner=runner,
+        on_fallback=fallback,
+    )  # fmt: skip
     holder.empty()
-    return [results[s] for s in strategies]
+    return results
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
@@ -305,7 +259,7 @@ def _leakage(key: tuple, _prepared: PreparedData):
 def cached_leakage(prepared: PreparedData):
     """The leakage demo (SMOTE + RF cross-validated the wrong and the right way), cached by data."""
     with st.spinner("Cross-validating SMOTE + RF two ways (about half a minute on 20,000 rows)…", show_time=True):
-        return _leakage(_plan_key(prepared), prepared)
+        return _leakage(run_identity(prepared), prepared)
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
@@ -330,7 +284,7 @@ def cached_script(
 ) -> str:
     """The generated script for these strategies (:func:`core.script.script`), written once per data, split and
     settings, so a rerun that only changes the display does not write it again."""
-    key = (*_plan_key(prepared), prepared.dataset.name, split.spec)
+    key = (run_identity(prepared, split.spec), prepared.dataset.name)
     return _script(key, repr(prepared.dataset.source), tuple(strategies), cv_folds, cv_repeats, prepared, split)
 
 
@@ -357,7 +311,7 @@ def cached_budget(evals: list[Evaluation], *, share: float):
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
-def _boundaries(key: tuple, test_size: float, seed: int, model: str, features, _split: Split, _plan) -> Boundaries:
+def _boundaries(key: RunIdentity, model: str, features, _split: Split, _plan) -> Boundaries:
     from core.boundaries import boundaries
 
     return boundaries(_split, _plan, model=model, features=features)
@@ -366,9 +320,7 @@ def _boundaries(key: tuple, test_size: float, seed: int, model: str, features, _
 def cached_boundaries(prepared: PreparedData, split: Split, *, model: str, features) -> Boundaries:
     """Decision regions of ``model`` four ways on the plane, once per data, split, model and plane."""
     with st.spinner("Fitting the model four ways on the plane…", show_time=True):
-        return _boundaries(
-            _plan_key(prepared), split.spec.test_size, split.spec.random_state, model, features, split, prepared.plan
-        )
+        return _boundaries(run_identity(prepared, split.spec), model, features, split, prepared.plan)
 
 
 @st.cache_resource(show_spinner=False, max_entries=4)

@@ -15,7 +15,7 @@ from core.models import Strategy
 from core.prepared import PreparedData
 from core.samples import SAMPLE_DIR
 from core.script import data_file_name, script_file_name
-from core.split import Split
+from core.split import Split, run_identity
 
 
 def code_panel(
@@ -70,7 +70,7 @@ def model_panel(prepared: PreparedData, split: Split, evals: list[Evaluation], *
         names = [ev.name for ev in evals]
         pick = st.selectbox("Strategy", names, key=f"{state.W_MODEL_PICK}.{page}") if len(evals) > 1 else names[0]
         ev = evals[names.index(pick)] if pick in names else evals[0]
-        key = (prepared.dataset.fingerprint, prepared.target, split.spec, ev.strategy)
+        key = (run_identity(prepared, split.spec), ev.strategy)
         st.button(
             "Prepare the model file", key=f"{state.W_PREPARE_MODEL}.{page}", icon=":material/build:",
             help="Fits the strategy again on the training split, with library classes only (as long as training took).",

@@ -32,7 +32,7 @@ from core.models import Strategy, TuningSettings
 from core.prepared import PreparedData
 from core.report import build_report
 from core.shared_settings import SharedSettings, encode_token, to_json
-from core.split import Split
+from core.split import Split, run_identity
 
 
 def compare_controls(prepared: PreparedData, split: Split) -> tuple[list[Strategy], int, int, int, TuningSettings]:
@@ -225,7 +225,7 @@ def downloads(
         "Download the settings (JSON)", to_json(settings).encode(), file_name="imbalance-settings.json",
         mime="application/json", key=state.W_DOWNLOAD_SETTINGS, icon=":material/tune:",
     )  # fmt: skip
-    figures_for_slides(figs, key=(prepared.dataset.fingerprint, settings))
+    figures_for_slides(figs, key=(run_identity(prepared, split.spec), settings))
     if settings.sample is not None:
         token = encode_token(settings)
         st.query_params["s"] = token

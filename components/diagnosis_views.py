@@ -13,7 +13,7 @@ from core.boundaries import MAX_TEST_SHOWN, MAX_TRAIN, MODELS
 from core.diagnosis import KINDS, MAX_LABELLED, RULE
 from core.figures import boundaries_figure, kinds_figure
 from core.prepared import PreparedData
-from core.split import Split
+from core.split import Split, run_identity
 
 
 def diagnosis_panel(prepared: PreparedData, split: Split) -> None:
@@ -22,7 +22,7 @@ def diagnosis_panel(prepared: PreparedData, split: Split) -> None:
         "How rare the small class is does not say how hard it is to learn. What decides it is where its rows "
         "sit: in regions of their own, at the edge of another class, or alone among another class's rows."
     )
-    key = (prepared.dataset.fingerprint, prepared.target, split.spec)
+    key = run_identity(prepared, split.spec)
     st.button(
         "Diagnose the training rows", key=state.W_DIAGNOSE, icon=":material/stethoscope:",
         on_click=state.put_value, args=(state.DIAGNOSE_ASKED, key),

@@ -16,6 +16,7 @@ from core.figures import sweep_figure
 from core.generated_data import generate
 from core.lessons import majority_baseline, sweep_summary
 from core.prepared import PreparedData
+from core.split import run_identity
 
 TOUR = (
     ("pages/data.py", "Data", "Load a bundled sample or your own file and check which column is the target."),
@@ -164,9 +165,9 @@ def leakage_panel(prepared: PreparedData) -> None:
     )
     st.button(
         "Run the two evaluations", key=state.W_LEAK_RUN, icon=":material/play_arrow:",
-        on_click=state.put_value, args=(state.LEAK_ASKED, prepared.dataset.fingerprint),
+        on_click=state.put_value, args=(state.LEAK_ASKED, run_identity(prepared)),
     )  # fmt: skip
-    if st.session_state.get(state.LEAK_ASKED) != prepared.dataset.fingerprint:
+    if st.session_state.get(state.LEAK_ASKED) != run_identity(prepared):
         return
     try:
         result = cached_leakage(prepared)

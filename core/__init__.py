@@ -13,6 +13,8 @@ Data
     - :mod:`core.roles` -- column roles (numeric, categorical, ID-like, ...), treatments, the feature plan.
     - :mod:`core.target` -- guessing and checking the target column.
     - :mod:`core.distribution` -- class counts, imbalance ratio, severity, class codes.
+    - :mod:`core.diagnosis` -- why the data is hard: kinds of small-class rows, complexity measures.
+    - :mod:`core.boundaries` -- decision regions of one model four ways, for teaching.
     - :mod:`core.prepared` -- the dataset with its target and plan resolved: what every page reads.
     - :mod:`core.split` -- the stratified train/test split every page shares.
 
@@ -26,13 +28,25 @@ Resample
 Model
     - :mod:`core.preprocessing` -- impute, scale and encode, fit inside every pipeline.
     - :mod:`core.forest` -- scikit-learn's forest with progress, and the capped forest for large data.
-    - :mod:`core.models` -- models and strategies (sampler + model + weighting) as one pipeline.
-    - :mod:`core.evaluation` -- the grid of fits (here or on a Dask cluster), metrics and curves on the test split.
+    - :mod:`core.models` -- models and strategies (sampler + model + weighting) as one pipeline; the
+      declared vocabularies (:class:`~core.models.Weighting`, :class:`~core.models.Threshold`,
+      :class:`~core.models.Calibration`).
+    - :mod:`core.thresholds` -- decision thresholds tuned on training folds.
+    - :mod:`core.fitting` -- the grid of fits (strategies × folds) as jobs, here or on a Dask cluster.
+    - :mod:`core.training` -- a page's request: reuse what is known, waves, cluster fallback, stop.
+    - :mod:`core.metrics` -- the one home of each metric formula.
+    - :mod:`core.evaluation` -- a fitted strategy's test-split scores and what is read off them (curves, costs).
+    - :mod:`core.intervals` -- each metric's 95 % interval, paired differences, the one verdict rule.
+    - :mod:`core.gains` -- cumulative gains, lift and the review budget.
     - :mod:`core.compare` -- the comparison: leaderboard and takeaways.
     - :mod:`core.lessons` -- the lesson's demos (accuracy paradox, leakage, ratio sweep).
 
 Output
     - :mod:`core.figures` -- plotly figure builders.
+    - :mod:`core.chart_text` -- every chart's text alternative, read off the figure.
+    - :mod:`core.figure_export` -- the figures as PNG and SVG for slides.
+    - :mod:`core.script` -- the standalone script that repeats what the app fitted.
+    - :mod:`core.model_export` -- the fitted model as a skops file.
     - :mod:`core.report` -- the self-contained HTML report.
     - :mod:`core.shared_settings` -- a comparison's settings as JSON or a link token, validated on import.
     - :mod:`core.export` -- downloads safe to open in a spreadsheet.

@@ -573,9 +573,9 @@ def _count(x: float) -> str:
 
 def _family(strategy: Strategy, base: Strategy) -> str:
     """Which way of handling the imbalance a strategy tries, against the baseline."""
-    if strategy.threshold != "fixed":
+    if strategy.tunes_threshold:
         return "thresholding"
-    if strategy.calibration != "none":
+    if strategy.calibrated:
         return "calibration"
     if strategy.sampler.key != "none":
         return "resampling"
@@ -632,7 +632,7 @@ def describe(strategy: Strategy) -> str:
     parts = [f"resampling: {get_spec(strategy.sampler.key).name}", f"model: {model}"]
     if strategy.weighting != "none":
         parts.append(f"class weights: {strategy.weighting}")
-    if strategy.threshold != "fixed":
+    if strategy.tunes_threshold:
         t = strategy.tuning
         extra = {"cost": f" (false alarm {t.cost_fp:g}, missed case {t.cost_fn:g})",
                  "recall_at_precision": f" (precision at least {t.min_precision:g})"}.get(strategy.threshold, "")  # fmt: skip
@@ -640,7 +640,7 @@ def describe(strategy: Strategy) -> str:
             f"threshold {OBJECTIVES[strategy.threshold]}{extra} on {_folds(t)} "
             "(the cross-validation folds when cross-validation runs)"
         )
-    if strategy.calibration != "none":
+    if strategy.calibrated:
         parts.append(f"calibration: {strategy.calibration} on {_folds(strategy.tuning)}")
     if strategy.model in {"rf", "brf"}:
         f = strategy.forest

@@ -10,7 +10,8 @@ from sklearn.ensemble import RandomForestClassifier
 from sklearn.model_selection import StratifiedKFold
 
 from core.distribution import class_codes
-from core.evaluation import pad_columns, score
+from core.evaluation import score
+from core.fitting import pad_columns
 from core.preprocessing import categorical_as_text, preprocessor
 from core.roles import FeaturePlan
 from core.samplers import SamplerConfig, build_sampler, get_spec, resolve_spec
@@ -109,7 +110,8 @@ def ratio_sweep(
     Each metric comes with its 95 % interval (:mod:`core.intervals`); "cases" and "caught" are the small
     class's test rows and how many of them were flagged, and precision is NaN where nothing was flagged.
     """
-    from core.evaluation import evaluate, predict
+    from core.evaluation import predict
+    from core.fitting import evaluate
     from core.generated_data import generate
     from core.intervals import metric_intervals
     from core.models import ForestSettings, Strategy

@@ -67,7 +67,7 @@ def model_file(
     X_train = split.model_input(split.train_rows, categorical=prepared.plan.categorical)
     model = made.estimator
     model.fit(X_train, y_train)
-    if strategy.threshold != "fixed":
+    if strategy.tunes_threshold:
         model = FixedThresholdClassifier(FrozenEstimator(model), threshold=ev.threshold, pos_label=1,
                                          response_method="predict_proba").fit(X_train, y_train)  # fmt: skip
     return ModelFile(sio.dumps(model), model, made.differs)

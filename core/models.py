@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
+from enum import StrEnum
 from typing import Any
 
 import numpy as np
@@ -39,12 +40,15 @@ __all__ = [
     "THRESHOLDS",
     "WEIGHTINGS",
     "AnomalyClassifier",
+    "Calibration",
     "ClassWeighted",
     "ForestSettings",
     "ModelSpec",
     "Strategy",
     "StrategyError",
+    "Threshold",
     "TuningSettings",
+    "Weighting",
     "build_estimator",
     "build_pipeline",
     "estimate_seconds",
@@ -70,12 +74,40 @@ class ModelSpec:
     binary_only: bool = False
 
 
-#: Class weightings; each model lists the ones it takes (``ModelSpec.weightings``).
+class Weighting(StrEnum):
+    """How rows are weighted in training (each model lists the ones it takes, ``ModelSpec.weightings``)."""
+
+    NONE = "none"
+    BALANCED = "balanced"
+    BALANCED_SUBSAMPLE = "balanced_subsample"
+    CUSTOM = "custom"
+
+
+class Threshold(StrEnum):
+    """How a strategy turns probabilities into decisions (two classes): the fixed 0.5, or a threshold tuned by
+    cross-validation on the training split for one objective (:mod:`core.thresholds`)."""
+
+    FIXED = "fixed"
+    F1 = "f1"
+    BALANCED_ACCURACY = "balanced_accuracy"
+    COST = "cost"
+    RECALL_AT_PRECISION = "recall_at_precision"
+
+
+class Calibration(StrEnum):
+    """Probability repair fitted on rows that were not resampled (scikit-learn's ``CalibratedClassifierCV``)."""
+
+    NONE = "none"
+    SIGMOID = "sigmoid"
+    ISOTONIC = "isotonic"
+
+
+#: Class weightings in words.
 WEIGHTINGS: dict[str, str] = {
-    "none": "none (every row counts the same)",
-    "balanced": "balanced (rows of small classes count more)",
-    "balanced_subsample": "balanced per tree (balanced within each bootstrap sample)",
-    "custom": "custom weight per class",
+    Weighting.NONE: "none (every row counts the same)",
+    Weighting.BALANCED: "balanced (rows of small classes count more)",
+    Weighting.BALANCED_SUBSAMPLE: "balanced per tree (balanced within each bootstrap sample)",
+    Weighting.CUSTOM: "custom weight per class",
 }
 _WEIGHTED = ("none", "balanced", "custom")
 
@@ -126,21 +158,20 @@ MODELS: tuple[ModelSpec, ...] = (
 )  # fmt: skip
 _MODELS = {m.key: m for m in MODELS}
 
-#: How a strategy turns probabilities into decisions (two classes): the fixed 0.5, or a threshold tuned by
-#: cross-validation on the training split for one objective (:mod:`core.thresholds`).
+#: Decision thresholds in words.
 THRESHOLDS: dict[str, str] = {
-    "fixed": "0.5 (fixed)",
-    "f1": "tuned for the best F1",
-    "balanced_accuracy": "tuned for the best balanced accuracy",
-    "cost": "tuned for the lowest cost",
-    "recall_at_precision": "tuned for the most recall at the minimum precision",
+    Threshold.FIXED: "0.5 (fixed)",
+    Threshold.F1: "tuned for the best F1",
+    Threshold.BALANCED_ACCURACY: "tuned for the best balanced accuracy",
+    Threshold.COST: "tuned for the lowest cost",
+    Threshold.RECALL_AT_PRECISION: "tuned for the most recall at the minimum precision",
 }
 
-#: Probability repair fitted on rows that were not resampled (scikit-learn's ``CalibratedClassifierCV``).
+#: Calibrations in words.
 CALIBRATIONS: dict[str, str] = {
-    "none": "none",
-    "sigmoid": "sigmoid (Platt): a smooth S-curve, for small data",
-    "isotonic": "isotonic: any increasing curve, for larger data",
+    Calibration.NONE: "none",
+    Calibration.SIGMOID: "sigmoid (Platt): a smooth S-curve, for small data",
+    Calibration.ISOTONIC: "isotonic: any increasing curve, for larger data",
 }
 
 
@@ -207,38 +238,56 @@ def folds_for(n_splits: int, *, repeats: int = 1, random_state: int = 0):
 class Strategy:
     """A resampling method + a classifier + a class weighting (+ a threshold and a calibration), with a short name.
 
-    ``threshold`` is a key of :data:`THRESHOLDS` ("fixed" or an objective tuned by cross-validation on
-    the training split); ``calibration`` a key of :data:`CALIBRATIONS`. ``tuning`` holds the settings
-    both use.
+    ``weighting``, ``threshold`` and ``calibration`` take a member of :class:`Weighting`, :class:`Threshold`
+    and :class:`Calibration` (or its text, which is checked and turned into the member, with a clear error
+    for an unknown one). ``tuning`` holds the settings the threshold and the calibration use.
     """
 
     sampler: SamplerConfig = field(default_factory=lambda: SamplerConfig("none"))
     model: str = "rf"
-    weighting: str = "none"
+    weighting: Weighting = Weighting.NONE
     custom_weights: tuple[tuple[str, float], ...] = ()
     forest: ForestSettings = field(default_factory=ForestSettings)
     random_state: int = 0
-    threshold: str = "fixed"
-    calibration: str = "none"
+    threshold: Threshold = Threshold.FIXED
+    calibration: Calibration = Calibration.NONE
     tuning: TuningSettings = field(default_factory=TuningSettings)
 
     def __post_init__(self) -> None:
         if self.model not in _MODELS:
-            raise StrategyError(f"Unknown model {self.model!r}.")
-        if self.weighting != "none" and self.weighting not in _MODELS[self.model].weightings:
-            raise StrategyError(f"{_MODELS[self.model].name} does not take the class weighting {self.weighting!r}.")
-        if self.threshold not in THRESHOLDS or self.calibration not in CALIBRATIONS:
-            raise StrategyError(f"Unknown threshold {self.threshold!r} or calibration {self.calibration!r}.")
+            raise StrategyError(f"Unknown model {self.model!r}; choose one of {sorted(_MODELS)}.")
+        for name, vocabulary in (("weighting", Weighting), ("threshold", Threshold), ("calibration", Calibration)):
+            value = getattr(self, name)
+            try:  # the declared vocabularies, checked here once: every later comparison is with a member
+                object.__setattr__(self, name, vocabulary(value))
+            except ValueError:
+                raise StrategyError(
+                    f"Unknown {name} {value!r}; choose one of {[m.value for m in vocabulary]}."
+                ) from None
+        if self.weighting is not Weighting.NONE and self.weighting not in _MODELS[self.model].weightings:
+            raise StrategyError(
+                f"{_MODELS[self.model].name} does not take the class weighting {self.weighting.value!r}."
+            )
         # Keep only the tuning settings this strategy uses, so changing another (say the minimum precision)
         # leaves it equal to what was trained before, and it is not trained again.
         t, kept = self.tuning, TuningSettings()
-        if self.threshold != "fixed" or self.calibration != "none":
+        if self.tunes_threshold or self.calibrated:
             kept = replace(kept, folds=t.folds)
-        if self.threshold == "cost":
+        if self.threshold is Threshold.COST:
             kept = replace(kept, cost_fp=t.cost_fp, cost_fn=t.cost_fn)
-        if self.threshold == "recall_at_precision":
+        if self.threshold is Threshold.RECALL_AT_PRECISION:
             kept = replace(kept, min_precision=t.min_precision)
         object.__setattr__(self, "tuning", kept)
+
+    @property
+    def tunes_threshold(self) -> bool:
+        """True when the threshold is tuned on training folds rather than fixed at 0.5."""
+        return self.threshold is not Threshold.FIXED
+
+    @property
+    def calibrated(self) -> bool:
+        """True when the probabilities are calibrated."""
+        return self.calibration is not Calibration.NONE
 
     @property
     def id(self) -> str:
@@ -247,9 +296,9 @@ class Strategy:
         Custom weights, forest and tuning settings are not included.
         """
         base = f"{self.sampler.key}:{self.model}:{self.weighting}"
-        if (self.threshold, self.calibration) == ("fixed", "none"):
+        if not (self.tunes_threshold or self.calibrated):
             return base
-        return f"{base}:{self.threshold}:{self.calibration}"
+        return f"{base}:{self.threshold.value}:{self.calibration.value}"
 
     @classmethod
     def from_id(
@@ -268,7 +317,7 @@ class Strategy:
     @property
     def fitted_as(self) -> Strategy:
         """The same strategy with the threshold fixed: what is fitted before a threshold is tuned on it."""
-        return replace(self, threshold="fixed")
+        return replace(self, threshold=Threshold.FIXED)
 
     @property
     def name(self) -> str:
@@ -277,12 +326,12 @@ class Strategy:
         parts = [] if self.sampler.key == "none" else [get_spec(self.sampler.key).name]
         parts.append(model)
         text = " + ".join(parts)
-        if self.weighting != "none":
+        if self.weighting is not Weighting.NONE:
             text += {"balanced": ", balanced weights", "balanced_subsample": ", balanced per tree",
                      "custom": ", custom weights"}[self.weighting]  # fmt: skip
-        if self.calibration != "none":
-            text += f", calibrated ({self.calibration})"
-        if self.threshold != "fixed":
+        if self.calibrated:
+            text += f", calibrated ({self.calibration.value})"
+        if self.tunes_threshold:
             text += {"f1": ", threshold for F1", "balanced_accuracy": ", threshold for balanced accuracy",
                      "cost": ", threshold for lowest cost",
                      "recall_at_precision": f", threshold for recall at precision ≥ {self.tuning.min_precision:g}",
@@ -524,14 +573,14 @@ def build_estimator(
     the pipeline resamples only in ``fit``), then refits the pipeline on every training row.
     """
     pipeline, notes = build_pipeline(strategy, plan=plan, counts=counts, names=names, n_rows=n_rows)
-    if strategy.calibration == "none":
+    if not strategy.calibrated:
         return pipeline, notes
     folds = folds_for(strategy.tuning.folds_for(n_rows), random_state=strategy.random_state)
     return CalibratedClassifierCV(pipeline, method=strategy.calibration, cv=folds, ensemble=False), notes
 
 
 def fit_count(strategy: Strategy, *, cv_folds: int, cv_repeats: int = 1, n_rows: int = 0) -> int:
-    """How many times :func:`core.evaluation.evaluate` fits the strategy's pipeline.
+    """How many times :func:`core.fitting.evaluate` fits the strategy's pipeline.
 
     Once on the training split, once per cross-validation fold, once per tuning fold for a tuned
     threshold when cross-validation does not run (it then tunes on the cross-validation folds), and
@@ -539,8 +588,8 @@ def fit_count(strategy: Strategy, *, cv_folds: int, cv_repeats: int = 1, n_rows:
     """
     cv = cv_folds * cv_repeats if cv_folds >= 2 else 0
     k = strategy.tuning.folds_for(n_rows)
-    tuning = k if strategy.threshold != "fixed" and not cv else 0
-    calibration = 1 + k if strategy.calibration != "none" else 1
+    tuning = k if strategy.tunes_threshold and not cv else 0
+    calibration = 1 + k if strategy.calibrated else 1
     return (1 + cv + tuning) * calibration
 
 
@@ -566,7 +615,7 @@ def estimate_seconds(strategy: Strategy, *, counts: Mapping[object, int], n_feat
         return 0.2 + rows * max(n_features, 1) * per_cell
     per_tree = f.rows_per_tree(rows)
     work = f.n_estimators * per_tree * math.log2(max(per_tree, 2)) * math.sqrt(max(n_features, 1))
-    weighted = strategy.model == "rf" and strategy.weighting != "none"
+    weighted = strategy.model == "rf" and strategy.weighting is not Weighting.NONE
     # How deep the trees grow, measured: on equal classes; on a capped sample that keeps every small-class
     # row (deeper: the small class is enriched); on a plain bootstrap of skewed data. Weights flatten both.
     if balanced:

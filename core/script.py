@@ -274,7 +274,7 @@ def script(
     copied: list[type] = []
     prepares: dict[str, str] = {}
     blocks: list[str] = []
-    tuned_any = {s.threshold for s in strategies if s.threshold != "fixed"}
+    tuned_any = {s.threshold for s in strategies if s.tunes_threshold}
     for strategy in strategies:
         cv = folds_for(cv_folds, repeats=cv_repeats, random_state=strategy.random_state) if cv_folds >= 2 else None
         estimator, notes = build_estimator(
@@ -283,7 +283,7 @@ def script(
         made = plain(estimator)
         differs += [d for d in made.differs if d not in differs]
         copied += [c for c in made.copied if c not in copied]
-        pipeline = made.estimator if strategy.calibration == "none" else made.estimator.estimator
+        pipeline = made.estimator if not strategy.calibrated else made.estimator.estimator
         steps = []
         for step, part in pipeline.steps:
             if step == "prepare":
@@ -294,7 +294,7 @@ def script(
         for note in notes:
             lines += _comment(f"The app noted: {note}")
         body = "Pipeline([\n" + "".join(f"    {s},\n" for s in steps) + "])"
-        if strategy.calibration != "none":
+        if strategy.calibrated:
             calibrate = made.estimator
             lines += _comment(
                 "Probabilities recalibrated on held-out folds of the training split (the calibration is fitted on "
@@ -304,7 +304,7 @@ def script(
             body = (f"CalibratedClassifierCV(\n    {_indent(body)},\n    method={writer(calibrate.method)},\n"
                     f"    cv={writer(calibrate.cv)},\n    ensemble=False,\n)")  # fmt: skip
             writer.imports.add(("sklearn.calibration", "CalibratedClassifierCV"))
-        if strategy.threshold != "fixed":
+        if strategy.tunes_threshold:
             folds = cv if cv is not None else folds_for(
                 strategy.tuning.folds_for(len(split.y_train)), random_state=strategy.random_state
             )  # fmt: skip
@@ -377,7 +377,7 @@ def _describe(strategy: Strategy) -> str:
     parts = [get_spec(strategy.sampler.key).name if strategy.sampler.key != "none" else "no resampling", model]
     if strategy.weighting != "none":
         parts.append(f"class weights {WEIGHTINGS[strategy.weighting].split(' (')[0]}")
-    if strategy.threshold != "fixed":
+    if strategy.tunes_threshold:
         parts.append(f"threshold {THRESHOLDS[strategy.threshold]}")
     return ", ".join(parts)
 

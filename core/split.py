@@ -32,6 +32,25 @@ class SplitSpec:
 
 
 @dataclass(frozen=True)
+class RunIdentity:
+    """What identifies a piece of work on the data: its content, its target, the features and how each is
+    prepared, and (for work on the split) the split's settings. Every gate, cache and download keys on it,
+    so changing any of these asks for the work again, and only identical data and choices share a result."""
+
+    fingerprint: str
+    target: str | None
+    numeric: tuple[str, ...]
+    categorical: tuple[str, ...]
+    split: SplitSpec | None = None
+
+
+def run_identity(prepared: PreparedData, spec: SplitSpec | None = None) -> RunIdentity:
+    """The :class:`RunIdentity` of ``prepared`` (and of its split by ``spec``, when the work reads the split)."""
+    plan = prepared.plan
+    return RunIdentity(prepared.dataset.fingerprint, prepared.target, plan.numeric, plan.categorical, spec)
+
+
+@dataclass(frozen=True)
 class Split:
     """Training and test rows with their labels; the test rows are never resampled.
 

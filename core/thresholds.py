@@ -22,7 +22,7 @@ from sklearn.metrics import confusion_matrix, make_scorer
 
 from core.errors import UserFacingError
 from core.metrics import confusion_metrics
-from core.models import THRESHOLDS, TuningSettings
+from core.models import THRESHOLDS, Threshold, TuningSettings
 
 __all__ = [
     "N_THRESHOLDS",
@@ -39,7 +39,7 @@ __all__ = [
 N_THRESHOLDS = 100
 
 #: Objectives a threshold can be tuned for, in words.
-OBJECTIVES: dict[str, str] = {k: v for k, v in THRESHOLDS.items() if k != "fixed"}
+OBJECTIVES: dict[str, str] = {k: v for k, v in THRESHOLDS.items() if k != Threshold.FIXED}
 
 
 def _from_counts(tp, fp, fn, tn, *, objective: str, settings: TuningSettings):

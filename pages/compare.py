@@ -21,6 +21,7 @@ from components.presenting import settings_area
 from components.settings_io import apply_link_settings, settings_importer
 from components.split_controls import split_summary
 from core.shared_settings import SharedSettings
+from core.split import run_identity
 
 page_guard()
 apply_link_settings()
@@ -41,7 +42,7 @@ shared = SharedSettings(
     sample=prepared.dataset.sample_key, target=prepared.target, split=split.spec,
     strategies=tuple(s.id for s in strategies), cv_folds=folds, seed=seed, cv_repeats=repeats, tuning=tuning,
 )  # fmt: skip
-key = (prepared.dataset.fingerprint, shared)
+key = (run_identity(prepared, split.spec), shared)
 st.button(
     "Run comparison", key=state.W_COMPARE_RUN, type="primary", icon=":material/play_arrow:",
     on_click=state.mark_compared, args=(key,), disabled=not strategies,

@@ -20,6 +20,7 @@ from components.page_setup import page_guard, require_prepared, require_split
 from components.presenting import settings_area
 from components.split_controls import split_summary
 from components.strategy_controls import strategy_controls, training_estimate
+from core.split import run_identity
 
 page_guard()
 
@@ -35,7 +36,7 @@ with settings_area():
     small_data_note(prepared, split)
     strategies, folds, repeats = strategy_controls(split)
     training_estimate(split, strategies, n_features=len(prepared.plan.features), cv_folds=folds, cv_repeats=repeats)
-settings = (prepared.dataset.fingerprint, prepared.target, split.spec, tuple(strategies), folds, repeats)
+settings = (run_identity(prepared, split.spec), tuple(strategies), folds, repeats)
 st.button(
     "Train and evaluate", key=state.W_TRAIN, type="primary", icon=":material/play_arrow:",
     on_click=state.mark_trained, args=(settings,),

@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from tests.app.conftest import plain, scores, texts, values
+from tests.app.conftest import plain, score_tables, scores, texts, values
 
 
 def charts(at) -> dict[str, dict]:
@@ -161,3 +161,23 @@ def test_the_review_budget_says_what_the_top_cases_catch_and_follows_the_slider(
     assert {"Cumulative gains", "Lift"} <= {
         json.loads(c.proto.spec)["layout"].get("title", {}).get("text") for c in app.get("plotly_chart")
     }
+
+
+def test_changing_a_columns_treatment_asks_for_a_press_instead_of_training_again(app):
+    """The run identity holds the feature plan: a changed column makes the trained results stale, and the page
+    says so rather than training on its own (it used to key on the data and the target only)."""
+    from components import state
+    from core.roles import Treatment
+
+    app.selectbox(key="data.sample").set_value("customer_churn")
+    app.button(key="data.load_sample").click().run()
+    app.switch_page("pages/train.py").run()
+    app.button(key="train.run").click().run()
+    assert not app.exception and score_tables(app)[0]["strategy"].tolist()
+    app.switch_page("pages/data.py").run()
+    app.session_state[state.OVERRIDES] = {"support_tickets": Treatment.CATEGORICAL}
+    app.run()
+    app.switch_page("pages/train.py").run()
+    assert not app.exception
+    assert any("Press **Train and evaluate**" in i for i in texts(app, "info"))
+    assert not [t for t in app.dataframe if "strategy" in t.value.columns]  # nothing trained without a press

@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 from distributed import Client, LocalCluster, get_task_stream
 
-from core.evaluation import evaluate_many, joblib_runner
+from core.fitting import evaluate_many, joblib_runner
 from core.models import ForestSettings, Strategy
 from core.samplers import SamplerConfig
 from tests.unit.test_resampling import BINARY, MIXED, split_of

@@ -23,7 +23,6 @@ from core.evaluation import (
     Evaluation,
     confusion,
     cost_curve,
-    evaluate,
     metrics,
     per_class_table,
     pr_curves,
@@ -31,6 +30,7 @@ from core.evaluation import (
     roc_curves,
     score,
 )
+from core.fitting import evaluate
 from core.forest import TREE_BATCH, CappedForestClassifier, GrowingForestClassifier
 from core.models import AnomalyClassifier, ForestSettings, Strategy, StrategyError, build_pipeline, estimate_seconds
 from core.preprocessing import categorical_as_text

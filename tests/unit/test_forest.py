@@ -16,7 +16,7 @@ from sklearn.ensemble import RandomForestClassifier
 from sklearn.metrics import roc_auc_score
 from sklearn.model_selection import cross_val_score, train_test_split
 
-from core.evaluation import evaluate
+from core.fitting import evaluate
 from core.forest import TREE_BATCH, CappedForestClassifier, GrowingForestClassifier, per_tree_sample
 from core.models import ForestSettings, Strategy, build_pipeline
 from core.samplers import SamplerConfig

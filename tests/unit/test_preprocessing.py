@@ -8,7 +8,8 @@ import pytest
 from sklearn.metrics import average_precision_score
 
 from core.dataset import Dataset
-from core.evaluation import evaluate, metrics
+from core.evaluation import metrics
+from core.fitting import evaluate
 from core.models import ForestSettings, Strategy
 from core.prepared import prepare
 from core.preprocessing import categorical_as_text, model_input, preprocessor

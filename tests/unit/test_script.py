@@ -20,7 +20,8 @@ import pandas as pd
 import pytest
 
 from core.dataset import Dataset
-from core.evaluation import METRIC_LABELS, evaluate, metrics
+from core.evaluation import METRIC_LABELS, metrics
+from core.fitting import evaluate
 from core.loading import read_table
 from core.models import ForestSettings, Strategy, TuningSettings
 from core.prepared import prepare

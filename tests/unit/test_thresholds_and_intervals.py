@@ -20,7 +20,8 @@ from sklearn.pipeline import Pipeline as SkPipeline
 from sklearn.preprocessing import StandardScaler
 
 from core.compare import leaderboard
-from core.evaluation import evaluate, metrics, score
+from core.evaluation import metrics, score
+from core.fitting import evaluate
 from core.models import ClassWeighted, ForestSettings, Strategy, TuningSettings, build_pipeline, fit_count
 from core.prepared import prepare
 from core.samplers import SamplerConfig

@@ -8,7 +8,8 @@ import pytest
 from sklearn.metrics import average_precision_score, precision_score
 
 from core.dataset import Dataset
-from core.evaluation import _fit_predict, evaluate, metrics
+from core.evaluation import metrics
+from core.fitting import _fit_predict, evaluate
 from core.models import Strategy
 from core.prepared import prepare
 from core.split import SplitError, make_split

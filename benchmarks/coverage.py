@@ -250,10 +250,11 @@ def _table(rows: list[dict], key: str, *, worst=min) -> str:
 def speed(n_rows: int = 60_000, n_strategies: int = 6) -> float:
     """Seconds for everything the Compare page reads off six strategies' intervals at ``n_rows`` test rows
     (leaderboard, differences, highlights, takeaways, what helped, review budget), from a cold memo."""
-    from core.compare import best_in_column, differences, leaderboard, summary, takeaways
+    from core.compare import best_in_column, differences, leaderboard
     from core.evaluation import Evaluation
     from core.gains import budget_table
     from core.models import Strategy
+    from core.takeaways import summary, takeaways
 
     rng = np.random.default_rng(0)
     y = (rng.random(n_rows) < 0.01).astype(int)

@@ -41,13 +41,14 @@ from sklearn.preprocessing import StandardScaler  # noqa: E402
 
 from core.dataset import Dataset  # noqa: E402
 from core.evaluation import confusion, metrics, pr_curves, roc_curves  # noqa: E402
-from core.figures import curves_figure, resample_scatter_figure  # noqa: E402
+from core.figures import resample_scatter_figure  # noqa: E402
 from core.fitting import evaluate  # noqa: E402
 from core.loading import read_table  # noqa: E402
 from core.models import ForestSettings, Strategy  # noqa: E402
 from core.prepared import prepare  # noqa: E402
 from core.projection import project  # noqa: E402
 from core.resampling import resample  # noqa: E402
+from core.result_figures import curves_figure  # noqa: E402
 from core.samplers import SamplerConfig  # noqa: E402
 from core.split import make_split  # noqa: E402
 from tests.e2e.conftest import server_env  # noqa: E402

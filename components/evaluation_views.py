@@ -15,7 +15,7 @@ from components import state
 from components.cache import cached_budget, cached_evaluations
 from components.charts import show_chart
 from components.messages import plain, show_message
-from core.compare import best_in_column, intervals_caption, leaderboard, noise_warning, with_intervals
+from core.compare import best_in_column, leaderboard, with_intervals
 from core.errors import UserFacingError
 from core.evaluation import (
     METRIC_LABELS,
@@ -28,7 +28,9 @@ from core.evaluation import (
     pr_curves,
     roc_curves,
 )
-from core.figures import (
+from core.gains import gains
+from core.intervals import jeffreys
+from core.result_figures import (
     calibration_figure,
     confusion_grid_figure,
     cost_figure,
@@ -36,8 +38,7 @@ from core.figures import (
     gains_figure,
     importance_figure,
 )
-from core.gains import gains
-from core.intervals import jeffreys
+from core.takeaways import intervals_caption, noise_warning
 
 #: Metric columns per scores table: four values with intervals fit a laptop screen beside the sidebar.
 _COLUMNS_PER_TABLE = 4

@@ -19,7 +19,7 @@ from core.working_sample import (
     class_counts,
     describe_table,
     draw_sample,
-    guess_target,
+    guess_target_of_scan,
     scan_table,
 )
 
@@ -72,12 +72,12 @@ def run_request(folder) -> None:
             scan = kept.sample.scan if same else describe_table(path, kind=entry.kind)
             # A target named like one is counted first (a fraction of a second), so its classes are on the
             # page before the pass that counts missing and distinct values.
-            target = request.target or guess_target(scan)
+            target = request.target or guess_target_of_scan(scan)
             counts = _counted(scan, target, report, chosen=request.target is not None)
             if not same:
                 scan = scan_table(path, kind=entry.kind, progress=report, described=scan)
             if counts is None:
-                target = guess_target(scan) or scan.columns[-1]
+                target = guess_target_of_scan(scan) or scan.columns[-1]
                 counts = class_counts(scan, target=target, progress=report)
                 _show_counts(target, counts)
             frame, info = draw_sample(

@@ -6,7 +6,7 @@ import streamlit as st
 
 from components import state
 from components.messages import plain
-from core.compare import fewer_than_needed
+from core.fit_cost import estimate_seconds, fit_count
 from core.models import (
     AUTO_FOLDS,
     CALIBRATIONS,
@@ -17,11 +17,10 @@ from core.models import (
     ForestSettings,
     Strategy,
     TuningSettings,
-    estimate_seconds,
-    fit_count,
 )
 from core.samplers import CATALOGUE, SamplerConfig
 from core.split import Split
+from core.takeaways import fewer_than_needed
 
 MAX_STRATEGIES = 4
 DEFAULT_SLOTS = (("none", "rf", "none"), ("smote", "rf", "none"), ("none", "rf", "balanced"), ("none", "brf", "none"))

@@ -31,6 +31,8 @@ Model
     - :mod:`core.models` -- models and strategies (sampler + model + weighting) as one pipeline; the
       declared vocabularies (:class:`~core.models.Weighting`, :class:`~core.models.Threshold`,
       :class:`~core.models.Calibration`).
+    - :mod:`core.estimators` -- two small estimators: the anomaly view and class weights by sample weight.
+    - :mod:`core.fit_cost` -- how many fits a strategy makes and about how long they take.
     - :mod:`core.thresholds` -- decision thresholds tuned on training folds.
     - :mod:`core.fitting` -- the grid of fits (strategies × folds) as jobs, here or on a Dask cluster.
     - :mod:`core.training` -- a page's request: reuse what is known, waves, cluster fallback, stop.
@@ -38,13 +40,16 @@ Model
     - :mod:`core.evaluation` -- a fitted strategy's test-split scores and what is read off them (curves, costs).
     - :mod:`core.intervals` -- each metric's 95 % interval, paired differences, the one verdict rule.
     - :mod:`core.gains` -- cumulative gains, lift and the review budget.
-    - :mod:`core.compare` -- the comparison: leaderboard and takeaways.
+    - :mod:`core.compare` -- the comparison: strategies on offer, leaderboard, paired differences, highlights.
+    - :mod:`core.takeaways` -- the comparison in words: takeaways, what helped, the small-split warning.
     - :mod:`core.lessons` -- the lesson's demos (accuracy paradox, leakage, ratio sweep).
 
 Output
-    - :mod:`core.figures` -- plotly figure builders.
+    - :mod:`core.figures` -- plotly figures of the data, the resampling and the lessons; the palettes.
+    - :mod:`core.result_figures` -- plotly figures of trained strategies (confusion, curves, gains, costs).
     - :mod:`core.chart_text` -- every chart's text alternative, read off the figure.
     - :mod:`core.figure_export` -- the figures as PNG and SVG for slides.
+    - :mod:`core.python_source` -- estimators as Python source in library classes, for the script and the model.
     - :mod:`core.script` -- the standalone script that repeats what the app fitted.
     - :mod:`core.model_export` -- the fitted model as a skops file.
     - :mod:`core.report` -- the self-contained HTML report.

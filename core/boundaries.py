@@ -31,11 +31,11 @@ MODELS = {
     "forest": "Random forest (50 trees)",
     "knn": "k nearest neighbours (k = 15)",
 }
-#: Training rows the plane's models see at most (every row of the small classes up to half of it): a forest
-#: on 20,000 rows took 4 s of a 5.75 s model change in Chromium at 300k rows; two coordinates need no more.
+#: Training rows the plane's models see at most (every row of the small classes up to half of it): enough for
+#: two coordinates, and what keeps a change of model interactive at 300k rows (docs/benchmarks.md).
 MAX_TRAIN = 10_000
-#: Grid points per axis. The browser draws four heatmaps and their 0.5 contours: at 300k rows a change of
-#: model took 6.4 s in Chromium with 200 (4.0 s of it fitting), so the grid is 120, drawn smoothed.
+#: Grid points per axis of the four heatmaps and their 0.5 contours, drawn smoothed: the finest grid that
+#: keeps a change of model interactive in the browser (docs/benchmarks.md, the diagnosis).
 GRID = 120
 #: Test rows drawn at most (every row of the small classes, then a sample of the largest).
 MAX_TEST_SHOWN = 3_000

@@ -36,7 +36,7 @@ RULE = "of its 5 nearest training rows, 5 or 4 share its class: safe; 3 or 2: bo
 #: Small-class rows labelled per class at most (a uniform sample above this; the page says so).
 MAX_LABELLED = 5_000
 #: Rows the complexity measures see at most: problexity's N1 builds a minimum spanning tree over all pairwise
-#: distances and takes about 1.6 s at 2,000 rows, 4.5 s at 3,000 and 8 s at 4,000 on this machine.
+#: distances, so its time grows with the square of the rows (docs/benchmarks.md, the diagnosis).
 MEASURE_ROWS = 2_000
 #: Rows of each class the measures' sample keeps at least (or all it has), so a rare class is not lost.
 MEASURE_MIN_PER_CLASS = 200

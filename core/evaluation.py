@@ -47,7 +47,7 @@ __all__ = [
     "calibration",
     "confusion",
     "cost_curve",
-    "kept",
+    "keep_with",
     "metrics",
     "per_class_table",
     "pr_curves",
@@ -173,12 +173,12 @@ def read_off(fn):
     return wrapper
 
 
-def kept(ev: Evaluation, key: tuple, compute: Callable[[], object]) -> object:
+def keep_with(ev: Evaluation, key: tuple, compute: Callable[[], object]) -> object:
     """``compute()``, kept in ``ev.memo`` under ``key`` (the :data:`MEMO_SIZE` latest): for results read off
-    several evaluations at once (their bootstrap replicates), kept with the first. Shared by sessions, so
+    several evaluations at once (their intervals and paired differences), kept with the first. Shared by sessions, so
     read and written under the lock."""
     with _MEMO_LOCK:
-        memo = ev.memo.setdefault("kept", OrderedDict())
+        memo = ev.memo.setdefault("keep_with", OrderedDict())
         if key in memo:
             memo.move_to_end(key)
             return memo[key]

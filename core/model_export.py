@@ -1,6 +1,6 @@
 """The fitted model of a strategy as a skops file (never pickle), built from library classes only.
 
-The model is the pipeline :func:`core.script.plain` makes of the strategy's (the one the generated
+The model is the pipeline :func:`core.python_source.library_estimator` makes of the strategy's (the one the generated
 script builds), fitted on the training split, and — for a tuned threshold — wrapped in
 scikit-learn's ``FixedThresholdClassifier`` at the threshold the app tuned, so its ``predict``
 decides as the page does. It predicts class codes (0 = the largest class); :func:`load_snippet`
@@ -18,7 +18,7 @@ from core.errors import UserFacingError
 from core.evaluation import Evaluation
 from core.models import Strategy, build_estimator
 from core.prepared import PreparedData
-from core.script import plain, render
+from core.python_source import library_estimator, render
 from core.split import Split
 
 __all__ = ["ModelExportError", "ModelFile", "load_snippet", "model_file"]
@@ -46,7 +46,7 @@ def model_file(
     """Fit the evaluated strategy's library-only pipeline on the training split and write it with skops.
 
     The fit repeats the app's (same rows, parameters and seeds), so the model's test-split
-    probabilities equal the page's, except where :func:`core.script.plain` notes a difference (the
+    probabilities equal the page's, except where :func:`core.python_source.library_estimator` notes a difference (the
     capped forest). Raises :class:`ModelExportError` for a strategy that needs one of the app's own
     classes (AdaBoost with class weights, the isolation forest): use the generated script instead.
     """
@@ -57,7 +57,7 @@ def model_file(
     counts = {c: int((y_train == c).sum()) for c in names}
     estimator, _ = build_estimator(strategy.fitted_as, plan=prepared.plan, counts=counts, names=names,
                                    n_rows=len(y_train))  # fmt: skip
-    made = plain(estimator)
+    made = library_estimator(estimator)
     if made.copied:
         raise ModelExportError(
             f"{strategy.name} uses a small wrapper of the app's own ({', '.join(c.__name__ for c in made.copied)}), "

@@ -7,26 +7,21 @@ is never touched.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from typing import Any
 
-import numpy as np
 from imblearn.ensemble import BalancedRandomForestClassifier, EasyEnsembleClassifier, RUSBoostClassifier
 from imblearn.pipeline import Pipeline
-from sklearn.base import BaseEstimator, ClassifierMixin, MetaEstimatorMixin, clone
 from sklearn.calibration import CalibratedClassifierCV
-from sklearn.ensemble import AdaBoostClassifier, HistGradientBoostingClassifier, IsolationForest
+from sklearn.ensemble import AdaBoostClassifier, HistGradientBoostingClassifier
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import RepeatedStratifiedKFold, StratifiedKFold
 from sklearn.tree import DecisionTreeClassifier
-from sklearn.utils.class_weight import compute_sample_weight
-from sklearn.utils.multiclass import check_classification_targets, type_of_target
-from sklearn.utils.validation import check_is_fitted, validate_data
 
 from core.errors import UserFacingError
+from core.estimators import AnomalyClassifier, ClassWeighted
 from core.forest import CappedForestClassifier, GrowingForestClassifier
 from core.preprocessing import preprocessor
 from core.roles import FeaturePlan
@@ -39,9 +34,7 @@ __all__ = [
     "MODELS",
     "THRESHOLDS",
     "WEIGHTINGS",
-    "AnomalyClassifier",
     "Calibration",
-    "ClassWeighted",
     "ForestSettings",
     "ModelSpec",
     "Strategy",
@@ -51,8 +44,6 @@ __all__ = [
     "Weighting",
     "build_estimator",
     "build_pipeline",
-    "estimate_seconds",
-    "fit_count",
     "fit_notes",
     "folds_for",
 ]
@@ -339,113 +330,10 @@ class Strategy:
         return text
 
 
-class AnomalyClassifier(ClassifierMixin, BaseEstimator):
-    """Treat the smallest class as anomalies: an IsolationForest with a classifier's interface.
-
-    ``fit`` ignores which rows are which class except to set the expected share of anomalies;
-    ``predict_proba`` maps the isolation score to [0, 1] so that 0.5 sits at the forest's own cut-off.
-    """
-
-    def __init__(self, n_estimators: int = 100, max_samples: Any = "auto", random_state: int | None = None):
-        self.n_estimators = n_estimators
-        self.max_samples = max_samples
-        self.random_state = random_state
-
-    def fit(self, X, y):
-        """Fit the isolation forest on ``X``; ``y`` (two classes) only says which class is the anomaly."""
-        X, y = validate_data(self, X, y)
-        check_classification_targets(y)
-        kind = type_of_target(y, input_name="y")
-        if kind != "binary":
-            raise ValueError(f"Only binary classification is supported. The type of the target is {kind}.")
-        self.classes_, counts = np.unique(y, return_counts=True)
-        if len(self.classes_) < 2:
-            raise ValueError("AnomalyClassifier needs two classes; y has only one class.")
-        self.anomaly_ = self.classes_[int(np.argmin(counts))]
-        share = min(max(counts.min() / len(y), 1e-4), 0.5)
-        self.forest_ = IsolationForest(
-            n_estimators=self.n_estimators, max_samples=self.max_samples, contamination=share,
-            random_state=self.random_state, n_jobs=-1,
-        ).fit(X)  # fmt: skip
-        spread = float(np.std(self.forest_.decision_function(X))) or 1.0
-        self.scale_ = 1.0 / spread
-        return self
-
-    def predict_proba(self, X) -> np.ndarray:
-        """Probability of each class (columns follow ``classes_``); the anomaly's is 0.5 at the forest's cut-off."""
-        check_is_fitted(self)
-        X = validate_data(self, X, reset=False)
-        d = self.forest_.decision_function(X)  # negative = more anomalous than the cut-off
-        p_anomaly = 1.0 / (1.0 + np.exp(np.clip(d * self.scale_ * 4.0, -50, 50)))
-        out = np.zeros((len(d), 2))
-        col = int(np.flatnonzero(self.classes_ == self.anomaly_)[0])
-        out[:, col] = p_anomaly
-        out[:, 1 - col] = 1.0 - p_anomaly
-        return out
-
-    def predict(self, X) -> np.ndarray:
-        """The more probable class."""
-        proba = self.predict_proba(X)
-        return self.classes_[np.argmax(proba, axis=1)]
-
-    def __sklearn_tags__(self):
-        tags = super().__sklearn_tags__()
-        tags.classifier_tags.multi_class = False  # one class against the rest
-        return tags
-
-
-class ClassWeighted(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
-    """Fit ``estimator`` with each row weighted by its class: ``class_weight`` for models that only take ``sample_weight``.
-
-    The weights are computed in ``fit`` from the rows it is given (after any resampling in the
-    pipeline), as scikit-learn's ``compute_sample_weight(class_weight, y)``; ``None`` fits unweighted.
-    """
-
-    def __init__(self, estimator: Any, *, class_weight: Any = None):
-        self.estimator = estimator
-        self.class_weight = class_weight
-
-    def fit(self, X, y):
-        """Fit a clone of ``estimator`` on ``X, y`` with ``sample_weight`` from ``class_weight``."""
-        if y is None:
-            raise ValueError(f"{type(self).__name__} requires y to be passed, but the target y is None.")
-        y = np.asarray(y)  # the rows' classes; the estimator validates X itself
-        check_classification_targets(y)
-        weight = None if self.class_weight is None else compute_sample_weight(self.class_weight, y)
-        self.estimator_ = clone(self.estimator).fit(X, y, sample_weight=weight)
-        self.classes_ = self.estimator_.classes_
-        if hasattr(self.estimator_, "n_features_in_"):
-            self.n_features_in_ = self.estimator_.n_features_in_
-        return self
-
-    def predict_proba(self, X) -> np.ndarray:
-        """The fitted estimator's class probabilities (columns follow ``classes_``)."""
-        check_is_fitted(self)
-        return self.estimator_.predict_proba(X)
-
-    def predict(self, X) -> np.ndarray:
-        """The fitted estimator's predictions."""
-        check_is_fitted(self)
-        return self.estimator_.predict(X)
-
-    @property
-    def feature_importances_(self) -> np.ndarray:
-        """The fitted estimator's feature importances."""
-        check_is_fitted(self)
-        return self.estimator_.feature_importances_
-
-    def __sklearn_tags__(self):
-        tags = super().__sklearn_tags__()
-        inner = self.estimator.__sklearn_tags__()
-        tags.input_tags = inner.input_tags
-        tags.classifier_tags = inner.classifier_tags
-        return tags
-
-
 def _class_weight(strategy: Strategy, names: Mapping[int, str]) -> Any:
     """The scikit-learn ``class_weight`` for the strategy's weighting (class codes as keys for custom weights)."""
     if strategy.weighting in {"balanced", "balanced_subsample"}:
-        return strategy.weighting
+        return strategy.weighting.value  # the plain text scikit-learn documents
     if strategy.weighting == "custom":
         wanted = dict(strategy.custom_weights)
         weight = {code: float(wanted.get(label, 1.0)) for code, label in names.items()}
@@ -576,52 +464,4 @@ def build_estimator(
     if not strategy.calibrated:
         return pipeline, notes
     folds = folds_for(strategy.tuning.folds_for(n_rows), random_state=strategy.random_state)
-    return CalibratedClassifierCV(pipeline, method=strategy.calibration, cv=folds, ensemble=False), notes
-
-
-def fit_count(strategy: Strategy, *, cv_folds: int, cv_repeats: int = 1, n_rows: int = 0) -> int:
-    """How many times :func:`core.fitting.evaluate` fits the strategy's pipeline.
-
-    Once on the training split, once per cross-validation fold, once per tuning fold for a tuned
-    threshold when cross-validation does not run (it then tunes on the cross-validation folds), and
-    each of those ``1 + tuning folds`` times over for a calibrated strategy (``n_rows`` training rows).
-    """
-    cv = cv_folds * cv_repeats if cv_folds >= 2 else 0
-    k = strategy.tuning.folds_for(n_rows)
-    tuning = k if strategy.tunes_threshold and not cv else 0
-    calibration = 1 + k if strategy.calibrated else 1
-    return (1 + cv + tuning) * calibration
-
-
-def estimate_seconds(strategy: Strategy, *, counts: Mapping[object, int], n_features: int) -> float:
-    """A rough training-time estimate on this machine's scale (2 cores), for the page to show.
-
-    ``counts`` are the training rows per class. The constants are fitted to measured training times
-    on numeric data; how close it comes, and where it does not, is in ``docs/benchmarks.md``.
-    """
-    f = strategy.forest
-    sizes = [int(n) for n in counts.values()]
-    n_rows, n_classes = sum(sizes), len(sizes)
-    spec = get_spec(strategy.sampler.key)
-    rows, balanced = n_rows, False
-    if spec.kind in {"over", "combined"}:
-        rows, balanced = max(sizes) * n_classes, True
-    elif spec.kind == "under" and spec.sets_size:
-        rows, balanced = min(sizes) * n_classes, True
-    if strategy.model in {"brf", "easy_ensemble", "rusboost"}:
-        return 0.5 + rows * 1e-5
-    per_cell = {"logreg": 7e-8, "hgb": 4e-7, "adaboost": 1.2e-5}.get(strategy.model)
-    if per_cell is not None:  # measured at 225,000 x 30 rows: 0.5 s, 2.4 s and 81 s
-        return 0.2 + rows * max(n_features, 1) * per_cell
-    per_tree = f.rows_per_tree(rows)
-    work = f.n_estimators * per_tree * math.log2(max(per_tree, 2)) * math.sqrt(max(n_features, 1))
-    weighted = strategy.model == "rf" and strategy.weighting is not Weighting.NONE
-    # How deep the trees grow, measured: on equal classes; on a capped sample that keeps every small-class
-    # row (deeper: the small class is enriched); on a plain bootstrap of skewed data. Weights flatten both.
-    if balanced:
-        depth = 1.6 if per_tree < rows else 1.3
-    elif per_tree < rows:
-        depth = 1.2 if weighted else 2.2
-    else:
-        depth = 0.75 if weighted else 1.4
-    return 0.3 + 5e-6 * n_rows + 3.1e-8 * work * depth
+    return CalibratedClassifierCV(pipeline, method=strategy.calibration.value, cv=folds, ensemble=False), notes

@@ -12,9 +12,10 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.offline import get_plotlyjs
 
-from core.compare import describe, differences_caption, intervals_caption
+from core.compare import describe
 from core.distribution import ClassDistribution
 from core.evaluation import Evaluation
+from core.takeaways import differences_caption, intervals_caption
 
 __all__ = ["build_report"]
 

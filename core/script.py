@@ -2,7 +2,7 @@
 
 The script uses only pandas, NumPy, scikit-learn and imbalanced-learn. Each strategy's pipeline is
 the one :func:`core.models.build_estimator` builds for the page, turned into library classes by
-:func:`plain` and written out as source by :func:`render`, so the script cannot drift from what the
+:func:`core.python_source.library_estimator` and written out as source by :func:`core.python_source.render`, so the script cannot drift from what the
 app runs. Two app classes have identical library equivalents (the chunked SMOTE and the forest
 grown in batches); the forest that caps its rows per tree has none (the script grows scikit-learn's
 forest on every row and says so); two small wrappers (class weights for AdaBoost, the isolation
@@ -12,222 +12,31 @@ class names) only ever appear in the script as Python literals (``repr``), never
 
 from __future__ import annotations
 
-import importlib
 import inspect
-import math
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any
 
-import numpy as np
-from imblearn.over_sampling import SMOTE
-from sklearn.base import BaseEstimator
-from sklearn.ensemble import RandomForestClassifier
-
-from core.chunked_smote import ChunkedSMOTE
 from core.dataset import Source
 from core.distribution import class_codes
 from core.evaluation import METRIC_LABELS
-from core.forest import CappedForestClassifier, GrowingForestClassifier
 from core.models import (
     MODELS,
     THRESHOLDS,
     WEIGHTINGS,
-    AnomalyClassifier,
-    ClassWeighted,
     Strategy,
     build_estimator,
     folds_for,
 )
 from core.prepared import PreparedData
+from core.python_source import COPIED_IMPORTS, WIDTH, SourceWriter, comment_safe, library_estimator
 from core.samplers import get_spec
 from core.split import Split
 
-__all__ = ["Plain", "data_file_name", "plain", "render", "script", "script_file_name"]
+__all__ = ["data_file_name", "script", "script_file_name"]
 
 #: Decimals the script prints; a test runs it with more to compare with the app to 1e-9.
 DIGITS = 4
-_WIDTH = 100
-#: App classes copied into the script as source: they have no library equivalent.
-_COPIED = (ClassWeighted, AnomalyClassifier)
-#: What the copied classes' source needs.
-_COPIED_IMPORTS: dict[type, tuple[str, ...]] = {
-    ClassWeighted: ("sklearn.base:BaseEstimator", "sklearn.base:ClassifierMixin", "sklearn.base:MetaEstimatorMixin",
-                    "sklearn.base:clone", "sklearn.utils.class_weight:compute_sample_weight",
-                    "sklearn.utils.multiclass:check_classification_targets",
-                    "sklearn.utils.validation:check_is_fitted", "typing:Any"),
-    AnomalyClassifier: ("sklearn.base:BaseEstimator", "sklearn.base:ClassifierMixin", "sklearn.ensemble:IsolationForest",
-                        "sklearn.utils.multiclass:check_classification_targets",
-                        "sklearn.utils.multiclass:type_of_target", "sklearn.utils.validation:check_is_fitted",
-                        "sklearn.utils.validation:validate_data", "typing:Any"),
-}  # fmt: skip
-
-
-@dataclass(frozen=True)
-class Plain:
-    """An unfitted estimator made of library classes (and :data:`_COPIED` ones), and where it differs from the app's.
-
-    ``differs`` holds one sentence per part whose results differ from the app's; ``copied`` the
-    app classes the script must define itself (a model file then needs them too).
-    """
-
-    estimator: Any
-    differs: tuple[str, ...] = ()
-    copied: tuple[type, ...] = ()
-
-
-def plain(estimator: Any) -> Plain:
-    """``estimator`` (unfitted) rebuilt from library classes, with the same parameters and results where possible.
-
-    The chunked SMOTE becomes imbalanced-learn's ``SMOTE`` and the forest grown in batches
-    scikit-learn's ``RandomForestClassifier`` (the same rows and trees). The capped forest becomes
-    scikit-learn's forest on every row, which is noted in ``differs``.
-    """
-    differs: list[str] = []
-    copied: list[type] = []
-
-    def convert(value: Any) -> Any:
-        if isinstance(value, BaseEstimator):
-            params = {k: convert(v) for k, v in value.get_params(deep=False).items()}
-            if type(value) is ChunkedSMOTE:
-                return SMOTE(**params)
-            if type(value) is GrowingForestClassifier:
-                return RandomForestClassifier(**params)
-            if type(value) is CappedForestClassifier:
-                cap = params.pop("max_rows")
-                differs.append(
-                    f"The app grows each tree of its random forest on at most {cap:,} training rows (keeping every "
-                    "row of the small classes) to keep training interactive; scikit-learn has no such forest, so "
-                    "this script grows every tree on all training rows. Its numbers are close to the app's but not "
-                    "equal; set 'Rows per tree' to 0 (all) in the app's forest settings for identical numbers."
-                )
-                return RandomForestClassifier(**params)
-            if type(value) in _COPIED and type(value) not in copied:
-                copied.append(type(value))
-            return type(value)(**params)
-        if isinstance(value, list):
-            return [convert(v) for v in value]
-        if isinstance(value, tuple):
-            return tuple(convert(v) for v in value)
-        return value
-
-    return Plain(convert(estimator), tuple(dict.fromkeys(differs)), tuple(copied))
-
-
-def _public_path(cls: type) -> tuple[str, str]:
-    """``(module, name)`` to import ``cls`` from: its package's public module, not a private file."""
-    if cls in _COPIED:
-        return "", cls.__name__
-    parts = cls.__module__.split(".")
-    for end in range(1, len(parts) + 1):
-        if parts[end - 1].startswith("_"):
-            break
-        module = ".".join(parts[:end])
-        if getattr(importlib.import_module(module), cls.__name__, None) is cls:
-            if module == "sklearn.pipeline" and cls.__name__ == "Pipeline":
-                continue  # written with imbalanced-learn's Pipeline (a subclass), so one name serves
-            return module, cls.__name__
-    if cls.__module__.startswith("sklearn.pipeline"):
-        return "imblearn.pipeline", "Pipeline"
-    return cls.__module__, cls.__name__
-
-
-def _same(a: Any, b: Any) -> bool:
-    if isinstance(a, float) and isinstance(b, float) and math.isnan(a) and math.isnan(b):
-        return True
-    try:
-        return bool(a == b) and type(a) is type(b)
-    except (TypeError, ValueError):
-        return False
-
-
-#: Parameters written without their name: the parts a pipeline or wrapper is made of.
-_POSITIONAL = frozenset({"steps", "transformers", "estimator"})
-
-
-def _safe(text: str) -> str:
-    """``text`` with every line break or other unprintable character as a space: safe inside a comment."""
-    return "".join(ch if ch.isprintable() else " " for ch in str(text))
-
-
-def _literal(text: str) -> str:
-    """A string literal, in double quotes where that needs no escaping (as the rest of the script)."""
-    r = repr(text)
-    return '"' + r[1:-1] + '"' if r.startswith("'") and '"' not in text else r
-
-
-class _Writer:
-    """Renders values as Python source and collects the imports they need."""
-
-    def __init__(self, names: Mapping[tuple, str]):
-        self.names = dict(names)
-        self.aliases: dict[int, tuple[Any, str]] = {}  # id of an object -> (the object, kept alive; its variable)
-        self.imports: set[tuple[str, str]] = set()
-
-    def __call__(self, value: Any, indent: int = 0) -> str:
-        return self.value(value, indent)
-
-    def value(self, value: Any, indent: int) -> str:
-        if id(value) in self.aliases and self.aliases[id(value)][0] is value:
-            return self.aliases[id(value)][1]
-        if isinstance(value, str):
-            return _literal(value)
-        if isinstance(value, BaseEstimator):
-            return self.estimator(value, indent)
-        if hasattr(value, "get_n_splits") and hasattr(value, "split"):  # a cross-validation splitter
-            self.imports.add(_public_path(type(value)))
-            return repr(value)
-        if isinstance(value, np.generic):
-            value = value.item()
-        if isinstance(value, float) and math.isnan(value):
-            return "np.nan"
-        if isinstance(value, list | tuple):
-            if all(isinstance(v, str) for v in value) and tuple(value) in self.names:
-                return self.names[tuple(value)]
-            items = [self.value(v, indent + 4) for v in value]
-            open_, close = ("[", "]") if isinstance(value, list) else ("(", ",)" if len(items) == 1 else ")")
-            return self.wrap(open_, items, close, indent)
-        if isinstance(value, dict):
-            items = [f"{self.value(k, indent + 4)}: {self.value(v, indent + 4)}" for k, v in value.items()]
-            return self.wrap("{", items, "}", indent)
-        if value is None or isinstance(value, bool | int | float):
-            return repr(value)
-        raise TypeError(f"cannot write {type(value).__name__} as source")
-
-    def estimator(self, est: BaseEstimator, indent: int) -> str:
-        module, name = _public_path(type(est))
-        if module:
-            self.imports.add((module, name))
-        signature = inspect.signature(type(est).__init__)
-        params = est.get_params(deep=False)
-        args = []
-        for p in list(signature.parameters.values())[1:]:
-            if p.name not in params:
-                continue
-            v = params[p.name]
-            if p.name in _POSITIONAL and p.default is inspect.Parameter.empty:
-                args.append(self.value(v, indent + 4))
-            elif p.default is inspect.Parameter.empty or not _same(v, p.default):
-                args.append(f"{p.name}={self.value(v, indent + 4)}")
-        return self.wrap(f"{name}(", args, ")", indent)
-
-    @staticmethod
-    def wrap(open_: str, items: list[str], close: str, indent: int) -> str:
-        line = open_ + ", ".join(items) + close
-        if indent + len(line) <= _WIDTH and "\n" not in line:
-            return line
-        pad = " " * (indent + 4)
-        return open_ + "\n" + "".join(f"{pad}{item},\n" for item in items) + " " * indent + close.lstrip(",")
-
-
-def render(value: Any, *, names: Mapping[tuple, str] | None = None) -> tuple[str, set[tuple[str, str]]]:
-    """Python source that builds ``value`` (estimators with only their non-default parameters), and its imports.
-
-    ``names`` maps a list's items (as a tuple) to a variable to write instead (the column lists).
-    """
-    writer = _Writer(names or {})
-    return writer(value), writer.imports
 
 
 def script_file_name(title: str) -> str:
@@ -269,7 +78,7 @@ def script(
     counts = dict(enumerate(train.values()))
     binary = len(labels) == 2
     columns = {tuple(plan.numeric): "NUMERIC", tuple(plan.categorical): "CATEGORICAL"}
-    writer = _Writer({k: v for k, v in columns.items() if k})
+    writer = SourceWriter({k: v for k, v in columns.items() if k})
     differs: list[str] = []
     copied: list[type] = []
     prepares: dict[str, str] = {}
@@ -280,7 +89,7 @@ def script(
         estimator, notes = build_estimator(
             strategy.fitted_as, plan=plan, counts=counts, names=names, n_rows=len(split.y_train)
         )
-        made = plain(estimator)
+        made = library_estimator(estimator)
         differs += [d for d in made.differs if d not in differs]
         copied += [c for c in made.copied if c not in copied]
         pipeline = made.estimator if not strategy.calibrated else made.estimator.estimator
@@ -339,7 +148,7 @@ def script(
     return "\n\n".join(s.rstrip("\n") for s in sections if s) + "\n"
 
 
-def _prepare_variable(prepare: Any, writer: _Writer, prepares: dict[str, str]) -> str:
+def _prepare_variable(prepare: Any, writer: SourceWriter, prepares: dict[str, str]) -> str:
     """The variable holding this preparation (each distinct one written once), its column steps variables too."""
     words = {"num": "numeric_steps", "cat": "categorical_steps"}
     for name, part, _ in prepare.transformers:
@@ -404,7 +213,7 @@ def _header(title: str, dataset: str, differs: list[str]) -> str:
 def _comment(text: str, width: int = 100) -> list[str]:
     """``text`` as comment lines, unprintable characters (line breaks) as spaces, so nothing in it runs."""
     out, line = [], "#"
-    for word in _safe(text).split():
+    for word in comment_safe(text).split():
         if len(line) + 1 + len(word) > width:
             out.append(line)
             line = "#"
@@ -429,7 +238,7 @@ def _imports(found: set[tuple[str, str]], copied: list[type], tuned: set[str], b
             wanted.add(("sklearn.metrics", "f1_score"))
         if tuned & {"cost", "recall_at_precision"}:
             wanted.add(("sklearn.metrics", "confusion_matrix"))
-    wanted |= {tuple(item.split(":")) for cls in copied for item in _COPIED_IMPORTS[cls]}
+    wanted |= {tuple(item.split(":")) for cls in copied for item in COPIED_IMPORTS[cls]}
     by_module: dict[str, set[str]] = {}
     for module, name in wanted:
         if module:
@@ -437,7 +246,7 @@ def _imports(found: set[tuple[str, str]], copied: list[type], tuned: set[str], b
     lines = ["import numpy as np", "import pandas as pd"]
     for module, names in sorted(by_module.items(), key=lambda item: (item[0] != "typing", item[0])):
         line = f"from {module} import {', '.join(sorted(names))}"
-        if len(line) > _WIDTH:
+        if len(line) > WIDTH:
             line = f"from {module} import (\n" + "".join(f"    {n},\n" for n in sorted(names)) + ")"
         lines.append(line)
     lines += ["", f"DIGITS = {DIGITS}  # decimals printed"]
@@ -451,7 +260,7 @@ def _copied(classes: list[type]) -> str:
     return head + "\n\n".join(inspect.getsource(cls) for cls in classes)
 
 
-def _load_sample(sample, w: _Writer) -> str:
+def _load_sample(sample, w: SourceWriter) -> str:
     """Section 1 for a working sample: DuckDB draws the same rows from the file (core.working_sample)."""
     cut, rows = sample.queries(sample.entry)
     small = ", ".join(repr(str(c)) for c in sample.small) or "none"
@@ -477,7 +286,7 @@ def _load_sample(sample, w: _Writer) -> str:
     ])  # fmt: skip
 
 
-def _load(source: Source | None, w: _Writer) -> str:
+def _load(source: Source | None, w: SourceWriter) -> str:
     head = "# ---- 1. Read the data as the app read it ----"
     if source is None:
         return head + "\nraise SystemExit('This dataset was not read from a file: save it as CSV and read it here.')"
@@ -523,16 +332,16 @@ def _load(source: Source | None, w: _Writer) -> str:
     return "\n".join(lines)
 
 
-def _columns(prepared: PreparedData, w: _Writer) -> str:
+def _columns(prepared: PreparedData, w: SourceWriter) -> str:
     plan, target = prepared.plan, prepared.target
     frame = prepared.dataset.frame
     lines = [
         "# ---- 2. The target and the feature columns, as set on the Data page ----",
         f"TARGET = {w(target)}",
         "# Numbers: missing values are filled with the column's median, then standardised.",
-        f"NUMERIC = {_Writer({})(list(plan.numeric))}",
+        f"NUMERIC = {SourceWriter({})(list(plan.numeric))}",
         "# Categories: missing values are filled with the most common category, then encoded.",
-        f"CATEGORICAL = {_Writer({})(list(plan.categorical))}",
+        f"CATEGORICAL = {SourceWriter({})(list(plan.categorical))}",
     ]
     if plan.dropped:
         more = f" and {len(plan.dropped) - 20} more" if len(plan.dropped) > 20 else ""
@@ -554,7 +363,7 @@ def _columns(prepared: PreparedData, w: _Writer) -> str:
     return "\n".join(lines)
 
 
-def _split_text(split: Split, labels: list[object], w: _Writer, *, sample=None, target=None) -> str:
+def _split_text(split: Split, labels: list[object], w: SourceWriter, *, sample=None, target=None) -> str:
     spec = split.spec
     if sample is None:
         head = [

@@ -2,7 +2,7 @@
 
 scikit-learn is imported inside the functions that use it, not here: the Data and Class balance
 pages import this module for its types, and a fresh server draws their first chart without waiting
-about 1.5 s for scikit-learn and SciPy (``benchmarks/first_visit.py``).
+for scikit-learn and SciPy to load (measured by ``benchmarks/first_visit.py``).
 """
 
 from __future__ import annotations

@@ -20,8 +20,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from core.evaluation import Evaluation
+from core.fit_cost import estimate_seconds, fit_count
 from core.fitting import Progress, Runner, evaluate_many
-from core.models import Strategy, StrategyError, estimate_seconds, fit_count
+from core.models import Strategy, StrategyError
 from core.roles import FeaturePlan
 from core.split import Split
 

@@ -43,7 +43,7 @@ __all__ = [
     "class_counts",
     "describe_table",
     "draw_sample",
-    "guess_target",
+    "guess_target_of_scan",
     "sample_queries",
     "scan_table",
     "small_classes",
@@ -318,7 +318,7 @@ def scan_table(
     )  # fmt: skip
 
 
-def guess_target(scan: TableScan) -> str | None:
+def guess_target_of_scan(scan: TableScan) -> str | None:
     """The target column by name among columns with 2 to ``MAX_CLASSES`` values, else the last such column.
 
     Before the rows are counted (:func:`describe_table`), only a column named like a label is guessed.

@@ -31,6 +31,7 @@ class Case:
     says: str  # a fragment of the message or note shown
     target: str | None = None  # a target to pick after loading (else the guess)
     mime: str = CSV
+    where: str = "pages/data.py"  # the page that must say it: the one the file is loaded on, unless a later step
 
 
 def _csv(frame: pd.DataFrame, **kw) -> bytes:
@@ -75,8 +76,26 @@ def cases() -> list[Case]:
     add(Case("header-only", "header.csv", b"x1,x2,label\n", "refused", "no data rows"))
     add(Case("one-class", "one.csv", _csv(_frame().assign(label="same")), "loads", "only one class", target="label"))
     add(Case("continuous-target", "cont.csv", _csv(_frame()), "loads", "looks continuous", target="x1"))
-    add(Case("minority-2", "two.csv", _csv(_frame(minority=2)), "loads", "none of them is in the test split"))
-    add(Case("minority-4", "four.csv", _csv(_frame(minority=5)), "loads", "k_neighbors lowered"))
+    add(
+        Case(
+            "minority-2",
+            "two.csv",
+            _csv(_frame(minority=2)),
+            "loads",
+            "none of them is in the test split",
+            where="pages/resample.py",
+        )
+    )
+    add(
+        Case(
+            "minority-4",
+            "four.csv",
+            _csv(_frame(minority=5)),
+            "loads",
+            "k_neighbors lowered",
+            where="pages/resample.py",
+        )
+    )
     nan_inf = _frame()
     nan_inf.loc[[0, 5, 9], "x1"] = np.nan
     nan_inf.loc[[1, 2], "x2"] = [np.inf, -np.inf]
@@ -86,7 +105,7 @@ def cases() -> list[Case]:
     rng = np.random.default_rng(2)
     cats = pd.DataFrame({"color": rng.choice(["red", "blue", "green"], 150), "size": rng.choice(["S", "M", "L"], 150),
                          "label": ["rare"] * 15 + ["common"] * 135})  # fmt: skip
-    add(Case("all-categorical", "cats.csv", _csv(cats), "loads", "SMOTE runs as SMOTEN"))
+    add(Case("all-categorical", "cats.csv", _csv(cats), "loads", "SMOTE runs as SMOTEN", where="pages/resample.py"))
     roles = _frame().assign(
         row_id=[f"R{i:05d}" for i in range(120)],
         note=[f"customer called about the order number {i} twice" for i in range(120)],

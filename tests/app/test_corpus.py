@@ -34,7 +34,7 @@ def test_each_corpus_file_ends_in_a_result_or_a_clear_message(app, case):
         assert not any("still in use" in e for e in texts(app, "error")), texts(app, "error")
         if case.target:
             app.selectbox(key="data.target").set_value(case.target).run()
-    said = [everything_said(app)]
+    said = {"pages/data.py": everything_said(app)}  # the page the file was loaded on
     trained = False
     for page in PAGES:
         app.switch_page(page).run()
@@ -43,7 +43,8 @@ def test_each_corpus_file_ends_in_a_result_or_a_clear_message(app, case):
             app.button(key="train.run").click().run()
             assert not app.exception
             trained = bool(app.dataframe)
-        said.append(everything_said(app))
-    assert case.says in " ".join(said), f"{case.id}: expected to be told {case.says!r}"
+        said[page] = said.get(page, "") + " " + everything_said(app)
+    where = [page for page, text in said.items() if case.says in text]
+    assert case.where in where, f"{case.id}: expected {case.says!r} on {case.where}, found it on {where}"
     if case.expect == "refused":  # the earlier data still works end to end
         assert trained, "the Train page shows results on the previous dataset"

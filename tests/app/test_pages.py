@@ -16,19 +16,49 @@ def chart_specs(at):
     return [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
 
 
+#: What each page shows first with the fraud sample loaded: its title, a section it opens with, and its first
+#: chart's kind and what it plots (None where the page draws nothing before a button is pressed).
+FIRST_SEEN = {
+    "pages/data.py": ("Data", None, ("bar", None, ["legit", "fraud"])),
+    "pages/class_balance.py": ("Class balance", "Why is it hard?", ("bar", None, ["legit", "fraud"])),
+    "pages/resample.py": ("Resample", "Where the rows are", ("bar", "before (training split)", ["legit", "fraud"])),
+    "pages/smote_steps.py": ("SMOTE step by step", None, ("scattergl", "other classes", None)),
+    "pages/lesson.py": ("Lesson: class imbalance", "Trap 1: the accuracy paradox", None),
+    "pages/train.py": ("Train & evaluate", None, None),
+    "pages/compare.py": ("Compare & report", None, None),
+}
+
+
+def test_the_page_test_covers_every_page():
+    assert sorted(FIRST_SEEN) == PAGES
+
+
 @pytest.mark.parametrize("page", PAGES)
-def test_every_page_renders_without_exception_with_the_default_dataset(app, page):
+def test_every_page_shows_its_title_its_first_section_and_its_first_chart_with_the_sample(app, page):
     app.switch_page(page).run()
     assert not app.exception
     assert not app.error, texts(app, "error")
+    title, section, chart = FIRST_SEEN[page]
+    assert [t.value for t in app.title] == [title]
+    if section:
+        assert section in [h.value for h in app.header]
+    specs = chart_specs(app)
+    if chart is None:
+        assert not specs or page == "pages/lesson.py", f"{page} draws before it is asked"
+    else:
+        kind, name, x = chart
+        first = specs[0]["data"][0]
+        assert (first["type"], first.get("name")) == (kind, name)
+        if x is not None:
+            assert first["x"] == x
     if page == "pages/train.py":  # trains only when asked
         assert app.button(key="train.run").label == "Train and evaluate"
+        assert any("Press **Train and evaluate**" in i for i in texts(app, "info"))
     elif page == "pages/compare.py":
         assert app.button(key="compare.run").label == "Run comparison"
+        assert any("Press **Run comparison**" in i for i in texts(app, "info"))
     elif page == "pages/lesson.py":
         assert [m.label for m in app.metric][:1] == ["Accuracy"]
-    else:
-        assert chart_specs(app), f"{page} shows no chart"
 
 
 def test_the_app_opens_with_a_bundled_dataset_and_its_distribution(app):

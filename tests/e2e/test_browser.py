@@ -153,7 +153,7 @@ def test_the_report_download_opens_offline_and_shows_its_charts(page, server, br
         expect(board.first).to_contain_text("HGB, balanced weights")
         expect(board.first).to_contain_text("RF, threshold for F1")
         cells = board.locator("tbody td").all_inner_texts()
-        with_bounds = [c for c in cells if re.fullmatch(r"-?\d\.\d{3} \[-?\d\.\d{3}, -?\d\.\d{3}\]", c)]
+        with_bounds = [c for c in cells if re.fullmatch(r"-?\d\.\d{3} \[-?\d\.\d{3}, -?\d\.\d{3}\](, \d+ of \d+)?", c)]
         assert len(with_bounds) >= 6 * 11  # every metric of the six default strategies, bar the baseline accuracy
         assert any("≈ no clear difference" in t for t in diffs.all_inner_texts())  # paired differences
         expect(report.locator("h2").filter(has_text="What helped here")).to_have_count(1)

@@ -9,7 +9,8 @@ import pytest
 
 from core.chart_text import MAX_POINTS, chart_text
 from core.distribution import class_distribution
-from core.figures import class_distribution_figure, confusion_grid_figure, curves_figure, metric_bars_figure
+from core.figures import class_distribution_figure
+from core.result_figures import confusion_grid_figure, curves_figure, metric_bars_figure
 
 
 def test_bars_list_every_count_with_the_class_name_as_written():

@@ -17,23 +17,20 @@ from core.compare import (
     default_strategies,
     difference,
     differences,
-    differences_caption,
     evidence,
     leaderboard,
-    noise_warning,
     strategy_choices,
-    summary,
-    takeaways,
     with_intervals,
 )
 from core.distribution import class_distribution
 from core.evaluation import Evaluation, HeldOut
-from core.figures import confusion_grid_figure
 from core.models import Strategy
 from core.report import build_report
+from core.result_figures import confusion_grid_figure
 from core.samplers import SamplerConfig
 from core.shared_settings import SettingsError, SharedSettings, decode_token, encode_token, from_json, to_json
 from core.split import SplitSpec
+from core.takeaways import differences_caption, noise_warning, summary, takeaways
 
 Y = np.array([0] * 90 + [1] * 10)
 

@@ -46,3 +46,47 @@ def test_xsrf_protection_stays_on_and_the_virtualenv_stays_out_of_the_build_cont
     assert config["server"]["enableXsrfProtection"] is True
     ignored = (ROOT / ".dockerignore").read_text().split()
     assert ".venv" in ignored and ".git" in ignored
+
+
+def _json_arg(steps: list[tuple[str, str]], kind: str) -> list[str]:
+    import json
+
+    (arg,) = [a for k, a in steps if k == kind]
+    return json.loads(arg[arg.index("[") :])
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def test_the_images_own_start_command_serves_a_page_its_own_health_check_finds_healthy():
+    """No container engine runs here, so the image's ENTRYPOINT and HEALTHCHECK are run as they are written (the
+    port moved to a free one, the ENV lines applied): the check passes on the running server, fails without it."""
+    import os
+    import subprocess
+    import time
+
+    steps = _instructions()
+    port = str(_free_port())
+    start = [a.replace("8501", port) for a in _json_arg(steps, "ENTRYPOINT")]
+    check = [a.replace("8501", port) for a in _json_arg(steps, "HEALTHCHECK")]
+    check[0] = str(ROOT / ".venv" / "bin" / "python")  # the image's python3 is the one the app is installed in
+    env = dict(os.environ)
+    for arg in (a for k, a in steps if k == "ENV"):
+        env |= dict(part.split("=", 1) for part in arg.split())
+    env.pop("IE_CHROMIUM", None)
+    server = subprocess.Popen(start, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        deadline, healthy = time.monotonic() + 60, False
+        while time.monotonic() < deadline and not healthy:
+            healthy = subprocess.run(check, capture_output=True, timeout=10).returncode == 0
+            time.sleep(0.5)
+        assert healthy, "the health check never passed against the image's own start command"
+    finally:
+        server.terminate()
+        server.wait(timeout=20)
+    assert subprocess.run(check, capture_output=True, timeout=10).returncode != 0  # and it can fail

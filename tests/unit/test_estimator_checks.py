@@ -11,8 +11,8 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
 from core.chunked_smote import ChunkedSMOTE
+from core.estimators import AnomalyClassifier, ClassWeighted
 from core.forest import CappedForestClassifier, GrowingForestClassifier
-from core.models import AnomalyClassifier, ClassWeighted
 
 _FOREST_WEIGHTS = (
     "sample_weight is not equivalent to removing or repeating rows in a bootstrapped forest "

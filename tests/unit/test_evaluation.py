@@ -19,6 +19,7 @@ from sklearn.metrics import (
     roc_auc_score,
 )
 
+from core.estimators import AnomalyClassifier
 from core.evaluation import (
     Evaluation,
     confusion,
@@ -30,9 +31,10 @@ from core.evaluation import (
     roc_curves,
     score,
 )
+from core.fit_cost import estimate_seconds
 from core.fitting import evaluate
 from core.forest import TREE_BATCH, CappedForestClassifier, GrowingForestClassifier
-from core.models import AnomalyClassifier, ForestSettings, Strategy, StrategyError, build_pipeline, estimate_seconds
+from core.models import ForestSettings, Strategy, StrategyError, build_pipeline
 from core.preprocessing import categorical_as_text
 from core.samplers import SamplerConfig
 from tests.unit.test_resampling import BINARY, MIXED, MULTI, split_of
@@ -104,7 +106,7 @@ def test_cost_curve_equals_counting_every_row_at_every_threshold(scores, data, c
 
 
 def test_cost_curve_of_sixty_thousand_distinct_scores_draws_a_small_figure():
-    from core.figures import cost_figure
+    from core.result_figures import cost_figure
 
     rng = np.random.default_rng(0)
     y = (rng.random(60_000) < 0.01).astype(int)
@@ -285,7 +287,7 @@ def test_scores_equal_those_of_the_pipeline_fit_and_used_the_usual_way(rows_per_
 
 
 def test_curves_of_many_distinct_scores_stay_small_and_keep_their_shape():
-    from core.figures import curves_figure, thin_curve
+    from core.result_figures import curves_figure, thin_curve
 
     rng = np.random.default_rng(0)
     y = (rng.random(60_000) < 0.3).astype(int)
@@ -338,11 +340,11 @@ def test_sessions_reading_one_evaluation_at_once_get_the_same_numbers():
 
 def test_results_kept_across_evaluations_are_computed_once_and_only_the_latest_are_kept():
     import core.evaluation
-    from core.evaluation import kept
+    from core.evaluation import keep_with
 
     ev, calls = fake_eval(), []
-    first = kept(ev, ("a",), lambda: calls.append(1) or [1])
-    assert kept(ev, ("a",), lambda: calls.append(1) or [2]) is first and len(calls) == 1
+    first = keep_with(ev, ("a",), lambda: calls.append(1) or [1])
+    assert keep_with(ev, ("a",), lambda: calls.append(1) or [2]) is first and len(calls) == 1
     for i in range(40):
-        kept(ev, ("b", i), lambda: None)
-    assert len(ev.memo["kept"]) == core.evaluation.MEMO_SIZE and ("a",) not in ev.memo["kept"]
+        keep_with(ev, ("b", i), lambda: None)
+    assert len(ev.memo["keep_with"]) == core.evaluation.MEMO_SIZE and ("a",) not in ev.memo["keep_with"]

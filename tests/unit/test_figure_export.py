@@ -12,7 +12,7 @@ import pytest
 
 from core.evaluation import Curve
 from core.figure_export import FigureExportError, figure_file_name, figures_zip
-from core.figures import confusion_grid_figure, curves_figure
+from core.result_figures import confusion_grid_figure, curves_figure
 
 HAVE_BROWSER = bool(os.environ.get("BROWSER_PATH") or shutil.which("chromium") or shutil.which("google-chrome"))
 

@@ -25,9 +25,10 @@ from core.fitting import evaluate
 from core.loading import read_table
 from core.models import ForestSettings, Strategy, TuningSettings
 from core.prepared import prepare
+from core.python_source import library_estimator
 from core.samplers import SamplerConfig
 from core.samples import SAMPLE_DIR, load_sample
-from core.script import data_file_name, plain, script
+from core.script import data_file_name, script
 from core.split import make_split
 
 SMALL = ForestSettings(n_estimators=20)
@@ -185,7 +186,7 @@ def test_plain_turns_app_classes_into_library_ones():
     from core.chunked_smote import ChunkedSMOTE
     from core.forest import GrowingForestClassifier
 
-    made = plain([ChunkedSMOTE(k_neighbors=3, random_state=1), GrowingForestClassifier(n_estimators=7)])
+    made = library_estimator([ChunkedSMOTE(k_neighbors=3, random_state=1), GrowingForestClassifier(n_estimators=7)])
     smote, forest = made.estimator
     assert type(smote) is SMOTE and smote.k_neighbors == 3 and smote.random_state == 1
     assert type(forest) is RandomForestClassifier and forest.n_estimators == 7

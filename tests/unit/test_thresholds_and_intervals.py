@@ -20,9 +20,11 @@ from sklearn.pipeline import Pipeline as SkPipeline
 from sklearn.preprocessing import StandardScaler
 
 from core.compare import leaderboard
+from core.estimators import ClassWeighted
 from core.evaluation import metrics, score
+from core.fit_cost import fit_count
 from core.fitting import evaluate
-from core.models import ClassWeighted, ForestSettings, Strategy, TuningSettings, build_pipeline, fit_count
+from core.models import ForestSettings, Strategy, TuningSettings, build_pipeline
 from core.prepared import prepare
 from core.samplers import SamplerConfig
 from core.samples import load_sample

@@ -17,7 +17,7 @@ from core.working_sample import (
     LargeTableError,
     class_counts,
     draw_sample,
-    guess_target,
+    guess_target_of_scan,
     scan_table,
     small_classes,
 )
@@ -52,7 +52,7 @@ def test_the_scan_counts_every_row(parquet):
     distinct = dict(zip(scan.columns, scan.distinct, strict=True))
     assert distinct["kind"] == 3 and distinct["isFraud"] == 2
     assert abs(distinct["amount"] - len(frame)) < 0.05 * len(frame)  # an estimate, within a few percent
-    assert guess_target(scan) == "isFraud"
+    assert guess_target_of_scan(scan) == "isFraud"
     assert class_counts(scan, target="isFraud") == frame["isFraud"].value_counts().to_dict()
     with pytest.raises(LargeTableError, match="not a class label"):
         class_counts(scan, target="amount")

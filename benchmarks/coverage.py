@@ -8,7 +8,7 @@ votes are, so that scores tie. A threshold flags half as many rows as there are 
 times as many. The truth is every metric on the whole pool.
 
 Each case draws stratified test splits from the pool (3 to 200 cases and 49 non-cases per case) and
-computes the app's intervals on each (``core.intervals``), and the stratified percentile bootstrap the
+computes the app's intervals on each (``core.comparison.intervals``), and the stratified percentile bootstrap the
 app used before (``benchmarks/old_bootstrap.py``). It prints, per metric and number of cases, the share
 of splits whose interval held the truth and the mean width, averaged over the models and thresholds,
 with the lowest single case.
@@ -46,8 +46,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from old_bootstrap import interval as old_interval
 from old_bootstrap import replicates as old_replicates
 
-from core.intervals import difference_intervals, metric_intervals, verdict
-from core.metrics import confusion_metrics
+from core.comparison.intervals import difference_intervals, metric_intervals, verdict
+from core.modelling.metrics import confusion_metrics
 
 PREVALENCE = 0.02
 POOL = 1_000_000
@@ -250,11 +250,11 @@ def _table(rows: list[dict], key: str, *, worst=min) -> str:
 def speed(n_rows: int = 60_000, n_strategies: int = 6) -> float:
     """Seconds for everything the Compare page reads off six strategies' intervals at ``n_rows`` test rows
     (leaderboard, differences, highlights, takeaways, what helped, review budget), from a cold memo."""
-    from core.compare import best_in_column, differences, leaderboard
-    from core.evaluation import Evaluation
-    from core.gains import budget_table
-    from core.models import Strategy
-    from core.takeaways import summary, takeaways
+    from core.comparison.compare import best_in_column, differences, leaderboard
+    from core.comparison.gains import budget_table
+    from core.comparison.takeaways import summary, takeaways
+    from core.modelling.evaluation import Evaluation
+    from core.modelling.strategies import Strategy
 
     rng = np.random.default_rng(0)
     y = (rng.random(n_rows) < 0.01).astype(int)

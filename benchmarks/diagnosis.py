@@ -19,12 +19,12 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from benchmarks.run import make_csv  # noqa: E402
-from core.boundaries import MODELS, boundaries  # noqa: E402
-from core.dataset import Dataset  # noqa: E402
-from core.diagnosis import complexity, row_kinds  # noqa: E402
-from core.loading import read_table  # noqa: E402
-from core.prepared import prepare  # noqa: E402
-from core.split import make_split  # noqa: E402
+from core.data.dataset import Dataset  # noqa: E402
+from core.data.loading import read_table  # noqa: E402
+from core.data.prepared import prepare  # noqa: E402
+from core.data.split import make_split  # noqa: E402
+from core.teaching.boundaries import MODELS, boundaries  # noqa: E402
+from core.teaching.diagnosis import complexity, row_kinds  # noqa: E402
 
 TARGET_SECONDS = 10.0
 TARGET_PER_MODEL = 5.0

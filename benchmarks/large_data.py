@@ -159,11 +159,11 @@ from pathlib import Path
 engine, path = sys.argv[1], Path(sys.argv[2])
 start = time.perf_counter()
 if engine == "pandas":
-    from core.loading import read_table
+    from core.data.loading import read_table
     frame = read_table(path.read_bytes(), filename=path.name).frame
     rows = len(frame)
 else:
-    from core.working_sample import draw_sample, scan_table
+    from core.data.large_file import draw_sample, scan_table
     scan = scan_table(path, kind="CSV")
     frame, _ = draw_sample(scan, entry=path.name, target="isFraud", budget=200_000)
     rows = len(frame)

@@ -19,8 +19,8 @@ from concurrent.futures import ThreadPoolExecutor
 import numpy as np
 from scipy import sparse
 
-from core.evaluation import predict
-from core.metrics import confusion_metrics
+from core.modelling.evaluation import predict
+from core.modelling.metrics import confusion_metrics
 
 __all__ = ["BLOCK", "LEVEL", "N_BOOT", "interval", "replicate_counts", "replicates"]
 
@@ -219,7 +219,7 @@ def replicates(
     y: np.ndarray, probas: list[np.ndarray], *, thresholds: list[float] | None = None, n_boot: int = N_BOOT,
     random_state: int = 0,
 ) -> list[dict[str, np.ndarray]]:  # fmt: skip
-    """Every metric of :func:`core.evaluation.score`, for each scoring in ``probas``, on the same ``n_boot``
+    """Every metric of :func:`core.modelling.evaluation.score`, for each scoring in ``probas``, on the same ``n_boot``
     stratified bootstrap replicates of the test rows.
 
     ``y`` holds true class codes ``0..k-1`` and each ``probas[i]`` a column per code. With two

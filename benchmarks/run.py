@@ -39,18 +39,18 @@ from sklearn.metrics import average_precision_score, confusion_matrix, precision
 from sklearn.model_selection import train_test_split  # noqa: E402
 from sklearn.preprocessing import StandardScaler  # noqa: E402
 
-from core.dataset import Dataset  # noqa: E402
-from core.evaluation import confusion, metrics, pr_curves, roc_curves  # noqa: E402
-from core.figures import resample_scatter_figure  # noqa: E402
-from core.fitting import evaluate  # noqa: E402
-from core.loading import read_table  # noqa: E402
-from core.models import ForestSettings, Strategy  # noqa: E402
-from core.prepared import prepare  # noqa: E402
-from core.projection import project  # noqa: E402
-from core.resampling import resample  # noqa: E402
-from core.result_figures import curves_figure  # noqa: E402
-from core.samplers import SamplerConfig  # noqa: E402
-from core.split import make_split  # noqa: E402
+from core.data.dataset import Dataset  # noqa: E402
+from core.data.loading import read_table  # noqa: E402
+from core.data.prepared import prepare  # noqa: E402
+from core.data.split import make_split  # noqa: E402
+from core.modelling.evaluation import confusion, metrics, pr_curves, roc_curves  # noqa: E402
+from core.modelling.fitting import evaluate  # noqa: E402
+from core.modelling.strategies import ForestSettings, Strategy  # noqa: E402
+from core.output.figures import resample_scatter_figure  # noqa: E402
+from core.output.result_figures import curves_figure  # noqa: E402
+from core.resampling.catalogue import SamplerConfig  # noqa: E402
+from core.resampling.projection import project  # noqa: E402
+from core.resampling.resample import resample  # noqa: E402
 from tests.e2e.conftest import server_env  # noqa: E402
 
 FOUR = [

@@ -1,4 +1,4 @@
-"""Cached wrappers around core calls, keyed by the run identity (:func:`core.split.run_identity`) and parameters.
+"""Cached wrappers around core calls, keyed by the run identity (:func:`core.data.split.run_identity`) and parameters.
 
 Cached values are shared between sessions only when the key (a content fingerprint) is
 equal, i.e. only for identical data; per-user state lives in ``st.session_state``. Cached objects
@@ -18,21 +18,21 @@ import streamlit as st
 
 from components import state
 from components.messages import show_message
-from core.dataset import Dataset
+from core.data.bundled import load_sample
+from core.data.dataset import Dataset
+from core.data.prepared import PreparedData, prepare
+from core.data.roles import ColumnInfo, detect_roles
+from core.data.split import RunIdentity, Split, SplitSpec, make_split, run_identity
 from core.errors import UserFacingError
-from core.prepared import PreparedData, prepare
-from core.roles import ColumnInfo, detect_roles
-from core.samples import load_sample
-from core.split import RunIdentity, Split, SplitSpec, make_split, run_identity
 
-if TYPE_CHECKING:  # the modelling modules load scikit-learn: imported where used (see core.split's docstring)
-    from core.boundaries import Boundaries
-    from core.diagnosis import Complexity, Kinds
-    from core.evaluation import Evaluation
-    from core.models import Strategy
-    from core.projection import Projection
-    from core.resampling import ResampleResult
-    from core.samplers import SamplerConfig
+if TYPE_CHECKING:  # the modelling modules load scikit-learn: imported where used (see core.data.split's docstring)
+    from core.modelling.evaluation import Evaluation
+    from core.modelling.strategies import Strategy
+    from core.resampling.catalogue import SamplerConfig
+    from core.resampling.projection import Projection
+    from core.resampling.resample import ResampleResult
+    from core.teaching.boundaries import Boundaries
+    from core.teaching.diagnosis import Complexity, Kinds
 
 
 @st.cache_data(show_spinner="Loading the sample…", max_entries=16)
@@ -75,7 +75,7 @@ def cached_split(prepared: PreparedData, spec: SplitSpec) -> Split:
 
 @st.cache_resource(show_spinner=False, max_entries=16)
 def _resample(key: RunIdentity, config: SamplerConfig, _split: Split, _plan) -> ResampleResult:
-    from core.resampling import resample
+    from core.resampling.resample import resample
 
     return resample(_split, plan=_plan, config=config)
 
@@ -88,7 +88,7 @@ def cached_resample(prepared: PreparedData, split: Split, config: SamplerConfig)
 
 @st.cache_data(show_spinner=False, max_entries=8)
 def _kinds(key: RunIdentity, _split: Split, _plan) -> Kinds:
-    from core.diagnosis import row_kinds
+    from core.teaching.diagnosis import row_kinds
 
     return row_kinds(_split, _plan)
 
@@ -100,7 +100,7 @@ def cached_kinds(prepared: PreparedData, split: Split) -> Kinds:
 
 @st.cache_data(show_spinner=False, max_entries=8)
 def _complexity(key: RunIdentity, _split: Split, _plan) -> Complexity:
-    from core.diagnosis import complexity
+    from core.teaching.diagnosis import complexity
 
     return complexity(_split, _plan)
 
@@ -114,7 +114,7 @@ def cached_complexity(prepared: PreparedData, split: Split) -> Complexity:
 def _projection(
     key: RunIdentity, config: SamplerConfig, method: str, features, view_seed: int, _result: ResampleResult, _plan,
 ) -> Projection:  # fmt: skip
-    from core.projection import project
+    from core.resampling.projection import project
 
     return project(_result, plan=_plan, method=method, features=features, random_state=view_seed)
 
@@ -136,7 +136,7 @@ def cached_projection(
 
 @st.cache_data(show_spinner=False, max_entries=16)
 def _embedding(key: RunIdentity, features, _split: Split, _plan):
-    from core.projection import embed_training
+    from core.resampling.projection import embed_training
 
     return embed_training(_split.X_train, plan=_plan, features=features)
 
@@ -181,7 +181,7 @@ def fit_runner() -> tuple[object | None, str]:
     address = os.environ.get(state.DASK_SETTING, "").strip()
     if not address:
         return None, ""
-    from core.fitting import joblib_runner
+    from core.modelling.fitting import joblib_runner
 
     try:
         client = _dask_client(address)
@@ -196,13 +196,13 @@ def fit_runner() -> tuple[object | None, str]:
 def cached_evaluations(
     prepared: PreparedData, split: Split, strategies: list[Strategy], *, cv_folds: int, cv_repeats: int = 1
 ) -> list[Evaluation | UserFacingError]:
-    """Every strategy evaluated (:func:`core.training.train`: earlier results reused, the rest as one grid), with
+    """Every strategy evaluated (:func:`core.modelling.training.train`: earlier results reused, the rest as one grid), with
     one progress bar and a Stop button; kept in the server's store by the run identity and the strategy.
 
     Pressing "Stop training" (or changing any setting) interrupts at the next batch of trees (on a
     cluster: when the next fit ends).
     """
-    from core.training import plan_training, train
+    from core.modelling.training import plan_training, train
 
     store, lock = _evaluation_store()
 
@@ -249,7 +249,7 @@ def cached_evaluations(
 
 @st.cache_data(show_spinner=False, max_entries=16)
 def _leakage(key: tuple, _prepared: PreparedData):
-    from core.lessons import leakage_demo
+    from core.teaching.lessons import leakage_demo
 
     y = _prepared.target_check.y
     X = _prepared.dataset.frame.loc[y.index, list(_prepared.plan.features)]
@@ -265,7 +265,7 @@ def cached_leakage(prepared: PreparedData):
 @st.cache_data(show_spinner=False, max_entries=8)
 def cached_sweep(ratios: tuple[float, ...], class_sep: float, seed: int):
     """The ratio sweep on generated data (about 15 s the first time), cached by its settings."""
-    from core.lessons import ratio_sweep
+    from core.teaching.lessons import ratio_sweep
 
     return ratio_sweep(ratios, class_sep=class_sep, random_state=seed)
 
@@ -274,7 +274,7 @@ def cached_sweep(ratios: tuple[float, ...], class_sep: float, seed: int):
 def _script(
     key: tuple, source: str, strategies: tuple[Strategy, ...], folds: int, repeats: int, _prepared, _split
 ) -> str:
-    from core.script import script
+    from core.output.script import script
 
     return script(list(strategies), prepared=_prepared, split=_split, cv_folds=folds, cv_repeats=repeats)
 
@@ -282,7 +282,7 @@ def _script(
 def cached_script(
     prepared: PreparedData, split: Split, strategies: list[Strategy], *, cv_folds: int, cv_repeats: int
 ) -> str:
-    """The generated script for these strategies (:func:`core.script.script`), written once per data, split and
+    """The generated script for these strategies (:func:`core.output.script.script`), written once per data, split and
     settings, so a rerun that only changes the display does not write it again."""
     key = (run_identity(prepared, split.spec), prepared.dataset.name)
     return _script(key, repr(prepared.dataset.source), tuple(strategies), cv_folds, cv_repeats, prepared, split)
@@ -297,7 +297,7 @@ def _digest(*arrays: np.ndarray) -> str:
 
 @st.cache_data(show_spinner=False, max_entries=256)
 def _budget_row(key: tuple, share: float, _ev: Evaluation) -> dict:
-    from core.gains import budget_row
+    from core.comparison.gains import budget_row
 
     return budget_row(_ev, share=share)
 
@@ -312,7 +312,7 @@ def cached_budget(evals: list[Evaluation], *, share: float):
 
 @st.cache_data(show_spinner=False, max_entries=16)
 def _boundaries(key: RunIdentity, model: str, features, _split: Split, _plan) -> Boundaries:
-    from core.boundaries import boundaries
+    from core.teaching.boundaries import boundaries
 
     return boundaries(_split, _plan, model=model, features=features)
 
@@ -326,7 +326,7 @@ def cached_boundaries(prepared: PreparedData, split: Split, *, model: str, featu
 @st.cache_resource(show_spinner=False, max_entries=4)
 def generated_split(class_sep: float, *, ratio: float = 20.0, n_rows: int = 3_000) -> tuple[PreparedData, Split]:
     """A generated dataset (4 features, seed 0) prepared and split as any data, for the Lesson."""
-    from core.generated_data import generate
+    from core.data.generated import generate
 
     prepared = prepare(
         generate(n_rows=n_rows, n_features=4, ratio=ratio, class_sep=class_sep, random_state=0), target="label",

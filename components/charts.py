@@ -10,7 +10,7 @@ import streamlit as st
 from components import state
 from components.messages import plain
 from components.presenting import CHART_FONT, presenting
-from core.chart_text import chart_text
+from core.output.chart_text import chart_text
 
 CONFIG = {"displaylogo": False}
 
@@ -30,7 +30,7 @@ def _for_projector(fig: go.Figure) -> go.Figure:
 def show_chart(fig: go.Figure, *, key: str, where=None) -> None:
     """Draw ``fig`` (in the container ``where``, else here) with "Chart as numbers" below it.
 
-    The expander holds :func:`core.chart_text.chart_text` of the very figure drawn, so the words a
+    The expander holds :func:`core.output.chart_text.chart_text` of the very figure drawn, so the words a
     screen reader or a projector audience gets always match the picture. It is filled when opened.
     """
     if presenting():

@@ -6,8 +6,8 @@ import streamlit as st
 
 from components.charts import show_chart
 from components.messages import plain
-from core.distribution import ClassDistribution, Severity, thresholds_text
-from core.figures import class_distribution_figure
+from core.data.distribution import ClassDistribution, Severity, thresholds_text
+from core.output.figures import class_distribution_figure
 
 _BADGE = {
     Severity.BALANCED: ("green", ":material/balance:"),

@@ -7,15 +7,15 @@ import streamlit as st
 from components import state
 from components.cache import cached_script
 from components.messages import made_when_asked, show_message
+from core.data.bundled import SAMPLE_DIR
+from core.data.prepared import PreparedData
+from core.data.split import Split, run_identity
 from core.errors import UserFacingError
-from core.evaluation import Evaluation
-from core.export import safe_csv_bytes
-from core.model_export import load_snippet, model_file
-from core.models import Strategy
-from core.prepared import PreparedData
-from core.samples import SAMPLE_DIR
-from core.script import data_file_name, script_file_name
-from core.split import Split, run_identity
+from core.modelling.evaluation import Evaluation
+from core.modelling.strategies import Strategy
+from core.output.model_export import load_snippet, model_file
+from core.output.safe_download import safe_csv_bytes
+from core.output.script import data_file_name, script_file_name
 
 
 def code_panel(

@@ -7,8 +7,8 @@ import streamlit as st
 
 from components import state
 from components.messages import show_message
-from core.prepared import PreparedData
-from core.roles import Treatment
+from core.data.prepared import PreparedData
+from core.data.roles import Treatment
 
 _TREATMENTS = [t.value for t in Treatment]
 

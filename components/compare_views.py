@@ -11,19 +11,19 @@ from components.charts import show_chart
 from components.evaluation_views import budget_lines, budget_share, cross_validation_table, scores_table
 from components.messages import made_when_asked, plain
 from components.strategy_controls import cv_controls, tuning_settings
-from core.compare import best_in_column, default_strategies, differences, strategy_choices, with_intervals
+from core.comparison.compare import best_in_column, default_strategies, differences, strategy_choices, with_intervals
+from core.comparison.gains import gains
+from core.comparison.takeaways import differences_caption, noise_warning, summary, takeaways
+from core.data.prepared import PreparedData
+from core.data.split import Split, run_identity
 from core.errors import UserFacingError
-from core.evaluation import METRIC_LABELS, Evaluation, confusion, pr_curves, roc_curves
-from core.export import safe_csv_bytes
-from core.figure_export import figures_zip
-from core.gains import gains
-from core.models import Strategy, TuningSettings
-from core.prepared import PreparedData
-from core.report import build_report
-from core.result_figures import confusion_grid_figure, curves_figure, gains_figure, metric_bars_figure
-from core.shared_settings import SharedSettings, encode_token, to_json
-from core.split import Split, run_identity
-from core.takeaways import differences_caption, noise_warning, summary, takeaways
+from core.modelling.evaluation import METRIC_LABELS, Evaluation, confusion, pr_curves, roc_curves
+from core.modelling.strategies import Strategy, TuningSettings
+from core.output.figure_export import figures_zip
+from core.output.report import build_report
+from core.output.result_figures import confusion_grid_figure, curves_figure, gains_figure, metric_bars_figure
+from core.output.safe_download import safe_csv_bytes
+from core.output.shared_settings import SharedSettings, encode_token, to_json
 
 
 def compare_controls(prepared: PreparedData, split: Split) -> tuple[list[Strategy], int, int, int, TuningSettings]:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from core.dataset import Dataset
-from core.roles import missing_summary
+from core.data.dataset import Dataset
+from core.data.roles import missing_summary
 
 PREVIEW_ROWS = 200
 

@@ -9,12 +9,12 @@ import streamlit as st
 from components import large_data, state
 from components.cache import cached_sample
 from components.messages import show_message
-from core.data_folder import DataFolder, FolderError, read_entry
-from core.dataset import Dataset
+from core.data.bundled import SAMPLES
+from core.data.data_folder import DataFolder, FolderError, read_entry
+from core.data.dataset import Dataset
+from core.data.large_file import ENGINE_MIN_BYTES
+from core.data.loading import SUPPORTED_EXTENSIONS, LoadedTable, read_table
 from core.errors import DataLoadError
-from core.loading import SUPPORTED_EXTENSIONS, LoadedTable, read_table
-from core.samples import SAMPLES
-from core.working_sample import ENGINE_MIN_BYTES
 
 _TITLES = {s.key: s.title for s in SAMPLES}
 

@@ -9,11 +9,11 @@ from components.cache import cached_boundaries, cached_complexity, cached_kinds
 from components.charts import show_chart
 from components.feature_pair import view_picker
 from components.messages import plain
-from core.boundaries import MAX_TEST_SHOWN, MAX_TRAIN, MODELS
-from core.diagnosis import KINDS, MAX_LABELLED, RULE
-from core.figures import boundaries_figure, kinds_figure
-from core.prepared import PreparedData
-from core.split import Split, run_identity
+from core.data.prepared import PreparedData
+from core.data.split import Split, run_identity
+from core.output.figures import boundaries_figure, kinds_figure
+from core.teaching.boundaries import MAX_TEST_SHOWN, MAX_TRAIN, MODELS
+from core.teaching.diagnosis import KINDS, MAX_LABELLED, RULE
 
 
 def diagnosis_panel(prepared: PreparedData, split: Split) -> None:

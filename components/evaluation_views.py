@@ -15,9 +15,12 @@ from components import state
 from components.cache import cached_budget, cached_evaluations
 from components.charts import show_chart
 from components.messages import plain, show_message
-from core.compare import best_in_column, leaderboard, with_intervals
+from core.comparison.compare import best_in_column, leaderboard, with_intervals
+from core.comparison.gains import gains
+from core.comparison.intervals import jeffreys
+from core.comparison.takeaways import intervals_caption, noise_warning
 from core.errors import UserFacingError
-from core.evaluation import (
+from core.modelling.evaluation import (
     METRIC_LABELS,
     Evaluation,
     calibration,
@@ -28,9 +31,7 @@ from core.evaluation import (
     pr_curves,
     roc_curves,
 )
-from core.gains import gains
-from core.intervals import jeffreys
-from core.result_figures import (
+from core.output.result_figures import (
     calibration_figure,
     confusion_grid_figure,
     cost_figure,
@@ -38,7 +39,6 @@ from core.result_figures import (
     gains_figure,
     importance_figure,
 )
-from core.takeaways import intervals_caption, noise_warning
 
 #: Metric columns per scores table: four values with intervals fit a laptop screen beside the sidebar.
 _COLUMNS_PER_TABLE = 4

@@ -1,5 +1,5 @@
 """Large files of the data folder: a working sample drawn by DuckDB, with progress, a Stop button and a line on
-every page saying the pages show a sample (see :mod:`core.working_sample`)."""
+every page saying the pages show a sample (see :mod:`core.data.large_file`)."""
 
 from __future__ import annotations
 
@@ -9,11 +9,8 @@ import streamlit as st
 
 from components import state
 from components.messages import plain, show_message
-from core.dataset import Dataset
-from core.errors import DataLoadError
-from core.prepared import PreparedData
-from core.target import MAX_CLASSES
-from core.working_sample import (
+from core.data.dataset import Dataset
+from core.data.large_file import (
     DEFAULT_BUDGET,
     LargeTableError,
     class_counts,
@@ -22,6 +19,9 @@ from core.working_sample import (
     guess_target_of_scan,
     scan_table,
 )
+from core.data.prepared import PreparedData
+from core.data.target import MAX_CLASSES
+from core.errors import DataLoadError
 
 #: Smallest and largest row budgets the Data page offers.
 BUDGETS = (2_000, 2_000_000)

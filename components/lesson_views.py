@@ -10,13 +10,13 @@ from components.cache import cached_complexity, cached_kinds, cached_leakage, ca
 from components.charts import show_chart
 from components.diagnosis_views import boundaries_panel
 from components.messages import plain, show_message
-from core.diagnosis import KINDS
-from core.evaluation import METRIC_LABELS
-from core.figures import sweep_figure
-from core.generated_data import generate
-from core.lessons import majority_baseline, sweep_summary
-from core.prepared import PreparedData
-from core.split import run_identity
+from core.data.generated import generate
+from core.data.prepared import PreparedData
+from core.data.split import run_identity
+from core.modelling.evaluation import METRIC_LABELS
+from core.output.figures import sweep_figure
+from core.teaching.diagnosis import KINDS
+from core.teaching.lessons import majority_baseline, sweep_summary
 
 TOUR = (
     ("pages/data.py", "Data", "Load a bundled sample or your own file and check which column is the target."),

@@ -6,7 +6,7 @@ from typing import Literal
 
 import streamlit as st
 
-from core.text import escape_markdown
+from core.safe_text import escape_markdown
 
 Kind = Literal["error", "warning", "info", "success"]
 

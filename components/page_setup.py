@@ -7,9 +7,9 @@ import streamlit as st
 from components.cache import cached_split, current
 from components.messages import plain, show_message
 from components.split_controls import split_controls
+from core.data.prepared import PreparedData
+from core.data.split import Split
 from core.errors import UserFacingError
-from core.prepared import PreparedData
-from core.split import Split
 
 
 def sidebar_dataset(prepared: PreparedData | None) -> None:

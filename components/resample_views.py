@@ -9,13 +9,13 @@ from components.cache import cached_kinds, cached_projection
 from components.charts import show_chart
 from components.feature_pair import view_picker
 from components.messages import plain
-from core.diagnosis import KINDS, RULE
-from core.export import safe_csv_bytes
-from core.figures import resample_counts_figure, resample_scatter_figure
-from core.prepared import PreparedData
-from core.resampling import ResampleResult
-from core.samplers import SamplerConfig
-from core.split import Split
+from core.data.prepared import PreparedData
+from core.data.split import Split
+from core.output.figures import resample_counts_figure, resample_scatter_figure
+from core.output.safe_download import safe_csv_bytes
+from core.resampling.catalogue import SamplerConfig
+from core.resampling.resample import ResampleResult
+from core.teaching.diagnosis import KINDS, RULE
 
 _VIEWS = {"pca": "PCA (all features)", "tsne": "t-SNE (a sample, non-linear)", "features": "two features"}
 

@@ -6,9 +6,9 @@ import streamlit as st
 
 from components import state
 from components.messages import plain
-from core.prepared import PreparedData
-from core.samplers import CATALOGUE, CLEANING_CHOICES, Param, SamplerConfig, SamplerSpec, get_spec
-from core.split import Split
+from core.data.prepared import PreparedData
+from core.data.split import Split
+from core.resampling.catalogue import CATALOGUE, CLEANING_CHOICES, Param, SamplerConfig, SamplerSpec, get_spec
 
 _KIND_ORDER = {"none": 0, "over": 1, "under": 2, "combined": 3}
 _KIND_WORD = {"none": "baseline", "over": "over", "under": "under", "combined": "combined"}

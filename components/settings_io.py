@@ -9,7 +9,7 @@ from components.cache import cached_sample
 from components.messages import show_message
 from components.strategy_controls import cv_choice
 from core.errors import UserFacingError
-from core.shared_settings import SharedSettings, decode_token, from_json
+from core.output.shared_settings import SharedSettings, decode_token, from_json
 
 
 def apply_settings(settings: SharedSettings) -> None:

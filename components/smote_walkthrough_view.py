@@ -11,10 +11,10 @@ from components.cache import cached_embedding
 from components.charts import show_chart
 from components.feature_pair import view_picker
 from components.messages import plain, show_message
-from core.figures import smote_steps_figure
-from core.prepared import PreparedData
-from core.smote_walkthrough import smote_steps
-from core.split import Split
+from core.data.prepared import PreparedData
+from core.data.split import Split
+from core.output.figures import smote_steps_figure
+from core.resampling.smote_steps import smote_steps
 
 _VIEWS = {"pca": "PCA of all features", "features": "two features"}
 MAX_OTHERS = 3_000

@@ -6,7 +6,7 @@ import streamlit as st
 
 from components import state
 from components.messages import plain, show_message
-from core.split import Split, SplitSpec
+from core.data.split import Split, SplitSpec
 
 
 def split_controls() -> SplitSpec:

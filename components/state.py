@@ -10,8 +10,8 @@ from typing import Any
 
 import streamlit as st
 
-from core.dataset import Dataset
-from core.roles import Treatment
+from core.data.dataset import Dataset
+from core.data.roles import Treatment
 
 # Persistent values (survive page changes).
 DATASET = "ie.dataset"  # Dataset

@@ -6,8 +6,10 @@ import streamlit as st
 
 from components import state
 from components.messages import plain
-from core.fit_cost import estimate_seconds, fit_count
-from core.models import (
+from core.comparison.takeaways import fewer_than_needed
+from core.data.split import Split
+from core.modelling.fit_cost import estimate_seconds, fit_count
+from core.modelling.strategies import (
     AUTO_FOLDS,
     CALIBRATIONS,
     LARGE,
@@ -18,9 +20,7 @@ from core.models import (
     Strategy,
     TuningSettings,
 )
-from core.samplers import CATALOGUE, SamplerConfig
-from core.split import Split
-from core.takeaways import fewer_than_needed
+from core.resampling.catalogue import CATALOGUE, SamplerConfig
 
 MAX_STRATEGIES = 4
 DEFAULT_SLOTS = (("none", "rf", "none"), ("smote", "rf", "none"), ("none", "rf", "balanced"), ("none", "brf", "none"))

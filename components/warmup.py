@@ -14,13 +14,13 @@ import threading
 
 #: Modules the modelling pages import, heaviest first.
 MODULES = (
-    "core.evaluation",
-    "core.models",
-    "core.resampling",
-    "core.projection",
-    "core.script",
-    "core.shared_settings",
-    "core.compare",
+    "core.modelling.evaluation",
+    "core.modelling.strategies",
+    "core.resampling.resample",
+    "core.resampling.projection",
+    "core.output.script",
+    "core.output.shared_settings",
+    "core.comparison.compare",
 )
 #: Seconds to wait after the first page's script run: its messages are still being sent and the browser
 #: is still drawing (on a two-core machine an import thread started at once delayed the first chart by ~1 s).

@@ -20,8 +20,8 @@ from components.page_setup import page_guard, require_prepared, require_split
 from components.presenting import settings_area
 from components.settings_io import apply_link_settings, settings_importer
 from components.split_controls import split_summary
-from core.shared_settings import SharedSettings
-from core.split import run_identity
+from core.data.split import run_identity
+from core.output.shared_settings import SharedSettings
 
 page_guard()
 apply_link_settings()

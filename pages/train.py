@@ -20,7 +20,7 @@ from components.page_setup import page_guard, require_prepared, require_split
 from components.presenting import settings_area
 from components.split_controls import split_summary
 from components.strategy_controls import strategy_controls, training_estimate
-from core.split import run_identity
+from core.data.split import run_identity
 
 page_guard()
 

@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 from streamlit import config as st_config
 
-from core.loading import MAX_COLUMNS
+from core.data.loading import MAX_COLUMNS
 from tests.app.conftest import texts, upload
 from tests.conftest import csv_bytes, parquet_bytes, xlsx_bytes
 

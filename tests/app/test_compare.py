@@ -8,8 +8,8 @@ import re
 import numpy as np
 import pandas as pd
 
-from core.shared_settings import SharedSettings, encode_token, to_json
-from core.split import SplitSpec
+from core.data.split import SplitSpec
+from core.output.shared_settings import SharedSettings, encode_token, to_json
 from tests.app.conftest import score_tables, scores, texts, upload
 
 FOUR = ["none:rf:none", "smote:rf:none", "none:hgb:balanced", "none:rf:none:f1:none"]

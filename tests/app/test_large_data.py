@@ -105,8 +105,8 @@ def test_a_file_duckdb_cannot_read_is_explained_and_the_data_kept(large):
 
 def test_the_report_says_it_comes_from_a_working_sample(large):
     from components.compare_views import _file_rows, report_split_text
-    from core.prepared import prepare
-    from core.split import make_split
+    from core.data.prepared import prepare
+    from core.data.split import make_split
 
     at, _ = large
     prepared = prepare(at.session_state["ie.dataset"], target="isFraud", overrides={})

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from core.samplers import CATALOGUE
+from core.resampling.catalogue import CATALOGUE
 from tests.app.conftest import texts, values
 
 

@@ -167,7 +167,7 @@ def test_changing_a_columns_treatment_asks_for_a_press_instead_of_training_again
     """The run identity holds the feature plan: a changed column makes the trained results stale, and the page
     says so rather than training on its own (it used to key on the data and the target only)."""
     from components import state
-    from core.roles import Treatment
+    from core.data.roles import Treatment
 
     app.selectbox(key="data.sample").set_value("customer_churn")
     app.button(key="data.load_sample").click().run()

@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 
 from components import state
-from core.roles import Treatment
+from core.data.roles import Treatment
 from tests.app.conftest import texts, upload
 from tests.conftest import csv_bytes, parquet_bytes, xlsx_bytes
 

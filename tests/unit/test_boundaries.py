@@ -5,10 +5,10 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from core.boundaries import HANDLING, boundaries
-from core.generated_data import generate
-from core.prepared import prepare
-from core.split import make_split
+from core.data.generated import generate
+from core.data.prepared import prepare
+from core.data.split import make_split
+from core.teaching.boundaries import HANDLING, boundaries
 
 
 @pytest.fixture(scope="module")

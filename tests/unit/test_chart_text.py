@@ -7,10 +7,10 @@ import pandas as pd
 import plotly.graph_objects as go
 import pytest
 
-from core.chart_text import MAX_POINTS, chart_text
-from core.distribution import class_distribution
-from core.figures import class_distribution_figure
-from core.result_figures import confusion_grid_figure, curves_figure, metric_bars_figure
+from core.data.distribution import class_distribution
+from core.output.chart_text import MAX_POINTS, chart_text
+from core.output.figures import class_distribution_figure
+from core.output.result_figures import confusion_grid_figure, curves_figure, metric_bars_figure
 
 
 def test_bars_list_every_count_with_the_class_name_as_written():

@@ -12,8 +12,8 @@ from imblearn.combine import SMOTETomek
 from imblearn.over_sampling import SMOTE
 from scipy import sparse
 
-import core.chunked_smote
-from core.chunked_smote import ChunkedSMOTE
+import core.resampling.chunked_smote
+from core.resampling.chunked_smote import ChunkedSMOTE
 
 
 def _data(seed: int, n: int, sizes: tuple[int, ...], dtype) -> tuple[np.ndarray, np.ndarray]:
@@ -34,7 +34,7 @@ def _data(seed: int, n: int, sizes: tuple[int, ...], dtype) -> tuple[np.ndarray,
 def test_the_same_rows_as_imbalanced_learns_smote(seed, sizes, k, dtype, chunk):
     X, y = _data(seed, 4, sizes, dtype)
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(core.chunked_smote, "CHUNK_ROWS", chunk)
+        patch.setattr(core.resampling.chunked_smote, "CHUNK_ROWS", chunk)
         ours_X, ours_y = ChunkedSMOTE(k_neighbors=k, random_state=seed).fit_resample(X, y)
     theirs_X, theirs_y = SMOTE(k_neighbors=k, random_state=seed).fit_resample(X, y)
     assert ours_X.dtype == theirs_X.dtype == dtype

@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from core.compare import (
+from core.comparison.compare import (
     FOLDS,
     TEST,
     best_in_column,
@@ -22,15 +22,15 @@ from core.compare import (
     strategy_choices,
     with_intervals,
 )
-from core.distribution import class_distribution
-from core.evaluation import Evaluation, HeldOut
-from core.models import Strategy
-from core.report import build_report
-from core.result_figures import confusion_grid_figure
-from core.samplers import SamplerConfig
-from core.shared_settings import SettingsError, SharedSettings, decode_token, encode_token, from_json, to_json
-from core.split import SplitSpec
-from core.takeaways import differences_caption, noise_warning, summary, takeaways
+from core.comparison.takeaways import differences_caption, noise_warning, summary, takeaways
+from core.data.distribution import class_distribution
+from core.data.split import SplitSpec
+from core.modelling.evaluation import Evaluation, HeldOut
+from core.modelling.strategies import Strategy
+from core.output.report import build_report
+from core.output.result_figures import confusion_grid_figure
+from core.output.shared_settings import SettingsError, SharedSettings, decode_token, encode_token, from_json, to_json
+from core.resampling.catalogue import SamplerConfig
 
 Y = np.array([0] * 90 + [1] * 10)
 

@@ -8,9 +8,9 @@ import pandas as pd
 import pytest
 from distributed import Client, LocalCluster, get_task_stream
 
-from core.fitting import evaluate_many, joblib_runner
-from core.models import ForestSettings, Strategy
-from core.samplers import SamplerConfig
+from core.modelling.fitting import evaluate_many, joblib_runner
+from core.modelling.strategies import ForestSettings, Strategy
+from core.resampling.catalogue import SamplerConfig
 from tests.unit.test_resampling import BINARY, MIXED, split_of
 
 STRATEGIES = [

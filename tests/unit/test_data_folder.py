@@ -7,7 +7,7 @@ import os
 import pandas as pd
 import pytest
 
-from core.data_folder import DataFolder, FolderError, read_entry
+from core.data.data_folder import DataFolder, FolderError, read_entry
 
 
 @pytest.fixture

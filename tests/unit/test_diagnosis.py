@@ -9,10 +9,18 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from core.dataset import Dataset
-from core.diagnosis import KINDS, Kinds, complexity, encoded_training, kinds_of_rows, row_kinds, stratified_sample
-from core.prepared import prepare
-from core.split import make_split
+from core.data.dataset import Dataset
+from core.data.prepared import prepare
+from core.data.split import make_split
+from core.teaching.diagnosis import (
+    KINDS,
+    Kinds,
+    complexity,
+    encoded_training,
+    kinds_of_rows,
+    row_kinds,
+    stratified_sample,
+)
 
 SAFE, BORDERLINE, RARE, OUTLIER = range(4)
 

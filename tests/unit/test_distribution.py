@@ -7,8 +7,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from core.distribution import SEVERITY_THRESHOLDS, Severity, class_distribution, severity_for
-from core.figures import class_distribution_figure
+from core.data.distribution import SEVERITY_THRESHOLDS, Severity, class_distribution, severity_for
+from core.output.figures import class_distribution_figure
 
 
 def test_counts_percentages_and_ratio_for_a_binary_target():

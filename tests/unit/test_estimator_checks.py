@@ -10,9 +10,9 @@ from imblearn.utils.estimator_checks import parametrize_with_checks as imblearn_
 from sklearn.linear_model import LogisticRegression
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
-from core.chunked_smote import ChunkedSMOTE
-from core.estimators import AnomalyClassifier, ClassWeighted
-from core.forest import CappedForestClassifier, GrowingForestClassifier
+from core.modelling.estimators import AnomalyClassifier, ClassWeighted
+from core.modelling.forest import CappedForestClassifier, GrowingForestClassifier
+from core.resampling.chunked_smote import ChunkedSMOTE
 
 _FOREST_WEIGHTS = (
     "sample_weight is not equivalent to removing or repeating rows in a bootstrapped forest "

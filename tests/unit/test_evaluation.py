@@ -19,8 +19,9 @@ from sklearn.metrics import (
     roc_auc_score,
 )
 
-from core.estimators import AnomalyClassifier
-from core.evaluation import (
+from core.data.preprocessing import categorical_as_text
+from core.modelling.estimators import AnomalyClassifier
+from core.modelling.evaluation import (
     Evaluation,
     confusion,
     cost_curve,
@@ -31,12 +32,11 @@ from core.evaluation import (
     roc_curves,
     score,
 )
-from core.fit_cost import estimate_seconds
-from core.fitting import evaluate
-from core.forest import TREE_BATCH, CappedForestClassifier, GrowingForestClassifier
-from core.models import ForestSettings, Strategy, StrategyError, build_pipeline
-from core.preprocessing import categorical_as_text
-from core.samplers import SamplerConfig
+from core.modelling.fit_cost import estimate_seconds
+from core.modelling.fitting import evaluate
+from core.modelling.forest import TREE_BATCH, CappedForestClassifier, GrowingForestClassifier
+from core.modelling.strategies import ForestSettings, Strategy, StrategyError, build_pipeline
+from core.resampling.catalogue import SamplerConfig
 from tests.unit.test_resampling import BINARY, MIXED, MULTI, split_of
 
 SMALL = ForestSettings(n_estimators=20)
@@ -106,7 +106,7 @@ def test_cost_curve_equals_counting_every_row_at_every_threshold(scores, data, c
 
 
 def test_cost_curve_of_sixty_thousand_distinct_scores_draws_a_small_figure():
-    from core.result_figures import cost_figure
+    from core.output.result_figures import cost_figure
 
     rng = np.random.default_rng(0)
     y = (rng.random(60_000) < 0.01).astype(int)
@@ -287,7 +287,7 @@ def test_scores_equal_those_of_the_pipeline_fit_and_used_the_usual_way(rows_per_
 
 
 def test_curves_of_many_distinct_scores_stay_small_and_keep_their_shape():
-    from core.result_figures import curves_figure, thin_curve
+    from core.output.result_figures import curves_figure, thin_curve
 
     rng = np.random.default_rng(0)
     y = (rng.random(60_000) < 0.3).astype(int)
@@ -306,12 +306,14 @@ def test_curves_of_many_distinct_scores_stay_small_and_keep_their_shape():
 
 
 def test_what_a_page_reads_off_an_evaluation_is_computed_once_per_setting_and_read_only(monkeypatch):
-    import core.evaluation
+    import core.modelling.evaluation
 
     ev = fake_eval()
     calls = []
-    at_threshold = core.evaluation._at_threshold
-    monkeypatch.setattr(core.evaluation, "_at_threshold", lambda *a, **k: calls.append(1) or at_threshold(*a, **k))
+    at_threshold = core.modelling.evaluation._at_threshold
+    monkeypatch.setattr(
+        core.modelling.evaluation, "_at_threshold", lambda *a, **k: calls.append(1) or at_threshold(*a, **k)
+    )
     first = metrics(ev, threshold=0.3)
     assert metrics(ev, threshold=0.3) is first and len(calls) == 1  # a redraw with the same setting: no work
     assert metrics(ev, threshold=0.4)["recall"] == pytest.approx(2 / 3) and len(calls) == 2
@@ -321,7 +323,7 @@ def test_what_a_page_reads_off_an_evaluation_is_computed_once_per_setting_and_re
         confusion(ev)[0, 0] = 99
     for t in np.linspace(0, 1, 40):
         metrics(ev, threshold=float(t))
-    assert len(ev.memo["metrics"]) == core.evaluation.MEMO_SIZE  # a slider's sweep keeps only the latest
+    assert len(ev.memo["metrics"]) == core.modelling.evaluation.MEMO_SIZE  # a slider's sweep keeps only the latest
 
 
 def test_sessions_reading_one_evaluation_at_once_get_the_same_numbers():
@@ -339,12 +341,12 @@ def test_sessions_reading_one_evaluation_at_once_get_the_same_numbers():
 
 
 def test_results_kept_across_evaluations_are_computed_once_and_only_the_latest_are_kept():
-    import core.evaluation
-    from core.evaluation import keep_with
+    import core.modelling.evaluation
+    from core.modelling.evaluation import keep_with
 
     ev, calls = fake_eval(), []
     first = keep_with(ev, ("a",), lambda: calls.append(1) or [1])
     assert keep_with(ev, ("a",), lambda: calls.append(1) or [2]) is first and len(calls) == 1
     for i in range(40):
         keep_with(ev, ("b", i), lambda: None)
-    assert len(ev.memo["keep_with"]) == core.evaluation.MEMO_SIZE and ("a",) not in ev.memo["keep_with"]
+    assert len(ev.memo["keep_with"]) == core.modelling.evaluation.MEMO_SIZE and ("a",) not in ev.memo["keep_with"]

@@ -10,9 +10,9 @@ import zipfile
 import numpy as np
 import pytest
 
-from core.evaluation import Curve
-from core.figure_export import FigureExportError, figure_file_name, figures_zip
-from core.result_figures import confusion_grid_figure, curves_figure
+from core.modelling.evaluation import Curve
+from core.output.figure_export import FigureExportError, figure_file_name, figures_zip
+from core.output.result_figures import confusion_grid_figure, curves_figure
 
 HAVE_BROWSER = bool(os.environ.get("BROWSER_PATH") or shutil.which("chromium") or shutil.which("google-chrome"))
 

@@ -16,10 +16,10 @@ from sklearn.ensemble import RandomForestClassifier
 from sklearn.metrics import roc_auc_score
 from sklearn.model_selection import cross_val_score, train_test_split
 
-from core.fitting import evaluate
-from core.forest import TREE_BATCH, CappedForestClassifier, GrowingForestClassifier, per_tree_sample
-from core.models import ForestSettings, Strategy, build_pipeline
-from core.samplers import SamplerConfig
+from core.modelling.fitting import evaluate
+from core.modelling.forest import TREE_BATCH, CappedForestClassifier, GrowingForestClassifier, per_tree_sample
+from core.modelling.strategies import ForestSettings, Strategy, build_pipeline
+from core.resampling.catalogue import SamplerConfig
 from tests.unit.test_resampling import BINARY, MULTI, split_of
 
 
@@ -104,12 +104,12 @@ def test_progress_is_reported_by_batch_and_changes_nothing(minority, weighting, 
 
 
 def test_stopping_between_batches_starts_no_more_trees(monkeypatch):
-    import core.forest
+    import core.modelling.forest
 
     X_train, _, y_train, _ = imbalanced(3_000, minority=0.05)
     started = []
-    grow = core.forest._grow
-    monkeypatch.setattr(core.forest, "_grow", lambda *a: started.append(1) or grow(*a))
+    grow = core.modelling.forest._grow
+    monkeypatch.setattr(core.modelling.forest, "_grow", lambda *a: started.append(1) or grow(*a))
 
     def stop(grown: int, total: int) -> None:
         raise KeyboardInterrupt  # as Streamlit's "Stop training" rerun interrupts the script

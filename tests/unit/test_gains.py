@@ -7,10 +7,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from core.evaluation import Evaluation
-from core.gains import gains, review_budget
-from core.intervals import jeffreys
-from core.models import Strategy
+from core.comparison.gains import gains, review_budget
+from core.comparison.intervals import jeffreys
+from core.modelling.evaluation import Evaluation
+from core.modelling.strategies import Strategy
 
 
 def _ev(scores, truth) -> Evaluation:

@@ -21,7 +21,7 @@ from sklearn.metrics import (
     roc_auc_score,
 )
 
-from core.intervals import (
+from core.comparison.intervals import (
     Verdict,
     _ap_jackknife,
     _bounded_mean_draws,
@@ -34,7 +34,7 @@ from core.intervals import (
     metric_intervals,
     verdict,
 )
-from core.metrics import average_precision, confusion_metrics, placements
+from core.modelling.metrics import average_precision, confusion_metrics, placements
 
 COUNT_BASED = ("recall", "precision", "f1", "balanced_accuracy", "g_mean", "mcc", "accuracy", "macro_f1")
 

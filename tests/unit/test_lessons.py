@@ -6,9 +6,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from core.generated_data import class_sizes, generate
-from core.lessons import leakage_demo, majority_baseline
-from core.prepared import prepare
+from core.data.generated import class_sizes, generate
+from core.data.prepared import prepare
+from core.teaching.lessons import leakage_demo, majority_baseline
 
 
 @pytest.mark.parametrize(("n", "ratio", "k"), [(1000, 100, 2), (1000, 1, 2), (2000, 10, 4), (600, 1000, 3)])
@@ -54,7 +54,7 @@ def test_resampling_before_the_split_looks_better_than_it_is():
 
 
 def test_ratio_sweep_covers_every_ratio_and_strategy_and_its_summary_follows_the_numbers():
-    from core.lessons import ratio_sweep, sweep_summary
+    from core.teaching.lessons import ratio_sweep, sweep_summary
 
     table = ratio_sweep((1, 50), n_rows=1200, n_features=5)
     assert table["ratio"].tolist() == [1.0] * 4 + [50.0] * 4
@@ -105,7 +105,7 @@ def _check_sentences(table: pd.DataFrame, lines: list[str]) -> None:
 
 
 def test_sweep_summary_says_when_pr_auc_does_not_fall_and_names_no_winner_within_noise():
-    from core.lessons import sweep_summary
+    from core.teaching.lessons import sweep_summary
 
     table = _table([0.9, 0.5, 0.6, 0.7], widths=0.2)
     lines = sweep_summary(table)

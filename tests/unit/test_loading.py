@@ -9,9 +9,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from core.dataset import Dataset
+from core.data.dataset import Dataset
+from core.data.loading import MAX_COLUMNS, dedupe_names, detect_delimiter, detect_encoding, read_table, sniff_content
 from core.errors import DataLoadError
-from core.loading import MAX_COLUMNS, dedupe_names, detect_delimiter, detect_encoding, read_table, sniff_content
 from tests.conftest import csv_bytes, parquet_bytes, xlsx_bytes
 
 FRAME = pd.DataFrame(

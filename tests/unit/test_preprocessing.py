@@ -7,14 +7,14 @@ import pandas as pd
 import pytest
 from sklearn.metrics import average_precision_score
 
-from core.dataset import Dataset
-from core.evaluation import metrics
-from core.fitting import evaluate
-from core.models import ForestSettings, Strategy
-from core.prepared import prepare
-from core.preprocessing import categorical_as_text, model_input, preprocessor
-from core.roles import FeaturePlan
-from core.split import make_split
+from core.data.dataset import Dataset
+from core.data.prepared import prepare
+from core.data.preprocessing import categorical_as_text, model_input, preprocessor
+from core.data.roles import FeaturePlan
+from core.data.split import make_split
+from core.modelling.evaluation import metrics
+from core.modelling.fitting import evaluate
+from core.modelling.strategies import ForestSettings, Strategy
 from tests.unit.test_resampling import MIXED, split_of
 
 

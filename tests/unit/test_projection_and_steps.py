@@ -10,10 +10,10 @@ from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 from sklearn.decomposition import PCA
 
-from core.projection import _pca_xy, display_rows, embed_training, project
-from core.resampling import resample
-from core.samplers import SamplerConfig
-from core.smote_walkthrough import nearest_neighbours, smote_steps
+from core.resampling.catalogue import SamplerConfig
+from core.resampling.projection import _pca_xy, display_rows, embed_training, project
+from core.resampling.resample import resample
+from core.resampling.smote_steps import nearest_neighbours, smote_steps
 from tests.unit.test_resampling import BINARY, MIXED, split_of
 
 
@@ -141,7 +141,7 @@ def test_bad_steps_settings_are_refused(n, index, k, message):
 
 
 def test_synthetic_rows_are_thinned_for_display_above_the_cap_and_the_caption_says_so(monkeypatch):
-    import core.projection as projection
+    import core.resampling.projection as projection
 
     monkeypatch.setattr(projection, "MAX_SYNTHETIC_DISPLAY", 50)
     prepared, split = split_of(BINARY)

@@ -7,12 +7,12 @@ import pandas as pd
 import pytest
 from sklearn.datasets import make_classification
 
-from core.dataset import Dataset
-from core.export import safe_csv_bytes
-from core.prepared import prepare
-from core.resampling import resample
-from core.samplers import CATALOGUE, ResampleError, SamplerConfig, get_spec
-from core.split import make_split
+from core.data.dataset import Dataset
+from core.data.prepared import prepare
+from core.data.split import make_split
+from core.output.safe_download import safe_csv_bytes
+from core.resampling.catalogue import CATALOGUE, ResampleError, SamplerConfig, get_spec
+from core.resampling.resample import resample
 
 
 def frame_from(X, y, names=None) -> pd.DataFrame:
@@ -173,7 +173,7 @@ def test_a_class_with_one_training_row_cannot_be_smoted():
 def test_a_class_with_one_row_in_all_is_explained_at_the_split():
     frame = pd.concat([BINARY.head(30), BINARY[BINARY["y"] == "rare"].head(1)]).assign(y=["x"] * 30 + ["lonely"])
     prepared = prepare(Dataset.from_frame(frame, name="t", origin="upload"), target="y", overrides={})
-    from core.split import SplitError
+    from core.data.split import SplitError
 
     with pytest.raises(SplitError, match="'lonely' has only one row"):
         make_split(prepared, test_size=0.25, random_state=0)
@@ -324,7 +324,7 @@ def test_the_split_keeps_row_positions_and_takes_features_from_the_data():
 
 @pytest.mark.parametrize("data_kind", ["numeric", "mixed", "categorical"])
 def test_a_sampler_is_offered_for_a_kind_of_data_exactly_when_it_can_run_on_it(data_kind):
-    from core.samplers import CATALOGUE, ResampleError, resolve_spec
+    from core.resampling.catalogue import CATALOGUE, ResampleError, resolve_spec
 
     for spec in CATALOGUE:
         try:

@@ -8,7 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.pandas import column, data_frames
 
-from core.roles import Role, Treatment, apply_overrides, detect_roles, feature_plan, missing_summary
+from core.data.roles import Role, Treatment, apply_overrides, detect_roles, feature_plan, missing_summary
 
 N = 60
 rng = np.random.default_rng(0)

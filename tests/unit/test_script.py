@@ -19,17 +19,17 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from core.dataset import Dataset
-from core.evaluation import METRIC_LABELS, metrics
-from core.fitting import evaluate
-from core.loading import read_table
-from core.models import ForestSettings, Strategy, TuningSettings
-from core.prepared import prepare
-from core.python_source import library_estimator
-from core.samplers import SamplerConfig
-from core.samples import SAMPLE_DIR, load_sample
-from core.script import data_file_name, script
-from core.split import make_split
+from core.data.bundled import SAMPLE_DIR, load_sample
+from core.data.dataset import Dataset
+from core.data.loading import read_table
+from core.data.prepared import prepare
+from core.data.split import make_split
+from core.modelling.evaluation import METRIC_LABELS, metrics
+from core.modelling.fitting import evaluate
+from core.modelling.strategies import ForestSettings, Strategy, TuningSettings
+from core.output.python_source import library_estimator
+from core.output.script import data_file_name, script
+from core.resampling.catalogue import SamplerConfig
 
 SMALL = ForestSettings(n_estimators=20)
 _KEYS = {label: key for key, label in METRIC_LABELS.items()}
@@ -183,8 +183,8 @@ def test_plain_turns_app_classes_into_library_ones():
     from imblearn.over_sampling import SMOTE
     from sklearn.ensemble import RandomForestClassifier
 
-    from core.chunked_smote import ChunkedSMOTE
-    from core.forest import GrowingForestClassifier
+    from core.modelling.forest import GrowingForestClassifier
+    from core.resampling.chunked_smote import ChunkedSMOTE
 
     made = library_estimator([ChunkedSMOTE(k_neighbors=3, random_state=1), GrowingForestClassifier(n_estimators=7)])
     smote, forest = made.estimator
@@ -204,7 +204,7 @@ def test_data_file_is_the_samples_file():
 def test_the_model_file_round_trips_through_skops_to_the_pages_probabilities(sample, ident, tmp_path):
     import skops.io as sio
 
-    from core.model_export import load_snippet, model_file
+    from core.output.model_export import load_snippet, model_file
 
     prepared, split = _setup(load_sample(sample))
     strategy = Strategy.from_id(ident, forest=SMALL)
@@ -230,7 +230,7 @@ def test_the_model_file_round_trips_through_skops_to_the_pages_probabilities(sam
 
 
 def test_a_model_with_an_app_wrapper_is_not_written_and_the_page_is_told_why():
-    from core.model_export import ModelExportError, model_file
+    from core.output.model_export import ModelExportError, model_file
 
     prepared, split = _setup(load_sample("breast_cancer"))
     ev = evaluate(Strategy(model="adaboost", weighting="balanced"), split, plan=prepared.plan)
@@ -241,7 +241,7 @@ def test_a_model_with_an_app_wrapper_is_not_written_and_the_page_is_told_why():
 def test_a_working_sample_is_drawn_again_by_duckdb_and_gives_the_pages_metrics(tmp_path):
     """A large folder file: the script draws the same working sample with DuckDB and splits its uniform part."""
 
-    from core.working_sample import draw_sample, scan_table
+    from core.data.large_file import draw_sample, scan_table
 
     rng = np.random.default_rng(5)
     n = 30_000

@@ -7,7 +7,7 @@ import tomllib
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-SOURCES = [p for folder in ("core", "components", "pages") for p in (ROOT / folder).glob("*.py")] + [ROOT / "app.py"]
+SOURCES = [p for folder in ("core", "components", "pages") for p in (ROOT / folder).glob("**/*.py")] + [ROOT / "app.py"]
 FORBIDDEN_CALLS = {"eval", "exec", "compile", "__import__"}
 FORBIDDEN_MODULES = {"pickle", "joblib", "dill", "cloudpickle", "shelve", "marshal"}
 #: What may be imported from them: joblib's parallel loop, which sends the app's own fits to a Dask cluster

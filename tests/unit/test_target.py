@@ -6,8 +6,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from core.data.target import MAX_CLASSES, check_target, guess_target
 from core.errors import TargetError
-from core.target import MAX_CLASSES, check_target, guess_target
 
 rng = np.random.default_rng(1)
 

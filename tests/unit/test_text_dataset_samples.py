@@ -9,12 +9,12 @@ import pandas as pd
 from hypothesis import given
 from hypothesis import strategies as st
 
-from core.dataset import Dataset, fingerprint
-from core.distribution import class_distribution
-from core.prepared import prepare, resolve_target
-from core.roles import Treatment
-from core.samples import SAMPLES, load_sample
-from core.text import escape_markdown, plot_label
+from core.data.bundled import SAMPLES, load_sample
+from core.data.dataset import Dataset, fingerprint
+from core.data.distribution import class_distribution
+from core.data.prepared import prepare, resolve_target
+from core.data.roles import Treatment
+from core.safe_text import escape_markdown, plot_label
 
 README = (Path(__file__).resolve().parents[2] / "sample_data" / "README.md").read_text(encoding="utf-8")
 

@@ -19,17 +19,17 @@ from sklearn.model_selection import StratifiedKFold, TunedThresholdClassifierCV
 from sklearn.pipeline import Pipeline as SkPipeline
 from sklearn.preprocessing import StandardScaler
 
-from core.compare import leaderboard
-from core.estimators import ClassWeighted
-from core.evaluation import metrics, score
-from core.fit_cost import fit_count
-from core.fitting import evaluate
-from core.models import ForestSettings, Strategy, TuningSettings, build_pipeline
-from core.prepared import prepare
-from core.samplers import SamplerConfig
-from core.samples import load_sample
-from core.split import make_split
-from core.thresholds import OBJECTIVES, fold_curve, objective_score, scorer
+from core.comparison.compare import leaderboard
+from core.data.bundled import load_sample
+from core.data.prepared import prepare
+from core.data.split import make_split
+from core.modelling.estimators import ClassWeighted
+from core.modelling.evaluation import metrics, score
+from core.modelling.fit_cost import fit_count
+from core.modelling.fitting import evaluate
+from core.modelling.strategies import ForestSettings, Strategy, TuningSettings, build_pipeline
+from core.modelling.thresholds import OBJECTIVES, fold_curve, objective_score, scorer
+from core.resampling.catalogue import SamplerConfig
 from tests.unit.test_resampling import BINARY, MIXED, split_of
 
 SMALL = ForestSettings(n_estimators=20)

@@ -6,10 +6,10 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from core.evaluation import Evaluation
-from core.fitting import _indexed_fit
-from core.models import Strategy, TuningSettings
-from core.training import plan_training, train
+from core.modelling.evaluation import Evaluation
+from core.modelling.fitting import _indexed_fit
+from core.modelling.strategies import Strategy, TuningSettings
+from core.modelling.training import plan_training, train
 from tests.unit.test_resampling import BINARY, split_of
 
 TUNING = TuningSettings(folds=3)
@@ -29,7 +29,7 @@ class Store(dict):
 
 
 def counting_runner(log: list):
-    """A runner (as :func:`core.fitting.joblib_runner` is one) that fits here and logs every job it is given."""
+    """A runner (as :func:`core.modelling.fitting.joblib_runner` is one) that fits here and logs every job it is given."""
 
     def run(jobs, data):
         for i, job in enumerate(jobs):

@@ -7,13 +7,8 @@ import pandas as pd
 import pytest
 from sklearn.metrics import average_precision_score, precision_score
 
-from core.dataset import Dataset
-from core.evaluation import metrics
-from core.fitting import _fit_predict, evaluate
-from core.models import Strategy
-from core.prepared import prepare
-from core.split import SplitError, make_split
-from core.working_sample import (
+from core.data.dataset import Dataset
+from core.data.large_file import (
     LargeTableError,
     class_counts,
     draw_sample,
@@ -21,6 +16,11 @@ from core.working_sample import (
     scan_table,
     small_classes,
 )
+from core.data.prepared import prepare
+from core.data.split import SplitError, make_split
+from core.modelling.evaluation import metrics
+from core.modelling.fitting import _fit_predict, evaluate
+from core.modelling.strategies import Strategy
 
 
 def table(n: int, *, rare: float, seed: int = 0, shift: float = 1.0) -> pd.DataFrame:

@@ -1,0 +1,172 @@
+"""A single self-contained HTML report of a comparison: works offline, charts stay interactive.
+
+Every user string is HTML-escaped; plotly.js is inlined once.
+"""
+
+from __future__ import annotations
+
+import html
+from datetime import UTC, datetime
+
+import pandas as pd
+import plotly.graph_objects as go
+from plotly.offline import get_plotlyjs
+
+from core.comparison.compare import describe
+from core.comparison.takeaways import differences_caption, intervals_caption
+from core.data.distribution import ClassDistribution
+from core.modelling.evaluation import Evaluation
+
+__all__ = ["build_report"]
+
+_CSS = """
+body{font-family:system-ui,-apple-system,Segoe UI,Roboto,sans-serif;margin:2rem auto;max-width:1100px;color:#222;
+line-height:1.45;padding:0 1rem}h1{margin-bottom:.2rem}h2{margin-top:2.2rem;border-bottom:1px solid #ddd}
+table{border-collapse:collapse;font-size:.9rem;margin:.6rem 0}th,td{border:1px solid #ddd;padding:.3rem .5rem;
+text-align:right}th:first-child,td:first-child{text-align:left}.muted{color:#666;font-size:.9rem}
+.best{font-weight:700;background:#e8f3ea}.caveat{background:#fff7e6;border-left:4px solid #e69f00;padding:.6rem 1rem}
+pre.code{background:#f6f8fa;border:1px solid #ddd;padding:.8rem;font-size:.8rem;overflow-x:auto;white-space:pre}
+@media print{pre.code{white-space:pre-wrap;word-break:break-all}}
+"""
+
+
+def _e(text: object) -> str:
+    return html.escape(str(text), quote=True)
+
+
+def _table(frame: pd.DataFrame, *, best: dict[str, str] | None = None) -> str:
+    head = "".join(f"<th>{_e(c)}</th>" for c in frame.columns)
+    rows = []
+    for _, row in frame.iterrows():
+        cells = []
+        for col in frame.columns:
+            value = row[col]
+            shown = f"{value:.3f}" if isinstance(value, float) else f"{value:,}" if isinstance(value, int) else value
+            cls = ' class="best"' if best and best.get(col) == row.get("strategy") else ""
+            cells.append(f"<td{cls}>{_e(shown)}</td>")
+        rows.append("<tr>" + "".join(cells) + "</tr>")
+    return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
+
+
+#: Metric columns per table part, so a table fits a laptop window and an A4 page without cutting.
+COLUMNS_PER_PART = 5
+
+
+def _tables(frame: pd.DataFrame, *, best: dict[str, str] | None = None) -> str:
+    """``frame`` as tables of at most :data:`COLUMNS_PER_PART` metric columns, each led by the strategy."""
+    lead = [c for c in ("strategy", "threshold") if c in frame.columns]
+    rest = [c for c in frame.columns if c not in lead]
+    return "".join(
+        _table(frame[(lead if i == 0 else lead[:1]) + rest[i : i + COLUMNS_PER_PART]], best=best)
+        for i in range(0, max(len(rest), 1), COLUMNS_PER_PART)
+    )
+
+
+def _for_page(fig: go.Figure) -> go.Figure:
+    """A copy with fixed room for axis titles and tick labels: outside Streamlit, plotly's automatic
+    margins left the y-axis titles on the tick labels and cut the confusion grid's class names."""
+    out = go.Figure(fig)
+    out.update_layout(margin={"l": 90, "r": 20, "t": 60, "b": 60})
+    out.update_xaxes(automargin=True)
+    out.update_yaxes(automargin=True, title_standoff=12)
+    if out.layout.legend.orientation == "h":  # below the x-axis title, however many rows it wraps to
+        out.update_layout(legend={"y": -0.3, "yanchor": "top"})
+    return out
+
+
+def build_report(
+    *,
+    dataset_name: str,
+    target: str,
+    n_rows: int,
+    distribution: ClassDistribution,
+    split_text: str,
+    evals: list[Evaluation],
+    leaderboard: pd.DataFrame,
+    best: dict[str, str],
+    figures: list[tuple[str, go.Figure]],
+    takeaways: list[str],
+    summary: list[str] = (),
+    differences: pd.DataFrame | None = None,
+    warning: str | None = None,
+    script: str | None = None,
+    budget: tuple[float, list[str]] | None = None,
+) -> str:
+    """The comparison as one HTML document (plotly.js inlined, no network needed).
+
+    ``leaderboard`` is the readable table (values with intervals); ``summary`` says which way of
+    handling the imbalance helped; ``differences`` sets each strategy against the baseline;
+    ``warning`` flags a test split too small to judge by; ``script`` (from :func:`core.output.script.script`)
+    becomes the appendix "How to reproduce"; ``budget`` (a share of the cases and one sentence per
+    strategy) becomes "If the team can review the top k %".
+    """
+    parts = [
+        "<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'>",
+        f"<title>Imbalance Explorer report: {_e(dataset_name)}</title>",
+        f"<style>{_CSS}</style><script>{get_plotlyjs()}</script></head><body>",
+        "<h1>Imbalance Explorer report</h1>",
+        f"<p class='muted'>Made {datetime.now(UTC):%Y-%m-%d %H:%M} UTC</p>",
+        "<h2>Dataset</h2>",
+        f"<p><b>{_e(dataset_name)}</b>: {n_rows:,} rows; target <b>{_e(target)}</b> with {distribution.n_classes} "
+        f"classes, imbalance ratio {distribution.imbalance_ratio:,.1f} : 1 ({_e(distribution.severity.value)}).</p>",
+        _table(distribution.table.assign(percent=distribution.table["percent"].round(2))),
+        f"<p>{_e(distribution.summary(target=target))}</p>",
+        f"<p class='muted'>{_e(split_text)}</p>",
+        "<h2>Strategies</h2><ul>",
+        *(f"<li><b>{_e(ev.name)}</b>: {_e(describe(ev.strategy))}</li>" for ev in evals),
+        "</ul>",
+        *([f"<p class='caveat'>{_e(warning)}</p>"] if warning else []),
+        *(["<h2>What helped here</h2><ul>", *(f"<li>{_e(t)}</li>" for t in summary), "</ul>"] if summary else []),
+        "<h2>Leaderboard</h2>",
+        "<p class='muted'>Measured on the untouched test split, each strategy at its own decision threshold. "
+        f"{_e(intervals_caption(evals[0].binary))}</p>",
+        _tables(leaderboard, best=best),
+        *(
+            [
+                "<h2>Differences from the baseline</h2>",
+                f"<p class='muted'>{_e(differences_caption(evals))}</p>",
+                _tables(differences),
+            ]
+            if differences is not None and len(differences)
+            else []
+        ),
+        "<h2>Takeaways</h2><ul>",
+        *(f"<li>{_e(t)}</li>" for t in takeaways),
+        "</ul>",
+        *(
+            [
+                f"<h2>If the team can review the top {budget[0]:.0%} of cases</h2>",
+                "<p class='muted'>Cases ranked by each strategy's score for the small class, highest first, on the "
+                "untouched test split; in brackets the 95 % Jeffreys interval of the share caught. The cumulative "
+                "gains and lift charts below show every budget.</p><ul>",
+                *(f"<li>{_e(t)}</li>" for t in budget[1]),
+                "</ul>",
+            ]
+            if budget
+            else []
+        ),
+    ]
+    for title, fig in figures:
+        parts.append(f"<h2>{_e(title)}</h2>")
+        parts.append(_for_page(fig).to_html(full_html=False, include_plotlyjs=False, config={"displaylogo": False}))
+    parts += [
+        "<h2>Caveats</h2><div class='caveat'><ul>",
+        "<li>The data was split first (stratified). Every resampling ran inside the training split only, as "
+        "part of each strategy's pipeline; the test split kept its real class mix and was never resampled.</li>",
+        "<li>Scores come from one test split; the intervals show how much they would move on another draw of it. "
+        "With cross-validation on, the spread across folds is shown too.</li>",
+        "<li>Tuned thresholds and calibrations were chosen on held-out parts of the training split, never on the "
+        "test split.</li>",
+        "<li>Resampling and class weights shift predicted probabilities: a threshold of 0.5 is not a 50 % chance.</li>",
+        "</ul></div>",
+    ]
+    if script:
+        parts += [
+            "<h2>Appendix: how to reproduce</h2>",
+            "<p>This Python script repeats the comparison with pandas, scikit-learn and imbalanced-learn alone: "
+            "the same file, columns, split, seed and pipelines, and it prints the scores above (without their "
+            "intervals). Save it as a <code>.py</code> file next to the data file and run it.</p>",
+            f"<pre class='code'><code>{_e(script)}</code></pre>",
+        ]
+    parts.append("</body></html>")
+    return "\n".join(parts)

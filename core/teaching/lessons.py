@@ -1,0 +1,194 @@
+"""Computations behind the lesson: the accuracy paradox and the leakage of resampling before splitting."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+from sklearn.ensemble import RandomForestClassifier
+from sklearn.model_selection import StratifiedKFold
+
+from core.data.distribution import class_codes
+from core.data.preprocessing import categorical_as_text, preprocessor
+from core.data.roles import FeaturePlan
+from core.modelling.evaluation import score
+from core.modelling.fitting import pad_columns
+from core.resampling.catalogue import SamplerConfig, build_sampler, get_spec, resolve_spec
+
+__all__ = ["SWEEP_STRATEGIES", "LeakageResult", "leakage_demo", "majority_baseline", "ratio_sweep", "sweep_summary"]
+
+
+def majority_baseline(y: pd.Series) -> dict[str, float]:
+    """Metrics of a "model" that always answers the largest class (the accuracy paradox)."""
+    labels = list(y.value_counts().index)  # largest first: code 0 is the majority
+    code_of, _ = class_codes(labels)
+    codes = y.map(code_of).to_numpy(dtype=int)
+    proba = np.zeros((len(codes), len(labels)))
+    proba[:, 0] = 1.0
+    return score(codes, proba)
+
+
+@dataclass(frozen=True)
+class LeakageResult:
+    """Cross-validated scores of one strategy evaluated the wrong way and the right way."""
+
+    method: str
+    wrong: dict[str, float]
+    right: dict[str, float]
+
+
+def leakage_demo(
+    X: pd.DataFrame, y: pd.Series, *, plan: FeaturePlan, sampler: str = "smote", folds: int = 5, random_state: int = 0
+) -> LeakageResult:
+    """Cross-validate SMOTE (or another sampler) + a random forest two ways.
+
+    Wrong: resample all rows first, then split into folds, so synthetic rows made from a test row's
+    neighbours (and copies) sit in the training folds. Right: resample inside each training fold only.
+    """
+    labels = list(y.value_counts().index)
+    code_of, names = class_codes(labels)
+    codes = y.map(code_of).to_numpy(dtype=int)
+    X = categorical_as_text(X.reset_index(drop=True), list(plan.categorical))
+    spec = get_spec(sampler)
+    runs, _ = resolve_spec(spec, data_kind=plan.kind)  # SMOTE on categories runs as SMOTENC or SMOTEN
+    ordinal = runs.ordinal
+    cat_idx = plan.categorical_positions if ordinal else None
+
+    def fitted_sampler(y_fit: np.ndarray):
+        counts = {c: int((y_fit == c).sum()) for c in names}
+        return build_sampler(
+            spec, SamplerConfig(sampler, random_state=random_state), data_kind=plan.kind, counts=counts,
+            names=names, categorical_indices=cat_idx, n_rows=len(y_fit),
+        ).sampler  # fmt: skip
+
+    def forest() -> RandomForestClassifier:
+        return RandomForestClassifier(n_estimators=50, n_jobs=-1, random_state=random_state)
+
+    cv = StratifiedKFold(n_splits=folds, shuffle=True, random_state=random_state)
+    # Wrong: one resampling of everything, then cross-validation on the resampled rows.
+    prep_all = preprocessor(plan, ordinal=ordinal)
+    Z_all, y_all = fitted_sampler(codes).fit_resample(prep_all.fit_transform(X), codes)
+    wrong = []
+    for fit, val in cv.split(Z_all, y_all):
+        model = forest().fit(Z_all[fit], y_all[fit])
+        wrong.append(score(y_all[val], _full(model, Z_all[val], len(labels))))
+    # Right: inside each training fold only; the validation fold keeps its real rows and mix.
+    right = []
+    for fit, val in cv.split(X, codes):
+        prep = preprocessor(plan, ordinal=ordinal)
+        Z_fit, y_fit = fitted_sampler(codes[fit]).fit_resample(prep.fit_transform(X.iloc[fit]), codes[fit])
+        model = forest().fit(Z_fit, y_fit)
+        right.append(score(codes[val], _full(model, prep.transform(X.iloc[val]), len(labels))))
+    mean = lambda rows: {k: float(np.nanmean([r[k] for r in rows])) for k in rows[0]}  # noqa: E731
+    return LeakageResult(runs.name, mean(wrong), mean(right))
+
+
+def _full(model, Z: np.ndarray, n_classes: int) -> np.ndarray:
+    return pad_columns(model.predict_proba(Z), model.classes_, n_classes=n_classes)
+
+
+SWEEP_STRATEGIES = (
+    ("none", "none"),
+    ("none", "balanced"),
+    ("smote", "none"),
+    ("random_under", "none"),
+)
+
+
+def ratio_sweep(
+    ratios: tuple[float, ...] = (1, 5, 20, 100, 500),
+    *,
+    n_rows: int = 4_000,
+    n_features: int = 8,
+    class_sep: float = 1.0,
+    random_state: int = 0,
+) -> pd.DataFrame:
+    """Recall, precision and PR-AUC of the small class for four strategies on generated data at each ratio.
+
+    Each ratio gets its own generated dataset (same seed), a stratified 75/25 split and a 50-tree forest.
+    Each metric comes with its 95 % interval (:mod:`core.comparison.intervals`); "cases" and "caught" are the small
+    class's test rows and how many of them were flagged, and precision is NaN where nothing was flagged.
+    """
+    from core.comparison.intervals import metric_intervals
+    from core.data.generated import generate
+    from core.data.prepared import prepare
+    from core.data.split import make_split
+    from core.modelling.evaluation import predict
+    from core.modelling.fitting import evaluate
+    from core.modelling.strategies import ForestSettings, Strategy
+
+    rows = []
+    for ratio in ratios:
+        ds = generate(n_rows=n_rows, n_features=n_features, ratio=float(ratio), class_sep=class_sep,
+                      random_state=random_state)  # fmt: skip
+        prepared = prepare(ds, target=None, overrides={})
+        split = make_split(prepared, test_size=0.25, random_state=random_state)
+        for sampler, weighting in SWEEP_STRATEGIES:
+            strategy = Strategy(SamplerConfig(sampler, random_state=random_state), weighting=weighting,
+                                forest=ForestSettings(n_estimators=50), random_state=random_state)  # fmt: skip
+            ev = evaluate(strategy, split, plan=prepared.plan)
+            est = metric_intervals(ev.y_test, ev.proba, predict(ev.proba))
+            row = {"ratio": float(ratio), "strategy": strategy.name, "cases": est["recall"].of,
+                   "caught": est["recall"].hits}  # fmt: skip
+            for key, label in (("recall", "recall"), ("precision", "precision"), ("pr_auc", "PR-AUC")):
+                row |= {label: est[key].value, f"{label} low": est[key].low, f"{label} high": est[key].high}
+            rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def _num(x: float) -> str:
+    """A number for a sentence: two decimals, or "–" where it is undefined."""
+    return "–" if pd.isna(x) else f"{x:.2f}"
+
+
+def _clear_leader(part: pd.DataFrame, metric: str) -> str | None:
+    """The strategy whose interval lies wholly above every other's on ``metric``, else None."""
+    ranked = part.dropna(subset=[metric]).sort_values(metric, ascending=False)
+    if len(ranked) < 2:
+        return None
+    top, rest = ranked.iloc[0], ranked.iloc[1:]
+    return str(top["strategy"]) if (top[f"{metric} low"] > rest[f"{metric} high"]).all() else None
+
+
+def sweep_summary(table: pd.DataFrame) -> list[str]:
+    """Sentences read off a :func:`ratio_sweep` table, each true of it (a test checks them against the table).
+
+    A winner is named only where its interval lies above every other strategy's; an undefined number is "–".
+    """
+    lo, hi = table["ratio"].min(), table["ratio"].max()
+    first, last = table[table["ratio"] == lo], table[table["ratio"] == hi]
+    names = list(table["strategy"].unique())
+    out = []
+    for name in names:
+        a = first[first["strategy"] == name].iloc[0]
+        b = last[last["strategy"] == name].iloc[0]
+        out.append(
+            f"{name}: recall {_num(a['recall'])} at {lo:g} : 1, {_num(b['recall'])} at {hi:g} : 1 "
+            f"({b['caught']:.0f} of {b['cases']:.0f}; precision {_num(b['precision'])}, PR-AUC {_num(b['PR-AUC'])})."
+        )
+    change = {n: last[last["strategy"] == n]["PR-AUC"].iloc[0] - first[first["strategy"] == n]["PR-AUC"].iloc[0]
+              for n in names}  # fmt: skip
+    fell = [n for n in names if change[n] < 0]
+    rose = [n for n in names if change[n] > 0]
+    if len(fell) == len(names):
+        trend = f"PR-AUC fell for every strategy from {lo:g} : 1 to {hi:g} : 1"
+    elif not fell:
+        trend = f"PR-AUC fell for no strategy from {lo:g} : 1 to {hi:g} : 1"
+    else:
+        trend = f"PR-AUC fell for {len(fell)} of the {len(names)} strategies from {lo:g} : 1 to {hi:g} : 1"
+        if rose:
+            trend += f" (it rose for {', '.join(rose)})"
+    leader = _clear_leader(last, "PR-AUC")
+    cases = int(last["cases"].iloc[0])
+    if leader:
+        trend += f"; at {hi:g} : 1 {leader} ranks cases best, beyond the others' intervals."
+    else:
+        trend += (f"; at {hi:g} : 1 no strategy ranks cases clearly best: with {cases} row{'s' if cases != 1 else ''} "
+                  "of the small class in the test split, their intervals overlap.")  # fmt: skip
+    out.append(trend)
+    out.append(
+        f"At {hi:g} : 1 the test split holds {cases} row{'s' if cases != 1 else ''} of the small class, so one case "
+        f"more or less moves recall by {1 / max(cases, 1):.2f}: read those points with their intervals."
+    )
+    return out

@@ -18,6 +18,7 @@ from components.compare_views import (
 from components.evaluation_views import run_strategies
 from components.page_setup import page_guard, require_prepared, require_split
 from components.presenting import settings_area
+from components.production_views import production_panel
 from components.settings_io import apply_link_settings, settings_importer
 from components.split_controls import split_summary
 from core.data.split import run_identity
@@ -57,6 +58,9 @@ st.header("Leaderboard")
 table = leaderboard_panel(evals)
 diffs = differences_panel(evals)
 lines, helped = takeaways_panel(evals)
+if evals[0].binary:
+    st.header("What happens in production")
+    production_panel(evals, prepared=prepared, split=split)
 figs = comparison_figures(evals, table)
 show_figures(figs)
 st.header("Share")

@@ -18,6 +18,7 @@ from components.evaluation_views import (
 from components.messages import show_message
 from components.page_setup import page_guard, require_prepared, require_split
 from components.presenting import settings_area
+from components.production_views import production_panel
 from components.split_controls import split_summary
 from components.strategy_controls import strategy_controls, training_estimate
 from core.data.split import run_identity
@@ -59,6 +60,9 @@ curves_panel(evals)
 if evals[0].binary:
     st.header("Decision threshold and costs")
     threshold_panel(evals, cost_fp=st.session_state[state.W_COST_FP], cost_fn=st.session_state[state.W_COST_FN])
+if evals[0].binary:
+    st.header("What happens in production")
+    production_panel(evals, prepared=prepared, split=split)
 if evals[0].binary:
     st.header("Gains, lift and a review budget")
     budget_panel(evals)

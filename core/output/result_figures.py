@@ -14,6 +14,7 @@ __all__ = [
     "confusion_grid_figure",
     "cost_figure",
     "curves_figure",
+    "decision_curve_figure",
     "gains_figure",
     "importance_figure",
     "metric_bars_figure",
@@ -264,4 +265,31 @@ def cost_figure(
     fig.update_xaxes(title="decision threshold", range=[0, 1])
     fig.update_yaxes(title="total cost on the test split")
     fig.update_layout(height=height, margin={"l": 10, "r": 10, "t": 30, "b": 10}, showlegend=False)
+    return fig
+
+
+def decision_curve_figure(
+    curves: list[tuple[str, np.ndarray, np.ndarray]], *, thresholds: np.ndarray, everyone: np.ndarray,
+    rate: float, marked: float | None = None, height: int = 420,
+) -> go.Figure:  # fmt: skip
+    """Net benefit against threshold probability per strategy, with "flag everyone" and "flag no one", at the
+    production ``rate``; ``marked`` is the threshold probability the cost inputs imply."""
+    fig = go.Figure()
+    for i, (name, t, nb) in enumerate(curves):
+        fig.add_trace(go.Scatter(x=t, y=nb, mode="lines", name=plot_label(name, max_len=40),
+                                 line={"width": 2.2, "color": STRATEGY_COLORS[i % len(STRATEGY_COLORS)]}))  # fmt: skip
+    fig.add_trace(go.Scatter(x=thresholds, y=everyone, mode="lines", name="flag everyone",
+                             line={"dash": "dash", "color": "#6b7785"}))  # fmt: skip
+    fig.add_trace(go.Scatter(x=[thresholds[0], thresholds[-1]], y=[0, 0], mode="lines", name="flag no one",
+                             line={"dash": "dot", "color": "#3d4751"}))  # fmt: skip
+    if marked is not None and 0 < marked < 1:
+        fig.add_vline(x=marked, line={"color": CLASS_COLORS[3], "dash": "dot"},
+                      annotation_text=f"your costs: {marked:.2f}")  # fmt: skip
+    top = max([rate] + [float(np.nanmax(nb)) for _, _, nb in curves if len(nb)])
+    fig.update_xaxes(title="threshold probability (at the production rate)", range=[0, 1])
+    fig.update_yaxes(title="net benefit per case scored", range=[-0.1 * top, 1.1 * top])
+    fig.update_layout(
+        height=height, margin={"l": 10, "r": 10, "t": 40, "b": 10}, legend={"orientation": "h", "y": -0.2},
+        title={"text": f"Decision curve at a production rate of {rate:.3%}", "font": {"size": 15}},
+    )  # fmt: skip
     return fig

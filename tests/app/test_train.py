@@ -181,3 +181,37 @@ def test_changing_a_columns_treatment_asks_for_a_press_instead_of_training_again
     assert not app.exception
     assert any("Press **Train and evaluate**" in i for i in texts(app, "info"))
     assert not [t for t in app.dataframe if "strategy" in t.value.columns]  # nothing trained without a press
+
+
+def test_the_production_view_follows_the_rate_and_the_volume_without_training_again(app):
+    from components import state
+
+    app.switch_page("pages/train.py").run()
+    app.button(key="train.run").click().run()
+    assert not app.exception and "What happens in production" in texts(app, "header")
+    default = app.text_input(key=state.W_PROD_RATE).value
+    assert float(default) == pytest.approx(217 / 20_000 * 100, rel=1e-3)  # the data's own rate
+    app.text_input(key=state.W_PROD_RATE).set_value("0.1").run()
+    assert state.W_STOP not in [b.key for b in app.button]  # read off the fitted results: no training bar
+    assert not app.exception
+    table = next(t.value for t in app.dataframe if "cases caught" in t.value.columns)
+    lines = [m for m in texts(app, "markdown") if " flags " in m]
+    assert len(lines) == len(table)
+    for row, line in zip(table.to_dict("records"), lines, strict=True):  # the sentence says the table's figures
+        caught = row["cases caught"].split(" [")[0]
+        assert f"{caught} (" in line, (caught, line)
+    assert any("0.100%" in m for m in texts(app, "markdown"))
+    # a volume per day replaces the 10,000; bad entries keep the last valid setting and say why
+    app.text_input(key=state.W_PROD_VOLUME).set_value("2500").run()
+    assert any("A day, at a production rate of 0.100%" in m for m in texts(app, "markdown"))
+    app.text_input(key=state.W_PROD_RATE).set_value("0").run()
+    assert any("above 0 %" in e and "Still using 0.1 %" in e for e in texts(app, "error"))
+    app.text_input(key=state.W_PROD_RATE).set_value("abc").run()
+    assert any("must be a number" in e for e in texts(app, "error"))
+    app.text_input(key=state.W_PROD_VOLUME).set_value("0.5").run()
+    assert any("at least 1" in e and "2,500 a day" in e for e in texts(app, "error"))
+    assert not app.exception and state.W_STOP not in [b.key for b in app.button]
+    specs = [json.loads(c.proto.spec) for c in app.get("plotly_chart")]
+    curve = next(s for s in specs if "Decision curve" in s["layout"].get("title", {}).get("text", ""))
+    names = [t["name"] for t in curve["data"]]
+    assert "flag everyone" in names and "flag no one" in names

@@ -1,0 +1,271 @@
+"""What happens when a strategy ships: its outcomes at the production rate of cases, probabilities moved to that
+rate, and the decision curve.
+
+A stratified test split measures two rates that do not depend on how common the small class is: the
+share of cases a strategy catches (recall, the true-positive rate ``tpr``) and the share of non-cases it
+flags (the false-alarm rate ``fpr``). Everything a stakeholder counts follows from those two and the
+production rate ``q`` of cases:
+
+- per ``n`` cases scored: flagged ``n (tpr q + fpr (1 − q))``, caught ``n tpr q``, missed ``n (1 − tpr) q``,
+  false alarms ``n fpr (1 − q)``, and cost ``n (cost_fp fpr (1 − q) + cost_fn (1 − tpr) q)``;
+- precision ``tpr q / (tpr q + fpr (1 − q))`` and NPV ``(1 − fpr)(1 − q) / ((1 − fpr)(1 − q) + (1 − tpr) q)``.
+
+The same figures come out of reweighting the test rows to the production rate (a test holds them to
+that). Their intervals draw ``tpr`` and ``fpr`` from their Jeffreys posteriors (Beta(k + ½, n − k + ½)),
+as :mod:`core.comparison.intervals` does for every rate, so they carry the test split's uncertainty.
+
+**Probabilities at the production rate.** A model fitted on rows whose rate of cases was ``r`` (after
+resampling, or the weights' effective rate) estimates probabilities for a world with that rate. The
+prior-shift correction (Elkan 2001; Saerens, Latinne & Decaestecker 2002) moves them to the rate
+``q``: ``p' = p (q / r) / (p (q / r) + (1 − p)(1 − q) / (1 − r))``. It keeps the order of the scores,
+so every decision made at a threshold ``t`` is made at the moved threshold ``shift(t)``: the same
+decisions on a truthful scale.
+
+**Decision curve** (Vickers & Elkin 2006): the net benefit of flagging at threshold probability ``t`` is
+``TP/n − FP/n · t / (1 − t)``; at the production rate, ``tpr q − fpr (1 − q) t / (1 − t)``, against
+"flag everyone" (``q − (1 − q) t / (1 − t)``) and "flag no one" (0).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+
+__all__ = [
+    "FAR_FACTOR",
+    "Outcome",
+    "check_rate",
+    "check_volume",
+    "decision_curve",
+    "outcome",
+    "prior_shift",
+    "rate_note",
+    "trained_rate",
+]
+
+#: A production rate more than this many times lower or higher than the test split's is accepted with a note.
+FAR_FACTOR = 100
+
+
+def check_rate(value: object) -> float:
+    """The production rate of cases as a share (0–1) from a user's percentage, or a ``ValueError`` saying what is wrong."""
+    try:
+        percent = float(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        raise ValueError(f"The production rate must be a number (a percentage), not {value!r}.") from None
+    if not math.isfinite(percent) or percent <= 0 or percent >= 100:
+        raise ValueError(
+            f"The production rate must be above 0 % and below 100 % (it was {percent:g} %): at 0 % there is "
+            "nothing to catch and at 100 % nothing to tell apart."
+        )
+    return percent / 100
+
+
+def check_volume(value: object) -> float:
+    """Cases scored per day (at least 1), or a ``ValueError`` saying what is wrong."""
+    try:
+        volume = float(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        raise ValueError(f"The cases scored per day must be a number, not {value!r}.") from None
+    if not math.isfinite(volume) or volume < 1:
+        raise ValueError(f"The cases scored per day must be at least 1 (it was {volume:g}).")
+    return volume
+
+
+def rate_note(rate: float, test_rate: float) -> str | None:
+    """What the test split can and cannot say about a production rate far from its own, else None."""
+    factor = rate / test_rate if test_rate > 0 else math.inf
+    if 1 / FAR_FACTOR <= factor <= FAR_FACTOR:
+        return None
+    way = "lower" if factor < 1 else "higher"
+    return (
+        f"The production rate, {rate:.4%}, is more than {FAR_FACTOR} times {way} than the test split's "
+        f"({test_rate:.2%}). Recall and the false-alarm rate carry over to it, but only if the cases and the "
+        "non-cases look in production as they do in the data; the figures below are that extrapolation, and "
+        "a small error in the false-alarm rate moves precision a lot at a very low rate."
+    )
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """One strategy at its threshold, per ``per`` cases scored at the production ``rate``: each figure as
+    ``(value, low, high)``, the 95 % interval carrying the test split's uncertainty."""
+
+    rate: float
+    per: float
+    flagged: tuple[float, float, float]
+    caught: tuple[float, float, float]
+    missed: tuple[float, float, float]
+    false_alarms: tuple[float, float, float]
+    cost: tuple[float, float, float]
+    precision: tuple[float, float, float]
+    npv: tuple[float, float, float]
+    recall: tuple[float, float, float]
+    false_alarm_rate: tuple[float, float, float]
+
+
+def _beta_draws(hits: int, of: int, size: int, rng: np.random.Generator) -> np.ndarray:
+    return rng.beta(hits + 0.5, of - hits + 0.5, size=size) if of > 0 else np.full(size, np.nan)
+
+
+def _figures(tpr, fpr, q: float, per: float, cost_fp: float, cost_fn: float) -> dict[str, np.ndarray]:
+    tpr, fpr = np.asarray(tpr, dtype=float), np.asarray(fpr, dtype=float)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        flagged = tpr * q + fpr * (1 - q)
+        kept = (1 - fpr) * (1 - q) + (1 - tpr) * q
+        return {
+            "flagged": per * flagged,
+            "caught": per * tpr * q,
+            "missed": per * (1 - tpr) * q,
+            "false_alarms": per * fpr * (1 - q),
+            "cost": per * (cost_fp * fpr * (1 - q) + cost_fn * (1 - tpr) * q),
+            "precision": np.where(flagged > 0, tpr * q / flagged, np.nan),
+            "npv": np.where(kept > 0, (1 - fpr) * (1 - q) / kept, np.nan),
+            "recall": tpr,
+            "false_alarm_rate": fpr,
+        }
+
+
+def outcome(
+    confusion: np.ndarray,
+    *,
+    rate: float,
+    per: float = 10_000,
+    cost_fp: float = 1.0,
+    cost_fn: float = 1.0,
+    level: float = 0.95,
+    draws: int = 4_000,
+    random_state: int = 0,
+) -> Outcome:
+    """The outcomes of a two-class confusion matrix (rows true, columns predicted; code 1 the cases) at the
+    production ``rate``, per ``per`` cases scored, with intervals (see the module docstring)."""
+    cm = np.asarray(confusion, dtype=float)
+    if cm.shape != (2, 2):
+        raise ValueError("outcome() takes a two-class confusion matrix")
+    tn, fp, fn, tp = (round(float(v)) for v in cm.ravel())
+    point = _figures(tp / (tp + fn) if tp + fn else np.nan, fp / (fp + tn) if fp + tn else np.nan, rate, per,
+                     cost_fp, cost_fn)  # fmt: skip
+    rng = np.random.default_rng(random_state)
+    sampled = _figures(_beta_draws(tp, tp + fn, draws, rng), _beta_draws(fp, fp + tn, draws, rng), rate, per,
+                       cost_fp, cost_fn)  # fmt: skip
+    tail = (1 - level) / 2
+    out = {}
+    for key, value in point.items():
+        v = float(value)
+        finite = sampled[key][np.isfinite(sampled[key])]
+        if math.isnan(v) or len(finite) < draws / 2:
+            out[key] = (v, float("nan"), float("nan"))
+            continue
+        low, high = np.quantile(finite, [tail, 1 - tail])
+        out[key] = (v, float(min(low, v)), float(max(high, v)))
+    return Outcome(rate=rate, per=per, **out)
+
+
+def prior_shift(p: np.ndarray, *, trained_rate: float, rate: float) -> np.ndarray:
+    """Probabilities of the cases ``p`` from a model trained at ``trained_rate``, moved to the production ``rate``."""
+    p = np.asarray(p, dtype=float)
+    up = p * (rate / trained_rate)
+    down = (1 - p) * ((1 - rate) / (1 - trained_rate))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(up + down > 0, up / (up + down), 0.0)
+
+
+def decision_curve(
+    y: np.ndarray, score: np.ndarray, *, rate: float, thresholds: np.ndarray | None = None
+) -> dict[str, np.ndarray]:
+    """Net benefit at each threshold probability ``t`` of flagging ``score >= t``, at the production ``rate``, with
+    "flag everyone"; ``score`` must be probabilities at that rate (:func:`prior_shift`). Returns ``thresholds``,
+    ``net_benefit`` and ``everyone``."""
+    y = np.asarray(y) == 1
+    t = np.linspace(0.01, 0.99, 99) if thresholds is None else np.asarray(thresholds, dtype=float)
+    s = np.sort(np.asarray(score, dtype=float)[y])
+    n = np.sort(np.asarray(score, dtype=float)[~y])
+    tpr = (len(s) - np.searchsorted(s, t, side="left")) / max(len(s), 1)
+    fpr = (len(n) - np.searchsorted(n, t, side="left")) / max(len(n), 1)
+    odds = t / (1 - t)
+    return {
+        "thresholds": t,
+        "net_benefit": tpr * rate - fpr * (1 - rate) * odds,
+        "everyone": rate - (1 - rate) * odds,
+    }
+
+
+#: Models that balance the classes inside themselves (every tree or round on a balanced under-sample).
+BALANCING_MODELS = frozenset({"brf", "easy_ensemble", "rusboost"})
+
+
+def trained_rate(strategy, *, fitted_counts: dict, training_counts: dict, names: dict) -> float | None:
+    """The rate of cases (code 1, the smaller class) the strategy's model was fitted at, exactly: ``None`` where its
+    scores are no probabilities to move (the anomaly view).
+
+    ``fitted_counts`` are the class counts (by code) the model saw after the strategy's resampling,
+    ``training_counts`` the training split's, ``names`` the class labels by code (custom weights name labels). Class weights count each row by its weight (balanced: half and half); a model that
+    balances inside itself sees half and half; a calibrated strategy was recalibrated on unresampled training
+    rows, so its probabilities are at the training split's rate.
+    """
+    if strategy.model == "isolation_forest":
+        return None
+    if strategy.calibrated:
+        n0, n1 = training_counts[0], training_counts[1]
+        return n1 / (n0 + n1)
+    if strategy.model in BALANCING_MODELS or strategy.weighting in {"balanced", "balanced_subsample"}:
+        return 0.5
+    n0, n1 = fitted_counts[0], fitted_counts[1]
+    if strategy.weighting == "custom":
+        wanted = dict(strategy.custom_weights)
+        w0, w1 = (float(wanted.get(names[c], 1.0)) for c in (0, 1))
+        return w1 * n1 / (w0 * n0 + w1 * n1)
+    return n1 / (n0 + n1)
+
+
+def _figure_text(v: tuple[float, float, float], *, digits: int = 1, percent: bool = False) -> str:
+    value, low, high = v
+    if math.isnan(value):
+        return "–"
+    if percent:
+        return f"{value:.1%} [{low:.1%}, {high:.1%}]"
+    return f"{value:,.{digits}f} [{low:,.{digits}f}, {high:,.{digits}f}]"
+
+
+def outcome_table(names: list[str], outcomes: list[Outcome]) -> list[dict[str, str]]:
+    """The outcome table stakeholders read: per strategy, what it does per ``per`` cases scored, with intervals."""
+    rows = []
+    for name, o in zip(names, outcomes, strict=True):
+        rows.append({
+            "strategy": name,
+            "flagged": _figure_text(o.flagged),
+            "cases caught": _figure_text(o.caught),
+            "cases missed": _figure_text(o.missed),
+            "false alarms": _figure_text(o.false_alarms),
+            "cost": _figure_text(o.cost, digits=0),
+            "precision": _figure_text(o.precision, percent=True),
+        })  # fmt: skip
+    return rows
+
+
+def outcome_sentence(name: str, o: Outcome, *, label: str, unit: str) -> str:
+    """One sentence per strategy: what it flags, catches, misses and costs per ``unit`` at the production rate."""
+
+    def n(v: tuple[float, float, float]) -> str:
+        value, low, high = v
+        return (
+            f"{value:,.1f} ({low:,.1f} to {high:,.1f})" if value < 100 else f"{value:,.0f} ({low:,.0f} to {high:,.0f})"
+        )
+
+    precision = "" if math.isnan(o.precision[0]) else f"; {o.precision[0]:.1%} of what it flags is a real {label}"
+    return (f"{name} flags {n(o.flagged)} {unit}: {n(o.caught)} {label} caught, {n(o.missed)} missed and "
+            f"{n(o.false_alarms)} false alarms, at a cost of {o.cost[0]:,.0f}{precision}.")  # fmt: skip
+
+
+def probability_sentence(name: str, *, trained: float, rate: float, label: str) -> str | None:
+    """What a score of 0.5 means in production for a model trained at another rate, or None when they agree."""
+    if abs(trained - rate) <= 0.1 * rate:
+        return None
+    meant = float(prior_shift(np.array([0.5]), trained_rate=trained, rate=rate)[0])
+    return (
+        f"{name} was fitted on rows with {trained:.1%} {label}: its score of 0.50 means about a {meant:.2%} "
+        f"chance of {label} at the production rate of {rate:.3%}. The corrected scores below keep its "
+        "decisions; only the scale becomes truthful."
+    )

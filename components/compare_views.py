@@ -10,6 +10,7 @@ from components.cache import cached_budget, cached_script
 from components.charts import show_chart
 from components.evaluation_views import budget_lines, budget_share, cross_validation_table, scores_table
 from components.messages import made_when_asked, plain
+from components.production_views import PRODUCTION_CAPTION, current_production_view
 from components.strategy_controls import cv_controls, tuning_settings
 from core.comparison.compare import best_in_column, default_strategies, differences, strategy_choices, with_intervals
 from core.comparison.gains import gains
@@ -189,16 +190,21 @@ def downloads(
     split_text = report_split_text(prepared, split)
 
     def report() -> bytes:  # written when the button is pressed (it embeds every chart), not on every rerun
-        budget = None
+        budget = production = None
+        figures = list(figs)
         if evals[0].binary:
+            view = current_production_view(evals, prepared=prepared, split=split)
+            production = (view.heading, view.table, view.sentences, PRODUCTION_CAPTION)
+            figures.append(("Decision curve", view.figure))
             share = budget_share()
             budget = (share, budget_lines(cached_budget(evals, share=share), positive=repr(evals[0].classes[-1]),
                                           share=share))  # fmt: skip
         return build_report(
             dataset_name=prepared.dataset.name, target=prepared.target or "", n_rows=_file_rows(prepared),
             distribution=dist, split_text=split_text, evals=evals, leaderboard=with_intervals(table),
-            best=best_in_column(evals), figures=figs, takeaways=lines, summary=helped, differences=diffs,
+            best=best_in_column(evals), figures=figures, takeaways=lines, summary=helped, differences=diffs,
             warning=noise_warning(evals), script=_script_or_none(prepared, split, evals, settings), budget=budget,
+            production=production,
         ).encode("utf-8")  # fmt: skip
 
     c1, c2, c3 = st.columns(3)

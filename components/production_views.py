@@ -6,6 +6,8 @@ read off the confusion matrices already made; the resampled class counts come fr
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 import pandas as pd
 import streamlit as st
@@ -85,49 +87,87 @@ def _rates(evals: list[Evaluation], prepared: PreparedData, split: Split) -> lis
     return out
 
 
-@st.fragment
-def production_panel(evals: list[Evaluation], *, prepared: PreparedData, split: Split) -> None:
-    """Binary: the outcome table per 10,000 cases (or per day) at the production rate, a sentence per strategy, what
-    a score means there, and the decision curve."""
+@dataclass(frozen=True)
+class ProductionView:
+    """What the production panel shows, also what the report carries."""
+
+    heading: str
+    table: pd.DataFrame
+    sentences: list[str]
+    figure: object
+    note: str | None
+
+
+def production_view(evals: list[Evaluation], *, prepared: PreparedData, split: Split, rate: float,
+                    volume: float | None) -> ProductionView:  # fmt: skip
+    """The outcome table, a sentence per strategy (outcomes, then what a score means), and the decision curve at
+    ``rate`` (per day when ``volume`` is given, else per 10,000 cases), at the costs set in the strategy settings."""
     label = evals[0].classes[-1]
-    data_rate = _data_rate(prepared, label)
-    rate, volume = production_settings(data_rate)
     per, unit = (volume, "a day") if volume else (10_000, "per 10,000 cases scored")
-    test_rate = float(np.mean(evals[0].y_test == 1))
-    note = rate_note(rate, test_rate)
-    if note:
-        st.info(plain(note), icon=":material/info:")
     cost_fp, cost_fn = (float(st.session_state.get(k, d)) for k, d in ((state.W_COST_FP, 1.0), (state.W_COST_FN, 10.0)))
     outcomes = [outcome(confusion(ev), rate=rate, per=per, cost_fp=cost_fp, cost_fn=cost_fn) for ev in evals]
-    st.markdown(f"**{plain(unit.capitalize())}, at a production rate of {rate:.3%} {plain(repr(label))}**")
-    st.dataframe(pd.DataFrame(outcome_table([ev.name for ev in evals], outcomes)), hide_index=True, width="stretch")
-    for ev, o in zip(evals, outcomes, strict=True):
-        st.markdown(f"- {plain(outcome_sentence(ev.name, o, label=repr(label), unit=unit))}")
-    st.caption(
-        "Each strategy at its own threshold. Its recall and false-alarm rate are measured on the test split and do "
-        "not depend on the rate; the flagged rows, false alarms, cost and precision are worked out at the production "
-        f"rate from those two (costs: a false alarm {cost_fp:g}, a missed case {cost_fn:g}, as set in the strategy "
-        "settings). In brackets: 95 % intervals from the test split's counts (Jeffreys posteriors of the two rates)."
-    )
+    sentences = [
+        outcome_sentence(ev.name, o, label=repr(label), unit=unit) for ev, o in zip(evals, outcomes, strict=True)
+    ]
     trained = _rates(evals, prepared, split)
-    for ev, r in zip(evals, trained, strict=True):
-        sentence = probability_sentence(ev.name, trained=r, rate=rate, label=repr(label)) if r is not None else None
-        if sentence:
-            st.markdown(f"- {plain(sentence)}")
     curves = []
     for ev, r in zip(evals, trained, strict=True):
         if r is None:
             continue
-        moved = prior_shift(ev.proba[:, 1], trained_rate=r, rate=rate)
-        dc = decision_curve(ev.y_test, moved, rate=rate)
+        sentence = probability_sentence(ev.name, trained=r, rate=rate, label=repr(label))
+        if sentence:
+            sentences.append(sentence)
+        dc = decision_curve(ev.y_test, prior_shift(ev.proba[:, 1], trained_rate=r, rate=rate), rate=rate)
         curves.append((ev.name, dc["thresholds"], dc["net_benefit"]))
     dc = decision_curve(evals[0].y_test, evals[0].proba[:, 1], rate=rate)
     marked = cost_fp / (cost_fp + cost_fn) if cost_fp + cost_fn > 0 else None
-    show_chart(decision_curve_figure(curves, thresholds=dc["thresholds"], everyone=dc["everyone"], rate=rate,
-                                     marked=marked), key="decision_curve")  # fmt: skip
-    st.caption(
-        "Net benefit (Vickers & Elkin 2006): the cases caught per case scored, less the false alarms weighed by "
-        "the odds of the threshold probability. Each strategy's scores are first moved to the production rate (the "
-        "prior-shift correction, from the rate of the small class it was trained on), so a threshold probability "
-        "means what it says. The dotted line marks the threshold probability your costs imply."
+    figure = decision_curve_figure(curves, thresholds=dc["thresholds"], everyone=dc["everyone"], rate=rate,
+                                   marked=marked)  # fmt: skip
+    heading = f"{unit.capitalize()}, at a production rate of {rate:.3%} {label!r}"
+    table = pd.DataFrame(outcome_table([ev.name for ev in evals], outcomes))
+    return ProductionView(heading, table, sentences, figure, rate_note(rate, float(np.mean(evals[0].y_test == 1))))
+
+
+def current_production_view(evals: list[Evaluation], *, prepared: PreparedData, split: Split) -> ProductionView:
+    """:func:`production_view` at the session's last valid production settings (for the report)."""
+    default = _data_rate(prepared, evals[0].classes[-1])
+    rate = st.session_state.get(state.PROD_RATE_OK, default)
+    volume = (
+        st.session_state.get(state.PROD_VOLUME_OK)
+        if str(st.session_state.get(state.W_PROD_VOLUME, "")).strip()
+        else None
     )
+    return production_view(evals, prepared=prepared, split=split, rate=rate, volume=volume)
+
+
+@st.fragment
+def production_panel(evals: list[Evaluation], *, prepared: PreparedData, split: Split) -> None:
+    """Binary: the outcome table per 10,000 cases (or per day) at the production rate, a sentence per strategy, what
+    a score means there, and the decision curve."""
+    rate, volume = production_settings(_data_rate(prepared, evals[0].classes[-1]))
+    view = production_view(evals, prepared=prepared, split=split, rate=rate, volume=volume)
+    if view.note:
+        st.info(plain(view.note), icon=":material/info:")
+    st.markdown(f"**{plain(view.heading)}**")
+    st.table(view.table.set_index("strategy"))  # a plain HTML table: a screen reader and a browser test read it
+    for sentence in view.sentences:
+        st.markdown(f"- {plain(sentence)}")
+    st.caption(PRODUCTION_CAPTION)
+    show_chart(view.figure, key="decision_curve")
+    st.caption(DECISION_CAPTION)
+
+
+#: What the outcome table reads and which numbers move with the rate.
+PRODUCTION_CAPTION = (
+    "Each strategy at its own threshold. Its recall and false-alarm rate are measured on the test split and do not "
+    "depend on the rate; the flagged rows, false alarms, cost and precision are worked out at the production rate "
+    "from those two, at the costs set in the strategy settings. In brackets: 95 % intervals from the test split's "
+    "counts (Jeffreys posteriors of the two rates)."
+)
+#: What the decision curve shows.
+DECISION_CAPTION = (
+    "Net benefit (Vickers & Elkin 2006): the cases caught per case scored, less the false alarms weighed by the odds "
+    "of the threshold probability. Each strategy's scores are first moved to the production rate (the prior-shift "
+    "correction, from the rate of the small class it was trained on), so a threshold probability means what it says. "
+    "The dotted line marks the threshold probability your costs imply."
+)

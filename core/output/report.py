@@ -91,6 +91,7 @@ def build_report(
     warning: str | None = None,
     script: str | None = None,
     budget: tuple[float, list[str]] | None = None,
+    production: tuple[str, pd.DataFrame, list[str], str] | None = None,
 ) -> str:
     """The comparison as one HTML document (plotly.js inlined, no network needed).
 
@@ -98,7 +99,8 @@ def build_report(
     handling the imbalance helped; ``differences`` sets each strategy against the baseline;
     ``warning`` flags a test split too small to judge by; ``script`` (from :func:`core.output.script.script`)
     becomes the appendix "How to reproduce"; ``budget`` (a share of the cases and one sentence per
-    strategy) becomes "If the team can review the top k %".
+    strategy) becomes "If the team can review the top k %". ``production`` (a heading, the outcome table, a
+    sentence per strategy and the caption) becomes "What happens in production".
     """
     parts = [
         "<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'>",
@@ -133,6 +135,17 @@ def build_report(
         "<h2>Takeaways</h2><ul>",
         *(f"<li>{_e(t)}</li>" for t in takeaways),
         "</ul>",
+        *(
+            [
+                "<h2>What happens in production</h2>",
+                f"<p><b>{_e(production[0])}</b></p>",
+                _tables(production[1]),
+                "<ul>", *(f"<li>{_e(t)}</li>" for t in production[2]), "</ul>",
+                f"<p class='muted'>{_e(production[3])}</p>",
+            ]
+            if production
+            else []
+        ),
         *(
             [
                 f"<h2>If the team can review the top {budget[0]:.0%} of cases</h2>",

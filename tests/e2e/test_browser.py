@@ -141,7 +141,8 @@ def test_the_report_download_opens_offline_and_shows_its_charts(page, server, br
         report = offline.new_page()
         report.goto(path.as_uri())
         expect(report.locator(".js-plotly-plot .main-svg").first).to_be_visible()
-        assert report.locator(".js-plotly-plot").count() == 6  # grid, ROC, PR, gains, lift, metric bars
+        assert report.locator(".js-plotly-plot").count() == 7  # grid, ROC, PR, gains, lift, bars, decision curve
+        expect(report.locator("h2").filter(has_text="What happens in production")).to_have_count(1)
         expect(report.locator("h2").filter(has_text="If the team can review the top 5% of cases")).to_have_count(1)
         expect(report.locator("h2").filter(has_text="Takeaways")).to_have_count(1)
         # the leaderboard in parts a page wide, then the paired differences
@@ -161,6 +162,31 @@ def test_the_report_download_opens_offline_and_shows_its_charts(page, server, br
     finally:
         offline.close()
     assert "s=" in page.url  # the address now carries the settings
+
+
+def test_the_outcome_sentences_say_the_figures_of_the_outcome_table_at_the_production_rate(page, server):
+    open_page(page, server, "train")
+    page.get_by_role("button", name="Train and evaluate").click()
+    page.get_by_role("heading", name="What happens in production").wait_for(timeout=180_000)
+    wait_idle(page)
+    box = page.get_by_role("textbox", name="Rate of the small class in production (%)")
+    box.fill("0.1")
+    box.press("Enter")
+    wait_idle(page)
+    expect(page.get_by_text("Per 10,000 cases scored, at a production rate of 0.100% 'fraud'")).to_be_visible()
+    table = page.locator('[data-testid="stTable"] table').first
+    rows = table.locator("tbody tr").all()
+    heads = table.locator("thead th").all_inner_texts()
+    assert len(rows) == 2 and "cases caught" in heads
+    sentences = [t for t in page.locator("li").all_inner_texts() if " per 10,000 cases scored: " in t]
+    assert len(sentences) == 2
+    for row, sentence in zip(rows, sentences, strict=True):
+        cells = dict(zip(heads, [row.locator("th").inner_text(), *row.locator("td").all_inner_texts()], strict=True))
+        assert sentence.startswith(cells["strategy"] if "strategy" in cells else row.locator("th").inner_text())
+        for column, words in (("flagged", "flags "), ("cases caught", ": "), ("false alarms", "missed and ")):
+            value = cells[column].split(" [")[0]
+            assert f"{words}{value} (" in sentence, (column, value, sentence)
+    assert page.locator('[data-testid="stException"]').count() == 0
 
 
 def test_the_guided_tour_can_be_followed_to_the_end(page, server):

@@ -140,7 +140,9 @@ def build_report(
                 "<h2>What happens in production</h2>",
                 f"<p><b>{_e(production[0])}</b></p>",
                 _tables(production[1]),
-                "<ul>", *(f"<li>{_e(t)}</li>" for t in production[2]), "</ul>",
+                "<ul>",
+                *(f"<li>{_e(t)}</li>" for t in production[2]),
+                "</ul>",
                 f"<p class='muted'>{_e(production[3])}</p>",
             ]
             if production

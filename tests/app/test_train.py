@@ -194,7 +194,7 @@ def test_the_production_view_follows_the_rate_and_the_volume_without_training_ag
     app.text_input(key=state.W_PROD_RATE).set_value("0.1").run()
     assert state.W_STOP not in [b.key for b in app.button]  # read off the fitted results: no training bar
     assert not app.exception
-    table = next(t.value for t in app.dataframe if "cases caught" in t.value.columns)
+    table = next(t.value for t in app.table if "cases caught" in t.value.columns)
     lines = [m for m in texts(app, "markdown") if " flags " in m]
     assert len(lines) == len(table)
     for row, line in zip(table.to_dict("records"), lines, strict=True):  # the sentence says the table's figures

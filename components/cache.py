@@ -262,6 +262,18 @@ def cached_leakage(prepared: PreparedData):
         return _leakage(run_identity(prepared), prepared)
 
 
+@st.cache_data(show_spinner=False, max_entries=4)
+def _production_demo(key: RunIdentity, _prepared: PreparedData, _split: Split):
+    from core.teaching.lessons import production_demo
+
+    return production_demo(_prepared, _split)
+
+
+def cached_production_demo(prepared: PreparedData, split: Split):
+    """The Lesson's production step on the current data and split (two logistic regressions), cached by run identity."""
+    return _production_demo(run_identity(prepared, split.spec), prepared, split)
+
+
 @st.cache_data(show_spinner=False, max_entries=8)
 def cached_sweep(ratios: tuple[float, ...], class_sep: float, seed: int):
     """The ratio sweep on generated data (about 15 s the first time), cached by its settings."""

@@ -6,13 +6,22 @@ import pandas as pd
 import streamlit as st
 
 from components import state
-from components.cache import cached_complexity, cached_kinds, cached_leakage, cached_sweep, generated_split
+from components.cache import (
+    cached_complexity,
+    cached_kinds,
+    cached_leakage,
+    cached_production_demo,
+    cached_split,
+    cached_sweep,
+    generated_split,
+)
 from components.charts import show_chart
 from components.diagnosis_views import boundaries_panel
 from components.messages import plain, show_message
 from core.data.generated import generate
 from core.data.prepared import PreparedData
-from core.data.split import run_identity
+from core.data.split import SplitSpec, run_identity
+from core.errors import UserFacingError
 from core.modelling.evaluation import METRIC_LABELS
 from core.output.figures import sweep_figure
 from core.teaching.diagnosis import KINDS
@@ -272,3 +281,39 @@ def hardness_panel() -> None:
     st.markdown("**Decision regions on the overlapping data**: the same model with no handling, class weights, "
                 "SMOTE and under-sampling (test rows on top).")  # fmt: skip
     boundaries_panel(prepared, split, key_prefix=state.LESSON_PREFIX)
+
+
+def production_lesson_panel(prepared: PreparedData, spec: SplitSpec) -> None:
+    """Scores that hold in the data and in production: one model at the data's rate and at a rate ten times lower,
+    and a SMOTE model's probabilities before and after the prior-shift correction (two classes)."""
+    if prepared.distribution.n_classes != 2:
+        st.info("This step needs a target with two classes: load or generate one above.")
+        return
+    st.write(
+        "On the current data's shared split: a logistic regression with balanced class weights is scored on the "
+        "test split, then again as if cases were ten times rarer in production; and a logistic regression trained "
+        "after SMOTE has its probabilities checked against how often the small class really occurs."
+    )
+    st.button("Score it for production", key=state.W_PRODUCTION_LESSON, icon=":material/play_arrow:",
+              on_click=state.put_value, args=(state.PRODUCTION_LESSON_ASKED, True))  # fmt: skip
+    if not st.session_state.get(state.PRODUCTION_LESSON_ASKED):
+        st.caption("Look for: which numbers change with the rate, and what a score of 0.5 means after SMOTE.")
+        return
+    try:
+        split = cached_split(prepared, spec)
+        with st.spinner("Training two logistic regressions…"):
+            demo = cached_production_demo(prepared, split)
+    except UserFacingError as exc:
+        show_message("error", str(exc))
+        return
+    left, right = st.columns(2)
+    for column, title, o in ((left, f"At the data's rate ({demo.data_rate:.1%})", demo.at_data),
+                             (right, f"Ten times rarer ({demo.production_rate:.2%})", demo.at_production)):  # fmt: skip
+        column.markdown(f"**{title}**, per 10,000 cases scored")
+        column.table(pd.DataFrame({
+            "": ["recall", "false-alarm rate", "cases caught", "false alarms", "precision"],
+            "value": [f"{o.recall[0]:.2f}", f"{o.false_alarm_rate[0]:.3f}", f"{o.caught[0]:,.1f}",
+                      f"{o.false_alarms[0]:,.0f}", f"{o.precision[0]:.1%}"],
+        }).set_index(""))  # fmt: skip
+    for line in demo.sentences():
+        st.markdown(f"- {plain(line)}")

@@ -35,6 +35,13 @@ def split_controls() -> SplitSpec:
     return SplitSpec(test_size=round(float(test_size), 2), random_state=int(seed))
 
 
+def shared_spec() -> SplitSpec:
+    """The split settings chosen on any page, without drawing them (for a page that only reads the split)."""
+    default = SplitSpec()
+    return SplitSpec(test_size=round(float(state.kept(state.W_TEST_SIZE, default.test_size)), 2),
+                     random_state=int(state.kept(state.W_SPLIT_SEED, default.random_state)))  # fmt: skip
+
+
 def split_summary(split: Split) -> None:
     """One line with the rows and class mix of each side of the split."""
 

@@ -10,10 +10,12 @@ from components.lesson_views import (
     hardness_panel,
     leakage_panel,
     paradox_panel,
+    production_lesson_panel,
     sweep_panel,
     tour,
 )
 from components.page_setup import page_guard, require_prepared
+from components.split_controls import shared_spec
 
 page_guard()
 
@@ -36,5 +38,7 @@ st.header("How the imbalance ratio changes things")
 sweep_panel()
 st.header("Rare is not the same as hard")
 hardness_panel()
+st.header("Scores in the data, scores in production")
+production_lesson_panel(prepared, shared_spec())
 st.header("Glossary")
 glossary()

@@ -36,6 +36,7 @@ import numpy as np
 __all__ = [
     "FAR_FACTOR",
     "Outcome",
+    "calibration_error",
     "check_rate",
     "check_volume",
     "decision_curve",
@@ -269,3 +270,11 @@ def probability_sentence(name: str, *, trained: float, rate: float, label: str) 
         f"chance of {label} at the production rate of {rate:.3%}. The corrected scores below keep its "
         "decisions; only the scale becomes truthful."
     )
+
+
+def calibration_error(y: np.ndarray, p: np.ndarray, *, bins: int = 10) -> float:
+    """Expected calibration error: over ``bins`` equal-count bins of the predicted probability ``p`` of the cases,
+    the rows' share-weighted gap between the mean prediction and the share of cases."""
+    y, p = np.asarray(y) == 1, np.asarray(p, dtype=float)
+    order = np.argsort(p, kind="stable")
+    return float(sum(abs(p[b].mean() - y[b].mean()) * len(b) for b in np.array_split(order, bins) if len(b)) / len(p))

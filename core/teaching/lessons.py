@@ -9,6 +9,7 @@ import pandas as pd
 from sklearn.ensemble import RandomForestClassifier
 from sklearn.model_selection import StratifiedKFold
 
+from core.comparison.production import Outcome
 from core.data.distribution import class_codes
 from core.data.preprocessing import categorical_as_text, preprocessor
 from core.data.roles import FeaturePlan
@@ -16,7 +17,16 @@ from core.modelling.evaluation import score
 from core.modelling.fitting import pad_columns
 from core.resampling.catalogue import SamplerConfig, build_sampler, get_spec, resolve_spec
 
-__all__ = ["SWEEP_STRATEGIES", "LeakageResult", "leakage_demo", "majority_baseline", "ratio_sweep", "sweep_summary"]
+__all__ = [
+    "SWEEP_STRATEGIES",
+    "LeakageResult",
+    "ProductionDemo",
+    "leakage_demo",
+    "majority_baseline",
+    "production_demo",
+    "ratio_sweep",
+    "sweep_summary",
+]
 
 
 def majority_baseline(y: pd.Series) -> dict[str, float]:
@@ -192,3 +202,58 @@ def sweep_summary(table: pd.DataFrame) -> list[str]:
         f"more or less moves recall by {1 / max(cases, 1):.2f}: read those points with their intervals."
     )
     return out
+
+
+@dataclass(frozen=True)
+class ProductionDemo:
+    """The lesson's production step: one model's outcomes at the data's rate and at a rate ten times lower, and a
+    SMOTE model's probabilities before and after they are moved back to the data's rate."""
+
+    label: str
+    data_rate: float
+    production_rate: float
+    at_data: Outcome
+    at_production: Outcome
+    smote_mean: float
+    smote_mean_corrected: float
+    error: float
+    error_corrected: float
+
+    def sentences(self) -> list[str]:
+        """What to look for, read off the numbers."""
+        a, b, label = self.at_data, self.at_production, repr(self.label)
+        return [
+            f"The same model, the same threshold: recall stays {a.recall[0]:.2f} and the false-alarm rate "
+            f"{a.false_alarm_rate[0]:.3f}, but at {self.production_rate:.2%} {label} instead of {self.data_rate:.1%} "
+            f"its precision falls from {a.precision[0]:.1%} to {b.precision[0]:.1%}: per 10,000 cases it raises "
+            f"{b.false_alarms[0]:,.0f} false alarms for {b.caught[0]:,.1f} {label} caught.",
+            f"SMOTE trained the model on a world where half the rows are {label}: its average predicted chance on the "
+            f"test split is {self.smote_mean:.1%}, while {self.data_rate:.1%} of the rows are {label}. Moved back to "
+            f"the data's rate (the prior-shift correction) it is {self.smote_mean_corrected:.1%}, and the calibration "
+            f"error falls from {self.error:.3f} to {self.error_corrected:.3f}; the order of the rows, and so every "
+            "decision at a matching threshold, is unchanged.",
+        ]
+
+
+def production_demo(prepared, split, *, random_state: int = 0) -> ProductionDemo:
+    """:class:`ProductionDemo` on a prepared two-class dataset and its split (logistic regressions, a few seconds)."""
+    from core.comparison.production import calibration_error, outcome, prior_shift
+    from core.modelling.evaluation import confusion
+    from core.modelling.fitting import evaluate
+    from core.modelling.strategies import Strategy
+
+    plain = evaluate(Strategy(model="logreg", weighting="balanced", random_state=random_state), split,
+                     plan=prepared.plan)  # fmt: skip
+    smote = evaluate(Strategy(SamplerConfig("smote", random_state=random_state), model="logreg",
+                              random_state=random_state), split, plan=prepared.plan)  # fmt: skip
+    y = plain.y_test
+    data_rate = float(np.mean(y == 1))
+    p = smote.proba[:, 1]
+    corrected = prior_shift(p, trained_rate=0.5, rate=data_rate)
+    return ProductionDemo(
+        label=str(plain.classes[-1]),
+        data_rate=data_rate, production_rate=data_rate / 10,
+        at_data=outcome(confusion(plain), rate=data_rate), at_production=outcome(confusion(plain), rate=data_rate / 10),
+        smote_mean=float(p.mean()), smote_mean_corrected=float(corrected.mean()),
+        error=calibration_error(y, p), error_corrected=calibration_error(y, corrected),
+    )  # fmt: skip

@@ -62,3 +62,14 @@ def test_rare_is_not_hard_compares_two_equally_rare_datasets_and_draws_the_regio
     app.selectbox(key="lesson.balance.boundary_model").set_value("knn").run()
     assert not app.exception
     assert any("k-NN takes no class weights" in c for c in texts(app, "caption"))
+
+
+def test_the_production_step_scores_the_current_data_at_its_rate_and_ten_times_lower(app):
+    app.switch_page("pages/lesson.py").run()
+    assert "Scores in the data, scores in production" in [h.value for h in app.header]
+    app.button(key="lesson.production_run").click().run()
+    assert not app.exception
+    lines = [m for m in texts(app, "markdown") if "its precision falls from" in m or "calibration error falls" in m]
+    assert len(lines) == 2
+    tables = [t.value for t in app.table if "value" in t.value.columns]
+    assert len(tables) == 2 and tables[0].loc["recall", "value"] == tables[1].loc["recall", "value"]

@@ -120,3 +120,21 @@ def test_sweep_summary_says_when_pr_auc_does_not_fall_and_names_no_winner_within
     table = _table([0.9, 0.8, 0.6, 0.7])
     assert sweep_summary(table)[2].startswith("PR-AUC fell for every strategy")
     _check_sentences(table, sweep_summary(table))
+
+
+def test_the_production_step_says_what_its_numbers_show():
+    from core.data.bundled import load_sample
+    from core.data.prepared import prepare
+    from core.data.split import make_split
+    from core.teaching.lessons import production_demo
+
+    prepared = prepare(load_sample("credit_card_fraud"), target=None, overrides={})
+    demo = production_demo(prepared, make_split(prepared, test_size=0.2, random_state=42))
+    a, b = demo.at_data, demo.at_production
+    assert demo.production_rate == pytest.approx(demo.data_rate / 10)
+    assert a.recall == b.recall and a.false_alarm_rate == b.false_alarm_rate  # the rates carry over
+    assert b.precision[0] < a.precision[0]  # precision does not
+    assert demo.smote_mean > 2 * demo.data_rate and demo.error_corrected <= demo.error / 2
+    precision_line, smote_line = demo.sentences()
+    assert f"falls from {a.precision[0]:.1%} to {b.precision[0]:.1%}" in precision_line
+    assert f"from {demo.error:.3f} to {demo.error_corrected:.3f}" in smote_line

@@ -11,6 +11,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 import streamlit as st
+from sklearn.calibration import calibration_curve
+from sklearn.metrics import brier_score_loss
 
 from components import state
 from components.cache import cached_resample
@@ -31,7 +33,7 @@ from core.comparison.production import (
 from core.data.prepared import PreparedData
 from core.data.split import Split
 from core.modelling.evaluation import Evaluation, confusion
-from core.output.result_figures import decision_curve_figure
+from core.output.result_figures import calibration_figure, decision_curve_figure
 
 
 def _data_rate(prepared: PreparedData, label: str) -> float:
@@ -155,6 +157,36 @@ def production_panel(evals: list[Evaluation], *, prepared: PreparedData, split: 
     st.caption(PRODUCTION_CAPTION)
     show_chart(view.figure, key="decision_curve")
     st.caption(DECISION_CAPTION)
+    corrected_calibration(evals, prepared=prepared, split=split)
+
+
+def corrected_calibration(evals: list[Evaluation], *, prepared: PreparedData, split: Split) -> None:
+    """For strategies fitted at another rate than the data's: calibration on the untouched test split before and
+    after their probabilities are moved to the data's rate (the test split's, the only rate it can check)."""
+    test_rate = float(np.mean(evals[0].y_test == 1))
+    moved = []
+    for ev, r in zip(evals, _rates(evals, prepared, split), strict=True):
+        if r is not None and abs(r - test_rate) > 0.1 * test_rate:
+            moved.append((ev, prior_shift(ev.proba[:, 1], trained_rate=r, rate=test_rate)))
+    if not moved:
+        return
+    truth = evals[0].y_test == 1
+    series = [(ev.name, *_curve(truth, p)) for ev, p in moved]
+    before = {ev.name: _curve(truth, ev.proba[:, 1]) for ev, _ in moved}
+    figure = calibration_figure(series, before=before, before_word="as fitted",
+                                title="Calibration with the probabilities moved to the data's rate")  # fmt: skip
+    show_chart(figure, key="corrected_calibration")
+    for ev, p in moved:
+        st.caption(
+            f"{plain(ev.name)}: Brier score {brier_score_loss(truth, ev.proba[:, 1]):.4f} as fitted, "
+            f"{brier_score_loss(truth, p):.4f} with its probabilities moved to the data's rate ({test_rate:.2%}); "
+            "the same decisions, a truthful scale (lower is better)."
+        )
+
+
+def _curve(truth: np.ndarray, p: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    observed, predicted = calibration_curve(truth, p, n_bins=10, strategy="quantile")
+    return predicted, observed
 
 
 #: What the outcome table reads and which numbers move with the rate.

@@ -195,11 +195,13 @@ def calibration_figure(
     *,
     before: dict[str, tuple[np.ndarray, np.ndarray]] | None = None,
     height: int = 380,
+    title: str = "Calibration",
+    before_word: str = "before",
 ) -> go.Figure:
     """Reliability curves: mean predicted probability against the observed share, per strategy.
 
-    ``before`` maps a calibrated strategy's name to its curve before calibration, drawn dashed in the
-    strategy's colour.
+    ``before`` maps a strategy's name to its curve before a repair (calibration, or the prior-shift correction),
+    drawn dotted in the strategy's colour and named with ``before_word``.
     """
     fig = go.Figure()
     fig.add_trace(
@@ -215,13 +217,13 @@ def calibration_figure(
         if before and name in before:
             fig.add_trace(
                 go.Scatter(x=before[name][0], y=before[name][1], mode="lines+markers",
-                           name=f"before: {plot_label(name, max_len=32)}", marker={"symbol": "x"},
+                           name=f"{before_word}: {plot_label(name, max_len=32)}", marker={"symbol": "x"},
                            line={"color": STRATEGY_COLORS[i % len(STRATEGY_COLORS)], "dash": "dot"})
             )  # fmt: skip
     fig.update_xaxes(title="predicted probability of the small class", range=[0, 1])
     fig.update_yaxes(title="observed share", range=[0, 1.02])
     fig.update_layout(height=height, margin={"l": 10, "r": 10, "t": 40, "b": 10}, legend={"orientation": "h", "y": -0.2},
-                      title={"text": "Calibration", "font": {"size": 15}})  # fmt: skip
+                      title={"text": title, "font": {"size": 15}})  # fmt: skip
     return fig
 
 

@@ -215,3 +215,8 @@ def test_the_production_view_follows_the_rate_and_the_volume_without_training_ag
     curve = next(s for s in specs if "Decision curve" in s["layout"].get("title", {}).get("text", ""))
     names = [t["name"] for t in curve["data"]]
     assert "flag everyone" in names and "flag no one" in names
+    moved = next(s for s in specs if "moved to the data's rate" in s["layout"].get("title", {}).get("text", ""))
+    assert {t["name"] for t in moved["data"]} >= {"SMOTE + RF", "as fitted: SMOTE + RF"}  # RF was fitted at the rate
+    briers = [c for c in texts(app, "caption") if c.startswith("SMOTE + RF: Brier score")]
+    fitted, corrected = (float(x) for x in re.findall(r"Brier score ([0-9.]+) as fitted, ([0-9.]+)", briers[0])[0])
+    assert corrected < fitted

@@ -123,9 +123,14 @@ def show_figures(figs: list[tuple[str, object]]) -> None:
     show_chart(by["Metrics by strategy"], key="compare_bars")
 
 
-def takeaways_panel(evals: list[Evaluation]) -> tuple[list[str], list[str]]:
-    """What helped here (by family) and plain-language takeaways, computed from the results and their noise."""
+def takeaways_panel(
+    evals: list[Evaluation], *, prepared: PreparedData | None = None, split: Split | None = None
+) -> tuple[list[str], list[str]]:
+    """What helped here (by family) and plain-language takeaways, computed from the results and their noise; for a
+    two-class target, one sentence per strategy on what it would do in production (the settings below)."""
     lines, helped = takeaways(evals), summary(evals)
+    if evals[0].binary and prepared is not None and split is not None and len(evals) > 1:
+        lines = lines + current_production_view(evals, prepared=prepared, split=split).takeaways
     st.subheader("Takeaways")
     if not lines:
         st.caption("Pick at least two strategies to compare.")

@@ -28,6 +28,7 @@ from core.comparison.production import (
     prior_shift,
     probability_sentence,
     rate_note,
+    takeaway,
     trained_rate,
 )
 from core.data.prepared import PreparedData
@@ -98,6 +99,7 @@ class ProductionView:
     sentences: list[str]
     figure: object
     note: str | None
+    takeaways: list[str]
 
 
 def production_view(evals: list[Evaluation], *, prepared: PreparedData, split: Split, rate: float,
@@ -127,7 +129,9 @@ def production_view(evals: list[Evaluation], *, prepared: PreparedData, split: S
                                    marked=marked)  # fmt: skip
     heading = f"{unit.capitalize()}, at a production rate of {rate:.3%} {label!r}"
     table = pd.DataFrame(outcome_table([ev.name for ev in evals], outcomes))
-    return ProductionView(heading, table, sentences, figure, rate_note(rate, float(np.mean(evals[0].y_test == 1))))
+    short = [takeaway(ev.name, o, label=repr(label)) for ev, o in zip(evals, outcomes, strict=True)]
+    return ProductionView(heading, table, sentences, figure, rate_note(rate, float(np.mean(evals[0].y_test == 1))),
+                          short)  # fmt: skip
 
 
 def current_production_view(evals: list[Evaluation], *, prepared: PreparedData, split: Split) -> ProductionView:

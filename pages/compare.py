@@ -57,7 +57,7 @@ evals = run_strategies(prepared, split, strategies, cv_folds=folds, cv_repeats=r
 st.header("Leaderboard")
 table = leaderboard_panel(evals)
 diffs = differences_panel(evals)
-lines, helped = takeaways_panel(evals)
+lines, helped = takeaways_panel(evals, prepared=prepared, split=split)
 if evals[0].binary:
     st.header("What happens in production")
     production_panel(evals, prepared=prepared, split=split)

@@ -43,6 +43,7 @@ __all__ = [
     "outcome",
     "prior_shift",
     "rate_note",
+    "takeaway",
     "trained_rate",
 ]
 
@@ -278,3 +279,11 @@ def calibration_error(y: np.ndarray, p: np.ndarray, *, bins: int = 10) -> float:
     y, p = np.asarray(y) == 1, np.asarray(p, dtype=float)
     order = np.argsort(p, kind="stable")
     return float(sum(abs(p[b].mean() - y[b].mean()) * len(b) for b in np.array_split(order, bins) if len(b)) / len(p))
+
+
+def takeaway(name: str, o: Outcome, *, label: str) -> str:
+    """The production outcome of one strategy in one short sentence, for the takeaways."""
+    unit = "a day" if o.per != 10_000 else "per 10,000 cases scored"
+    return (f"In production ({o.rate:.3%} {label}, {unit}), {name} would catch {o.caught[0]:,.1f} of "
+            f"{o.caught[0] + o.missed[0]:,.1f} {label} with {o.false_alarms[0]:,.0f} false alarms "
+            f"(cost {o.cost[0]:,.0f}).")  # fmt: skip

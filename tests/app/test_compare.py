@@ -57,6 +57,8 @@ def test_compare_shows_intervals_paired_differences_and_noise_aware_takeaways_on
         line.startswith("- Resampling") for line in lines
     )
     assert any(line.startswith("- By PR-AUC") for line in lines)
+    production = [line for line in lines if line.startswith("- In production (")]
+    assert len(production) == len(names) and all("false alarms (cost" in line for line in production)
     labels = sorted(b.proto.label for b in app.get("download_button"))
     assert labels == ["Download the data it reads (credit_card_fraud.parquet)", "Download the leaderboard (CSV)",
                       "Download the report (HTML)", "Download the script (.py)", "Download the settings (JSON)"]  # fmt: skip

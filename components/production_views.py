@@ -100,6 +100,7 @@ class ProductionView:
     figure: object
     note: str | None
     takeaways: list[str]
+    trained: list[float | None]
 
 
 def production_view(evals: list[Evaluation], *, prepared: PreparedData, split: Split, rate: float,
@@ -131,7 +132,7 @@ def production_view(evals: list[Evaluation], *, prepared: PreparedData, split: S
     table = pd.DataFrame(outcome_table([ev.name for ev in evals], outcomes))
     short = [takeaway(ev.name, o, label=repr(label)) for ev, o in zip(evals, outcomes, strict=True)]
     return ProductionView(heading, table, sentences, figure, rate_note(rate, float(np.mean(evals[0].y_test == 1))),
-                          short)  # fmt: skip
+                          short, trained)  # fmt: skip
 
 
 def current_production_view(evals: list[Evaluation], *, prepared: PreparedData, split: Split) -> ProductionView:
@@ -161,15 +162,15 @@ def production_panel(evals: list[Evaluation], *, prepared: PreparedData, split: 
     st.caption(PRODUCTION_CAPTION)
     show_chart(view.figure, key="decision_curve")
     st.caption(DECISION_CAPTION)
-    corrected_calibration(evals, prepared=prepared, split=split)
+    corrected_calibration(evals, trained=view.trained)
 
 
-def corrected_calibration(evals: list[Evaluation], *, prepared: PreparedData, split: Split) -> None:
+def corrected_calibration(evals: list[Evaluation], *, trained: list[float | None]) -> None:
     """For strategies fitted at another rate than the data's: calibration on the untouched test split before and
     after their probabilities are moved to the data's rate (the test split's, the only rate it can check)."""
     test_rate = float(np.mean(evals[0].y_test == 1))
     moved = []
-    for ev, r in zip(evals, _rates(evals, prepared, split), strict=True):
+    for ev, r in zip(evals, trained, strict=True):
         if r is not None and abs(r - test_rate) > 0.1 * test_rate:
             moved.append((ev, prior_shift(ev.proba[:, 1], trained_rate=r, rate=test_rate)))
     if not moved:

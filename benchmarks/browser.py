@@ -7,10 +7,10 @@ real pages with Playwright and Debian's Chromium and times, from the input to th
 - loading the file, the Compare page's default comparison from scratch, the Train page's two default
   strategies (fitted by then) and SMOTE on the Resample page (the work itself, once);
 - then, with everything cached: every display-only widget on Train & evaluate (counts/shares toggle,
-  threshold slider, "look closer at", feature importance, the production rate and the cases per day), the two
-  cost inputs (a setting: they
-  rerun the page, as a threshold tuned for the lowest cost depends on them), the Resample page's view
-  switch and feature pick, and a revisit of each page.
+  threshold slider, "look closer at", feature importance), the two cost inputs and the production rate and
+  cases per day (settings: they rerun the page, as a threshold tuned for the lowest cost, the takeaways, the
+  script and the model's loading lines depend on them), the Resample page's view switch and feature pick,
+  and a revisit of each page.
 
 "Settled" means: a script run that started after the input has ended (``data-test-script-state``
 back to ``notRunning``, seen by a MutationObserver in the page), no status widget, the next animation
@@ -200,7 +200,7 @@ def run_size(browser, n: int, *, only_diagnosis: bool = False) -> dict:
         for label, value, step in (("Rate of the small class in production (%)", "0.1", "production rate"),
                                    ("Cases scored per day (optional)", "2500", "cases per day")):  # fmt: skip
             box = page.get_by_role("textbox", name=label)
-            times[f"display: Train, {step}"] = timed(
+            times[f"setting: Train, {step} (whole page)"] = timed(
                 page, lambda box=box, value=value: (box.fill(value), box.press("Enter"), box.blur())
             )
         times["work: Resample page, SMOTE and its scatter"] = timed(page, lambda: go_to(page, "Resample"))

@@ -18,6 +18,7 @@ import streamlit as st
 
 from components import state
 from components.messages import show_message
+from core.comparison.production import Deployment
 from core.data.bundled import load_sample
 from core.data.dataset import Dataset
 from core.data.prepared import PreparedData, prepare
@@ -284,20 +285,28 @@ def cached_sweep(ratios: tuple[float, ...], class_sep: float, seed: int):
 
 @st.cache_data(show_spinner=False, max_entries=16)
 def _script(
-    key: tuple, source: str, strategies: tuple[Strategy, ...], folds: int, repeats: int, _prepared, _split
+    key: tuple, source: str, strategies: tuple[Strategy, ...], folds: int, repeats: int, deployment, _prepared, _split
 ) -> str:
     from core.output.script import script
 
-    return script(list(strategies), prepared=_prepared, split=_split, cv_folds=folds, cv_repeats=repeats)
+    return script(list(strategies), prepared=_prepared, split=_split, cv_folds=folds, cv_repeats=repeats,
+                  deployment=deployment)  # fmt: skip
 
 
 def cached_script(
-    prepared: PreparedData, split: Split, strategies: list[Strategy], *, cv_folds: int, cv_repeats: int
+    prepared: PreparedData,
+    split: Split,
+    strategies: list[Strategy],
+    *,
+    cv_folds: int,
+    cv_repeats: int,
+    deployment: Deployment | None = None,
 ) -> str:
-    """The generated script for these strategies (:func:`core.output.script.script`), written once per data, split and
-    settings, so a rerun that only changes the display does not write it again."""
+    """The generated script for these strategies (:func:`core.output.script.script`), written once per data, split,
+    settings and production setting, so a rerun that only changes the display does not write it again."""
     key = (run_identity(prepared, split.spec), prepared.dataset.name)
-    return _script(key, repr(prepared.dataset.source), tuple(strategies), cv_folds, cv_repeats, prepared, split)
+    return _script(key, repr(prepared.dataset.source), tuple(strategies), cv_folds, cv_repeats, deployment,
+                   prepared, split)  # fmt: skip
 
 
 def _digest(*arrays: np.ndarray) -> str:

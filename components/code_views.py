@@ -7,6 +7,7 @@ import streamlit as st
 from components import state
 from components.cache import cached_script
 from components.messages import made_when_asked, show_message
+from core.comparison.production import Deployment
 from core.data.bundled import SAMPLE_DIR
 from core.data.prepared import PreparedData
 from core.data.split import Split, run_identity
@@ -19,19 +20,27 @@ from core.output.script import data_file_name, script_file_name
 
 
 def code_panel(
-    prepared: PreparedData, split: Split, strategies: list[Strategy], *, cv_folds: int, cv_repeats: int, page: str
+    prepared: PreparedData,
+    split: Split,
+    strategies: list[Strategy],
+    *,
+    cv_folds: int,
+    cv_repeats: int,
+    page: str,
+    deployment: Deployment | None = None,
 ) -> None:
     """ "Show the code": the standalone script behind these strategies, to read, copy and download."""
     with st.expander("Show the code", icon=":material/code:"):
         try:
-            text = cached_script(prepared, split, strategies, cv_folds=cv_folds, cv_repeats=cv_repeats)
+            text = cached_script(prepared, split, strategies, cv_folds=cv_folds, cv_repeats=cv_repeats,
+                                 deployment=deployment)  # fmt: skip
         except UserFacingError as exc:
             show_message("warning", f"The script cannot be written for these settings: {exc}")
             return
         st.caption(
             "A standalone Python script that does what this page did: it reads the same file, keeps the same "
             "columns, makes the same split with the same seed, fits the same pipelines and prints the same test "
-            "scores. It needs only pandas, scikit-learn and imbalanced-learn."
+            "scores. It needs only pandas, scikit-learn and imbalanced-learn." + _carries(deployment)
         )
         title = strategies[0].name if len(strategies) == 1 else "comparison"
         left, right = st.columns(2)
@@ -41,6 +50,16 @@ def code_panel(
         )  # fmt: skip
         _data_file(prepared, right, page=page)
         st.code(text, language="python", line_numbers=True)
+
+
+def _carries(deployment: Deployment | None) -> str:
+    if deployment is None:
+        return ""
+    return (
+        f" Then it prints each strategy's outcome {deployment.unit} at the production rate of {deployment.rate:.4%} "
+        "set under What happens in production (as it was when this page last ran in full), and what each threshold "
+        "means as a probability there."
+    )
 
 
 def _data_file(prepared: PreparedData, column, *, page: str) -> None:
@@ -59,7 +78,9 @@ def _data_file(prepared: PreparedData, column, *, page: str) -> None:
     )  # fmt: skip
 
 
-def model_panel(prepared: PreparedData, split: Split, evals: list[Evaluation], *, page: str) -> None:
+def model_panel(
+    prepared: PreparedData, split: Split, evals: list[Evaluation], *, page: str, deployment: Deployment | None = None
+) -> None:
     """A strategy's fitted model as a skops file, with the lines that load it; fitted when asked."""
     with st.expander("Download a fitted model", icon=":material/deployed_code:"):
         st.caption(
@@ -90,7 +111,9 @@ def model_panel(prepared: PreparedData, split: Split, evals: list[Evaluation], *
             key=f"{state.W_DOWNLOAD_MODEL}.{page}", icon=":material/download:",
         )  # fmt: skip
         st.markdown("To load it and predict new rows (with `pip install skops`):")
-        st.code(load_snippet(file_name, prepared=prepared, classes=ev.classes), language="python")
+        fitted_at = None if deployment is None else deployment.fitted_rate(ev.name)
+        st.code(load_snippet(file_name, prepared=prepared, classes=ev.classes, fitted_at=fitted_at,
+                             deployment=deployment), language="python")  # fmt: skip
 
 
 def small_data_note(prepared: PreparedData, split: Split) -> None:

@@ -18,6 +18,7 @@ from components.messages import plain, show_message
 from core.comparison.compare import best_in_column, leaderboard, with_intervals
 from core.comparison.gains import gains
 from core.comparison.intervals import jeffreys
+from core.comparison.production import Deployment, threshold_sentence
 from core.comparison.takeaways import intervals_caption, noise_warning
 from core.errors import UserFacingError
 from core.modelling.evaluation import (
@@ -166,8 +167,11 @@ def _focus(evals: list[Evaluation]) -> Evaluation:
 
 
 @st.fragment
-def threshold_panel(evals: list[Evaluation], *, cost_fp: float, cost_fn: float) -> None:
-    """Binary: a threshold slider with live confusion matrix and metrics, the tuned threshold and the costs."""
+def threshold_panel(
+    evals: list[Evaluation], *, cost_fp: float, cost_fn: float, deployment: Deployment | None = None
+) -> None:
+    """Binary: a threshold slider with live confusion matrix and metrics, the tuned threshold and the costs; with a
+    ``deployment``, what the threshold is as a probability at the production rate."""
     focus = _focus(evals)
     tuned = focus.tuned
     if tuned is not None:
@@ -212,6 +216,13 @@ def threshold_panel(evals: list[Evaluation], *, cost_fp: float, cost_fn: float) 
         "test labels, so it flatters; to choose a threshold, tune one for the lowest cost on the training split "
         "(Decision threshold in the strategy)."
     )
+    if deployment is not None:
+        moved = threshold_sentence(
+            focus.name, threshold=threshold, tuned=None if tuned is None else tuned.threshold,
+            trained=deployment.fitted_rate(focus.name), rate=deployment.rate, label=repr(focus.classes[-1]),
+        )  # fmt: skip
+        if moved:
+            st.caption(plain(moved))
     left, right = st.columns(2)
     show_chart(
         confusion_grid_figure([f"{focus.name} at {threshold:.2f}"], [confusion(focus, threshold=threshold)],

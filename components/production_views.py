@@ -1,7 +1,9 @@
 """What happens when it ships: the production rate and volume, each strategy's outcomes there, and the decision curve.
 
-A fragment: changing the rate or the volume reruns this panel alone and never a fit (the outcomes are
-read off the confusion matrices already made; the resampled class counts come from the Resample cache).
+The rate and the volume are settings of the whole page, like the costs: the threshold panel, the
+takeaways, the generated script and the model's loading lines read them too. A change never reruns a
+fit (the outcomes are read off the confusion matrices already made; the resampled class counts come
+from the Resample cache).
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from components.cache import cached_resample
 from components.charts import show_chart
 from components.messages import plain
 from core.comparison.production import (
+    Deployment,
     check_rate,
     check_volume,
     decision_curve,
@@ -44,34 +47,47 @@ def _data_rate(prepared: PreparedData, label: str) -> float:
     return float(counts[label] / sum(counts.values()))
 
 
-def production_settings(default_rate: float) -> tuple[float, float | None]:
-    """The production rate of cases (a share) and the cases scored per day (None: per 10,000), checked; a bad entry
-    gets its reason beside the field and the last valid setting stays in use."""
-    left, right = st.columns(2)
-    text = left.text_input(
-        "Rate of the small class in production (%)", **state.bind(state.W_PROD_RATE, f"{default_rate * 100:.4g}"),
-        help="How common the cases are among the rows the model will score. Recall and the false-alarm rate carry "
-             "over to another rate; precision, the alerts and the cost do not.",
-    )  # fmt: skip
+def _settings(default_rate: float) -> tuple[float, float | None, str | None, str | None]:
+    """The production rate (a share) and the cases per day (None: per 10,000) the session set, checked: a bad entry
+    keeps the last valid setting, with its reason (for the rate, then for the volume)."""
+    rate_error = volume_error = None
+    text = str(state.kept(state.W_PROD_RATE, f"{default_rate * 100:.4g}"))
     try:
         rate = check_rate(text.strip().rstrip("%"))
         st.session_state[state.PROD_RATE_OK] = rate
     except ValueError as exc:
         rate = st.session_state.get(state.PROD_RATE_OK, default_rate)
-        left.error(f"{exc} Still using {rate * 100:.4g} %.")
-    volume_text = right.text_input(
-        "Cases scored per day (optional)", **state.bind(state.W_PROD_VOLUME, ""),
-        help="Leave empty to count per 10,000 cases scored.",
-    )  # fmt: skip
+        rate_error = f"{exc} Still using {rate * 100:.4g} %."
+    volume_text = str(state.kept(state.W_PROD_VOLUME, "")).strip()
     volume = None
-    if volume_text.strip():
+    if volume_text:
         try:
-            volume = check_volume(volume_text.strip().replace(",", ""))
+            volume = check_volume(volume_text.replace(",", ""))
             st.session_state[state.PROD_VOLUME_OK] = volume
         except ValueError as exc:
             volume = st.session_state.get(state.PROD_VOLUME_OK)
             kept = f"Still using {volume:,.0f} a day." if volume else "Counting per 10,000 cases scored."
-            right.error(f"{exc} {kept}")
+            volume_error = f"{exc} {kept}"
+    return rate, volume, rate_error, volume_error
+
+
+def production_settings(default_rate: float) -> tuple[float, float | None]:
+    """The two fields, with the reason beside a bad entry; returns the settings in use (see :func:`_settings`)."""
+    left, right = st.columns(2)
+    left.text_input(
+        "Rate of the small class in production (%)", **state.bind(state.W_PROD_RATE, f"{default_rate * 100:.4g}"),
+        help="How common the cases are among the rows the model will score. Recall and the false-alarm rate carry "
+             "over to another rate; precision, the alerts and the cost do not.",
+    )  # fmt: skip
+    right.text_input(
+        "Cases scored per day (optional)", **state.bind(state.W_PROD_VOLUME, ""),
+        help="Leave empty to count per 10,000 cases scored.",
+    )  # fmt: skip
+    rate, volume, rate_error, volume_error = _settings(default_rate)
+    if rate_error:
+        left.error(rate_error)
+    if volume_error:
+        right.error(volume_error)
     return rate, volume
 
 
@@ -109,7 +125,7 @@ def production_view(evals: list[Evaluation], *, prepared: PreparedData, split: S
     ``rate`` (per day when ``volume`` is given, else per 10,000 cases), at the costs set in the strategy settings."""
     label = evals[0].classes[-1]
     per, unit = (volume, "a day") if volume else (10_000, "per 10,000 cases scored")
-    cost_fp, cost_fn = (float(st.session_state.get(k, d)) for k, d in ((state.W_COST_FP, 1.0), (state.W_COST_FN, 10.0)))
+    cost_fp, cost_fn = _costs()
     outcomes = [outcome(confusion(ev), rate=rate, per=per, cost_fp=cost_fp, cost_fn=cost_fn) for ev in evals]
     sentences = [
         outcome_sentence(ev.name, o, label=repr(label), unit=unit) for ev, o in zip(evals, outcomes, strict=True)
@@ -135,19 +151,28 @@ def production_view(evals: list[Evaluation], *, prepared: PreparedData, split: S
                           short, trained)  # fmt: skip
 
 
+def _costs() -> tuple[float, float]:
+    """The costs of a false alarm and of a missed case, as set in the strategy settings."""
+    return float(st.session_state.get(state.W_COST_FP, 1.0)), float(st.session_state.get(state.W_COST_FN, 10.0))
+
+
 def current_production_view(evals: list[Evaluation], *, prepared: PreparedData, split: Split) -> ProductionView:
     """:func:`production_view` at the session's last valid production settings (for the report)."""
-    default = _data_rate(prepared, evals[0].classes[-1])
-    rate = st.session_state.get(state.PROD_RATE_OK, default)
-    volume = (
-        st.session_state.get(state.PROD_VOLUME_OK)
-        if str(st.session_state.get(state.W_PROD_VOLUME, "")).strip()
-        else None
-    )
+    rate, volume, _, _ = _settings(_data_rate(prepared, evals[0].classes[-1]))
     return production_view(evals, prepared=prepared, split=split, rate=rate, volume=volume)
 
 
-@st.fragment
+def current_deployment(evals: list[Evaluation], *, prepared: PreparedData, split: Split) -> Deployment | None:
+    """The session's production setting as the generated script and the model file carry it (None: not binary)."""
+    if not evals[0].binary:
+        return None
+    rate, volume, _, _ = _settings(_data_rate(prepared, evals[0].classes[-1]))
+    per, unit = (volume, "a day") if volume else (10_000.0, "per 10,000 cases scored")
+    cost_fp, cost_fn = _costs()
+    fitted = tuple(zip([ev.name for ev in evals], _rates(evals, prepared, split), strict=True))
+    return Deployment(rate=rate, per=float(per), unit=unit, cost_fp=cost_fp, cost_fn=cost_fn, fitted_at=fitted)
+
+
 def production_panel(evals: list[Evaluation], *, prepared: PreparedData, split: Split) -> None:
     """Binary: the outcome table per 10,000 cases (or per day) at the production rate, a sentence per strategy, what
     a score means there, and the decision curve."""

@@ -18,7 +18,7 @@ from components.compare_views import (
 from components.evaluation_views import run_strategies
 from components.page_setup import page_guard, require_prepared, require_split
 from components.presenting import settings_area
-from components.production_views import production_panel
+from components.production_views import current_deployment, production_panel
 from components.settings_io import apply_link_settings, settings_importer
 from components.split_controls import split_summary
 from core.data.split import run_identity
@@ -65,5 +65,6 @@ figs = comparison_figures(evals, table)
 show_figures(figs)
 st.header("Share")
 downloads(prepared, split, evals, table, figs, lines, helped, diffs, shared)
-code_panel(prepared, split, strategies, cv_folds=folds, cv_repeats=repeats, page="compare")
-model_panel(prepared, split, evals, page="compare")
+deployment = current_deployment(evals, prepared=prepared, split=split)
+code_panel(prepared, split, strategies, cv_folds=folds, cv_repeats=repeats, page="compare", deployment=deployment)
+model_panel(prepared, split, evals, page="compare", deployment=deployment)

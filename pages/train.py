@@ -18,7 +18,7 @@ from components.evaluation_views import (
 from components.messages import show_message
 from components.page_setup import page_guard, require_prepared, require_split
 from components.presenting import settings_area
-from components.production_views import production_panel
+from components.production_views import current_deployment, production_panel
 from components.split_controls import split_summary
 from components.strategy_controls import strategy_controls, training_estimate
 from core.data.split import run_identity
@@ -51,6 +51,7 @@ for ev in evals:
     for note in ev.notes:
         show_message("info", f"{ev.name}: {note}")
 
+deployment = current_deployment(evals, prepared=prepared, split=split)
 st.header("Scores on the test split")
 metrics_table(evals)
 st.header("Confusion matrices")
@@ -59,7 +60,8 @@ st.header("ROC and precision-recall curves")
 curves_panel(evals)
 if evals[0].binary:
     st.header("Decision threshold and costs")
-    threshold_panel(evals, cost_fp=st.session_state[state.W_COST_FP], cost_fn=st.session_state[state.W_COST_FN])
+    threshold_panel(evals, cost_fp=st.session_state[state.W_COST_FP], cost_fn=st.session_state[state.W_COST_FN],
+                    deployment=deployment)  # fmt: skip
 if evals[0].binary:
     st.header("What happens in production")
     production_panel(evals, prepared=prepared, split=split)
@@ -69,5 +71,5 @@ if evals[0].binary:
 st.header("Calibration and feature importance")
 calibration_and_importance(evals)
 st.header("Take it with you")
-code_panel(prepared, split, strategies, cv_folds=folds, cv_repeats=repeats, page="train")
-model_panel(prepared, split, evals, page="train")
+code_panel(prepared, split, strategies, cv_folds=folds, cv_repeats=repeats, page="train", deployment=deployment)
+model_panel(prepared, split, evals, page="train", deployment=deployment)

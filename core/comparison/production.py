@@ -35,6 +35,7 @@ import numpy as np
 
 __all__ = [
     "FAR_FACTOR",
+    "Deployment",
     "Outcome",
     "calibration_error",
     "check_rate",
@@ -44,6 +45,7 @@ __all__ = [
     "prior_shift",
     "rate_note",
     "takeaway",
+    "threshold_sentence",
     "trained_rate",
 ]
 
@@ -88,6 +90,24 @@ def rate_note(rate: float, test_rate: float) -> str | None:
         "non-cases look in production as they do in the data; the figures below are that extrapolation, and "
         "a small error in the false-alarm rate moves precision a lot at a very low rate."
     )
+
+
+@dataclass(frozen=True)
+class Deployment:
+    """The production setting a generated script and a model file carry: the ``rate`` of cases, the cases scored
+    per period (``per``, named by ``unit``), the costs, and each strategy's training rate of cases by name
+    (``fitted_at``; None where the scores are no probabilities to move, see :func:`trained_rate`)."""
+
+    rate: float
+    per: float
+    unit: str
+    cost_fp: float
+    cost_fn: float
+    fitted_at: tuple[tuple[str, float | None], ...]
+
+    def fitted_rate(self, name: str) -> float | None:
+        """The training rate of the strategy called ``name`` (None when unknown or not a probability)."""
+        return dict(self.fitted_at).get(name)
 
 
 @dataclass(frozen=True)
@@ -270,6 +290,22 @@ def probability_sentence(name: str, *, trained: float, rate: float, label: str) 
         f"{name} was fitted on rows with {trained:.1%} {label}: its score of 0.50 means about a {meant:.2%} "
         f"chance of {label} at the production rate of {rate:.3%}. The corrected scores below keep its "
         "decisions; only the scale becomes truthful."
+    )
+
+
+def threshold_sentence(
+    name: str, *, threshold: float, tuned: float | None, trained: float | None, rate: float, label: str
+) -> str | None:
+    """The slider's ``threshold`` (and the ``tuned`` one) of a model fitted at ``trained`` as probabilities at the
+    production ``rate``: the same decisions on a truthful scale. None when the two rates agree (within 10 %)."""
+    if trained is None or abs(trained - rate) <= 0.1 * rate:
+        return None
+    moved = prior_shift(np.array([threshold, 0.5 if tuned is None else tuned]), trained_rate=trained, rate=rate)
+    also = "" if tuned is None else f", and its tuned threshold {tuned:.2f} is {moved[1]:.2%}"
+    return (
+        f"On the production scale: {name} was fitted on rows with {trained:.1%} {label}, so its threshold "
+        f"{threshold:.2f} is a {moved[0]:.2%} chance of {label} at the production rate of {rate:.3%}{also}. Flagging "
+        "above either number flags the same rows."
     )
 
 

@@ -13,13 +13,14 @@ import skops.io as sio
 from sklearn.frozen import FrozenEstimator
 from sklearn.model_selection import FixedThresholdClassifier
 
+from core.comparison.production import Deployment
 from core.data.distribution import class_codes
 from core.data.prepared import PreparedData
 from core.data.split import Split
 from core.errors import UserFacingError
 from core.modelling.evaluation import Evaluation
 from core.modelling.strategies import Strategy, build_estimator
-from core.output.python_source import library_estimator, render
+from core.output.python_source import AT_RATE_SOURCE, comment_safe, library_estimator, render
 
 __all__ = ["ModelExportError", "ModelFile", "load_snippet", "model_file"]
 
@@ -73,8 +74,20 @@ def model_file(
     return ModelFile(sio.dumps(model), model, made.differs)
 
 
-def load_snippet(file_name: str, *, prepared: PreparedData, classes: tuple[str, ...]) -> str:
-    """The lines that load the model file (checking its types first) and predict new rows."""
+def load_snippet(
+    file_name: str,
+    *,
+    prepared: PreparedData,
+    classes: tuple[str, ...],
+    fitted_at: float | None = None,
+    deployment: Deployment | None = None,
+) -> str:
+    """The lines that load the model file (checking its types first) and predict new rows.
+
+    The file's ``predict_proba`` gives the probabilities as fitted. For a model fitted at a rate of cases
+    ``fitted_at`` other than the ``deployment``'s production rate, the lines say so and carry the prior-shift
+    correction with both rates, so ``in_production`` holds the probabilities at the production rate (the
+    decisions of ``predict`` are the same either way)."""
     plan = prepared.plan
 
     def lit(value) -> str:
@@ -99,4 +112,19 @@ def load_snippet(file_name: str, *, prepared: PreparedData, classes: tuple[str, 
         "predicted = np.asarray(CLASSES)[model.predict(rows)]",
         "probabilities = model.predict_proba(rows)  # one column per class, in that order",
     ]
+    if fitted_at is not None and deployment is not None and abs(fitted_at - deployment.rate) > 0.1 * deployment.rate:
+        label = comment_safe(repr(classes[-1]))
+        lines += [
+            "",
+            f"# predict_proba gives the probabilities as fitted: for rows with {fitted_at:.2%} {label}, not the",
+            f"# {deployment.rate:.4%} set as the production rate on the page. These lines move them there; the",
+            "# decisions of predict stay the same, only the scale becomes truthful.",
+            f"FITTED_AT, PRODUCTION_RATE = {lit(fitted_at)}, {lit(deployment.rate)}",
+            "",
+            "",
+            AT_RATE_SOURCE.rstrip("\n"),
+            "",
+            "",
+            "in_production = at_rate(probabilities[:, 1], FITTED_AT, PRODUCTION_RATE)  # the small class's chance",
+        ]
     return "\n".join(lines)

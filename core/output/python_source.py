@@ -25,7 +25,17 @@ from core.modelling.estimators import AnomalyClassifier, ClassWeighted
 from core.modelling.forest import CappedForestClassifier, GrowingForestClassifier
 from core.resampling.chunked_smote import ChunkedSMOTE
 
-__all__ = ["COPIED", "COPIED_IMPORTS", "WIDTH", "Plain", "SourceWriter", "comment_safe", "library_estimator", "render"]
+__all__ = [
+    "AT_RATE_SOURCE",
+    "COPIED",
+    "COPIED_IMPORTS",
+    "WIDTH",
+    "Plain",
+    "SourceWriter",
+    "comment_safe",
+    "library_estimator",
+    "render",
+]
 
 #: The width a rendered line may take.
 WIDTH = 100
@@ -42,6 +52,18 @@ COPIED_IMPORTS: dict[type, tuple[str, ...]] = {
                         "sklearn.utils.multiclass:type_of_target", "sklearn.utils.validation:check_is_fitted",
                         "sklearn.utils.validation:validate_data", "typing:Any"),
 }  # fmt: skip
+
+
+#: The prior-shift correction (:func:`core.comparison.production.prior_shift`) as the script and the model file's
+#: loading lines carry it; a unit test runs it against the app's.
+AT_RATE_SOURCE = '''def at_rate(p, fitted_at, rate):
+    """Probabilities of the small class from a model fitted at the rate fitted_at, moved to rate (Elkan 2001;
+    Saerens et al. 2002). The order of the scores stays, so the decisions at a threshold t stay those at at_rate(t)."""
+    p = np.asarray(p, dtype=float)
+    up = p * (rate / fitted_at)
+    down = (1 - p) * ((1 - rate) / (1 - fitted_at))
+    return up / (up + down)
+'''
 
 
 @dataclass(frozen=True)

@@ -17,6 +17,7 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any
 
+from core.comparison.production import Deployment
 from core.data.dataset import Source
 from core.data.distribution import class_codes
 from core.data.prepared import PreparedData
@@ -30,7 +31,14 @@ from core.modelling.strategies import (
     build_estimator,
     folds_for,
 )
-from core.output.python_source import COPIED_IMPORTS, WIDTH, SourceWriter, comment_safe, library_estimator
+from core.output.python_source import (
+    AT_RATE_SOURCE,
+    COPIED_IMPORTS,
+    WIDTH,
+    SourceWriter,
+    comment_safe,
+    library_estimator,
+)
 from core.resampling.catalogue import get_spec
 
 __all__ = ["data_file_name", "script", "script_file_name"]
@@ -61,6 +69,7 @@ def script(
     split: Split,
     cv_folds: int = 0,
     cv_repeats: int = 1,
+    deployment: Deployment | None = None,
 ) -> str:
     """A standalone script that fits ``strategies`` on the same training split and prints the page's test metrics.
 
@@ -69,7 +78,10 @@ def script(
     strategy's pipeline (preparation, sampler, model; threshold tuning and calibration as chosen)
     and prints scikit-learn's ``classification_report`` and the metrics of the page's leaderboard.
     A threshold is tuned on the same folds the app used (its cross-validation folds when
-    ``cv_folds >= 2``). Raises :class:`core.modelling.strategies.StrategyError` when a pipeline cannot be built.
+    ``cv_folds >= 2``). With a ``deployment`` (two classes), it then prints each strategy's outcome per
+    ``deployment.per`` cases at the production rate (as :func:`core.comparison.production.outcome` works it out)
+    and what its threshold means as a probability there, moved by the prior-shift correction.
+    Raises :class:`core.modelling.strategies.StrategyError` when a pipeline cannot be built.
     """
     dataset, plan = prepared.dataset, prepared.plan
     train = split.counts("train")  # largest class first: the order of the class codes
@@ -144,6 +156,7 @@ def script(
         "# An imbalanced-learn Pipeline resamples only while fitting, so the test rows are never resampled.\n"
         "models = {}\n\n" + "\n".join(blocks),
         _evaluate(binary, cv_folds, cv_repeats),
+        _production(deployment, labels[-1], writer) if binary and deployment is not None else "",
     ]
     return "\n\n".join(s.rstrip("\n") for s in sections if s) + "\n"
 
@@ -497,4 +510,49 @@ def _evaluate(binary: bool, cv_folds: int, cv_repeats: int) -> str:
             f"#     cross_validate(model, X_train, y_train, cv={splitter}, scoring=...)",
             "# (the pipeline is refitted, and so the resampling redone, inside every training fold).",
         ]
+    return "\n".join(lines)
+
+
+def _production(deployment: Deployment, label: object, w: SourceWriter) -> str:
+    """Section 7: each fitted model's outcome per ``deployment.per`` cases at the production rate."""
+    d = deployment
+    lines = [
+        f"# ---- 7. In production: {comment_safe(repr(label))} at {d.rate:.4%} of the rows scored (the page's setting) ----",
+        *_comment(
+            "Recall and the false-alarm rate carry over from the test split to another rate; precision, the alerts "
+            "and the cost follow the rate. A model fitted on resampled or weighted rows learnt another rate of "
+            "the small class: at_rate moves its probabilities to the production rate, keeping its decisions."
+        ),
+        f"PRODUCTION_RATE = {w(d.rate)}",
+        f"PER = {w(d.per)}  # {comment_safe(d.unit)}",
+        f"COST_FP, COST_FN = {w(d.cost_fp)}, {w(d.cost_fn)}  # a false alarm, a missed case",
+        "FITTED_AT = {  # the rate of the small class each model was fitted at (after resampling or weights)",
+        *[f"    {w(name)}: {w(rate)}," for name, rate in d.fitted_at],
+        "}",
+        "",
+        "",
+        AT_RATE_SOURCE.rstrip("\n"),
+        "",
+        "",
+        "for name, model in models.items():  # fitted in section 6",
+        "    proba = model.predict_proba(X_test)[:, 1]",
+        '    threshold = getattr(model, "best_threshold_", 0.5)',
+        "    y_pred = (proba >= threshold).astype(int)",
+        "    recall, false_alarm_rate = np.mean(y_pred[y_test == 1]), np.mean(y_pred[y_test == 0])",
+        "    caught = PER * recall * PRODUCTION_RATE",
+        "    missed = PER * (1 - recall) * PRODUCTION_RATE",
+        "    false_alarms = PER * false_alarm_rate * (1 - PRODUCTION_RATE)",
+        '    print(f"== {name} in production ==")',
+        "    print(f\"{'flagged':<28} {caught + false_alarms:.{DIGITS}f}\")",
+        "    print(f\"{'cases caught':<28} {caught:.{DIGITS}f}\")",
+        "    print(f\"{'cases missed':<28} {missed:.{DIGITS}f}\")",
+        "    print(f\"{'false alarms':<28} {false_alarms:.{DIGITS}f}\")",
+        "    print(f\"{'cost':<28} {COST_FP * false_alarms + COST_FN * missed:.{DIGITS}f}\")",
+        "    if caught + false_alarms > 0:",
+        "        print(f\"{'precision':<28} {caught / (caught + false_alarms):.{DIGITS}f}\")",
+        "    if FITTED_AT.get(name) is not None:",
+        "        meant = at_rate(threshold, FITTED_AT[name], PRODUCTION_RATE)",
+        '        print(f"its threshold {threshold:.2f} is a probability of {meant:.{DIGITS}f} in production")',
+        "    print()",
+    ]
     return "\n".join(lines)

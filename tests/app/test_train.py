@@ -201,6 +201,13 @@ def test_the_production_view_follows_the_rate_and_the_volume_without_training_ag
         caught = row["cases caught"].split(" [")[0]
         assert f"{caught} (" in line, (caught, line)
     assert any("0.100%" in m for m in texts(app, "markdown"))
+    # the slider's threshold on the production scale; the script and the model lines carry the rate
+    # RF was fitted at the data's rate (1.1 %), ten times the production rate: its scale moves too
+    assert any(c.startswith("On the production scale: RF was fitted on rows with 1.1%") for c in texts(app, "caption"))
+    app.selectbox(key=state.W_FOCUS).set_value("SMOTE + RF").run()
+    assert any(c.startswith("On the production scale: SMOTE + RF") and "rate of 0.100%" in c for c in texts(app, "caption"))
+    script_text = next(c.value for c in app.code if "# ---- 7. In production" in c.value)
+    assert "PRODUCTION_RATE = 0.001\n" in script_text and '"SMOTE + RF": 0.5,' in script_text
     # a volume per day replaces the 10,000; bad entries keep the last valid setting and say why
     app.text_input(key=state.W_PROD_VOLUME).set_value("2500").run()
     assert any("A day, at a production rate of 0.100%" in m for m in texts(app, "markdown"))

@@ -102,3 +102,40 @@ def test_a_volume_below_1_is_refused_and_a_far_rate_is_noted():
     assert check_volume(250) == 250 and check_rate(0.1) == pytest.approx(0.001)
     assert rate_note(0.001, 0.011) is None
     assert "more than 100 times lower" in rate_note(0.00001, 0.011)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    p=st.lists(st.floats(0, 1), min_size=1, max_size=30),
+    trained=st.floats(0.01, 0.99),
+    rate=st.floats(1e-5, 0.99),
+)
+def test_the_correction_the_script_and_model_lines_carry_is_the_apps(p, trained, rate):
+    from core.output.python_source import AT_RATE_SOURCE
+
+    space: dict = {"np": np}
+    exec(AT_RATE_SOURCE, space)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        carried = space["at_rate"](np.array(p), trained, rate)
+    expected = prior_shift(np.array(p), trained_rate=trained, rate=rate)
+    np.testing.assert_allclose(carried, expected, rtol=1e-12, atol=1e-15)
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    p=st.lists(st.floats(0, 1), min_size=2, max_size=40),
+    t=st.floats(0.01, 0.99),
+    trained=st.floats(0.05, 0.95),
+    rate=st.floats(1e-4, 0.5),
+)
+def test_the_threshold_on_the_production_scale_flags_the_same_rows(p, t, trained, rate):
+    from core.comparison.production import threshold_sentence
+
+    p = np.array(p)
+    moved_t = float(prior_shift(np.array([t]), trained_rate=trained, rate=rate)[0])
+    np.testing.assert_array_equal(p >= t, prior_shift(p, trained_rate=trained, rate=rate) >= moved_t)
+    sentence = threshold_sentence("SMOTE + RF", threshold=t, tuned=None, trained=trained, rate=rate, label="'x'")
+    if abs(trained - rate) <= 0.1 * rate:
+        assert sentence is None
+    else:
+        assert f"{moved_t:.2%}" in sentence and f"{t:.2f}" in sentence

@@ -199,11 +199,52 @@ def test_data_file_is_the_samples_file():
     assert name is not None and shutil.os.path.exists(SAMPLE_DIR / name)
 
 
+def test_the_script_prints_each_strategys_outcome_at_the_production_rate_as_the_page_works_it_out(tmp_path):
+    from core.comparison.production import Deployment, outcome, prior_shift
+    from core.modelling.evaluation import confusion
+
+    dataset = load_sample("breast_cancer")
+    prepared, split = _setup(dataset)
+    strategies = [Strategy.from_id(i, forest=SMALL) for i in ("smote:rf:none", "none:logreg:none:f1:none")]
+    evals = [evaluate(s, split, plan=prepared.plan) for s in strategies]
+    deployment = Deployment(rate=0.001, per=2_500.0, unit="a day", cost_fp=2.0, cost_fn=30.0,
+                            fitted_at=((strategies[0].name, 0.5), (strategies[1].name, None)))  # fmt: skip
+    text = script(strategies, prepared=prepared, split=split, deployment=deployment)
+    assert "# ---- 7. In production" in text and "PRODUCTION_RATE = 0.001" in text
+    (tmp_path / "run.py").write_text(text.replace("DIGITS = 4", "DIGITS = 15"), encoding="utf-8")
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
+    done = subprocess.run([sys.executable, "-I", "run.py"], cwd=tmp_path, capture_output=True, text=True,
+                          timeout=600, env=env)  # fmt: skip
+    assert done.returncode == 0, done.stderr[-3000:]
+    printed: dict[str, dict[str, float]] = {}
+    meant: dict[str, float] = {}
+    current = None
+    for line in done.stdout.splitlines():
+        if line.endswith(" in production =="):
+            current = printed.setdefault(line[3 : -len(" in production ==")], {})
+        elif current is not None and line.startswith("its threshold"):
+            meant[list(printed)[-1]] = float(line.rsplit(" of ", 1)[1].split()[0])
+        elif current is not None and line[:28].strip() in {"flagged", "cases caught", "cases missed", "false alarms",
+                                                             "cost", "precision"}:  # fmt: skip
+            current[line[:28].strip()] = float(line[28:])
+    assert list(printed) == [s.name for s in strategies]
+    for ev in evals:
+        o = outcome(confusion(ev), rate=0.001, per=2_500.0, cost_fp=2.0, cost_fn=30.0)
+        got = printed[ev.name]
+        for key, figure in (("flagged", o.flagged), ("cases caught", o.caught), ("cases missed", o.missed),
+                            ("false alarms", o.false_alarms), ("cost", o.cost), ("precision", o.precision)):  # fmt: skip
+            assert got[key] == pytest.approx(figure[0], rel=1e-9, abs=1e-12), (ev.name, key)
+    # the fitted-at-half model's threshold, moved to the production rate; the unmoved one says nothing
+    assert meant == {strategies[0].name: pytest.approx(float(prior_shift(np.array([0.5]), trained_rate=0.5,
+                                                                          rate=0.001)[0]), rel=1e-12)}  # fmt: skip
+
+
 @pytest.mark.parametrize("sample,ident", [("breast_cancer", "smote:rf:none:f1:none"),
                                           ("customer_churn", "none:hgb:balanced")])  # fmt: skip
 def test_the_model_file_round_trips_through_skops_to_the_pages_probabilities(sample, ident, tmp_path):
     import skops.io as sio
 
+    from core.comparison.production import Deployment, prior_shift
     from core.output.model_export import load_snippet, model_file
 
     prepared, split = _setup(load_sample(sample))
@@ -218,13 +259,19 @@ def test_the_model_file_round_trips_through_skops_to_the_pages_probabilities(sam
     # the lines shown under the download load it and predict the test rows, read from a CSV, in a fresh process
     (tmp_path / "m.skops").write_bytes(written.data)
     prepared.dataset.frame.iloc[split.test_rows].to_csv(tmp_path / "new_rows.csv", index=False)
-    snippet = load_snippet("m.skops", prepared=prepared, classes=ev.classes)
-    (tmp_path / "load.py").write_text(snippet + "\nprint(probabilities.tolist())\nprint(predicted.tolist())\n")
+    deployment = Deployment(rate=0.002, per=10_000.0, unit="per 10,000 cases scored", cost_fp=1.0, cost_fn=10.0,
+                            fitted_at=((ev.name, 0.5),))  # fmt: skip
+    snippet = load_snippet("m.skops", prepared=prepared, classes=ev.classes, fitted_at=0.5, deployment=deployment)
+    assert "predict_proba gives the probabilities as fitted" in snippet
+    (tmp_path / "load.py").write_text(snippet + "\nprint(in_production.tolist())\nprint(probabilities.tolist())\n"
+                                      "print(predicted.tolist())\n")  # fmt: skip
     done = subprocess.run([sys.executable, "-I", "load.py"], cwd=tmp_path, capture_output=True, text=True,
                           timeout=300)  # fmt: skip
     assert done.returncode == 0, done.stderr[-2000:]
     printed = done.stdout.strip().splitlines()
     np.testing.assert_allclose(np.array(ast.literal_eval(printed[-2])), ev.proba, rtol=0, atol=1e-9)
+    moved = prior_shift(ev.proba[:, 1], trained_rate=0.5, rate=0.002)
+    np.testing.assert_allclose(np.array(ast.literal_eval(printed[-3])), moved, rtol=1e-9, atol=1e-12)
     expected = np.asarray(ev.classes)[(ev.proba[:, 1] >= ev.threshold).astype(int)]
     assert ast.literal_eval(printed[-1]) == [str(c) for c in expected]
 

@@ -10,7 +10,7 @@ from components.cache import current
 from components.dataset_picker import ensure_dataset
 from components.large_data import sample_line
 from components.page_setup import sidebar_dataset
-from components.presenting import presentation_toggle
+from components.presenting import presentation_toggle, walkthrough_nav
 from components.state import PRESENT_PARAM
 from components.warmup import warm_up
 
@@ -40,6 +40,7 @@ st.logo(str(Path(__file__).parent / "assets" / "logo.svg"), size="large")
 sidebar_dataset(current())
 presentation_toggle()
 sample_line(current())
+walkthrough_nav([*pages["Explore"], *pages["Model"]], page)
 try:
     page.run()
 finally:  # after the first page is drawn, not before: it would compete with it

@@ -46,7 +46,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from old_bootstrap import interval as old_interval
 from old_bootstrap import replicates as old_replicates
 
-from core.comparison.intervals import difference_intervals, metric_intervals, verdict
+from core.comparison.intervals import cost_difference, cost_interval, difference_intervals, metric_intervals, verdict
 from core.modelling.metrics import confusion_metrics
 
 PREVALENCE = 0.02
@@ -55,7 +55,9 @@ CASES = (3, 5, 10, 20, 50, 200)
 AUCS = (0.6, 0.75, 0.9, 0.99, 0.999)
 FLAG_RATES = (0.5, 1.0, 3.0)  # rows flagged per case in the pool
 METRICS = ("recall", "precision", "f1", "balanced_accuracy", "g_mean", "mcc", "accuracy", "roc_auc", "pr_auc",
-           "brier")  # fmt: skip
+           "brier", "cost")  # fmt: skip
+#: The costs of the "cost" metric: a false alarm, a missed case (the app's defaults).
+COST_FP, COST_FN = 1.0, 10.0
 LEVEL = 0.95
 
 
@@ -92,6 +94,7 @@ def _truth(y: np.ndarray, p: np.ndarray, t: float) -> dict[str, float]:
     truth["roc_auc"] = float(roc_auc_score(y, p))
     truth["pr_auc"] = float(average_precision_score(y, p))
     truth["brier"] = float(np.mean((p - y) ** 2))
+    truth["cost"] = float((COST_FP * cm[0, 1] + COST_FN * cm[1, 0]) / len(y))  # the pool holds the split's mix
     return truth
 
 
@@ -125,10 +128,11 @@ def _one_case(args) -> list[dict]:
         )
         for i, t in enumerate(thresholds):
             new = metric_intervals(yt, proba, (pt >= t).astype(int), random_state=s)
+            new["cost"] = cost_interval(yt, (pt >= t).astype(int), cost_fp=COST_FP, cost_fn=COST_FN, random_state=s)
             for m in METRICS:
                 est = new[m]
                 _tally(tallies[("new", i)][m], est.low, est.high, truths[i][m])
-                if old is not None:
+                if old is not None and m in old[i]:
                     low, high = old_interval(old[i][m])
                     _tally(tallies[("old", i)][m], low, high, truths[i][m])
     rows_out = []
@@ -168,12 +172,13 @@ def _one_pair(args) -> list[dict]:
             probas = [np.column_stack([1 - q[rows], q[rows]]) for q in (pa, pb)]
             preds = [(q[rows] >= t).astype(int) for q, t in ((pa, ta), (pb, tb))]
             new = difference_intervals(yt, (probas[0], preds[0]), (probas[1], preds[1]), random_state=s)
+            new["cost"] = cost_difference(yt, preds[0], preds[1], cost_fp=COST_FP, cost_fn=COST_FN, random_state=s)
             for m in METRICS:
                 d, low, high, same = new[m]
                 _pair_tally(tally["new"][m], m, d, low, high, same, truth[m])
             if s < old_sims:
                 old = old_replicates(yt, probas, thresholds=[ta, tb], n_boot=1000, random_state=s)
-                for m in METRICS:
+                for m in (m for m in METRICS if m in old[1]):
                     low, high = old_interval(old[1][m] - old[0][m])
                     _pair_tally(tally["old"][m], m, 0.0, low, high, False, truth[m])
         for method, per in tally.items():
@@ -220,7 +225,9 @@ def _one_cv(args) -> list[dict]:
             proba[held] = model.predict_proba(x[held])
             truths.append(_truth(pool_y, model.predict_proba(pool_x)[:, 1], t))
         truth = {m: float(np.mean([tr[m] for tr in truths])) for m in METRICS}
-        est = metric_intervals(y, proba, (proba[:, 1] >= t).astype(int))
+        pred = (proba[:, 1] >= t).astype(int)
+        est = metric_intervals(y, proba, pred)
+        est["cost"] = cost_interval(y, pred, cost_fp=COST_FP, cost_fn=COST_FN)
         for m in METRICS:
             _tally(tally[m], est[m].low, est[m].high, truth[m])
     return [{"cases": cases, "shift": shift, "method": "new", "metric": m, "coverage": held / n, "width": width / n,

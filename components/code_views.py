@@ -46,7 +46,7 @@ def code_panel(
         left, right = st.columns(2)
         left.download_button(
             "Download the script (.py)", text.encode("utf-8"), file_name=script_file_name(title),
-            mime="text/x-python", key=f"{state.W_DOWNLOAD_SCRIPT}.{page}", icon=":material/download:",
+            mime="text/x-python", key=f"{state.W_DOWNLOAD_SCRIPT}.{page}", icon=":material/download:", on_click="ignore"
         )  # fmt: skip
         _data_file(prepared, right, page=page)
         st.code(text, language="python", line_numbers=True)
@@ -74,7 +74,7 @@ def _data_file(prepared: PreparedData, column, *, page: str) -> None:
         data, mime = (SAMPLE_DIR / name).read_bytes(), "application/octet-stream"
     column.download_button(
         f"Download the data it reads ({name})", data, file_name=name, mime=mime,
-        key=f"{state.W_DOWNLOAD_DATA}.{page}", icon=":material/dataset:",
+        key=f"{state.W_DOWNLOAD_DATA}.{page}", icon=":material/dataset:", on_click="ignore"
     )  # fmt: skip
 
 
@@ -108,7 +108,7 @@ def model_panel(
         file_name = script_file_name(ev.name).removesuffix(".py") + ".skops"
         st.download_button(
             "Download the model (.skops)", written.data, file_name=file_name, mime="application/octet-stream",
-            key=f"{state.W_DOWNLOAD_MODEL}.{page}", icon=":material/download:",
+            key=f"{state.W_DOWNLOAD_MODEL}.{page}", icon=":material/download:", on_click="ignore"
         )  # fmt: skip
         st.markdown("To load it and predict new rows (with `pip install skops`):")
         fitted_at = None if deployment is None else deployment.fitted_rate(ev.name)

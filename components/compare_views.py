@@ -13,6 +13,7 @@ from components.messages import made_when_asked, plain
 from components.production_views import PRODUCTION_CAPTION, current_production_view
 from components.strategy_controls import cv_controls, tuning_settings
 from core.comparison.compare import best_in_column, default_strategies, differences, strategy_choices, with_intervals
+from core.comparison.decision import decision_summary
 from core.comparison.gains import gains
 from core.comparison.takeaways import differences_caption, noise_warning, summary, takeaways
 from core.data.prepared import PreparedData
@@ -157,7 +158,7 @@ def figures_for_slides(figs, *, key: tuple) -> None:
     if ready is not None:
         right.download_button(
             "Download the figures (ZIP)", ready, file_name="imbalance-figures.zip", mime="application/zip",
-            key=state.W_DOWNLOAD_FIGURES, icon=":material/download:",
+            key=state.W_DOWNLOAD_FIGURES, icon=":material/download:", on_click="ignore"
         )  # fmt: skip
 
 
@@ -186,6 +187,23 @@ def report_split_text(prepared: PreparedData, split: Split) -> str:
     return text
 
 
+def _what_was_done(
+    evals: list[Evaluation], split: Split, settings: SharedSettings, *, cost_fp: float, cost_fn: float
+) -> list[str]:
+    """One line per fact of the run, for the report: split, folds, seeds, costs."""
+    lines = [f"Training split {len(split.y_train):,} rows, test split {len(split.y_test):,} rows (seed "
+             f"{split.spec.random_state})."]  # fmt: skip
+    if settings.cv_folds >= 2:
+        again = f", repeated {settings.cv_repeats} times" if settings.cv_repeats > 1 else ""
+        lines.append(f"Cross-validation: {settings.cv_folds} stratified folds of the training split{again}.")
+    else:
+        lines.append("Cross-validation: off; every score is on the test split.")
+    lines.append(f"Strategy seed {settings.seed} for every strategy.")
+    if evals[0].binary:
+        lines.append(f"Costs: a false alarm {cost_fp:g}, a missed {evals[0].classes[-1]!r} {cost_fn:g}.")
+    return lines
+
+
 def downloads(
     prepared: PreparedData, split: Split, evals: list[Evaluation], table: pd.DataFrame, figs, lines: list[str],
     helped: list[str], diffs: pd.DataFrame | None, settings: SharedSettings,
@@ -195,10 +213,15 @@ def downloads(
     split_text = report_split_text(prepared, split)
 
     def report() -> bytes:  # written when the button is pressed (it embeds every chart), not on every rerun
-        budget = production = None
+        budget = production = decision = None
         figures = list(figs)
+        cost_fp, cost_fn = state.costs()
+        done = _what_was_done(evals, split, settings, cost_fp=cost_fp, cost_fn=cost_fn)
         if evals[0].binary:
+            found = decision_summary(evals, cost_fp=cost_fp, cost_fn=cost_fn)
+            decision = (found.headline, list(found.lines))
             view = current_production_view(evals, prepared=prepared, split=split)
+            done.append(view.heading.replace(", at a production rate of", ": production rate") + ".")
             production = (view.heading, view.table, view.sentences, PRODUCTION_CAPTION)
             figures.append(("Decision curve", view.figure))
             share = budget_share()
@@ -209,23 +232,24 @@ def downloads(
             distribution=dist, split_text=split_text, evals=evals, leaderboard=with_intervals(table),
             best=best_in_column(evals), figures=figures, takeaways=lines, summary=helped, differences=diffs,
             warning=noise_warning(evals), script=_script_or_none(prepared, split, evals, settings), budget=budget,
-            production=production,
+            production=production, decision=decision, done=done, n_train=len(split.y_train),
+            cv_folds=settings.cv_folds,
         ).encode("utf-8")  # fmt: skip
 
     c1, c2, c3 = st.columns(3)
     c1.download_button(
         "Download the report (HTML)", report, file_name="imbalance-report.html", mime="text/html",
         key=state.W_DOWNLOAD_REPORT, icon=":material/description:",
-        help="One file with the charts inside; opens offline in any browser.",
+        help="One file with the charts inside; opens offline in any browser.", on_click="ignore"
     )  # fmt: skip
     c2.download_button(
         "Download the leaderboard (CSV)", safe_csv_bytes(table), file_name="leaderboard.csv", mime="text/csv",
         key=state.W_DOWNLOAD_BOARD, icon=":material/table:",
-        help="Every metric with its 95 % interval (columns '… low' and '… high').",
+        help="Every metric with its 95 % interval (columns '… low' and '… high').", on_click="ignore"
     )  # fmt: skip
     c3.download_button(
         "Download the settings (JSON)", to_json(settings).encode(), file_name="imbalance-settings.json",
-        mime="application/json", key=state.W_DOWNLOAD_SETTINGS, icon=":material/tune:",
+        mime="application/json", key=state.W_DOWNLOAD_SETTINGS, icon=":material/tune:", on_click="ignore"
     )  # fmt: skip
     figures_for_slides(figs, key=(run_identity(prepared, split.spec), settings))
     if settings.sample is not None:

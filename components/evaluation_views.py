@@ -16,6 +16,7 @@ from components.cache import cached_budget, cached_evaluations
 from components.charts import show_chart
 from components.messages import plain, show_message
 from core.comparison.compare import best_in_column, leaderboard, with_intervals
+from core.comparison.decision import Decision, decision_summary
 from core.comparison.gains import gains
 from core.comparison.intervals import jeffreys
 from core.comparison.production import Deployment, threshold_sentence
@@ -50,7 +51,7 @@ def scores_table(evals: list[Evaluation]) -> pd.DataFrame:
 
     Returns the numeric table (values and bounds), as the leaderboard CSV carries it.
     """
-    table = leaderboard(evals)
+    table = leaderboard(evals, costs=state.costs())
     shown = with_intervals(table)
     best = best_in_column(evals)
 
@@ -80,8 +81,28 @@ def scores_table(evals: list[Evaluation]) -> pd.DataFrame:
         f"Accuracy only means something next to its baseline: always answering {plain(repr(majority))} "
         f"scores {baseline:.1%} on this test split. {which} Everything is measured on the untouched test split"
         + (", each strategy at its own threshold." if binary else ", predicting the most probable class.")
-    )
+        + (" Cost per case: the false alarms times the cost of one plus the missed cases times the cost of one, over "
+           "the test rows." if binary else "")
+    )  # fmt: skip
     return table
+
+
+def decision_panel(evals: list[Evaluation]) -> Decision | None:
+    """Binary: the decision summary at the costs set (which strategy to use, in counts), in a box at the top."""
+    cost_fp, cost_fn = state.costs()
+    decision = decision_summary(evals, cost_fp=cost_fp, cost_fn=cost_fn)
+    if decision is None:
+        return None
+    with st.container(border=True):
+        st.markdown(f"**{plain(decision.headline)}**")
+        for line in decision.lines:
+            st.markdown(f"- {plain(line)}")
+        st.caption(
+            "Counted on the untouched test split, each strategy at its own threshold, with 95 % intervals. A strategy "
+            "is named only when it is cheaper than every other beyond noise. The costs are set under Costs and "
+            "threshold tuning; the leaderboard's cost column uses the same."
+        )
+    return decision
 
 
 def metrics_table(evals: list[Evaluation]) -> None:

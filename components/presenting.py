@@ -57,6 +57,24 @@ def presentation_toggle() -> None:
         st.html(_STYLE)
 
 
+def walkthrough_nav(steps: list, current) -> None:
+    """When presenting: where this page is in the walkthrough (Data → Class balance → Resample → Train → Compare),
+    with Back and Next links, so the presenter never opens the folded sidebar. ``steps`` are the
+    :func:`st.Page` objects in order; a page outside them gets nothing."""
+    if not presenting():
+        return
+    titles = [p.title for p in steps]
+    if current.title not in titles:
+        return
+    i = titles.index(current.title)
+    back, where, forward = st.columns([2, 3, 2], vertical_alignment="center")
+    if i > 0:
+        back.page_link(steps[i - 1], label=f"Back: {steps[i - 1].title}", icon=":material/arrow_back:")
+    where.markdown(f"**Step {i + 1} of {len(steps)}: {current.title}**", text_alignment="center")
+    if i + 1 < len(steps):
+        forward.page_link(steps[i + 1], label=f"Next: {steps[i + 1].title}", icon=":material/arrow_forward:")
+
+
 def settings_area(label: str = "Settings") -> AbstractContextManager:
     """Where a page's settings go: in place normally, folded in an expander when presenting."""
     if presenting():

@@ -125,7 +125,7 @@ def production_view(evals: list[Evaluation], *, prepared: PreparedData, split: S
     ``rate`` (per day when ``volume`` is given, else per 10,000 cases), at the costs set in the strategy settings."""
     label = evals[0].classes[-1]
     per, unit = (volume, "a day") if volume else (10_000, "per 10,000 cases scored")
-    cost_fp, cost_fn = _costs()
+    cost_fp, cost_fn = state.costs()
     outcomes = [outcome(confusion(ev), rate=rate, per=per, cost_fp=cost_fp, cost_fn=cost_fn) for ev in evals]
     sentences = [
         outcome_sentence(ev.name, o, label=repr(label), unit=unit) for ev, o in zip(evals, outcomes, strict=True)
@@ -151,11 +151,6 @@ def production_view(evals: list[Evaluation], *, prepared: PreparedData, split: S
                           short, trained)  # fmt: skip
 
 
-def _costs() -> tuple[float, float]:
-    """The costs of a false alarm and of a missed case, as set in the strategy settings."""
-    return float(st.session_state.get(state.W_COST_FP, 1.0)), float(st.session_state.get(state.W_COST_FN, 10.0))
-
-
 def current_production_view(evals: list[Evaluation], *, prepared: PreparedData, split: Split) -> ProductionView:
     """:func:`production_view` at the session's last valid production settings (for the report)."""
     rate, volume, _, _ = _settings(_data_rate(prepared, evals[0].classes[-1]))
@@ -168,7 +163,7 @@ def current_deployment(evals: list[Evaluation], *, prepared: PreparedData, split
         return None
     rate, volume, _, _ = _settings(_data_rate(prepared, evals[0].classes[-1]))
     per, unit = (volume, "a day") if volume else (10_000.0, "per 10,000 cases scored")
-    cost_fp, cost_fn = _costs()
+    cost_fp, cost_fn = state.costs()
     fitted = tuple(zip([ev.name for ev in evals], _rates(evals, prepared, split), strict=True))
     return Deployment(rate=rate, per=float(per), unit=unit, cost_fp=cost_fp, cost_fn=cost_fn, fitted_at=fitted)
 

@@ -93,4 +93,5 @@ def resample_download(prepared: PreparedData, result: ResampleResult) -> None:
         icon=":material/download:",
         help="Every row has is_synthetic (true for generated rows) and origin (original, duplicate or synthetic). "
         "Text that a spreadsheet would run as a formula is prefixed with an apostrophe.",
+        on_click="ignore",
     )

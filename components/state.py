@@ -259,6 +259,11 @@ def set_overrides(value: dict[str, Treatment]) -> None:
     st.session_state[OVERRIDES] = dict(value)
 
 
+def costs() -> tuple[float, float]:
+    """The costs of a false alarm and of a missed case, as set in the strategy settings (shared by every page)."""
+    return float(st.session_state.get(W_COST_FP, 1.0)), float(st.session_state.get(W_COST_FN, 10.0))
+
+
 def mark_trained(settings: object) -> None:
     """Remember that the user asked to train with these settings (button callback)."""
     st.session_state[TRAINED] = settings

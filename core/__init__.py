@@ -42,6 +42,7 @@ Modelling (``core/modelling``)
 Comparison (``core/comparison``)
     - :mod:`core.comparison.intervals` -- each metric's 95 % interval, paired differences, the one verdict rule.
     - :mod:`core.comparison.production` -- outcomes at the production rate, the prior-shift correction, net benefit.
+    - :mod:`core.comparison.decision` -- the decision summary: which strategy to use at the costs, in counts.
     - :mod:`core.comparison.gains` -- cumulative gains, lift and the review budget.
     - :mod:`core.comparison.compare` -- the comparison: strategies on offer, leaderboard, paired differences, highlights.
     - :mod:`core.comparison.takeaways` -- the comparison in words: takeaways, what helped, the small-split warning.

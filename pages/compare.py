@@ -15,7 +15,7 @@ from components.compare_views import (
     show_figures,
     takeaways_panel,
 )
-from components.evaluation_views import run_strategies
+from components.evaluation_views import decision_panel, run_strategies
 from components.page_setup import page_guard, require_prepared, require_split
 from components.presenting import settings_area
 from components.production_views import current_deployment, production_panel
@@ -43,7 +43,7 @@ shared = SharedSettings(
     sample=prepared.dataset.sample_key, target=prepared.target, split=split.spec,
     strategies=tuple(s.id for s in strategies), cv_folds=folds, seed=seed, cv_repeats=repeats, tuning=tuning,
 )  # fmt: skip
-key = (run_identity(prepared, split.spec), shared)
+key = (run_identity(prepared, split.spec), tuple(strategies), folds, repeats)  # a cost no strategy tunes for: no rerun
 st.button(
     "Run comparison", key=state.W_COMPARE_RUN, type="primary", icon=":material/play_arrow:",
     on_click=state.mark_compared, args=(key,), disabled=not strategies,
@@ -54,6 +54,9 @@ if st.session_state.get(state.COMPARED) != key:
 
 evals = run_strategies(prepared, split, strategies, cv_folds=folds, cv_repeats=repeats)
 
+if evals[0].binary:
+    st.header("The decision")
+    decision_panel(evals)
 st.header("Leaderboard")
 table = leaderboard_panel(evals)
 diffs = differences_panel(evals)

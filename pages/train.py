@@ -11,6 +11,7 @@ from components.evaluation_views import (
     calibration_and_importance,
     confusion_panel,
     curves_panel,
+    decision_panel,
     metrics_table,
     run_strategies,
     threshold_panel,
@@ -52,6 +53,9 @@ for ev in evals:
         show_message("info", f"{ev.name}: {note}")
 
 deployment = current_deployment(evals, prepared=prepared, split=split)
+if evals[0].binary:
+    st.header("The decision")
+    decision_panel(evals)
 st.header("Scores on the test split")
 metrics_table(evals)
 st.header("Confusion matrices")

@@ -17,6 +17,7 @@ from types import MappingProxyType
 import numpy as np
 import pandas as pd
 
+from core.comparison.decision import cost_column
 from core.comparison.intervals import (
     LOWER_IS_BETTER,
     Estimate,
@@ -27,7 +28,7 @@ from core.comparison.intervals import (
     verdict,
 )
 from core.modelling.evaluation import METRIC_LABELS, Evaluation, keep_with, metrics, predict
-from core.modelling.strategies import AUTO_FOLDS, LARGE, MODELS, Strategy, TuningSettings
+from core.modelling.strategies import MODELS, Strategy, TuningSettings
 from core.modelling.thresholds import OBJECTIVES
 from core.resampling.catalogue import CATALOGUE, get_spec
 
@@ -172,20 +173,30 @@ def _pair(evals: list[Evaluation], i: int, j: int, source: str) -> Mapping[str, 
     return table[(i, j)]
 
 
-def leaderboard(evals: list[Evaluation]) -> pd.DataFrame:
+#: The leaderboard's cost column (two classes, when costs are given).
+COST_LABEL = "cost per case"
+
+
+def leaderboard(evals: list[Evaluation], *, costs: tuple[float, float] | None = None) -> pd.DataFrame:
     """One row per strategy: its threshold, then each metric on the test split with its 95 % interval.
+
+    With ``costs`` (a false alarm, a missed case) and two classes, a :data:`COST_LABEL` column follows the
+    threshold: the cost per test row at the strategy's threshold (:func:`core.comparison.decision.cost_column`).
 
     A metric's columns are its label (the value), "<label> low" and "<label> high" (the interval's
     bounds, :mod:`core.comparison.intervals`); recall and precision also carry their counts ("<label> hits" of
     "<label> of"). Cross-validation means and standard deviations follow where it ran.
     """
     keys = metric_keys(evals[0].binary)
+    priced = cost_column(evals, cost_fp=costs[0], cost_fn=costs[1]) if costs and evals[0].binary else None
     rows = []
-    for ev, est in zip(evals, estimates(evals), strict=True):
+    for i, (ev, est) in enumerate(zip(evals, estimates(evals), strict=True)):
         m = metrics(ev)
         row: dict[str, object] = {"strategy": ev.name}
         if ev.binary:
             row["threshold"] = ev.threshold
+        if priced is not None:
+            row[COST_LABEL], row[f"{COST_LABEL} low"], row[f"{COST_LABEL} high"] = priced[i]
         for k in keys:
             label = METRIC_LABELS[k]
             row[label] = m[k]
@@ -322,33 +333,31 @@ def differences(evals: list[Evaluation]) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def _folds(t: TuningSettings) -> str:
-    if t.folds:
-        return f"{t.folds} training folds"
-    return f"training folds ({AUTO_FOLDS}, or 2 from {LARGE:,} training rows)"
-
-
-def describe(strategy: Strategy) -> str:
-    """The strategy's settings in one line, for the report."""
+def describe(strategy: Strategy, *, n_train: int, cv_folds: int = 0) -> str:
+    """What was done for the strategy, in one line, for the report: on ``n_train`` training rows, with
+    ``cv_folds`` cross-validation folds (0: none), the folds a threshold or calibration was fitted on."""
     model = {m.key: m.name for m in MODELS}[strategy.model]
     parts = [f"resampling: {get_spec(strategy.sampler.key).name}", f"model: {model}"]
     if strategy.weighting != "none":
         parts.append(f"class weights: {strategy.weighting}")
+    folds = cv_folds if cv_folds >= 2 else strategy.tuning.folds_for(n_train)
+    where = "the cross-validation folds" if cv_folds >= 2 else "training folds"
     if strategy.tunes_threshold:
         t = strategy.tuning
         extra = {"cost": f" (false alarm {t.cost_fp:g}, missed case {t.cost_fn:g})",
                  "recall_at_precision": f" (precision at least {t.min_precision:g})"}.get(strategy.threshold, "")  # fmt: skip
-        parts.append(
-            f"threshold {OBJECTIVES[strategy.threshold]}{extra} on {_folds(t)} "
-            "(the cross-validation folds when cross-validation runs)"
-        )
+        parts.append(f"threshold {OBJECTIVES[strategy.threshold]}{extra} on {folds} {where}")
     if strategy.calibrated:
-        parts.append(f"calibration: {strategy.calibration} on {_folds(strategy.tuning)}")
+        parts.append(f"calibration: {strategy.calibration} on {folds} {where}")
     if strategy.model in {"rf", "brf"}:
         f = strategy.forest
-        parts.append(
-            f"trees {f.n_estimators}, rows per tree "
-            + (f"{f.max_rows_per_tree:,} above {f.cap_from_rows:,} rows" if f.max_rows_per_tree else "all")
-        )
+        cap = f.max_rows_per_tree
+        if not cap or 2 * n_train <= f.cap_from_rows:
+            rows = "every training row per tree"
+        elif n_train > f.cap_from_rows:
+            rows = f"{cap:,} rows per tree"
+        else:
+            rows = f"{cap:,} rows per tree if resampling made more than {f.cap_from_rows:,} rows, else every row"
+        parts.append(f"{f.n_estimators} trees, {rows}")
     parts.append(f"seed {strategy.random_state}")
     return "; ".join(parts)

@@ -57,6 +57,8 @@ __all__ = [
     "N_DRAWS",
     "Estimate",
     "Verdict",
+    "cost_difference",
+    "cost_interval",
     "difference_intervals",
     "format_difference",
     "jeffreys",
@@ -71,7 +73,7 @@ N_DRAWS = 4000
 DIGITS = 3
 
 #: Metrics where a smaller value is better.
-LOWER_IS_BETTER = frozenset({"brier"})
+LOWER_IS_BETTER = frozenset({"brier", "cost"})
 
 #: The interval method of each metric, in the words the page's caption uses.
 METHODS: dict[str, str] = {
@@ -86,6 +88,7 @@ METHODS: dict[str, str] = {
     "roc_auc": "Newcombe's score interval",
     "pr_auc": "Wilson over the cases",
     "brier": "a Bayesian bootstrap of each class's errors",
+    "cost": "Jeffreys posterior of the per-class rates",
 }
 
 
@@ -326,6 +329,51 @@ def metric_intervals(
                                 rng=np.random.default_rng([random_state, 1]))  # fmt: skip
     out["brier"] = Estimate(brier, *_holding(brier, low, high))
     return out
+
+
+def _cost_per_case(cm: np.ndarray, cost_fp: float, cost_fn: float) -> np.ndarray:
+    """The cost per row of two-class confusion matrices ``(..., 2, 2)``: false alarms and missed cases, priced."""
+    return (cost_fp * cm[..., 0, 1] + cost_fn * cm[..., 1, 0]) / cm.sum(axis=(-1, -2))
+
+
+def cost_interval(
+    y: np.ndarray, pred: np.ndarray, *, cost_fp: float, cost_fn: float, level: float = LEVEL, random_state: int = 0
+) -> Estimate:
+    """The cost per case of two-class decisions ``pred`` on a stratified test split (false alarms times
+    ``cost_fp`` plus missed cases times ``cost_fn``, over the rows), with the interval every confusion-matrix
+    metric gets: each true class's decisions drawn from their Jeffreys posterior at the split's class counts."""
+    y, pred = np.asarray(y, dtype=int), np.asarray(pred, dtype=int)
+    cm = _confusion(y, pred, 2)
+    value = float(_cost_per_case(cm, cost_fp, cost_fn))
+    seen = cm.sum(axis=1) > 0
+    full = np.zeros((N_DRAWS, 2, 2))
+    full[:, seen] = _posterior_cells(cm[seen], prior=0.5, size=N_DRAWS, rng=np.random.default_rng(random_state))
+    return Estimate(value, *_holding(value, *_quantiles(_cost_per_case(full, cost_fp, cost_fn), level)))
+
+
+def cost_difference(
+    y: np.ndarray,
+    pred_base: np.ndarray,
+    pred_other: np.ndarray,
+    *,
+    cost_fp: float,
+    cost_fn: float,
+    level: float = LEVEL,
+    random_state: int = 0,
+) -> tuple[float, float, float, bool]:
+    """The cost per case of ``pred_other`` minus that of ``pred_base`` on the same rows: ``(difference, low, high,
+    identical)``, paired as :func:`difference_intervals` pairs every confusion-matrix metric."""
+    y = np.asarray(y, dtype=int)
+    a, b = np.asarray(pred_base, dtype=int), np.asarray(pred_other, dtype=int)
+    joint = np.bincount(y * 4 + a * 2 + b, minlength=8).reshape(2, 4).astype(np.float64)
+    seen = joint.sum(axis=1) > 0
+    full = np.zeros((N_DRAWS, 2, 4))
+    full[:, seen] = _posterior_cells(joint[seen], prior=0.5, size=N_DRAWS, rng=np.random.default_rng(random_state))
+    cube = full.reshape(N_DRAWS, 2, 2, 2)
+    draws = _cost_per_case(cube.sum(axis=2), cost_fp, cost_fn) - _cost_per_case(cube.sum(axis=3), cost_fp, cost_fn)
+    d = float(_cost_per_case(_confusion(y, b, 2), cost_fp, cost_fn) - _cost_per_case(_confusion(y, a, 2), cost_fp,
+                                                                                      cost_fn))  # fmt: skip
+    return (d, *_holding(d, *_quantiles(draws, level)), bool(np.array_equal(a, b)))
 
 
 def _mover(d: float, a: tuple[float, float, float], b: tuple[float, float, float], r: float) -> tuple[float, float]:

@@ -6,7 +6,9 @@ Every user string is HTML-escaped; plotly.js is inlined once.
 from __future__ import annotations
 
 import html
+import platform
 from datetime import UTC, datetime
+from importlib.metadata import PackageNotFoundError, version
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -17,7 +19,22 @@ from core.comparison.takeaways import differences_caption, intervals_caption
 from core.data.distribution import ClassDistribution
 from core.modelling.evaluation import Evaluation
 
-__all__ = ["build_report"]
+__all__ = ["build_report", "versions"]
+
+#: The libraries whose versions decide the numbers (and the app that drew them).
+_LIBRARIES = ("scikit-learn", "imbalanced-learn", "numpy", "pandas", "scipy", "plotly", "streamlit")
+
+
+def versions() -> str:
+    """Python's and each library's version, in one line, as a report records them."""
+    found = []
+    for name in _LIBRARIES:
+        try:
+            found.append(f"{name} {version(name)}")
+        except PackageNotFoundError:
+            continue
+    return f"Python {platform.python_version()}, " + ", ".join(found)
+
 
 _CSS = """
 body{font-family:system-ui,-apple-system,Segoe UI,Roboto,sans-serif;margin:2rem auto;max-width:1100px;color:#222;
@@ -74,6 +91,11 @@ def _for_page(fig: go.Figure) -> go.Figure:
     return out
 
 
+def _decision(decision: tuple[str, list[str]]) -> list[str]:
+    return ["<h2>The decision</h2>", f"<p><b>{_e(decision[0])}</b></p><ul>", *(f"<li>{_e(t)}</li>" for t in decision[1]),
+            "</ul>"]  # fmt: skip
+
+
 def build_report(
     *,
     dataset_name: str,
@@ -92,6 +114,10 @@ def build_report(
     script: str | None = None,
     budget: tuple[float, list[str]] | None = None,
     production: tuple[str, pd.DataFrame, list[str], str] | None = None,
+    decision: tuple[str, list[str]] | None = None,
+    done: list[str] = (),
+    n_train: int = 0,
+    cv_folds: int = 0,
 ) -> str:
     """The comparison as one HTML document (plotly.js inlined, no network needed).
 
@@ -100,7 +126,10 @@ def build_report(
     ``warning`` flags a test split too small to judge by; ``script`` (from :func:`core.output.script.script`)
     becomes the appendix "How to reproduce"; ``budget`` (a share of the cases and one sentence per
     strategy) becomes "If the team can review the top k %". ``production`` (a heading, the outcome table, a
-    sentence per strategy and the caption) becomes "What happens in production".
+    sentence per strategy and the caption) becomes "What happens in production". ``decision`` (a headline and
+    its lines, :func:`core.comparison.decision.decision_summary`) comes first, as "The decision"; ``done`` (one
+    line per fact: folds, costs, seeds) is "What was done", followed by the library versions; ``n_train`` and
+    ``cv_folds`` let each strategy's line say the folds and rows per tree it used.
     """
     parts = [
         "<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'>",
@@ -108,6 +137,7 @@ def build_report(
         f"<style>{_CSS}</style><script>{get_plotlyjs()}</script></head><body>",
         "<h1>Imbalance Explorer report</h1>",
         f"<p class='muted'>Made {datetime.now(UTC):%Y-%m-%d %H:%M} UTC</p>",
+        *(_decision(decision) if decision else []),
         "<h2>Dataset</h2>",
         f"<p><b>{_e(dataset_name)}</b>: {n_rows:,} rows; target <b>{_e(target)}</b> with {distribution.n_classes} "
         f"classes, imbalance ratio {distribution.imbalance_ratio:,.1f} : 1 ({_e(distribution.severity.value)}).</p>",
@@ -115,7 +145,14 @@ def build_report(
         f"<p>{_e(distribution.summary(target=target))}</p>",
         f"<p class='muted'>{_e(split_text)}</p>",
         "<h2>Strategies</h2><ul>",
-        *(f"<li><b>{_e(ev.name)}</b>: {_e(describe(ev.strategy))}</li>" for ev in evals),
+        *(
+            f"<li><b>{_e(ev.name)}</b>: {_e(describe(ev.strategy, n_train=n_train, cv_folds=cv_folds))}</li>"
+            for ev in evals
+        ),
+        "</ul>",
+        "<h2>What was done</h2><ul>",
+        *(f"<li>{_e(t)}</li>" for t in done),
+        f"<li>{_e(versions())}.</li>",
         "</ul>",
         *([f"<p class='caveat'>{_e(warning)}</p>"] if warning else []),
         *(["<h2>What helped here</h2><ul>", *(f"<li>{_e(t)}</li>" for t in summary), "</ul>"] if summary else []),

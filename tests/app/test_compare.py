@@ -151,3 +151,25 @@ def test_six_cases_in_the_test_split_get_intervals_that_are_not_zero_width_and_w
             if "raised" in line.split("[")[0] or "helped" in line.split("[")[0]:
                 assert float(low) > 0 or float(high) < 0
     assert any("swing widely" in w and "Turn on cross-validation" in w for w in texts(app, "warning"))
+
+
+def test_a_cost_set_on_train_reaches_compares_decision_summary_and_its_cost_column(app):
+    from components import state
+
+    app.switch_page("pages/train.py").run()
+    app.number_input(key=state.W_COST_FN).set_value(40.0).run()  # a missed 'fraud' now costs 40
+    app.switch_page("pages/compare.py").run()
+    app.multiselect(key="compare.strategies").set_value(["none:logreg:none", "none:logreg:balanced"]).run()
+    run(app)
+    assert app.number_input(key=state.W_COST_FN).value == 40.0
+    summary = [m for m in texts(app, "markdown") if "a missed 'fraud' 40" in m]
+    assert summary, texts(app, "markdown")[:5]
+    board = scores(app)
+    assert "cost per case" in board
+    line = next(m for m in texts(app, "markdown") if " per case [" in m and m.startswith("- "))
+    name, value = re.match(r"- (.+?) catches .* ([0-9.]+) per case \[", line).groups()
+    row = board[board["strategy"] == name].iloc[0]
+    assert row["cost per case"].startswith(value + " [")
+    app.number_input(key=state.W_COST_FN).set_value(5.0).run()  # and a change here moves both at once
+    assert any("a missed 'fraud' 5" in m for m in texts(app, "markdown"))
+    assert scores(app)["cost per case"].tolist() != board["cost per case"].tolist()

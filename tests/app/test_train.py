@@ -205,7 +205,9 @@ def test_the_production_view_follows_the_rate_and_the_volume_without_training_ag
     # RF was fitted at the data's rate (1.1 %), ten times the production rate: its scale moves too
     assert any(c.startswith("On the production scale: RF was fitted on rows with 1.1%") for c in texts(app, "caption"))
     app.selectbox(key=state.W_FOCUS).set_value("SMOTE + RF").run()
-    assert any(c.startswith("On the production scale: SMOTE + RF") and "rate of 0.100%" in c for c in texts(app, "caption"))
+    assert any(
+        c.startswith("On the production scale: SMOTE + RF") and "rate of 0.100%" in c for c in texts(app, "caption")
+    )
     script_text = next(c.value for c in app.code if "# ---- 7. In production" in c.value)
     assert "PRODUCTION_RATE = 0.001\n" in script_text and '"SMOTE + RF": 0.5,' in script_text
     # a volume per day replaces the 10,000; bad entries keep the last valid setting and say why

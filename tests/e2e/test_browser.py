@@ -216,3 +216,52 @@ def test_the_resampled_download_marks_every_synthetic_row(page, server, tmp_path
     assert set(synthetic["Class"]) == {"fraud"}
     assert frame["Class"].value_counts()["fraud"] == frame["Class"].value_counts()["legit"]  # SMOTE's default
     assert info.value.suggested_filename == "resampled_smote.csv"
+
+
+def _no_sideways_scroll(pg) -> list[str]:
+    """What is wider than the window: the page or its scroll container, or any table, chart or block."""
+    return pg.evaluate(
+        """() => {
+        const w = window.innerWidth, out = [];
+        for (const el of [document.documentElement, document.querySelector('[data-testid="stMain"]')]) {
+            if (el && el.scrollWidth > el.clientWidth + 1) out.push(`scrolls sideways: ${el.tagName} ${el.scrollWidth}`);
+        }
+        const sel = '[data-testid="stTable"], [data-testid="stDataFrame"], [data-testid="stPlotlyChart"], table';
+        for (const el of document.querySelectorAll(sel)) {
+            const r = el.getBoundingClientRect();
+            if (r.width > 0 && r.right > w + 1) out.push(`${el.getAttribute('data-testid') || el.tagName} ends at ${r.right}`);
+        }
+        return out;
+    }"""
+    )
+
+
+def test_presenting_at_1280_by_720_walks_the_five_pages_and_opens_train_and_compare_on_the_decision(page, server):
+    page.set_viewport_size({"width": 1280, "height": 720})
+    open_page(page, server, "?present=1")
+    steps = ["Data", "Class balance", "Resample", "Train & evaluate", "Compare & report"]
+    for i, title in enumerate(steps):
+        expect(page.get_by_text(f"Step {i + 1} of 5: {title}")).to_be_visible(timeout=60_000)
+        assert not _no_sideways_scroll(page), (title, _no_sideways_scroll(page))
+        if title == "Train & evaluate":
+            page.get_by_role("button", name="Train and evaluate").click()
+            page.get_by_role("heading", name="The decision").wait_for(timeout=180_000)
+            wait_idle(page)
+            headings = page.locator("h2").all_inner_texts()
+            assert headings.index("The decision") < headings.index("Scores on the test split")
+            said = re.compile(r"catches [\d,]+ of [\d,]+ 'fraud', with [\d,]+ false alarms? among [\d,]+ 'legit'")
+            expect(page.get_by_text(said).first).to_be_visible()
+            problems = _no_sideways_scroll(page)
+            assert not problems, problems
+        if i + 1 < len(steps):
+            page.get_by_role("link", name=f"Next: {steps[i + 1]}").click()
+            wait_idle(page)
+    page.get_by_role("button", name="Run comparison").click()
+    page.get_by_role("heading", name="The decision").wait_for(timeout=300_000)
+    wait_idle(page)
+    headings = page.locator("h2").all_inner_texts()
+    assert headings.index("The decision") < headings.index("Leaderboard")
+    problems = _no_sideways_scroll(page)
+    assert not problems, problems
+    page.get_by_role("link", name="Back: Train & evaluate").click()
+    expect(page.get_by_text("Step 4 of 5: Train & evaluate")).to_be_visible(timeout=60_000)

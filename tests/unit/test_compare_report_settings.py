@@ -264,6 +264,29 @@ def test_report_is_self_contained_valid_html_with_every_strategy_and_escaped_nam
     assert '"margin":{"b":60,"l":90' in page
 
 
+def test_the_report_opens_on_the_decision_and_records_what_was_done_and_the_versions():
+    from importlib.metadata import version
+
+    from core.comparison.decision import decision_summary
+
+    evals = [ev_with("RF", 3, 1, scale=20), ev_with("SMOTE + RF", 8, 13, scale=20)]
+    found = decision_summary(evals, cost_fp=1.0, cost_fn=10.0)
+    dist = class_distribution(pd.Series(["no"] * 90 + ["yes"] * 10))
+    page = build_report(
+        dataset_name="d.csv", target="t", n_rows=100, distribution=dist, split_text="Test 2,000.", evals=evals,
+        leaderboard=leaderboard(evals, costs=(1.0, 10.0)), best={}, figures=[], takeaways=[],
+        decision=(found.headline, list(found.lines)), done=["Costs: a false alarm 1, a missed 'yes' 10."],
+        n_train=8_000,
+    )  # fmt: skip
+    assert page.index("<h2>The decision</h2>") < page.index("<h2>Dataset</h2>")  # the summary first
+    assert __import__("html").escape(found.headline) in page and "cost per case" in page
+    done = page[page.index("<h2>What was done</h2>") :]
+    assert (
+        f"scikit-learn {version('scikit-learn')}" in done and f"imbalanced-learn {version('imbalanced-learn')}" in done
+    )
+    assert "a missed &#x27;yes&#x27; 10" in done
+
+
 SETTINGS = SharedSettings("customer_churn", "churned", SplitSpec(0.25, 7), ("none:rf:none", "smote:rf:none"), 5, 3)
 
 

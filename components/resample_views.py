@@ -33,6 +33,10 @@ def resample_summary(result: ResampleResult) -> None:
     m3.metric("Duplicated rows", f"{n_dup:,}")
     m4.metric("Removed rows", f"{len(result.removed):,}")
     show_chart(resample_counts_figure(before, after, method=result.method), key="resample_counts")
+    first, *warnings = result.after_notes()
+    st.caption(plain(first))
+    for text in warnings:
+        st.warning(plain(text), icon=":material/warning:")
 
 
 @st.fragment

@@ -114,6 +114,7 @@ def resample_counts_figure(
     fig = go.Figure()
     fig.add_bar(
         name="before (training split)",
+        offsetgroup="before",
         x=labels,
         y=list(before.values()),
         marker={
@@ -125,23 +126,27 @@ def resample_counts_figure(
         textposition="outside",
         cliponaxis=False,
     )
-    fig.add_bar(
-        name=f"after {plot_label(method)}",
-        x=labels,
-        y=[after.get(c, 0) for c in before],
-        marker_color=[CLASS_COLORS[i % len(CLASS_COLORS)] for i in range(len(labels))],
-        marker_line={"color": "#31333f", "width": 0.5},
-        text=[f"{after.get(c, 0):,}" for c in before],
-        textposition="outside",
-        cliponaxis=False,
-    )
+    for i, (label, c) in enumerate(
+        zip(labels, before, strict=True)
+    ):  # one trace per class: the legend shows its colour
+        fig.add_bar(
+            name=f"after {plot_label(method)}: {label}",
+            x=[label],
+            y=[after.get(c, 0)],
+            offsetgroup="after",
+            marker_color=CLASS_COLORS[i % len(CLASS_COLORS)],
+            marker_line={"color": "#31333f", "width": 0.5},
+            text=[f"{after.get(c, 0):,}"],
+            textposition="outside",
+            cliponaxis=False,
+        )
     top = max([*before.values(), *after.values(), 1])
     fig.update_layout(
         barmode="group",
         height=height,
         margin={"l": 10, "r": 10, "t": 40, "b": 10},
         title={"text": "Training rows per class, before and after", "font": {"size": 15}},
-        legend={"orientation": "h", "y": -0.15},
+        legend={"orientation": "h", "y": -0.3},
     )
     fig.update_xaxes(type="category", title="class")
     fig.update_yaxes(title="rows", range=[0, top * 1.18])

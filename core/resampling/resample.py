@@ -80,6 +80,10 @@ class SyntheticRows:
         return pd.DataFrame({col: out[col] for col in wanted}, index=pd.RangeIndex(len(Z)))
 
 
+#: A class whose synthetic rows outnumber its real ones by more than this gets a note.
+SYNTHETIC_FACTOR = 10
+
+
 @dataclass(frozen=True)
 class ResampleResult:
     """What a method did to the training split.
@@ -142,6 +146,28 @@ class ResampleResult:
         for label, n in y.value_counts().items():  # counted as they are, named as text (no text copy of y)
             counted[str(label)] = counted.get(str(label), 0) + int(n)
         return {c: counted.get(c, 0) for c in order}
+
+    def after_notes(self) -> list[str]:
+        """What the method left, in words: the imbalance ratio before and after, and for each class whose synthetic
+        rows outnumber its real ones by more than :data:`SYNTHETIC_FACTOR` to 1, how much of it is made up."""
+        before, after = self.counts("before"), self.counts("after")
+
+        def ratio(c: dict[str, int]) -> str:
+            kept = [n for n in c.values() if n > 0]
+            return f"{max(kept) / min(kept):,.1f} : 1" if kept else "–"
+
+        notes = [f"Imbalance ratio of the training rows after {self.method}: {ratio(after)} (before: {ratio(before)})."]
+        made = pd.Series(self.y_resampled.to_numpy()[self.is_synthetic]).astype(str).value_counts()
+        for label, n_syn in made.items():
+            real = after[label] - int(n_syn)
+            if real > 0 and n_syn > SYNTHETIC_FACTOR * real:
+                notes.append(
+                    f"{int(n_syn):,} of the {after[label]:,} training rows of {label!r} are synthetic "
+                    f"({n_syn / after[label]:.1%}), made from {real:,} real ones: the model would learn that class "
+                    f"mostly from lines between those {real:,} rows. A lower 'smaller ÷ larger class after' (fewer new "
+                    "rows) or class weights keep it closer to real data."
+                )
+        return notes
 
     def synthetic_frame(self, rows: np.ndarray, *, columns: list[str] | None = None) -> pd.DataFrame:
         """Synthetic rows at positions ``rows`` of the resampled data, in original units."""

@@ -335,3 +335,21 @@ def test_a_sampler_is_offered_for_a_kind_of_data_exactly_when_it_can_run_on_it(d
         assert spec.applies_to(data_kind), spec.key
         if data_kind != "numeric" and runs.generates and runs.factory is not None:
             assert runs.ordinal or runs.key != "smote"  # plain SMOTE never runs on categories
+
+
+def test_the_notes_after_resampling_say_the_ratio_and_when_a_class_is_mostly_made_up():
+    X, y = make_classification(n_samples=1_500, n_features=4, n_informative=3, n_redundant=0, weights=[0.98],
+                               flip_y=0, random_state=5)  # fmt: skip
+    prepared, split = split_of(frame_from(X, y, ["common", "rare"]))
+    result = resample(split, plan=prepared.plan, config=SamplerConfig("smote"))
+    before, after = result.counts("before"), result.counts("after")
+    real, total = before["rare"], after["rare"]
+    notes = result.after_notes()
+    assert notes[0].startswith("Imbalance ratio of the training rows after SMOTE: 1.0 : 1 (before: ")
+    assert f"{before['common'] / real:,.1f} : 1" in notes[0]
+    assert total - real > 10 * real  # more than ten synthetic rows per real one: said, with the counts
+    assert len(notes) == 2 and f"{total - real:,} of the {total:,} training rows of 'rare' are synthetic" in notes[1]
+    assert f"made from {real:,} real ones" in notes[1]
+    # a cleaning method makes nothing up: the ratio after, and no warning
+    cleaned = resample(split, plan=prepared.plan, config=SamplerConfig("tomek"))
+    assert len(cleaned.after_notes()) == 1 and "after Tomek" in cleaned.after_notes()[0]

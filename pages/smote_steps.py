@@ -12,7 +12,7 @@ page_guard()
 st.title("SMOTE step by step")
 st.caption(
     "SMOTE makes new rows of a small class by drawing points on the lines between a row and its nearest neighbours "
-    "of the same class. Here you can watch it happen on the training rows of your data."
+    "of the same class. Watch it one step at a time on a small toy dataset, or on the training rows of your data."
 )
 prepared = require_prepared()
 split = require_split(prepared, folded=True)

@@ -264,6 +264,10 @@ def resample_scatter_figure(
     return fig
 
 
+#: The reveal of the SMOTE picture, one stage at a time.
+SMOTE_STAGES = ("the small class", "take one row", "find its nearest neighbours", "draw one new row", "draw the rest")
+
+
 def smote_steps_figure(
     steps: SmoteSteps,
     *,
@@ -272,12 +276,12 @@ def smote_steps_figure(
     x_title: str,
     y_title: str,
     zoom: bool = True,
+    stage: int = len(SMOTE_STAGES) - 1,
     height: int = 560,
 ) -> go.Figure:
-    """The SMOTE teaching picture: the small class, the chosen row, its neighbours, segments and new rows.
-
-    With ``zoom`` the axes frame the chosen row and its neighbours (with the same scale on both axes).
-    """
+    """The SMOTE teaching picture up to ``stage`` (an index of :data:`SMOTE_STAGES`): the small class, the chosen
+    row (labelled x), its neighbours (n1, n2, … nearest first) with segments, then the first new row and the rest
+    (labelled 1, 2, …). With ``zoom`` the axes frame the chosen row and its neighbours (one scale on both axes)."""
     fig = go.Figure()
     name = plot_label(label, max_len=30)
     if len(others):
@@ -295,38 +299,47 @@ def smote_steps_figure(
             customdata=np.arange(len(pts)), hovertemplate="row %{customdata}<extra></extra>",
         )
     )  # fmt: skip
-    seg_x: list[float | None] = []
-    seg_y: list[float | None] = []
-    for j in steps.neighbours:
-        seg_x += [c[0], pts[j, 0], None]
-        seg_y += [c[1], pts[j, 1], None]
-    fig.add_trace(
-        go.Scatter(x=seg_x, y=seg_y, mode="lines", name="segments to the k neighbours",
-                   line={"color": CLASS_COLORS[1], "dash": "dot", "width": 1.5}, hoverinfo="skip")
-    )  # fmt: skip
     nb = pts[steps.neighbours]
-    fig.add_trace(
-        go.Scatter(
-            x=nb[:, 0], y=nb[:, 1], mode="markers", name=f"its {len(nb)} nearest neighbours",
-            marker={"size": 13, "color": "rgba(0,0,0,0)", "line": {"width": 2, "color": "#0072b2"}},
-            customdata=np.column_stack([steps.neighbours, np.arange(1, len(nb) + 1)]),
-            hovertemplate="neighbour %{customdata[1]} (row %{customdata[0]})<extra></extra>",
-        )
-    )  # fmt: skip
-    fig.add_trace(
-        go.Scatter(
-            x=[c[0]], y=[c[1]], mode="markers", name="chosen row",
-            marker={"size": 16, "symbol": "star", "color": "#111", "line": {"width": 1, "color": "#fff"}},
-            hovertemplate=f"chosen row {steps.chosen}<extra></extra>",
-        )
-    )  # fmt: skip
-    if len(steps.new_points):
+    if stage >= 2:
+        seg_x: list[float | None] = []
+        seg_y: list[float | None] = []
+        for j in steps.neighbours:
+            seg_x += [c[0], pts[j, 0], None]
+            seg_y += [c[1], pts[j, 1], None]
+        fig.add_trace(
+            go.Scatter(x=seg_x, y=seg_y, mode="lines", name="lines to the k neighbours",
+                       line={"color": CLASS_COLORS[1], "dash": "dot", "width": 1.5}, hoverinfo="skip")
+        )  # fmt: skip
         fig.add_trace(
             go.Scatter(
-                x=steps.new_points[:, 0], y=steps.new_points[:, 1], mode="markers", name="synthetic (new rows)",
-                marker={"size": 10, "symbol": "diamond", "color": "#009e73", "line": {"width": 1, "color": "#111"}},
-                customdata=np.column_stack([steps.parents, steps.gaps]),
-                hovertemplate="synthetic: %{customdata[1]:.2f} of the way to row %{customdata[0]}<extra></extra>",
+                x=nb[:, 0], y=nb[:, 1], mode="markers+text", name=f"its {len(nb)} nearest neighbours (n1 nearest)",
+                marker={"size": 13, "color": "rgba(0,0,0,0)", "line": {"width": 2, "color": "#0072b2"}},
+                text=[f"n{i}" for i in range(1, len(nb) + 1)], textposition="top right",
+                textfont={"color": "#0072b2", "size": 12},
+                customdata=np.column_stack([steps.neighbours, np.arange(1, len(nb) + 1)]),
+                hovertemplate="neighbour n%{customdata[1]} (row %{customdata[0]})<extra></extra>",
+            )
+        )  # fmt: skip
+    if stage >= 1:
+        fig.add_trace(
+            go.Scatter(
+                x=[c[0]], y=[c[1]], mode="markers+text", name="chosen row x",
+                marker={"size": 16, "symbol": "star", "color": "#111", "line": {"width": 1, "color": "#fff"}},
+                text=["x"], textposition="bottom left", textfont={"size": 14, "color": "#111"},
+                hovertemplate=f"chosen row {steps.chosen}<extra></extra>",
+            )
+        )  # fmt: skip
+    shown = 0 if stage < 3 else 1 if stage == 3 else len(steps.new_points)
+    new = steps.new_points[:shown]
+    if len(new):
+        fig.add_trace(
+            go.Scatter(
+                x=new[:, 0], y=new[:, 1], mode="markers+text", name="synthetic (new rows)",
+                marker={"size": 11, "symbol": "diamond", "color": "#009e73", "line": {"width": 1, "color": "#111"}},
+                text=[str(i) for i in range(1, len(new) + 1)], textposition="top left",
+                textfont={"color": "#006b4f", "size": 12},
+                customdata=np.column_stack([np.arange(1, len(new) + 1), steps.gaps[:shown]]),
+                hovertemplate="new row %{customdata[0]}: %{customdata[1]:.2f} of the way<extra></extra>",
             )
         )  # fmt: skip
     fig.update_layout(

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-__all__ = ["SmoteSteps", "nearest_neighbours", "smote_steps"]
+__all__ = ["SmoteSteps", "formula_text", "nearest_neighbours", "smote_steps", "toy_points"]
 
 
 @dataclass(frozen=True)
@@ -54,11 +54,19 @@ def nearest_neighbours(points: np.ndarray, *, index: int, k: int) -> np.ndarray:
     return order[:k]
 
 
-def smote_steps(points: np.ndarray, *, index: int, k: int, n_new: int, random_state: int) -> SmoteSteps:
+def smote_steps(
+    points: np.ndarray, *, index: int, k: int, n_new: int, random_state: int, space: np.ndarray | None = None
+) -> SmoteSteps:
     """Generate ``n_new`` synthetic rows from ``points[index]`` and its ``k`` nearest neighbours.
 
+    ``space`` (one row per point, every feature, on comparable scales) is where the neighbours are found,
+    as SMOTE finds them; without it, in ``points``' own plane. The new rows are drawn in ``points``' plane,
+    which is what SMOTE's rows look like there when the plane is a linear view of ``space`` (two of its
+    features, or a PCA of them): a point a share ``g`` along a line stays a share ``g`` along its picture.
+
     Raises ``ValueError`` when there are fewer than two points, ``index`` is out of range,
-    ``k`` is not between 1 and ``len(points) - 1``, or ``n_new`` is negative.
+    ``k`` is not between 1 and ``len(points) - 1``, ``n_new`` is negative, or ``space`` has another number
+    of rows.
     """
     points = np.asarray(points, dtype=float)
     n = len(points)
@@ -70,9 +78,31 @@ def smote_steps(points: np.ndarray, *, index: int, k: int, n_new: int, random_st
         raise ValueError(f"k must be between 1 and {n - 1}")
     if n_new < 0:
         raise ValueError("n_new must not be negative")
+    if space is not None and len(space) != n:
+        raise ValueError("space must have one row per point")
     rng = np.random.default_rng(random_state)
-    neighbours = nearest_neighbours(points, index=index, k=k)
+    neighbours = nearest_neighbours(points if space is None else np.asarray(space, dtype=float), index=index, k=k)
     parents = neighbours[rng.integers(0, k, size=n_new)]
     gaps = rng.random(n_new)
     new_points = points[index] + gaps[:, None] * (points[parents] - points[index])
     return SmoteSteps(points, index, neighbours, parents, gaps, new_points)
+
+
+def toy_points(*, random_state: int = 0) -> tuple[np.ndarray, np.ndarray]:
+    """A clean two-feature teaching dataset: 12 rows of a small class in two loose groups and 80 of a large class
+    around them. Returns ``(small, large)``; in two dimensions the plane is the whole feature space, so
+    neighbours and new rows are exactly SMOTE's."""
+    rng = np.random.default_rng(random_state)
+    small = np.r_[rng.normal([2.0, 2.0], 0.45, size=(7, 2)), rng.normal([3.6, 0.8], 0.4, size=(5, 2))]
+    large = rng.normal([0.0, 0.0], 1.3, size=(80, 2))
+    return small.round(2), large.round(2)
+
+
+def formula_text(steps: SmoteSteps, row: int) -> str:
+    """The SMOTE formula with the numbers of new row ``row`` (from 0): x_new = x + g · (x_nn − x) = ..."""
+
+    def v(a: np.ndarray) -> str:
+        return "(" + ", ".join(f"{x:.2f}" for x in a[:2]) + ")"
+
+    x, nn, g = steps.points[steps.chosen], steps.points[steps.parents[row]], float(steps.gaps[row])
+    return f"x_new = x + g · (x_nn − x) = {v(x)} + {g:.2f} · ({v(nn)} − {v(x)}) = {v(steps.new_points[row])}"

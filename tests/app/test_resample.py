@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+import re
 
+import numpy as np
 import pytest
 
 from core.resampling.catalogue import CATALOGUE
@@ -101,17 +103,35 @@ def test_split_settings_are_shared_between_pages(app):
     assert app.slider(key="split.test_size").value == 0.3
 
 
-def test_smote_steps_draws_new_rows_on_the_segments(app):
+def test_smote_steps_reveals_one_step_at_a_time_on_toy_rows_with_the_formulas_numbers(app):
+    def traces():
+        fig = json.loads(app.get("plotly_chart")[0].proto.spec)
+        return {t["name"]: t for t in fig["data"]}
+
     app.switch_page("pages/smote_steps.py").run()
-    assert not app.exception
-    fig = json.loads(app.get("plotly_chart")[0].proto.spec)
-    names = [t["name"] for t in fig["data"]]
-    assert "synthetic (new rows)" in names and "chosen row" in names
-    new = next(t for t in fig["data"] if t["name"] == "synthetic (new rows)")
-    assert len(values(new["x"])) == 5
+    assert not app.exception and app.radio(key="steps.source").value == "toy"
+    assert "class small" in traces() and "chosen row x" not in traces()  # step 0: the rows only
+    app.button(key="steps.next").click().run()
+    assert "chosen row x" in traces() and not any(n.startswith("its ") for n in traces())
+    app.button(key="steps.next").click().run()
+    near = next(t for n, t in traces().items() if n.startswith("its 5 nearest"))
+    assert values(near["text"]) == ["n1", "n2", "n3", "n4", "n5"]
+    app.button(key="steps.next").click().run()
+    assert len(values(traces()["synthetic (new rows)"]["x"])) == 1  # one new row, and its numbers
+    formula = app.code[0].value
+    x, g, nn, new = re.match(r"x_new = x \+ g · \(x_nn − x\) = \(([^)]*)\) \+ ([0-9.]+) · \(\(([^)]*)\) − \([^)]*\)\) = "
+                             r"\(([^)]*)\)", formula).groups()  # fmt: skip
+    x, nn, new = (np.array([float(v) for v in t.split(", ")]) for t in (x, nn, new))
+    np.testing.assert_allclose(new, x + float(g) * (nn - x), atol=0.011)  # the shown numbers add up
+    shown = traces()["synthetic (new rows)"]
+    np.testing.assert_allclose([values(shown["x"])[0], values(shown["y"])[0]], new, atol=0.006)
+    app.button(key="steps.all").click().run()
+    assert len(values(traces()["synthetic (new rows)"]["x"])) == 5
     app.slider(key="steps.n_new").set_value(12).run()
-    fig = json.loads(app.get("plotly_chart")[0].proto.spec)
-    assert len(values(next(t for t in fig["data"] if t["name"] == "synthetic (new rows)")["x"])) == 12
+    assert len(values(traces()["synthetic (new rows)"]["x"])) == 12
+    app.radio(key="steps.source").set_value("data").run()  # the user's rows: the small class of the fraud sample
+    assert not app.exception and "class fraud" in traces()
+    assert any("every numeric feature, standardised" in c for c in texts(app, "caption"))
     before = app.number_input(key="steps.point").value
     for _ in range(5):
         app.button(key="steps.random_point").click().run()

@@ -161,3 +161,31 @@ def test_pca_coordinates_match_scikit_learns_transform(dtype):
     one = PCA(n_components=1).fit(Z[:, :1])
     xy = _pca_xy(one, Z[:, :1])
     assert xy.shape == (500, 2) and np.all(xy[:, 1] == 0) and np.allclose(xy[:, 0], one.transform(Z[:, :1])[:, 0])
+
+
+def test_neighbours_are_found_in_every_feature_and_new_rows_drawn_in_the_plane():
+    from core.resampling.smote_steps import smote_steps
+
+    rng = np.random.default_rng(4)
+    space = rng.normal(size=(40, 6))
+    plane = space[:, :2]  # a flat view: two of the six features
+    steps = smote_steps(plane, index=3, k=4, n_new=7, random_state=1, space=space)
+    d = np.linalg.norm(space - space[3], axis=1)
+    d[3] = np.inf
+    np.testing.assert_array_equal(steps.neighbours, np.argsort(d)[:4])  # nearest in all six, not in the plane
+    x = plane[3]
+    np.testing.assert_allclose(steps.new_points, x + steps.gaps[:, None] * (plane[steps.parents] - x))
+    with pytest.raises(ValueError, match="one row per point"):
+        smote_steps(plane, index=0, k=2, n_new=1, random_state=0, space=space[:5])
+
+
+def test_the_toy_rows_are_fixed_and_the_formula_shows_the_numbers_of_the_step():
+    from core.resampling.smote_steps import formula_text, smote_steps, toy_points
+
+    small, large = toy_points()
+    assert small.shape == (12, 2) and large.shape == (80, 2)
+    np.testing.assert_array_equal(toy_points()[0], small)
+    steps = smote_steps(small, index=0, k=5, n_new=3, random_state=0)
+    text = formula_text(steps, 0)
+    assert text.startswith(f"x_new = x + g · (x_nn − x) = ({small[0, 0]:.2f}, {small[0, 1]:.2f}) + {steps.gaps[0]:.2f}")
+    assert text.endswith(f"= ({steps.new_points[0, 0]:.2f}, {steps.new_points[0, 1]:.2f})")

@@ -1,4 +1,4 @@
-"""The lesson: a data generator, the accuracy paradox, the leakage demo, a glossary and a guided tour."""
+"""The lesson: ten minutes in numbered steps (Back / Next), then a data generator, the ratio sweep, a glossary and a tour."""
 
 from __future__ import annotations
 
@@ -7,7 +7,6 @@ import streamlit as st
 
 from components import state
 from components.cache import (
-    cached_complexity,
     cached_kinds,
     cached_leakage,
     cached_production_demo,
@@ -24,8 +23,8 @@ from core.data.split import SplitSpec, run_identity
 from core.errors import UserFacingError
 from core.modelling.evaluation import METRIC_LABELS
 from core.output.figures import sweep_figure
-from core.teaching.diagnosis import KINDS
-from core.teaching.lessons import majority_baseline, sweep_summary
+from core.teaching.diagnosis import KINDS, RULE
+from core.teaching.lessons import LESSON_STEPS, LessonStep, majority_baseline, sweep_summary
 
 TOUR = (
     ("pages/data.py", "Data", "Load a bundled sample or your own file and check which column is the target."),
@@ -67,7 +66,30 @@ GLOSSARY = (
         "Data leakage",
         "Information from the test rows reaching training, e.g. resampling before the split: scores that look "
         "better than they will be on new data.",
-        "pages/lesson.py",
+        ("pages/lesson.py", 3),
+    ),
+    (
+        "Imbalance ratio",
+        "The size of the largest class over the smallest: 91 : 1 means 91 rows of one class for each row of the other.",
+        "pages/class_balance.py",
+    ),
+    (
+        "Test split",
+        "Rows set aside before anything is trained (stratified: with each class's real share) and used only to "
+        "judge; never resampled.",
+        "pages/resample.py",
+    ),
+    (
+        "Cross-validation",
+        "Split the training rows into k folds; train on k − 1 and score on the one left out, k times. Resampling "
+        "runs inside each training fold only.",
+        "pages/compare.py",
+    ),
+    (
+        "Confusion matrix",
+        "A table of true class against predicted class: the cases caught and missed, the false alarms and the "
+        "rows rightly left alone.",
+        "pages/train.py",
     ),
     ("Precision", "Of the cases flagged, the share that really are the small class.", "pages/train.py"),
     ("Recall", "Of the real small-class cases, the share that were flagged.", "pages/train.py"),
@@ -98,16 +120,22 @@ GLOSSARY = (
         "pages/train.py",
     ),
     (
-        "Bootstrap interval",
-        "Redraw the test rows with replacement (keeping each class's size) a thousand times; the middle 95 % "
-        "of a metric's values shows how much it could move on another test split.",
+        "95 % interval",
+        "The range a score would fall in on 95 of 100 other test splits of the same size; the app checks by "
+        "simulation that its intervals hold the truth that often.",
         "pages/compare.py",
     ),
     (
         "Paired difference",
-        "Two strategies compared on the same redrawn test rows: if the interval of the difference holds 0, "
+        "Two strategies compared row by row on the same test rows: if the interval of the difference holds 0, "
         "this test split cannot tell them apart.",
         "pages/compare.py",
+    ),
+    (
+        "Prior-shift correction",
+        "Move a model's probabilities from the rate of cases it was trained at (50 % after SMOTE) to the rate in "
+        "production, so a score means what it says; the decisions stay the same.",
+        ("pages/lesson.py", 5),
     ),
 )
 
@@ -234,11 +262,69 @@ def sweep_panel() -> None:
 
 
 def glossary() -> None:
-    """The techniques and metrics, each with a link to where to try it."""
-    for term, meaning, page in GLOSSARY:
+    """The techniques and metrics, each with a link to where to try it (a lesson step, for some)."""
+    for term, meaning, where in GLOSSARY:
         left, right = st.columns([4, 1])
         left.markdown(f"**{term}**: {meaning}")
-        right.page_link(page, label="Try it", icon=":material/arrow_forward:")
+        if isinstance(where, tuple):
+            right.page_link(where[0], label=f"Try it (step {where[1]})", icon=":material/arrow_forward:",
+                            query_params={state.LESSON_PARAM: str(where[1])})  # fmt: skip
+        else:
+            right.page_link(where, label="Try it", icon=":material/arrow_forward:")
+
+
+def _move(delta: int) -> None:
+    st.session_state[state.LESSON_STEP] = min(max(_step() + delta, 0), len(LESSON_STEPS) - 1)
+
+
+def _step() -> int:
+    """The current step; ``?step=N`` (from a glossary link) opens step N once."""
+    asked = st.query_params.get(state.LESSON_PARAM)
+    if asked is not None:
+        del st.query_params[state.LESSON_PARAM]
+        if asked.isdigit() and 1 <= int(asked) <= len(LESSON_STEPS):
+            st.session_state[state.LESSON_STEP] = int(asked) - 1
+    return int(st.session_state.get(state.LESSON_STEP, 0))
+
+
+def lesson_step() -> LessonStep:
+    """The step bar (Step i of n, Back, Next) with the step's one action and the one sentence to look for."""
+    i = _step()
+    step = LESSON_STEPS[i]
+    st.progress((i + 1) / len(LESSON_STEPS), text=f"Step {i + 1} of {len(LESSON_STEPS)}: {step.title}")
+    st.markdown(f"**Do:** {step.action}  \n**Look for:** {step.look_for}")
+    return step
+
+
+def lesson_nav() -> None:
+    """Back and Next under the step."""
+    i = _step()
+    back, _, forward = st.columns([1, 3, 1])
+    back.button("Back", key=state.W_LESSON_BACK, on_click=_move, args=(-1,), disabled=i == 0,
+                icon=":material/arrow_back:", width="stretch")  # fmt: skip
+    forward.button("Next", key=state.W_LESSON_NEXT, on_click=_move, args=(1,), disabled=i == len(LESSON_STEPS) - 1,
+                   type="primary", icon=":material/arrow_forward:", width="stretch")  # fmt: skip
+
+
+def smote_lesson_panel() -> None:
+    """Step 2: what SMOTE does, in one picture's worth of words, and the page that shows it."""
+    st.write(
+        "SMOTE (Chawla et al. 2002) adds rows to the small class without copying any: it takes a row x, one of its "
+        "k nearest rows of the same class, x_nn, and a random g between 0 and 1, and puts the new row at "
+        "x + g · (x_nn − x), a share g of the way along the line between them. Nothing is added to the test rows."
+    )
+    st.page_link("pages/smote_steps.py", label="Open SMOTE step by step", icon=":material/timeline:")
+
+
+def threshold_lesson_panel() -> None:
+    """Step 4: a model's scores and the threshold that turns them into decisions."""
+    st.write(
+        "A model gives each row a score; a row is flagged when its score passes a threshold, 0.5 unless you choose. "
+        "On rare classes the scores of the cases are often below 0.5, so lowering the threshold catches more of them "
+        "at the price of more false alarms, with no synthetic row at all. A threshold tuned on held-out training "
+        "folds (never the test split) often does as well as resampling."
+    )
+    st.page_link("pages/train.py", label="Open Train & evaluate", icon=":material/model_training:")
 
 
 def tour() -> None:
@@ -265,22 +351,21 @@ def hardness_panel() -> None:
     )  # fmt: skip
     if not st.session_state.get(state.HARDNESS_ASKED):
         return
-    prepared = split = None
-    for column, (name, sep) in zip(st.columns(2), HARDNESS.items(), strict=True):
-        prepared, split = generated_split(sep)
-        kinds, measures = cached_kinds(prepared, split), cached_complexity(prepared, split)
-        n3 = float(measures.table.set_index("measure").loc["N3", "value"])
-        shares = kinds.shares()
+    made = {name: generated_split(sep) for name, sep in HARDNESS.items()}
+    for column, (name, (prepared, split)) in zip(st.columns(2), made.items(), strict=True):
+        shares = cached_kinds(prepared, split).shares()
         with column:
-            st.markdown(f"**Classes {name}** (separation {sep:g})")
-            st.markdown(
-                "\n".join(f"- {k}: {shares[k]:.0%} of the small class's training rows" for k in KINDS)
-                + f"\n- N3 (error of 1-nearest-neighbour): {n3:.3f}"
-            )
-            st.caption(plain(kinds.reading()))
-    st.markdown("**Decision regions on the overlapping data**: the same model with no handling, class weights, "
-                "SMOTE and under-sampling (test rows on top).")  # fmt: skip
-    boundaries_panel(prepared, split, key_prefix=state.LESSON_PREFIX)
+            st.markdown(f"**Classes {name}** (separation {HARDNESS[name]:g}): {shares[KINDS[0]]:.0%} of the small "
+                        "class is safe")  # fmt: skip
+            st.markdown("\n".join(f"- {k}: {shares[k]:.0%} of the small class's training rows" for k in KINDS))
+    st.caption(
+        f"Each small-class row is named by its neighbours: {RULE}. The share that is safe describes the small "
+        "class itself, which the imbalance ratio cannot."
+    )
+    for name, (prepared, split) in made.items():
+        st.markdown(f"**Decision regions, classes {name}**: the same model with no handling, class weights, SMOTE "
+                    "and under-sampling (test rows on top).")  # fmt: skip
+        boundaries_panel(prepared, split, key_prefix=f"{state.LESSON_PREFIX}{name.replace(' ', '_')}.")
 
 
 def production_lesson_panel(prepared: PreparedData, spec: SplitSpec) -> None:

@@ -134,6 +134,10 @@ W_BOUNDARY_X = "balance.boundary_x"
 W_BOUNDARY_Y = "balance.boundary_y"
 W_HARDNESS_RUN = "lesson.hardness_run"
 HARDNESS_ASKED = "ie.hardness_asked"  # the lesson's "rare is not hard" demo was asked for
+W_LESSON_BACK = "lesson.back"
+W_LESSON_NEXT = "lesson.next"
+LESSON_STEP = "ie.lesson_step"  # the ten-minute lesson's current step (an index)
+LESSON_PARAM = "step"  # ?step=N opens the lesson at step N (the glossary links there)
 LESSON_PREFIX = "lesson."  # the Lesson's own copy of a panel's widgets (the decision regions)
 DIAGNOSE_ASKED = "ie.diagnose_asked"  # the data and split the diagnosis was asked for
 W_BY_KIND = "resample.by_kind"  # colour the small classes' rows by their kind in the scatter

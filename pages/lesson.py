@@ -1,4 +1,4 @@
-"""Lesson: class imbalance without code, for a classroom or a first visit."""
+"""Lesson: class imbalance in ten minutes, one step at a time, for a classroom or a first visit."""
 
 from __future__ import annotations
 
@@ -9,9 +9,13 @@ from components.lesson_views import (
     glossary,
     hardness_panel,
     leakage_panel,
+    lesson_nav,
+    lesson_step,
     paradox_panel,
     production_lesson_panel,
+    smote_lesson_panel,
     sweep_panel,
+    threshold_lesson_panel,
     tour,
 )
 from components.page_setup import page_guard, require_prepared
@@ -19,26 +23,31 @@ from components.split_controls import shared_spec
 
 page_guard()
 
-st.title("Lesson: class imbalance")
+st.title("Lesson: class imbalance in ten minutes")
 st.caption(
-    "Six short steps through the app, a data generator, two classic traps, what the ratio changes, why rare is "
-    "not the same as hard, and a glossary."
+    "Six short steps, each with one thing to do and one thing to look for. Below them: a data generator, what "
+    "the imbalance ratio changes, a glossary and a tour of the app."
 )
-
-st.header("Guided tour")
-tour()
-st.header("Make a dataset with the imbalance you want")
-generator_panel()
 prepared = require_prepared()
-st.header("Trap 1: the accuracy paradox")
-paradox_panel(prepared)
-st.header("Trap 2: leakage from resampling before the split")
-leakage_panel(prepared)
-st.header("How the imbalance ratio changes things")
-sweep_panel()
-st.header("Rare is not the same as hard")
-hardness_panel()
-st.header("Scores in the data, scores in production")
-production_lesson_panel(prepared, shared_spec())
-st.header("Glossary")
-glossary()
+step = lesson_step()
+st.header(step.title)
+{
+    "paradox": lambda: paradox_panel(prepared),
+    "smote": smote_lesson_panel,
+    "leakage": lambda: leakage_panel(prepared),
+    "thresholds": threshold_lesson_panel,
+    "production": lambda: production_lesson_panel(prepared, shared_spec()),
+    "hardness": hardness_panel,
+}[step.key]()
+lesson_nav()
+
+st.divider()
+st.header("More to explore")
+with st.expander("Make a dataset with the imbalance you want", icon=":material/casino:"):
+    generator_panel()
+with st.expander("How the imbalance ratio changes things", icon=":material/trending_up:"):
+    sweep_panel()
+with st.expander("Glossary", icon=":material/menu_book:", expanded=True):
+    glossary()
+with st.expander("A tour of the app", icon=":material/flag:"):
+    tour()

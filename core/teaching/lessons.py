@@ -18,8 +18,10 @@ from core.modelling.fitting import pad_columns
 from core.resampling.catalogue import SamplerConfig, build_sampler, get_spec, resolve_spec
 
 __all__ = [
+    "LESSON_STEPS",
     "SWEEP_STRATEGIES",
     "LeakageResult",
+    "LessonStep",
     "ProductionDemo",
     "leakage_demo",
     "majority_baseline",
@@ -257,3 +259,32 @@ def production_demo(prepared, split, *, random_state: int = 0) -> ProductionDemo
         smote_mean=float(p.mean()), smote_mean_corrected=float(corrected.mean()),
         error=calibration_error(y, p), error_corrected=calibration_error(y, corrected),
     )  # fmt: skip
+
+
+@dataclass(frozen=True)
+class LessonStep:
+    """One step of the ten-minute lesson: its title, the one thing to do, and the one sentence to look for."""
+
+    key: str
+    title: str
+    action: str
+    look_for: str
+
+
+#: The ten-minute lesson, in an order that builds: each step uses only what the steps before it explained.
+LESSON_STEPS = (
+    LessonStep("paradox", "The accuracy paradox", "Read the four numbers below.",
+               "A 'model' that never finds the small class still scores about 99 % accuracy; the other three numbers "
+               "show it finds nothing."),
+    LessonStep("smote", "SMOTE makes new rows", "Open SMOTE step by step and press Next step four times.",
+               "Every new row sits on a line between two real rows of the small class."),
+    LessonStep("leakage", "Leakage: resample after the split", "Press Run the two evaluations.",
+               "Resampling before the split scores higher; that gap is leakage, not skill."),
+    LessonStep("thresholds", "Thresholds: the cheaper fix",
+               "On Train & evaluate, train the two defaults and move the decision threshold slider.",
+               "Lowering the threshold catches more of the small class without changing a single row."),
+    LessonStep("production", "Scores in the data, scores in production", "Press Score it for production.",
+               "Recall stays when cases get rarer; precision falls. After SMOTE, a score of 0.5 is not a 50 % chance."),
+    LessonStep("hardness", "Rare is not the same as hard", "Press Compare the two datasets.",
+               "Both datasets are 1 : 20, but only in the overlapping one is most of the small class unsafe."),
+)  # fmt: skip

@@ -1,11 +1,51 @@
-"""The Lesson page: generator, accuracy paradox, leakage demo, glossary and tour."""
+"""The Lesson page: six steps with Back / Next, then the generator, the ratio sweep, the glossary and the tour."""
 
 from __future__ import annotations
 
 import json
 
 from components.lesson_views import GLOSSARY
+from core.teaching.lessons import LESSON_STEPS
 from tests.app.conftest import table_with, texts
+
+
+def to_step(app, n: int):
+    """Press Next until the lesson shows step ``n`` (from 1)."""
+    for _ in range(n - 1):
+        app.button(key="lesson.next").click().run()
+    assert LESSON_STEPS[n - 1].title in [h.value for h in app.header]
+    return app
+
+
+def test_back_and_next_walk_the_six_steps_each_with_one_action_and_one_thing_to_look_for(app):
+    app.switch_page("pages/lesson.py").run()
+    seen = []
+    for i, step in enumerate(LESSON_STEPS, start=1):
+        assert not app.exception
+        assert app.get("progress")[0].proto.text == f"Step {i} of {len(LESSON_STEPS)}: {step.title}"
+        assert any("**Look for:**" in m and step.look_for in m and step.action in m for m in texts(app, "markdown"))
+        seen.append(step.key)
+        if i < len(LESSON_STEPS):
+            app.button(key="lesson.next").click().run()
+    assert seen == ["paradox", "smote", "leakage", "thresholds", "production", "hardness"]  # an order that builds
+    assert app.button(key="lesson.next").disabled
+    app.button(key="lesson.back").click().run()
+    assert LESSON_STEPS[-2].title in [h.value for h in app.header]
+
+
+def test_the_glossarys_leakage_link_opens_the_leakage_step():
+    from streamlit.testing.v1 import AppTest
+
+    from tests.app.conftest import ROOT
+
+    link = next(where for term, _, where in GLOSSARY if term == "Data leakage")
+    assert link == ("pages/lesson.py", 3)
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    at.query_params["step"] = "3"
+    at.run()
+    at.switch_page("pages/lesson.py").run()
+    assert "Leakage: resample after the split" in [h.value for h in at.header]
+    assert {"Cross-validation", "Confusion matrix", "Test split", "Imbalance ratio"} <= {t for t, _, _ in GLOSSARY}
 
 
 def test_the_lesson_runs_and_shows_the_paradox_on_the_default_data(app):
@@ -15,8 +55,8 @@ def test_the_lesson_runs_and_shows_the_paradox_on_the_default_data(app):
     assert metrics["Accuracy"] == "98.9%" and metrics["Balanced accuracy"] == "0.50" and metrics["MCC"] == "0.00"
     assert any("never finds a single 'fraud'" in m for m in texts(app, "markdown"))
     links = [p.proto.page for p in app.get("page_link")]
-    assert links[:6] == ["", "class_balance", "resample", "smote_steps", "train", "compare"]  # URL paths
-    assert len(links) == 6 + len(GLOSSARY)  # the tour, then one "try it" per glossary entry
+    assert links[-6:] == ["", "class_balance", "resample", "smote_steps", "train", "compare"]  # the tour, last
+    assert len(links) == 6 + len(GLOSSARY)  # one "try it" per glossary entry, then the tour
 
 
 def test_a_generated_dataset_becomes_the_current_one_and_the_leakage_demo_runs_on_it(app):
@@ -27,6 +67,7 @@ def test_a_generated_dataset_becomes_the_current_one_and_the_leakage_demo_runs_o
     app.button(key="lesson.use").click().run()
     assert not app.exception
     assert any("Generated (1,500 rows, ratio 50 : 1" in m for m in texts(app, "markdown"))
+    to_step(app, 3)
     app.button(key="lesson.leak_run").click().run()
     assert not app.exception
     table = app.dataframe[0].value
@@ -50,23 +91,22 @@ def test_the_ratio_sweep_draws_three_panels(app):
 
 
 def test_rare_is_not_hard_compares_two_equally_rare_datasets_and_draws_the_regions(app):
-    app.switch_page("pages/lesson.py").run()
+    to_step(app.switch_page("pages/lesson.py").run(), 6)
     app.button(key="lesson.hardness_run").click().run()
     assert not app.exception
     safe = [float(m.split("safe: ")[1].split("%")[0]) for m in texts(app, "markdown") if m.startswith("- safe: ")]
     assert len(safe) == 2 and safe[0] > safe[1] + 30  # well apart: mostly safe; overlapping: far fewer
     regions = [json.loads(c.proto.spec) for c in app.get("plotly_chart")]
     panels = [s for s in regions if any(t["type"] == "heatmap" for t in s["data"])]
-    assert len(panels) == 1
-    assert [t["name"] for t in panels[0]["data"] if t["type"] == "heatmap"] == ["P(minority)"] * 4
-    app.selectbox(key="lesson.balance.boundary_model").set_value("knn").run()
+    assert len(panels) == 2  # regions for both datasets
+    assert all([t["name"] for t in p["data"] if t["type"] == "heatmap"] == ["P(minority)"] * 4 for p in panels)
+    app.selectbox(key="lesson.overlapping.balance.boundary_model").set_value("knn").run()
     assert not app.exception
     assert any("k-NN takes no class weights" in c for c in texts(app, "caption"))
 
 
 def test_the_production_step_scores_the_current_data_at_its_rate_and_ten_times_lower(app):
-    app.switch_page("pages/lesson.py").run()
-    assert "Scores in the data, scores in production" in [h.value for h in app.header]
+    to_step(app.switch_page("pages/lesson.py").run(), 5)
     app.button(key="lesson.production_run").click().run()
     assert not app.exception
     lines = [m for m in texts(app, "markdown") if "its precision falls from" in m or "calibration error falls" in m]

@@ -39,16 +39,24 @@ def compare_controls(prepared: PreparedData, split: Split) -> tuple[list[Strateg
     seed = int(c2.number_input("Seed", 0, 2**31 - 1, step=1, **state.bind(state.W_COMPARE_SEED, 0)))
     tuning = tuning_settings()
     choices = strategy_choices(data_kind=prepared.plan.kind, n_classes=n_classes, seed=seed, tuning=tuning)
+    from_train = {}
+    for s in state.train_strategies():  # what was built on Train, with its own settings, is offered as it is
+        if choices.get(s.id) != s:
+            from_train[state.TRAIN_CHOICE + s.id] = s
+    choices |= from_train
     chosen = [i for i in st.session_state.get(state.W_COMPARE_IDS, []) if i in choices]
     if chosen != st.session_state.get(state.W_COMPARE_IDS):
         state.forget(state.W_COMPARE_IDS)
     ids = st.multiselect(
         "Strategies to compare (the first is the baseline the takeaways compare against)",
         list(choices),
-        format_func=lambda i: choices[i].name,
+        format_func=lambda i: choices[i].name + (" (as set on Train)" if i in from_train else ""),
         max_selections=8,
         **state.bind(state.W_COMPARE_IDS, default_strategies(data_kind=prepared.plan.kind, n_classes=n_classes)),
     )
+    if from_train:
+        st.caption("Strategies set on Train & evaluate are in the list as they were set there (\"as set on Train\"); "
+                   "their results are reused.")  # fmt: skip
     return [choices[i] for i in ids], folds, repeats, seed, tuning
 
 

@@ -95,6 +95,8 @@ W_DOWNLOAD_MODEL = "code.download_model"  # + "." + page
 MODEL_FILE = "ie.model_file"  # (model key, ModelFile) of the model file written last
 MODEL_ASKED = "ie.model_asked"  # the model key a file was asked for
 COMPARED = "ie.compared"  # the comparison settings last run
+TRAIN_STRATEGIES = "ie.train_strategies"  # the strategies last set on Train, offered on Compare
+TRAIN_CHOICE = "train:"  # the prefix of their ids in Compare's list
 SETTINGS_MESSAGE = "ie.settings_message"  # (kind, text) after importing settings
 APPLIED_TOKEN = "ie.applied_token"  # the URL settings token already applied
 W_GEN_ROWS = "lesson.rows"
@@ -271,6 +273,16 @@ def set_overrides(value: dict[str, Treatment]) -> None:
 def costs() -> tuple[float, float]:
     """The costs of a false alarm and of a missed case, as set in the strategy settings (shared by every page)."""
     return float(st.session_state.get(W_COST_FP, 1.0)), float(st.session_state.get(W_COST_FN, 10.0))
+
+
+def remember_train_strategies(strategies) -> None:
+    """Keep the strategies set on Train, so Compare can offer them."""
+    st.session_state[TRAIN_STRATEGIES] = tuple(strategies)
+
+
+def train_strategies() -> tuple:
+    """The strategies last set on Train (none before Train was opened)."""
+    return tuple(st.session_state.get(TRAIN_STRATEGIES, ()))
 
 
 def mark_trained(settings: object) -> None:

@@ -37,6 +37,7 @@ with settings_area():
     split_summary(split)
     small_data_note(prepared, split)
     strategies, folds, repeats = strategy_controls(split)
+    state.remember_train_strategies(strategies)
     training_estimate(split, strategies, n_features=len(prepared.plan.features), cv_folds=folds, cv_repeats=repeats)
 settings = (run_identity(prepared, split.spec), tuple(strategies), folds, repeats)
 st.button(

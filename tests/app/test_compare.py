@@ -173,3 +173,23 @@ def test_a_cost_set_on_train_reaches_compares_decision_summary_and_its_cost_colu
     app.number_input(key=state.W_COST_FN).set_value(5.0).run()  # and a change here moves both at once
     assert any("a missed 'fraud' 5" in m for m in texts(app, "markdown"))
     assert scores(app)["cost per case"].tolist() != board["cost per case"].tolist()
+
+
+def test_a_strategy_set_on_train_is_offered_on_compare_as_it_was_set_and_its_results_reused(app):
+    from components import state
+
+    app.switch_page("pages/train.py").run()
+    app.number_input(key=state.W_TREES).set_value(30).run()  # not the ready-made forest
+    app.button(key="train.run").click().run()
+    trained = {t["strategy"]: t for t in scores(app).to_dict("records")}
+    app.switch_page("pages/compare.py").run()
+    picker = app.multiselect(key="compare.strategies")
+    offered = [o for o in picker.options if o.endswith("(as set on Train)")]
+    assert offered == ["RF (as set on Train)", "SMOTE + RF (as set on Train)"]
+    picker.set_value(["train:none:rf:none", "train:smote:rf:none"]).run()
+    run(app)
+    board = scores(app)
+    assert board["strategy"].tolist() == ["RF", "SMOTE + RF"]
+    for row in board.to_dict("records"):  # the same fits: the same scores as on Train
+        assert row["PR-AUC"] == trained[row["strategy"]]["PR-AUC"]
+    assert state.W_STOP not in [b.key for b in app.button]

@@ -13,6 +13,8 @@ from components.presenting import CHART_FONT, presenting
 from core.output.chart_text import chart_text
 
 CONFIG = {"displaylogo": False}
+#: The text colour of charts when presenting: near black, not the theme's light grey.
+INK = "#111111"
 
 
 def _for_projector(fig: go.Figure) -> go.Figure:
@@ -20,8 +22,11 @@ def _for_projector(fig: go.Figure) -> go.Figure:
     down by as much as the larger axis titles need."""
     big = go.Figure(fig)
     big.update_layout(
-        font={"size": CHART_FONT}, title_font_size=CHART_FONT + 3, height=int((fig.layout.height or 450) * 1.3)
-    )
+        font={"size": CHART_FONT, "color": INK}, title_font_size=CHART_FONT + 3,
+        height=int((fig.layout.height or 450) * 1.3),
+    )  # fmt: skip
+    big.update_xaxes(tickfont_color=INK, title_font_color=INK)  # high contrast from the back of a room
+    big.update_yaxes(tickfont_color=INK, title_font_color=INK)
     if big.layout.legend.orientation == "h" and (big.layout.legend.y or 0) < 0:
         big.update_layout(legend_y=big.layout.legend.y - 0.1)
     return big

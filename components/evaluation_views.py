@@ -15,7 +15,8 @@ from components import state
 from components.cache import cached_budget, cached_evaluations
 from components.charts import show_chart
 from components.messages import plain, show_message
-from core.comparison.compare import best_in_column, leaderboard, with_intervals
+from components.presenting import presenting
+from core.comparison.compare import best_in_column, leaderboard, meaning, with_intervals
 from core.comparison.decision import Decision, decision_summary
 from core.comparison.gains import gains
 from core.comparison.intervals import jeffreys
@@ -102,6 +103,8 @@ def decision_panel(evals: list[Evaluation]) -> Decision | None:
             "is named only when it is cheaper than every other beyond noise. The costs are set under Costs and "
             "threshold tuning; the leaderboard's cost column uses the same."
         )
+    if presenting():  # a room that does not know the names: what each one is, in a line
+        st.markdown("\n".join(f"- **{plain(ev.name)}**: {plain(meaning(ev.strategy))}" for ev in evals))
     return decision
 
 

@@ -333,6 +333,22 @@ def differences(evals: list[Evaluation]) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+def meaning(strategy: Strategy) -> str:
+    """What the strategy does, in one plain line for a room that does not know the names: the model, its weights
+    and threshold, then what its resampling does."""
+    model = {m.key: m.name for m in MODELS}[strategy.model]
+    parts = [model]
+    if strategy.weighting != "none":
+        parts.append("mistakes on the small class weigh more in training")
+    if strategy.tunes_threshold:
+        parts.append(f"its threshold {OBJECTIVES[strategy.threshold]} on training folds")
+    if strategy.calibrated:
+        parts.append("its probabilities recalibrated")
+    spec = get_spec(strategy.sampler.key)
+    rows = "on the rows as they are" if spec.factory is None else spec.summary[0].lower() + spec.summary[1:]
+    return f"{', '.join(parts)}; {rows}".rstrip(".") + "."
+
+
 def describe(strategy: Strategy, *, n_train: int, cv_folds: int = 0) -> str:
     """What was done for the strategy, in one line, for the report: on ``n_train`` training rows, with
     ``cv_folds`` cross-validation folds (0: none), the folds a threshold or calibration was fitted on."""

@@ -80,3 +80,13 @@ def test_one_strategy_gets_its_counts_and_zero_costs_choose_nothing(evals):
     assert one.pick == evals[0].name and "catches" in one.headline
     free = decision_summary(evals, cost_fp=0.0, cost_fn=0.0)
     assert free.pick is None and "Both costs are 0" in free.headline
+
+
+def test_each_strategy_has_a_plain_one_line_meaning():
+    from core.comparison.compare import meaning
+    from core.resampling.catalogue import get_spec
+
+    smote = meaning(Strategy.from_id("smote:rf:none"))
+    assert smote.startswith("Random forest; creates new rows") and get_spec("smote").summary[1:-1] in smote
+    tuned = meaning(Strategy.from_id("none:hgb:balanced:f1:none"))
+    assert "weigh more" in tuned and "tuned for the best F1" in tuned and tuned.endswith("on the rows as they are.")

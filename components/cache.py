@@ -25,6 +25,7 @@ from core.data.prepared import PreparedData, prepare
 from core.data.roles import ColumnInfo, detect_roles
 from core.data.split import RunIdentity, Split, SplitSpec, make_split, run_identity
 from core.errors import UserFacingError
+from core.flights import Board, Flight
 
 if TYPE_CHECKING:  # the modelling modules load scikit-learn: imported where used (see core.data.split's docstring)
     from core.modelling.evaluation import Evaluation
@@ -228,24 +229,65 @@ def cached_evaluations(
     if not todo.missing:
         return [stored(s) for s in strategies]
     runner, where = fit_runner()
+    missing = list(todo.missing)
+
+    def work(flight: Flight) -> dict[Strategy, Evaluation | UserFacingError]:
+        def fallback(exc: Exception) -> None:
+            flight.notes.append(f"The Dask cluster stopped answering ({type(exc).__name__}: {exc}), so the models "
+                                "are trained on this server.")  # fmt: skip
+
+        out = train(missing, split, plan=prepared.plan, cv_folds=cv_folds, cv_repeats=cv_repeats, stored=stored,
+                    keep=keep, progress=flight.report, runner=runner, on_fallback=fallback)  # fmt: skip
+        return dict(zip(missing, out, strict=True))
+
+    board = heavy_board()
+    flight = board.join((run_identity(prepared, split.spec), todo.missing, cv_folds, cv_repeats), work,
+                        seconds=todo.seconds)  # fmt: skip
+    n = len(todo.missing)
+    head = f"{n} strateg{'y' if n == 1 else 'ies'}" + (where or f", about {todo.seconds:,.0f} s")
     holder = st.empty()
     with holder.container():
         bar = st.progress(0.0, text="Preparing…")
         st.button("Stop training", key=state.W_STOP, on_click=state.mark_trained, args=(None,), icon=":material/stop:")
-    n = len(todo.missing)
-    head = f"{n} strateg{'y' if n == 1 else 'ies'}" + (where or f", about {todo.seconds:,.0f} s")
-
-    def fallback(exc: Exception) -> None:
-        show_message("warning", f"The Dask cluster stopped answering ({type(exc).__name__}: {exc}), so the "
-                     "models are trained on this server.")  # fmt: skip
-
-    results = train(
-        strategies, split, plan=prepared.plan, cv_folds=cv_folds, cv_repeats=cv_repeats, stored=stored, keep=keep,
-        progress=lambda fraction, message: bar.progress(fraction, text=f"{head}: {message}"), runner=runner,
-        on_fallback=fallback,
-    )  # fmt: skip
+    try:  # wait here, drawing the shared flight's progress; a Stop or a rerun leaves it (the last one out stops it)
+        while not flight.done.wait(POLL_SECONDS):
+            bar.progress(min(flight.progress[0], 1.0), text=_waiting_text(board, flight, head))
+        trained = flight.result()
+    finally:
+        board.leave(flight)
     holder.empty()
-    return results
+    for note in flight.notes:
+        show_message("warning", note)
+    return [trained[s] if s in trained else stored(s) for s in strategies]
+
+
+#: How often a waiting page redraws the shared work's progress, in seconds.
+POLL_SECONDS = 0.25
+
+
+@st.cache_resource
+def heavy_board() -> Board:
+    """The server's one board of heavy work (:mod:`core.flights`), with ``IE_HEAVY_SLOTS`` workers (default: the
+    machine's cores): every session's training goes through it, so identical work runs once."""
+    setting = os.environ.get(state.SLOTS_SETTING, "").strip()
+    workers = int(setting) if setting.isdigit() and int(setting) > 0 else (os.cpu_count() or 1)
+    return Board(workers=workers)
+
+
+def _waiting_text(board: Board, flight: Flight, head: str) -> str:
+    """What the progress bar says: the place in the queue while waiting, then the shared work's progress."""
+    if not flight.started.is_set():
+        ahead = board.ahead(flight)
+        if ahead:
+            wait = board.wait_seconds(flight)
+            about = f" (about {wait:,.0f} s)" if wait >= 1 else ""
+            return (f"Waiting for {ahead} other training{'s' if ahead != 1 else ''} on this server{about}; "
+                    "yours starts next." if ahead == 1 else
+                    f"Waiting for {ahead} other trainings on this server{about}.")  # fmt: skip
+        return f"{head}: starting…"
+    others = flight.waiters - 1
+    shared = f" (shared with {others} other session{'s' if others != 1 else ''} asking for the same)" if others else ""
+    return f"{head}: {flight.progress[1]}{shared}"
 
 
 @st.cache_data(show_spinner=False, max_entries=16)

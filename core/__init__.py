@@ -16,6 +16,7 @@ Data (``core/data``)
     - :mod:`core.data.dataset` -- the loaded dataset and its content fingerprint.
     - :mod:`core.data.roles` -- column roles (numeric, categorical, ID-like, ...), treatments, the feature plan.
     - :mod:`core.data.target` -- guessing and checking the target column.
+    - :mod:`core.data.numeric_target` -- a skewed numeric target: its rare range, and a rare class made from it.
     - :mod:`core.data.distribution` -- class counts, imbalance ratio, severity, class codes.
     - :mod:`core.data.prepared` -- the dataset with its target and plan resolved: what every page reads.
     - :mod:`core.data.split` -- the stratified train/test split every page shares.
@@ -67,4 +68,5 @@ Teaching and diagnosis (``core/teaching``)
 Shared
     - :mod:`core.errors` -- errors whose message is written for the user.
     - :mod:`core.safe_text` -- user strings made safe to show.
+    - :mod:`core.flights` -- heavy work shared by every session: identical work once, the rest in arrival order.
 """

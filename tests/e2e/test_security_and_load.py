@@ -106,3 +106,35 @@ def test_ten_sessions_load_and_train_at_once(browser, server):
     finally:
         for c in contexts:
             c.close()
+
+
+@pytest.mark.slow
+def test_three_sessions_asking_for_the_same_training_share_one_and_get_the_same_scores(browser, server):
+    contexts = [browser.new_context() for _ in range(3)]
+    try:
+        pages = [c.new_page() for c in contexts]
+        for pg in pages:
+            open_page(pg, server, "train")
+            pg.get_by_role("spinbutton", name="Model seed").fill("12345")  # work no earlier test has done
+            pg.get_by_role("spinbutton", name="Model seed").press("Enter")
+            wait_idle(pg)
+        for pg in pages:
+            pg.get_by_role("button", name="Train and evaluate").click(no_wait_after=True)
+        shared = False
+        for _ in range(600):  # while they wait, a page says it shares the work
+            if any(pg.get_by_text("other session").count() for pg in pages):
+                shared = True
+            if all(pg.get_by_role("heading", name="Scores on the test split").count() for pg in pages):
+                break
+            pages[0].wait_for_timeout(200)
+        assert shared, "no page said it shared the training"
+        boards = []
+        for pg in pages:
+            pg.get_by_role("heading", name="Scores on the test split").wait_for(timeout=300_000)
+            wait_idle(pg)
+            assert pg.locator('[data-testid="stException"]').count() == 0
+            boards.append(pg.get_by_text(re.compile(r" catches [\d,]+ of ")).first.inner_text())
+        assert boards[0] == boards[1] == boards[2]  # the same decision, in the same counts
+    finally:
+        for c in contexts:
+            c.close()

@@ -66,7 +66,7 @@ def _data_file(prepared: PreparedData, column, *, page: str) -> None:
     """The file the script reads, offered when the app (not the user) has it: a bundled or generated sample."""
     source = prepared.dataset.source
     name = data_file_name(source)
-    if source is None or name is None or prepared.dataset.origin != "sample":
+    if source is None or name is None or (prepared.dataset.origin != "sample" and source.reader != "generated"):
         return
     if source.reader == "generated":
         data, mime = safe_csv_bytes(prepared.dataset.frame), "text/csv"

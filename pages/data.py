@@ -11,6 +11,7 @@ from components.data_summary import data_preview, missing_values_table
 from components.dataset_picker import dataset_picker
 from components.large_data import working_sample_panel
 from components.messages import plain, show_message
+from components.number_target import number_target_panel
 from components.page_setup import page_guard
 from components.presenting import settings_area
 
@@ -46,6 +47,8 @@ with left:
 with right:
     if prepared.distribution is not None:
         class_distribution_chart(prepared.distribution, target=prepared.target or "", key="data_dist_chart")
+
+number_target_panel(prepared)  # a numeric target: its rare range, and "Make it a class"
 
 roles_tab, preview_tab, missing_tab = st.tabs(["Columns and roles", "Preview", "Missing values"])
 with roles_tab:

@@ -109,17 +109,39 @@ def customer_churn(rng: np.random.Generator) -> pd.DataFrame:
     return frame
 
 
+def insurance_claims(rng: np.random.Generator) -> pd.DataFrame:
+    """Claim amounts with a heavy tail: most claims are a few hundred, a few rare ones are very large, and
+    the features say something about which (prior claims, the vehicle's value, the region)."""
+    n = 20_000
+    age = rng.integers(18, 86, n)
+    vehicle_value = np.round(np.exp(rng.normal(np.log(18_000), 0.5, n)), -2)
+    region = rng.choice(["north", "south", "east", "west"], n, p=[0.3, 0.3, 0.25, 0.15])
+    prior_claims = rng.poisson(0.6, n)
+    policy_years = rng.integers(0, 30, n)
+    base = 5.8 + 0.25 * prior_claims + 0.35 * np.log(vehicle_value / 18_000) - 0.004 * (age - 45)
+    amount = np.exp(base + rng.normal(0, 0.55, n))
+    large = rng.random(n) < 1 / (1 + np.exp(-(-4.2 + 0.7 * prior_claims + 0.9 * (region == "west"))))
+    amount[large] *= 8 + rng.pareto(2.2, large.sum()) * 10
+    return pd.DataFrame({
+        "age": age, "vehicle_value": vehicle_value, "region": region, "prior_claims": prior_claims,
+        "policy_years": policy_years, "claim_amount": np.round(amount, 2),
+    })  # fmt: skip
+
+
 def main() -> None:
     rng = np.random.default_rng(2026)
     credit_card_fraud(rng).to_parquet(HERE / "credit_card_fraud.parquet", index=False, compression="zstd")
     resume_screening().to_csv(HERE / "resume_screening.csv", index=False)
     product_defects(rng).to_csv(HERE / "product_defects.csv", index=False)
     customer_churn(rng).to_csv(HERE / "customer_churn.csv", index=False)
+    insurance_claims(np.random.default_rng(2033)).to_csv(HERE / "insurance_claims.csv", index=False)
     for path in sorted(HERE.glob("*.*")):
         if path.suffix in {".csv", ".parquet"}:
             frame = pd.read_parquet(path) if path.suffix == ".parquet" else pd.read_csv(path)
             target = frame.columns[-1]
-            print(path.name, frame.shape, path.stat().st_size, frame[target].value_counts().to_dict())
+            counts = frame[target].describe().round(1).to_dict() if frame[target].nunique() > 20 else (
+                frame[target].value_counts().to_dict())
+            print(path.name, frame.shape, path.stat().st_size, counts)
 
 
 if __name__ == "__main__":

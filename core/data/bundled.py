@@ -23,6 +23,7 @@ class Sample:
     target: str
     blurb: str
     file: str | None = None
+    numeric_target: bool = False  # the target is a skewed number: the Data page offers to make a class of it
 
 
 SAMPLES: tuple[Sample, ...] = (
@@ -52,6 +53,15 @@ SAMPLES: tuple[Sample, ...] = (
         title="Breast cancer Wisconsin (real, scikit-learn)",
         target="diagnosis",
         blurb="569 tumours described by 30 measurements; 212 malignant, 357 benign. Ships with scikit-learn.",
+    ),
+    Sample(
+        key="insurance_claims",
+        title="Insurance claims (synthetic, a skewed amount)",
+        target="claim_amount",
+        blurb="20,000 claims whose amount has a heavy tail: skewed numbers are imbalance too. Make a rare class of "
+        "the largest claims on the Data page.",
+        file="insurance_claims.csv",
+        numeric_target=True,
     ),
     Sample(
         key="resume_screening",

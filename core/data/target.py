@@ -9,7 +9,7 @@ import pandas as pd
 
 from core.errors import TargetError
 
-__all__ = ["MAX_CLASSES", "TargetCheck", "check_target", "guess_target", "looks_like_target"]
+__all__ = ["MAX_CLASSES", "TargetCheck", "check_target", "guess_target", "looks_continuous", "looks_like_target"]
 
 #: Most classes the explorer handles; a column with more distinct values is not a target.
 MAX_CLASSES = 20
@@ -29,7 +29,8 @@ def _n_classes(series: pd.Series) -> int:
     return int(series.nunique(dropna=True))
 
 
-def _is_continuous(series: pd.Series) -> bool:
+def looks_continuous(series: pd.Series) -> bool:
+    """Numbers with more than ten distinct values, not all whole: a measurement rather than classes."""
     if not pd.api.types.is_numeric_dtype(series) or pd.api.types.is_bool_dtype(series):
         return False
     values = series.dropna()
@@ -37,7 +38,7 @@ def _is_continuous(series: pd.Series) -> bool:
 
 
 def _plausible(series: pd.Series) -> bool:
-    return 2 <= _n_classes(series) <= MAX_CLASSES and not _is_continuous(series)
+    return 2 <= _n_classes(series) <= MAX_CLASSES and not looks_continuous(series)
 
 
 def guess_target(frame: pd.DataFrame) -> str | None:
@@ -86,12 +87,11 @@ def check_target(frame: pd.DataFrame, *, target: str) -> TargetCheck:
             f"The column {target!r} has only one class ({str(classes[0])[:40]!r}), so there is no "
             "imbalance to study. Pick a column with at least two classes, or load data that has them."
         )
-    if _is_continuous(values):
+    if looks_continuous(values):
         sample = ", ".join(f"{v:g}" for v in values.drop_duplicates().head(3))
         raise TargetError(
             f"The column {target!r} looks continuous ({len(classes):,} distinct values such as {sample}); "
-            "this explorer is for classification. Pick a column with a few classes, or cut this one "
-            "into bands (for example low/medium/high) in your file first."
+            "pick a column with a few classes, or make a rare class of this one below (for example its top 5 %)."
         )
     if len(classes) > MAX_CLASSES:
         raise TargetError(

@@ -23,7 +23,7 @@ FIRST_SEEN = {
     "pages/class_balance.py": ("Class balance", "Why is it hard?", ("bar", None, ["legit", "fraud"])),
     "pages/resample.py": ("Resample", "Where the rows are", ("bar", "before (training split)", ["legit", "fraud"])),
     "pages/smote_steps.py": ("SMOTE step by step", None, ("scattergl", "other classes", None)),
-    "pages/lesson.py": ("Lesson: class imbalance", "Trap 1: the accuracy paradox", None),
+    "pages/lesson.py": ("Lesson: class imbalance in ten minutes", "The accuracy paradox", None),
     "pages/train.py": ("Train & evaluate", None, None),
     "pages/compare.py": ("Compare & report", None, None),
 }

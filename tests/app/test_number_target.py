@@ -1,0 +1,43 @@
+"""A skewed numeric target on the Data page: its rare range, and 'Make it a class' leading to every page."""
+
+from __future__ import annotations
+
+from components import state
+from tests.app.conftest import table_with, texts
+
+
+def load_claims(app):
+    app.selectbox(key="data.sample").set_value("insurance_claims")
+    app.button(key="data.load_sample").click().run()
+    assert not app.exception
+    return app
+
+
+def test_the_claims_sample_says_where_its_rare_range_is_and_makes_a_class_every_page_uses(app):
+    load_claims(app)
+    assert any("looks continuous" in e and "make a rare class" in e for e in texts(app, "error"))
+    assert any("6.9% of rows hold values above 1,088" in m for m in texts(app, "markdown"))
+    app.number_input(key=state.W_NUMBER_SHARE).set_value(5.0).run()
+    app.text_input(key=state.W_NUMBER_NAME).set_value("large claim").run()
+    app.button(key=state.W_NUMBER_MAKE).click().run()
+    assert not app.exception
+    assert any("'large claim' is the top 5.0% of claim_amount (claim_amount ≥ 1,296): 1,000 of 20,000 rows" in s
+               for s in texts(app, "success"))  # fmt: skip
+    app.switch_page("pages/class_balance.py").run()
+    counts = table_with(app, "count")
+    assert counts["count"].tolist() == [19000, 1000] and counts["class"].tolist() == ["other", "large claim"]
+    app.switch_page("pages/train.py").run()
+    app.button(key="train.run").click().run()
+    assert not app.exception and "The decision" in [h.value for h in app.header]
+    code = next(c.value for c in app.code if "DATA_FILE" in c.value)
+    assert "claim_amount" not in code.split("NUMERIC =")[1].split("\n")[0]  # the number is not a feature
+
+
+def test_a_threshold_that_leaves_a_side_empty_is_refused_and_the_data_stays(app):
+    load_claims(app)
+    app.radio(key=state.W_NUMBER_HOW).set_value("value").run()
+    app.number_input(key=state.W_NUMBER_VALUE).set_value(1e9).run()
+    app.button(key=state.W_NUMBER_MAKE).click().run()
+    assert not app.exception
+    assert any("puts 0 rows in" in e and "The data is unchanged" in e for e in texts(app, "error"))
+    assert any("Insurance claims" in m for m in texts(app, "markdown") + [h.value for h in app.header])

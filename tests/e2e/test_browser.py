@@ -192,17 +192,27 @@ def test_the_outcome_sentences_say_the_figures_of_the_outcome_table_at_the_produ
     assert page.locator('[data-testid="stException"]').count() == 0
 
 
-def test_the_guided_tour_can_be_followed_to_the_end(page, server):
+def test_the_lesson_the_smote_reveal_and_the_resample_notes_can_be_walked(page, server):
     open_page(page, server, "lesson")
-    steps = ["Data", "Class balance", "Resample", "SMOTE step by step", "Train & evaluate", "Compare & report"]
-    for i, title in enumerate(steps, start=1):
-        page.get_by_role("link", name=f"{i}. {title}:").click()
-        wait_idle(page)
-        expect(page.get_by_role("heading", level=1)).to_contain_text(title.split(" & ")[0])
+    for i in range(1, 7):  # six steps, Next to the end
+        expect(page.get_by_text(re.compile(f"^Step {i} of 6: "))).to_be_visible()
         assert page.locator('[data-testid="stException"]').count() == 0
-        page.get_by_role("link", name="Lesson").first.click()  # back to the tour for the next step
+        if i < 6:
+            page.get_by_role("button", name="Next", exact=True).click()
+            wait_idle(page)
+    expect(page.get_by_role("button", name="Next", exact=True)).to_be_disabled()
+    page.get_by_role("link", name="Try it (step 3)").click()  # the glossary's leakage link: the leakage step
+    wait_idle(page)
+    expect(page.get_by_text("Step 3 of 6: Leakage: resample after the split")).to_be_visible()
+    open_page(page, server, "smote_steps")
+    for _ in range(3):
+        page.get_by_role("button", name="Next step").click()
         wait_idle(page)
-    expect(page.get_by_role("heading", name="Glossary")).to_be_visible()
+    expect(page.get_by_text("Step 3 of 4: draw one new row")).to_be_visible()
+    expect(page.get_by_text(re.compile(r"x_new = x \+ g · \(x_nn − x\) = \("))).to_be_visible()
+    open_page(page, server, "resample")
+    expect(page.get_by_text(re.compile("Imbalance ratio of the training rows after SMOTE: 1.0 : 1"))).to_be_visible()
+    expect(page.get_by_text(re.compile("training rows of 'fraud' are synthetic"))).to_be_visible()
 
 
 def test_the_resampled_download_marks_every_synthetic_row(page, server, tmp_path):

@@ -139,8 +139,11 @@ def main() -> None:
         if path.suffix in {".csv", ".parquet"}:
             frame = pd.read_parquet(path) if path.suffix == ".parquet" else pd.read_csv(path)
             target = frame.columns[-1]
-            counts = frame[target].describe().round(1).to_dict() if frame[target].nunique() > 20 else (
-                frame[target].value_counts().to_dict())
+            counts = (
+                frame[target].describe().round(1).to_dict()
+                if frame[target].nunique() > 20
+                else (frame[target].value_counts().to_dict())
+            )
             print(path.name, frame.shape, path.stat().st_size, counts)
 
 

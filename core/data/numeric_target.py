@@ -32,12 +32,11 @@ def _n(x: float) -> str:
 
 
 def is_continuous_number(series: pd.Series) -> bool:
-    """A numeric column with more distinct values than a class target may have."""
-    return (
-        pd.api.types.is_numeric_dtype(series)
-        and not pd.api.types.is_bool_dtype(series)
-        and (series.nunique(dropna=True) > MAX_CLASSES)
-    )
+    """A numeric column that cannot be a class target: it looks continuous, or has more distinct values than
+    a class target may have."""
+    if not pd.api.types.is_numeric_dtype(series) or pd.api.types.is_bool_dtype(series):
+        return False
+    return looks_continuous(series) or series.nunique(dropna=True) > MAX_CLASSES
 
 
 @dataclass(frozen=True)

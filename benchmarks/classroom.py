@@ -82,6 +82,7 @@ def scenario(browser, n: int, *, different: bool) -> dict:
                         times[i] = round(time.monotonic() - starts[i], 1)
                 time.sleep(0.2)
             cpu = round(cpu_seconds(pid) - cpu0, 1)
+            peak = round(memory.peak() - idle_mb)
             errors = sum(p.locator('[data-testid="stException"]').count() for p in pages)
         finally:
             for c in contexts:
@@ -91,7 +92,7 @@ def scenario(browser, n: int, *, different: bool) -> dict:
     return {"sessions": n, "work": "different" if different else "same", "cpu_s": cpu,
             "slowest_s": max(done) if done else None, "fastest_s": min(done) if done else None,
             "finished": len(done), "told_their_place": sum(told), "exceptions": errors,
-            "peak_above_idle_mb": round(memory.peak() - idle_mb)}  # fmt: skip
+            "peak_above_idle_mb": peak}  # fmt: skip
 
 
 def main() -> None:

@@ -10,7 +10,7 @@ from components import state
 from components.charts import show_chart
 from components.messages import plain, show_message
 from core.data.dataset import Dataset, Source
-from core.data.numeric_target import describe_number, is_continuous_number, make_class
+from core.data.numeric_target import NumberSummary, describe_number, is_continuous_number, make_class
 from core.data.prepared import PreparedData
 from core.data.target import TargetError
 from core.output.figures import number_histogram_figure
@@ -36,21 +36,20 @@ def _make(ds: Dataset, target: str) -> None:
     st.session_state[state.LOAD_MESSAGE] = ("success", f"Made a class from {target!r}: {said}")
 
 
-def number_target_panel(prepared: PreparedData) -> None:
-    """When the chosen target is a continuous number: its distribution and rare range, and "Make it a class"."""
-    target = prepared.target
-    if (
-        target is None
-        or target not in prepared.dataset.frame
-        or not is_continuous_number(prepared.dataset.frame[target])
-    ):
-        return
+def number_distribution(prepared: PreparedData | None) -> NumberSummary | None:
+    """When the chosen target is a continuous number: its skewness, its rare range and its histogram (log option);
+    returns the summary (None when the target is not such a number, or cannot be summarised: said why)."""
+    target = None if prepared is None else prepared.target
+    if target is None or target not in prepared.dataset.frame:
+        return None
     series = prepared.dataset.frame[target]
+    if not is_continuous_number(series):
+        return None
     try:
         summary = describe_number(series)
     except TargetError as exc:
         show_message("error", str(exc))
-        return
+        return None
     st.markdown(
         f"**{plain(target)} is a number, and skewed numbers are imbalance too.** {plain(summary.sentence(target))}"
     )
@@ -58,6 +57,16 @@ def number_target_panel(prepared: PreparedData) -> None:
     values = series.dropna().to_numpy(dtype=float)
     show_chart(number_histogram_figure(values, name=target, cut=summary.cut, side=summary.side, log=log),
                key="number_histogram")  # fmt: skip
+    return summary
+
+
+def number_target_panel(prepared: PreparedData) -> None:
+    """When the chosen target is a continuous number: its distribution and rare range, and "Make it a class"."""
+    summary = number_distribution(prepared)
+    if summary is None:
+        return
+    target = prepared.target
+    values = prepared.dataset.frame[target].dropna().to_numpy(dtype=float)
     st.markdown("**Make it a class**: a rare class and a common one ('other') at a threshold you set; every page "
                 "then works on it.")  # fmt: skip
     a, b, c = st.columns(3)

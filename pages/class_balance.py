@@ -9,6 +9,7 @@ from components.cache import current
 from components.class_balance import class_balance_panel
 from components.diagnosis_views import diagnosis_panel
 from components.messages import plain, show_message
+from components.number_target import number_distribution
 from components.page_setup import page_guard, require_split
 
 page_guard()
@@ -17,6 +18,9 @@ st.title("Class balance")
 prepared = current()
 if prepared is None or prepared.distribution is None:
     message = prepared.target_error if prepared is not None and prepared.target_error else "No usable target yet."
+    if number_distribution(prepared) is not None:  # a skewed number: its rare range; the class is made on Data
+        st.page_link("pages/data.py", label="Make a rare class of it on the Data page", icon=":material/category:")
+        st.stop()
     show_message("error", message)
     st.page_link("pages/data.py", label="Choose data and a target on the Data page", icon=":material/table:")
     st.stop()

@@ -221,7 +221,15 @@ CATALOGUE: tuple[SamplerSpec, ...] = (
         params=(
             _k(),
             Param("m_neighbors", "border neighbours (m)", 10, "int", 2, 50, help="Neighbours used to find the border."),
-            Param("kind", "variant", "borderline-1", "choice", choices=("borderline-1", "borderline-2")),
+            Param(
+                "kind",
+                "variant",
+                "borderline-1",
+                "choice",
+                choices=("borderline-1", "borderline-2"),
+                help="borderline-1: new rows only towards neighbours of the small class; borderline-2: also a "
+                "shorter step towards neighbours of the other classes.",
+            ),
         ),
         neighbours="k_neighbors",
     ),
@@ -234,7 +242,10 @@ CATALOGUE: tuple[SamplerSpec, ...] = (
         sets_size=True,
         generates=True,
         data_kinds=NUMERIC_ONLY,
-        params=(_k(), Param("m_neighbors", "border neighbours (m)", 10, "int", 2, 50)),
+        params=(
+            _k(),
+            Param("m_neighbors", "border neighbours (m)", 10, "int", 2, 50, help="Neighbours used to find the border."),
+        ),
         neighbours="k_neighbors",
     ),
     SamplerSpec(
@@ -294,7 +305,18 @@ CATALOGUE: tuple[SamplerSpec, ...] = (
         under_sampling.NearMiss,
         sets_size=True,
         seeded=False,
-        params=(Param("version", "version", 1, "choice", choices=(1, 2, 3)), _n(3)),
+        params=(
+            Param(
+                "version",
+                "version",
+                1,
+                "choice",
+                choices=(1, 2, 3),
+                help="1: keep larger-class rows nearest on average to their closest small-class rows; 2: to "
+                "the farthest ones; 3: a few nearest rows for every small-class row.",
+            ),
+            _n(3),
+        ),
         neighbours="n_neighbors",
     ),
     SamplerSpec(
@@ -325,7 +347,17 @@ CATALOGUE: tuple[SamplerSpec, ...] = (
         "to classify (sizes are approximate).",
         under_sampling.InstanceHardnessThreshold,
         sets_size=True,
-        params=(Param("cv", "cross-validation folds", 5, "int", 2, 10),),
+        params=(
+            Param(
+                "cv",
+                "cross-validation folds",
+                5,
+                "int",
+                2,
+                10,
+                help="Folds of the training rows whose held-out probabilities say how hard each row is.",
+            ),
+        ),
     ),
     SamplerSpec(
         "tomek",
@@ -345,7 +377,18 @@ CATALOGUE: tuple[SamplerSpec, ...] = (
         under_sampling.EditedNearestNeighbours,
         sets_size=False,
         seeded=False,
-        params=(_n(3), Param("kind_sel", "rule", "all", "choice", choices=("all", "mode"))),
+        params=(
+            _n(3),
+            Param(
+                "kind_sel",
+                "rule",
+                "all",
+                "choice",
+                choices=("all", "mode"),
+                help="all: remove a row unless every neighbour shares its class (removes more); "
+                "mode: remove it when most neighbours are of another class.",
+            ),
+        ),
     ),
     SamplerSpec(
         "renn",
@@ -355,7 +398,18 @@ CATALOGUE: tuple[SamplerSpec, ...] = (
         under_sampling.RepeatedEditedNearestNeighbours,
         sets_size=False,
         seeded=False,
-        params=(_n(3), Param("max_iter", "most repeats", 100, "int", 1, 500)),
+        params=(
+            _n(3),
+            Param(
+                "max_iter",
+                "most repeats",
+                100,
+                "int",
+                1,
+                500,
+                help="How many times the cleaning may run again while it still removes rows.",
+            ),
+        ),
     ),
     SamplerSpec(
         "allknn",

@@ -353,3 +353,8 @@ def test_the_notes_after_resampling_say_the_ratio_and_when_a_class_is_mostly_mad
     # a cleaning method makes nothing up: the ratio after, and no warning
     cleaned = resample(split, plan=prepared.plan, config=SamplerConfig("tomek"))
     assert len(cleaned.after_notes()) == 1 and "after Tomek" in cleaned.after_notes()[0]
+
+
+def test_every_parameter_of_every_method_says_what_it_does():
+    missing = [(spec.key, p.name) for spec in CATALOGUE for p in spec.params if len(p.help.split()) < 4]
+    assert not missing, missing

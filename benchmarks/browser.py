@@ -186,7 +186,9 @@ def run_size(browser, n: int, *, only_diagnosis: bool = False) -> dict:
         times["display: Train, threshold slider one step"] = timed(
             page, lambda: (slider.focus(), page.keyboard.press("ArrowRight"))
         )
-        page.get_by_text("Costs and threshold tuning").click()  # opens in the browser: no script run to wait for
+        page.get_by_text(
+            "Costs and threshold tuning (shared by every strategy)"
+        ).click()  # opens in the browser: no script run to wait for
         page.get_by_role("spinbutton", name="Cost of a false alarm").wait_for()
         for label, value in (("Cost of a false alarm", "2"), ("Cost of a missed case", "20")):
             box = page.get_by_role("spinbutton", name=label)

@@ -18,10 +18,10 @@ st.title("Class balance")
 prepared = current()
 if prepared is None or prepared.distribution is None:
     message = prepared.target_error if prepared is not None and prepared.target_error else "No usable target yet."
+    show_message("error", message)
     if number_distribution(prepared) is not None:  # a skewed number: its rare range; the class is made on Data
         st.page_link("pages/data.py", label="Make a rare class of it on the Data page", icon=":material/category:")
         st.stop()
-    show_message("error", message)
     st.page_link("pages/data.py", label="Choose data and a target on the Data page", icon=":material/table:")
     st.stop()
 

@@ -40,8 +40,8 @@ def _setup(dataset: Dataset, *, test_size: float = 0.2):
     return prepared, make_split(prepared, test_size=test_size, random_state=42)
 
 
-def _run(text: str, tmp_path: Path, *, data: tuple[str, bytes] | None = None) -> dict[str, dict[str, float]]:
-    """Run the script in a fresh process (cwd = tmp_path, our code not importable); its metrics by strategy."""
+def _output(text: str, tmp_path: Path, *, data: tuple[str, bytes] | None = None) -> str:
+    """Run the script in a fresh process (cwd = tmp_path, our code not importable), printing 15 decimals; its output."""
     if data is not None:
         (tmp_path / data[0]).write_bytes(data[1])
     assert "DIGITS = 4" in text
@@ -50,9 +50,14 @@ def _run(text: str, tmp_path: Path, *, data: tuple[str, bytes] | None = None) ->
     done = subprocess.run([sys.executable, "-I", "run.py"], cwd=tmp_path, capture_output=True, text=True,
                           timeout=600, env=env)  # fmt: skip
     assert done.returncode == 0, done.stderr[-3000:]
+    return done.stdout
+
+
+def _run(text: str, tmp_path: Path, *, data: tuple[str, bytes] | None = None) -> dict[str, dict[str, float]]:
+    """Run the script (:func:`_output`); its metrics by strategy."""
     out: dict[str, dict[str, float]] = {}
     current = None
-    for line in done.stdout.splitlines():
+    for line in _output(text, tmp_path, data=data).splitlines():
         if line.startswith("== ") and line.endswith(" =="):
             current = out.setdefault(line[3:-3], {})
         elif current is not None and not line.startswith(" ") and line[:28].strip() in _KEYS:
@@ -211,15 +216,10 @@ def test_the_script_prints_each_strategys_outcome_at_the_production_rate_as_the_
                             fitted_at=((strategies[0].name, 0.5), (strategies[1].name, None)))  # fmt: skip
     text = script(strategies, prepared=prepared, split=split, deployment=deployment)
     assert "# ---- 7. In production" in text and "PRODUCTION_RATE = 0.001" in text
-    (tmp_path / "run.py").write_text(text.replace("DIGITS = 4", "DIGITS = 15"), encoding="utf-8")
-    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
-    done = subprocess.run([sys.executable, "-I", "run.py"], cwd=tmp_path, capture_output=True, text=True,
-                          timeout=600, env=env)  # fmt: skip
-    assert done.returncode == 0, done.stderr[-3000:]
     printed: dict[str, dict[str, float]] = {}
     meant: dict[str, float] = {}
     current = None
-    for line in done.stdout.splitlines():
+    for line in _output(text, tmp_path).splitlines():
         if line.endswith(" in production =="):
             current = printed.setdefault(line[3 : -len(" in production ==")], {})
         elif current is not None and line.startswith("its threshold"):

@@ -13,7 +13,7 @@ from core.data.dataset import Dataset, Source
 from core.data.numeric_target import NumberSummary, describe_number, is_continuous_number, make_class
 from core.data.prepared import PreparedData
 from core.data.target import TargetError
-from core.output.figures import number_histogram_figure
+from core.output.number_figures import number_histogram_figure
 
 _HOW = {"top": "the top share of values", "bottom": "the bottom share of values", "value": "values at or above"}
 
@@ -53,7 +53,7 @@ def number_distribution(prepared: PreparedData | None) -> NumberSummary | None:
     st.markdown(
         f"**{plain(target)} is a number, and skewed numbers are imbalance too.** {plain(summary.sentence(target))}"
     )
-    log = st.toggle("Log scale (rows)", **state.bind(state.W_NUMBER_LOG, summary.skewness > 2))
+    log = st.toggle("Log scale", **state.bind(state.W_NUMBER_LOG, summary.skewness > 2))
     values = series.dropna().to_numpy(dtype=float)
     show_chart(number_histogram_figure(values, name=target, cut=summary.cut, side=summary.side, log=log),
                key="number_histogram")  # fmt: skip
@@ -81,6 +81,11 @@ def number_target_panel(prepared: PreparedData) -> None:
     c.text_input("Name of the rare class", **state.bind(state.W_NUMBER_NAME, f"high {target}"[:40]))
     st.button("Make it a class", key=state.W_NUMBER_MAKE, type="primary", icon=":material/category:",
               on_click=_make, args=(prepared.dataset, target))  # fmt: skip
+    st.markdown("**Or explore it as a number**: strategies that predict the number itself, judged in the rare range "
+                "and in the common one, and what SMOTER and SMOGN do to it.")  # fmt: skip
+    left, right = st.columns(2)
+    left.page_link("pages/train.py", label="Train strategies for the number", icon=":material/model_training:")
+    right.page_link("pages/resample.py", label="Resample it (SMOTER, SMOGN)", icon=":material/scatter_plot:")
     st.caption(
         "The number itself leaves the features (it would give the class away). The rare range above follows the "
         "box-plot rule SMOGN uses by default: values beyond Q3 + 1.5 × IQR (or below Q1 − 1.5 × IQR)."

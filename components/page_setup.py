@@ -6,6 +6,7 @@ import streamlit as st
 
 from components.cache import cached_split, current
 from components.messages import plain, show_message
+from components.number_views import is_number_target
 from components.split_controls import split_controls
 from core.data.prepared import PreparedData
 from core.data.split import Split
@@ -31,6 +32,9 @@ def sidebar_dataset(prepared: PreparedData | None) -> None:
                 f"Target {plain(repr(prepared.target))}: {dist.n_classes} classes, "
                 f"{dist.severity.value} imbalance ({dist.imbalance_ratio:,.1f} : 1)"
             )
+        elif is_number_target(prepared):
+            st.caption(f"Target {plain(repr(prepared.target))}: a number (explored as a number, or made a class on "
+                       "the Data page)")  # fmt: skip
         else:
             st.caption(":orange[Target not usable yet, see the Data page.]")
 

@@ -123,6 +123,17 @@ W_NUMBER_VALUE = "data.number_value"
 W_NUMBER_NAME = "data.number_name"
 W_NUMBER_LOG = "data.number_log"
 W_NUMBER_MAKE = "data.number_make"
+W_NUM_RULE = "numbers.rule"  # the rare range of a numeric target: the box-plot rule or a threshold
+W_NUM_SIDE = "numbers.side"
+W_NUM_CUT = "numbers.cut"
+W_NUM_MODEL = "numbers.model"
+W_NUM_STRATEGIES = "numbers.strategies"
+W_NUM_TRAIN = "numbers.train"
+W_NUM_STOP = "numbers.stop"
+W_NUM_LOG = "numbers.log_axes"  # display only: log axes on the predicted-against-actual chart
+W_NUM_SAMPLER = "numbers.sampler"
+W_NUM_RESAMPLE_LOG = "numbers.resample_log"
+NUM_TRAINED = "ie.numbers_trained"  # the settings last trained for a numeric target
 W_STEPS_SOURCE = "steps.source"  # the toy dataset or the user's training rows
 W_STEPS_STAGE = "steps.stage"  # how far the reveal has gone
 W_STEPS_NEXT = "steps.next"
@@ -295,6 +306,11 @@ def train_strategies() -> tuple:
 def mark_trained(settings: object) -> None:
     """Remember that the user asked to train with these settings (button callback)."""
     st.session_state[TRAINED] = settings
+
+
+def mark_numbers_trained(settings: object) -> None:
+    """Remember that the user asked to train a numeric target's strategies with these settings (button callback)."""
+    st.session_state[NUM_TRAINED] = settings
 
 
 def put(widget_key: str, value: Any) -> None:

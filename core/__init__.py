@@ -16,7 +16,7 @@ Data (``core/data``)
     - :mod:`core.data.dataset` -- the loaded dataset and its content fingerprint.
     - :mod:`core.data.roles` -- column roles (numeric, categorical, ID-like, ...), treatments, the feature plan.
     - :mod:`core.data.target` -- guessing and checking the target column.
-    - :mod:`core.data.numeric_target` -- a skewed numeric target: its rare range, and a rare class made from it.
+    - :mod:`core.data.numeric_target` -- a skewed numeric target: its rare range, its split, and a rare class made from it.
     - :mod:`core.data.distribution` -- class counts, imbalance ratio, severity, class codes.
     - :mod:`core.data.prepared` -- the dataset with its target and plan resolved: what every page reads.
     - :mod:`core.data.split` -- the stratified train/test split every page shares.
@@ -28,6 +28,8 @@ Resampling (``core/resampling``)
     - :mod:`core.resampling.resample` -- resampling the training split, with each row's origin.
     - :mod:`core.resampling.projection` -- 2-D views (PCA, t-SNE, two features) of before and after.
     - :mod:`core.resampling.smote_steps` -- a transparent SMOTE for the step-by-step teaching view.
+    - :mod:`core.resampling.number_samplers` -- SMOTER, SMOGN, under-sampling and DenseWeight for a numeric target (self-contained: the script carries it).
+    - :mod:`core.resampling.number_resample` -- a numeric target's training rows resampled, in their own units, marked synthetic.
 
 Modelling (``core/modelling``)
     - :mod:`core.modelling.forest` -- scikit-learn's forest with progress, and the capped forest for large data.
@@ -38,6 +40,7 @@ Modelling (``core/modelling``)
     - :mod:`core.modelling.fitting` -- the grid of fits (strategies × folds) as jobs, here or on a Dask cluster.
     - :mod:`core.modelling.training` -- a page's request: reuse what is known, waves, cluster fallback, stop.
     - :mod:`core.modelling.metrics` -- the one home of each metric formula.
+    - :mod:`core.modelling.number_models` -- strategies for a skewed numeric target (transformed target, weights, SMOTER, SMOGN), fitted on the training split.
     - :mod:`core.modelling.evaluation` -- a fitted strategy's test-split scores and what is read off them (curves, costs).
 
 Comparison (``core/comparison``)
@@ -46,11 +49,13 @@ Comparison (``core/comparison``)
     - :mod:`core.comparison.decision` -- the decision summary: which strategy to use at the costs, in counts.
     - :mod:`core.comparison.gains` -- cumulative gains, lift and the review budget.
     - :mod:`core.comparison.compare` -- the comparison: strategies on offer, leaderboard, paired differences, highlights.
+    - :mod:`core.comparison.number_errors` -- a numeric target's errors in the rare and common ranges, with distribution-free intervals.
     - :mod:`core.comparison.takeaways` -- the comparison in words: takeaways, what helped, the small-split warning.
 
 Output (``core/output``)
     - :mod:`core.output.figures` -- plotly figures of the data, the resampling and the lessons; the palettes.
     - :mod:`core.output.result_figures` -- plotly figures of trained strategies (confusion, curves, gains, costs).
+    - :mod:`core.output.number_figures` -- plotly figures of a numeric target: its distribution, errors by range, predicted against actual, before and after.
     - :mod:`core.output.chart_text` -- every chart's text alternative, read off the figure.
     - :mod:`core.output.figure_export` -- the figures as PNG and SVG for slides.
     - :mod:`core.output.python_source` -- estimators as Python source in library classes, for the script and the model.

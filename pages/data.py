@@ -12,6 +12,7 @@ from components.dataset_picker import dataset_picker
 from components.large_data import working_sample_panel
 from components.messages import plain, show_message
 from components.number_target import number_target_panel
+from components.number_views import is_number_target
 from components.page_setup import page_guard
 from components.presenting import settings_area
 
@@ -39,7 +40,7 @@ with left:
         for note in prepared.target_check.notes:
             show_message("warning", note)
     if prepared.target_error is not None:
-        show_message("error", prepared.target_error)
+        show_message("info" if is_number_target(prepared) else "error", prepared.target_error)
     elif prepared.distribution is not None:
         severity_badge(prepared.distribution)
         st.write(plain(prepared.distribution.summary(target=prepared.target or "")))

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import streamlit as st
 
-from components.cache import cached_resample
+from components.cache import cached_resample, current
 from components.messages import show_message
+from components.number_views import is_number_target, number_resample_view
 from components.page_setup import page_guard, require_prepared, require_split
 from components.presenting import settings_area
 from components.resample_views import resample_download, resample_scatter, resample_summary
@@ -20,6 +21,9 @@ st.caption(
     "The data is split first. Resampling changes only the training rows; the test rows keep their real class "
     "mix so that models can be judged honestly."
 )
+if is_number_target(current()):
+    number_resample_view(current())
+    st.stop()
 prepared = require_prepared()
 with settings_area():
     with st.container(border=True):

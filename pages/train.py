@@ -5,6 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from components import state
+from components.cache import current
 from components.code_views import code_panel, model_panel, small_data_note
 from components.evaluation_views import (
     budget_panel,
@@ -17,6 +18,7 @@ from components.evaluation_views import (
     threshold_panel,
 )
 from components.messages import show_message
+from components.number_views import is_number_target, number_train_view
 from components.page_setup import page_guard, require_prepared, require_split
 from components.presenting import settings_area
 from components.production_views import current_deployment, production_panel
@@ -31,6 +33,9 @@ st.caption(
     "Each strategy is one pipeline (prepare the features, resample, fit the model) trained on the training split "
     "only, then judged on the untouched test split with its real class mix."
 )
+if is_number_target(current()):
+    number_train_view(current())
+    st.stop()
 prepared = require_prepared()
 with settings_area():
     split = require_split(prepared, folded=True)

@@ -109,10 +109,10 @@ def customer_churn(rng: np.random.Generator) -> pd.DataFrame:
     return frame
 
 
-def insurance_claims(rng: np.random.Generator) -> pd.DataFrame:
+def insurance_claims(rng: np.random.Generator, n: int = 20_000) -> pd.DataFrame:
     """Claim amounts with a heavy tail: most claims are a few hundred, a few rare ones are very large, and
-    the features say something about which (prior claims, the vehicle's value, the region)."""
-    n = 20_000
+    the features say something about which (prior claims, the vehicle's value, the region). The benchmarks
+    draw larger tables from the same generator."""
     age = rng.integers(18, 86, n)
     vehicle_value = np.round(np.exp(rng.normal(np.log(18_000), 0.5, n)), -2)
     region = rng.choice(["north", "south", "east", "west"], n, p=[0.3, 0.3, 0.25, 0.15])

@@ -18,9 +18,13 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
+from core.data.split import Split, SplitError, SplitSpec
 from core.data.target import MAX_CLASSES, TargetError, looks_continuous
 
-__all__ = ["MIN_SIDE", "NumberSummary", "describe_number", "is_continuous_number", "make_class"]
+__all__ = [
+    "MIN_NUMBER_ROWS", "MIN_SIDE", "NumberSummary", "RareRange", "box_plot_range", "describe_number",
+    "is_continuous_number", "make_class", "number_split", "number_target",
+]  # fmt: skip
 
 #: The fewest rows either side of the threshold may hold: two per fold of a 5-fold split, and then some.
 MIN_SIDE = 10
@@ -70,14 +74,102 @@ def describe_number(series: pd.Series) -> NumberSummary:
         raise TargetError(
             f"Every value of the target is {values[0]:g}: there is nothing to predict. Pick another column."
         )
+    skew = float(pd.Series(values).skew())
+    found = box_plot_range(values)
+    if found is None:
+        return NumberSummary(len(values), int(series.isna().sum()), skew, None, None, 0.0)
+    share = float(found.mask(values).mean())
+    return NumberSummary(len(values), int(series.isna().sum()), skew, found.side, found.cut, share)
+
+
+@dataclass(frozen=True)
+class RareRange:
+    """The rare range of a numeric target: values at or ``above`` (or ``below``) ``cut``, found by ``rule``
+    (``"box-plot"`` or ``"threshold"``, one the user set)."""
+
+    side: Literal["above", "below"]
+    cut: float
+    rule: Literal["box-plot", "threshold"] = "box-plot"
+
+    def mask(self, values: np.ndarray | pd.Series) -> np.ndarray:
+        """True for the values in the range."""
+        v = np.asarray(values, dtype=np.float64)
+        return v >= self.cut if self.side == "above" else v <= self.cut
+
+    def words(self, name: str) -> str:
+        """The range as people write it: "claim_amount ≥ 4,210"."""
+        return f"{name} {'≥' if self.side == 'above' else '≤'} {_n(self.cut)}"
+
+
+def box_plot_range(values: np.ndarray) -> RareRange | None:
+    """The rare range by the box-plot rule: beyond the whisker (Q3 + 1.5 IQR, or Q1 − 1.5 IQR) that has more
+    values beyond it; None when no value lies beyond either whisker."""
     q1, q3 = np.quantile(values, [0.25, 0.75])
     high, low = q3 + 1.5 * (q3 - q1), q1 - 1.5 * (q3 - q1)
-    n_high, n_low = int((values > high).sum()), int((values < low).sum())
-    skew = float(pd.Series(values).skew())
-    if n_high == n_low == 0:
-        return NumberSummary(len(values), int(series.isna().sum()), skew, None, None, 0.0)
-    side, cut, k = ("above", float(high), n_high) if n_high >= n_low else ("below", float(low), n_low)
-    return NumberSummary(len(values), int(series.isna().sum()), skew, side, cut, k / len(values))
+    n_high, n_low = int((values >= high).sum()), int((values <= low).sum())
+    if q3 == q1 or n_high == n_low == 0:
+        return None
+    return RareRange("above", float(high)) if n_high >= n_low else RareRange("below", float(low))
+
+
+#: The fewest rows with a value a numeric target needs to be explored as a number.
+MIN_NUMBER_ROWS = 50
+
+
+def number_target(series: pd.Series, *, rare: RareRange | None = None) -> tuple[pd.Series, RareRange]:
+    """The numeric values of a target to be explored as a number (rows without a value dropped), and its rare
+    range (``rare``, or the box-plot rule's). Raises :class:`TargetError`, saying what to change, when the
+    target is constant, has fewer than :data:`MIN_NUMBER_ROWS` values, or the range leaves fewer than
+    :data:`MIN_SIDE` rows on either side."""
+    values = pd.to_numeric(series, errors="coerce")
+    known = values.dropna()
+    if len(known) < MIN_NUMBER_ROWS:
+        raise TargetError(
+            f"{series.name!r} has a value in {len(known):,} of {len(values):,} rows; at least {MIN_NUMBER_ROWS} are "
+            "needed to learn it as a number. Pick another target, or fill in the missing values."
+        )
+    if known.nunique() == 1:
+        raise TargetError(f"Every value of {series.name!r} is {known.iloc[0]:g}: there is nothing to predict.")
+    found = rare or box_plot_range(known.to_numpy(np.float64))
+    if found is None:
+        raise TargetError(
+            f"No value of {series.name!r} lies beyond the box-plot whiskers, so no row is rare by that rule. Set "
+            "the rare range yourself (a threshold above or below which values are rare)."
+        )
+    n_rare = int(found.mask(known).sum())
+    if min(n_rare, len(known) - n_rare) < MIN_SIDE:
+        raise TargetError(
+            f"The rare range {found.words(str(series.name))} holds {n_rare:,} of {len(known):,} rows; it and the rest "
+            f"each need at least {MIN_SIDE}. Move the threshold towards the middle."
+        )
+    return known, found
+
+
+def number_split(frame: pd.DataFrame, *, target: str, features: tuple[str, ...], rare: RareRange,
+                 test_size: float, random_state: int) -> Split:  # fmt: skip
+    """The train/test split for a numeric target: stratified by the target's deciles with the rare range a
+    stratum of its own, so the test split keeps the real share of rare values. Rows without a value are
+    left out. Raises :class:`~core.data.split.SplitError` when the test share is out of range."""
+    if not features:
+        raise SplitError("Choose at least one feature column on the Data page.")
+    if not 0.05 <= test_size <= 0.5:
+        raise SplitError("The test share must be between 5 % and 50 % of the rows.")
+    known = pd.to_numeric(frame[target], errors="coerce").dropna()
+    rows = frame.index.get_indexer(known.index)
+    strata = pd.qcut(known.rank(method="first"), 10, labels=False).to_numpy()
+    strata = np.where(rare.mask(known), -1, strata)
+    from sklearn.model_selection import train_test_split  # imported late: loading a page needs no scikit-learn
+
+    train_rows, test_rows = train_test_split(rows, test_size=test_size, stratify=strata, random_state=random_state)
+    y = known.to_numpy(np.float64)
+    where = pd.Series(np.arange(len(rows)), index=rows)
+    return Split(
+        frame=frame, columns=features, train_rows=np.asarray(train_rows, dtype=np.intp),
+        test_rows=np.asarray(test_rows, dtype=np.intp),
+        y_train=pd.Series(y[where[train_rows].to_numpy()], name=target),
+        y_test=pd.Series(y[where[test_rows].to_numpy()], name=target),
+        spec=SplitSpec(test_size=test_size, random_state=random_state),
+    )  # fmt: skip
 
 
 def make_class(

@@ -90,8 +90,9 @@ def check_target(frame: pd.DataFrame, *, target: str) -> TargetCheck:
     if looks_continuous(values):
         sample = ", ".join(f"{v:g}" for v in values.drop_duplicates().head(3))
         raise TargetError(
-            f"The column {target!r} looks continuous ({len(classes):,} distinct values such as {sample}); "
-            "pick a column with a few classes, or make a rare class of this one below (for example its top 5 %)."
+            f"The column {target!r} looks continuous ({len(classes):,} distinct values such as {sample}), so it is "
+            "no class target: explore it as a number, or make a rare class of it (for example its top 5 %); or pick "
+            "a column with a few classes."
         )
     if len(classes) > MAX_CLASSES:
         raise TargetError(

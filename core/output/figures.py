@@ -449,20 +449,3 @@ def sweep_figure(table, *, height: int = 380) -> go.Figure:
         height=height, margin={"l": 10, "r": 10, "t": 40, "b": 10}, legend={"orientation": "h", "y": -0.25}
     )
     return fig
-
-
-def number_histogram_figure(
-    values: np.ndarray, *, name: str, cut: float | None, side: str | None, log: bool = False, height: int = 320
-) -> go.Figure:
-    """The distribution of a numeric target, its rare range (beyond ``cut`` on ``side``) shaded."""
-    fig = go.Figure(go.Histogram(x=values, nbinsx=60, name="rows", marker={"color": CLASS_COLORS[0]}))
-    if cut is not None and side is not None and len(values):
-        lo, hi = (cut, float(np.max(values))) if side == "above" else (float(np.min(values)), cut)
-        fig.add_vrect(x0=lo, x1=hi, fillcolor=CLASS_COLORS[1], opacity=0.15, line_width=0,
-                      annotation_text="rare range", annotation_position="top left")  # fmt: skip
-        fig.add_vline(x=cut, line={"color": CLASS_COLORS[1], "dash": "dash"})
-    fig.update_layout(height=height, margin={"l": 10, "r": 10, "t": 40, "b": 10}, showlegend=False,
-                      title={"text": f"Distribution of {plot_label(name, max_len=40)}", "font": {"size": 15}})  # fmt: skip
-    fig.update_xaxes(title=plot_label(name, max_len=40))
-    fig.update_yaxes(title="rows", type="log" if log else "linear")
-    return fig

@@ -15,7 +15,7 @@ def load_claims(app):
 
 def test_the_claims_sample_says_where_its_rare_range_is_and_makes_a_class_every_page_uses(app):
     load_claims(app)
-    assert any("looks continuous" in e and "make a rare class" in e for e in texts(app, "error"))
+    assert any("looks continuous" in e and "make a rare class" in e for e in texts(app, "info"))
     assert any("6.9% of rows hold values above 1,088" in m for m in texts(app, "markdown"))
     app.number_input(key=state.W_NUMBER_SHARE).set_value(5.0).run()
     app.text_input(key=state.W_NUMBER_NAME).set_value("large claim").run()
@@ -46,8 +46,40 @@ def test_a_threshold_that_leaves_a_side_empty_is_refused_and_the_data_stays(app)
 def test_class_balance_shows_a_numeric_targets_distribution_and_where_to_make_a_class(app):
     load_claims(app)
     app.switch_page("pages/class_balance.py").run()
-    assert not app.exception and any("looks continuous" in e for e in texts(app, "error"))  # why it is no class
+    assert not app.exception and any("looks continuous" in e for e in texts(app, "info"))  # why it is no class
     assert any("6.9% of rows hold values above 1,088" in m for m in texts(app, "markdown"))
     assert app.toggle(key=state.W_NUMBER_LOG).value is True  # skewness 22.6: the log scale is on
     links = [p.proto.label for p in app.get("page_link")]
     assert "Make a rare class of it on the Data page" in links
+
+
+def test_explored_as_a_number_train_shows_errors_by_range_with_intervals_and_resample_marks_synthetic_rows(app):
+    load_claims(app)
+    assert any("explore it as a number" in m for m in texts(app, "info"))
+    app.switch_page("pages/train.py").run()
+    app.button(key=state.W_NUM_TRAIN).click().run()
+    assert not app.exception
+    table = table_with(app, "median |error| [95 %]")
+    assert set(table["range"]) == {"rare range", "common range", "all rows"}
+    assert len(set(table["strategy"])) >= 4
+    rare = table[table["range"] == "rare range"]
+    assert rare["median |error| [95 %]"].str.match(r"^[\d,.]+ \[[\d,.]+, [\d,.]+\]$").all()  # every one has an interval
+    said = [m for m in texts(app, "markdown") if "in the rare range the error" in m]
+    assert len(said) == len(set(table["strategy"])) - 1  # one sentence per strategy against no handling
+    app.toggle(key=state.W_NUM_LOG).set_value(False).run()  # display only: the fits are reused
+    assert not app.exception and len(table_with(app, "median |error| [95 %]")) == len(table)
+    app.switch_page("pages/resample.py").run()
+    assert not app.exception
+    metrics = {m.label: m.value for m in app.metric}
+    assert int(metrics["Synthetic rows"].replace(",", "")) > 0
+
+
+def test_a_rare_range_that_marks_too_few_rows_is_refused_and_the_data_stays(app):
+    load_claims(app)
+    app.switch_page("pages/train.py").run()
+    app.radio(key=state.W_NUM_RULE).set_value("threshold").run()
+    app.number_input(key=state.W_NUM_CUT).set_value(1e9).run()
+    assert not app.exception
+    assert any("holds 0 of" in e and "Move the threshold" in e for e in texts(app, "error"))
+    app.switch_page("pages/data.py").run()
+    assert any("Insurance claims" in h.value for h in app.header)

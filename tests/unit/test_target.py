@@ -34,7 +34,7 @@ def test_one_class_is_refused_with_its_name():
 
 def test_continuous_target_is_refused_with_examples():
     frame = pd.DataFrame({"price": rng.normal(100, 20, 50), "x": range(50)})
-    with pytest.raises(TargetError, match=r"looks continuous.*make a rare class of this one"):
+    with pytest.raises(TargetError, match=r"looks continuous.*explore it as a number, or make a rare class of it"):
         check_target(frame, target="price")
 
 

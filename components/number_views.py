@@ -1,0 +1,291 @@
+"""A skewed numeric target explored as a number: the rare range, strategies on Train, and the Resample view."""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+
+import numpy as np
+import pandas as pd
+import streamlit as st
+
+from components import state
+from components.cache import POLL_SECONDS, _waiting_text, heavy_board
+from components.charts import show_chart
+from components.messages import plain, show_message
+from components.split_controls import split_controls
+from core.comparison.number_errors import MIN_ROWS, PARTS, NumberScores, number_scores, what_it_bought
+from core.data.numeric_target import RareRange, box_plot_range, is_continuous_number, number_split, number_target
+from core.data.prepared import PreparedData
+from core.data.split import Split, SplitSpec, run_identity
+from core.data.target import TargetError
+from core.errors import UserFacingError
+from core.flights import Flight
+from core.output.number_figures import number_errors_figure, predicted_actual_figure, resampled_target_figure
+from core.output.safe_download import safe_csv_bytes
+
+_RULES = {"box-plot": "the box-plot rule (beyond the whisker)", "threshold": "a threshold I set"}
+_SIDES = {"above": "at or above", "below": "at or below"}
+_DEFAULT_STRATEGIES = ["none", "log", "dense_weights", "smoter", "smogn"]
+
+
+def is_number_target(prepared: PreparedData | None) -> bool:
+    """Whether the chosen target is a continuous number (explored with the views here, not as classes)."""
+    if prepared is None or prepared.target is None or prepared.target not in prepared.dataset.frame:
+        return False
+    return is_continuous_number(prepared.dataset.frame[prepared.target])
+
+
+def _rare_setting(prepared: PreparedData) -> RareRange | None:
+    """The rare range control; the user's threshold, or None for the box-plot rule (found on the training rows)."""
+    series = prepared.dataset.frame[prepared.target]
+    found = box_plot_range(pd.to_numeric(series, errors="coerce").dropna().to_numpy(np.float64))
+    a, b, c = st.columns([2, 1, 1])
+    rule = a.radio("The rare range is found by", list(_RULES), format_func=_RULES.get, horizontal=True,
+                   **state.bind_choice(state.W_NUM_RULE, list(_RULES), "box-plot"))  # fmt: skip
+    if rule == "box-plot":
+        return None
+    side = b.selectbox("Rare values are", list(_SIDES), format_func=_SIDES.get,
+                       **state.bind_choice(state.W_NUM_SIDE, list(_SIDES), found.side if found else "above"))  # fmt: skip
+    default = found.cut if found else float(series.quantile(0.95))
+    c.number_input("Threshold", format="%.4g", **state.bind(state.W_NUM_CUT, float(default)))
+    return RareRange(side, float(st.session_state[state.W_NUM_CUT]), "threshold")
+
+
+@st.cache_resource(show_spinner="Splitting into training and test rows…", max_entries=8)
+def _split(key: tuple, _prepared: PreparedData, _rare: RareRange) -> Split:
+    spec: SplitSpec = key[1]
+    return number_split(_prepared.dataset.frame, target=_prepared.target, features=_prepared.plan.features,
+                        rare=_rare, test_size=spec.test_size, random_state=spec.random_state)  # fmt: skip
+
+
+def number_setup(prepared: PreparedData) -> tuple[Split, RareRange]:
+    """Split settings, the rare range control, the split and the rare range the work uses (the box-plot rule's
+    is found on the training rows only); or a message saying what to change, and a stop."""
+    with st.expander("Split settings (shared with the other pages)"):
+        spec = split_controls()
+    chosen = _rare_setting(prepared)
+    try:
+        _, whole = number_target(prepared.dataset.frame[prepared.target], rare=chosen)
+        split = _split((run_identity(prepared, spec), spec, whole), prepared, whole)
+        rare = chosen or box_plot_range(split.y_train.to_numpy(np.float64))
+        if rare is None:
+            raise TargetError("No training value lies beyond the box-plot whiskers; set a threshold instead.")
+        _, rare = number_target(split.y_train.rename(prepared.target), rare=rare)
+    except UserFacingError as exc:
+        show_message("error", f"{exc} Nothing else changed.")
+        st.stop()
+    n_rare = int(rare.mask(split.y_train).sum())
+    st.caption(f"Rare range: {plain(rare.words(prepared.target))} ({n_rare:,} of {len(split.y_train):,} training "
+               f"rows{', by the box-plot rule on the training rows' if chosen is None else ''}). The test split, "
+               f"{len(split.y_test):,} rows, keeps the real share of rare values and is never resampled.")  # fmt: skip
+    return split, rare
+
+
+# -- Train & evaluate ------------------------------------------------------------------------------------------
+
+
+@st.cache_resource
+def _store() -> tuple[OrderedDict, threading.Lock]:
+    """Fitted strategies for numeric targets, for every session: (identity, strategy) → NumberFit or error."""
+    return OrderedDict(), threading.Lock()
+
+
+def _fits(prepared: PreparedData, split: Split, rare: RareRange, strategies: list[str], model: str) -> list:
+    """Each strategy's fit, from the store or trained (once for every session asking: the server's board), with
+    a progress bar and a Stop button."""
+    from core.modelling.number_models import NUMBER_STRATEGIES, NumberStrategyError, fit_number_strategy
+
+    store, lock = _store()
+    ident = (run_identity(prepared, split.spec), rare, model)
+    missing = [s for s in strategies if (ident, s) not in store]
+    if missing:
+
+        def work(flight: Flight) -> None:
+            for i, s in enumerate(missing):
+                flight.report(i / len(missing), f"fitting {NUMBER_STRATEGIES[s][0]} ({i + 1} of {len(missing)})")
+                try:
+                    out = fit_number_strategy(split, plan=prepared.plan, strategy=s, model=model, rare=rare,
+                                              random_state=split.spec.random_state)  # fmt: skip
+                except NumberStrategyError as exc:
+                    out = exc
+                with lock:
+                    store[(ident, s)] = out
+                    while len(store) > 64:
+                        store.popitem(last=False)
+
+        board = heavy_board()
+        flight = board.join((ident, tuple(missing)), work)
+        holder = st.empty()
+        with holder.container():
+            bar = st.progress(0.0, text="Preparing…")
+            st.button("Stop training", key=state.W_NUM_STOP, on_click=state.mark_numbers_trained, args=(None,),
+                      icon=":material/stop:")  # fmt: skip
+        try:
+            while not flight.done.wait(POLL_SECONDS):
+                bar.progress(min(flight.progress[0], 1.0), text=_waiting_text(board, flight, "Training"))
+            flight.result()
+        finally:
+            board.leave(flight)
+        holder.empty()
+    return [store[(ident, s)] for s in strategies]
+
+
+def _cell(scores: NumberScores, part: str) -> str:
+    e = scores.median[part]
+    if e.n == 0:
+        return "– (no rows)"
+    if not e.has_interval:
+        return f"{e.value:,.4g} (fewer than {MIN_ROWS} rows: no interval)"
+    return f"{e.value:,.4g} [{e.low:,.4g}, {e.high:,.4g}]"
+
+
+def number_train_view(prepared: PreparedData) -> None:
+    """Train & evaluate for a numeric target: strategies side by side, their errors by range with intervals."""
+    from core.modelling.number_models import NUMBER_MODELS, NUMBER_STRATEGIES
+
+    target = prepared.target
+    st.info(f"{plain(target)!s} is a number: these strategies predict it, and each is judged where it matters, in "
+            "the rare range as well as in the common one. To predict a rare class instead, use **Make it a class** "
+            "on the Data page.")  # fmt: skip
+    split, rare = number_setup(prepared)
+    a, b = st.columns([1, 2])
+    model = a.selectbox("Model", list(NUMBER_MODELS), format_func=NUMBER_MODELS.get,
+                        **state.bind_choice(state.W_NUM_MODEL, list(NUMBER_MODELS), "hgb"))  # fmt: skip
+    strategies = b.multiselect(
+        "Strategies", list(NUMBER_STRATEGIES), format_func=lambda k: NUMBER_STRATEGIES[k][0],
+        help="; ".join(f"{n}: {what}" for n, what in NUMBER_STRATEGIES.values()),
+        **state.bind(state.W_NUM_STRATEGIES, _DEFAULT_STRATEGIES),
+    )  # fmt: skip
+    if not strategies:
+        show_message("warning", "Choose at least one strategy.")
+        st.stop()
+    settings = (run_identity(prepared, split.spec), rare, model, tuple(strategies))
+    st.button("Train and evaluate", key=state.W_NUM_TRAIN, type="primary", icon=":material/play_arrow:",
+              on_click=state.mark_numbers_trained, args=(settings,))  # fmt: skip
+    if st.session_state.get(state.NUM_TRAINED) != settings:
+        st.info(
+            "Press **Train and evaluate** to fit the strategies above. Results are kept, so coming back is instant."
+        )
+        st.stop()
+    fits = _fits(prepared, split, rare, strategies, model)
+    y_test = split.y_test.to_numpy(np.float64)
+    rare_test = rare.mask(y_test)
+    done, scores = [], []
+    for f in fits:
+        if isinstance(f, UserFacingError):
+            show_message("warning", str(f))
+            continue
+        for note in f.notes:
+            show_message("info", f"{f.name}: {note}")
+        done.append(f)
+        scores.append(number_scores(f.name, y_test, f.y_pred, rare=rare_test))
+    if not done:
+        st.stop()
+    _results(prepared, split, rare, done, scores)
+
+
+def _results(prepared: PreparedData, split: Split, rare: RareRange, fits: list, scores: list[NumberScores]) -> None:
+    target = prepared.target
+    st.header("Errors where they matter")
+    rows = []
+    for part in ("rare", "common", "all"):
+        for f, s in zip(fits, scores, strict=True):
+            rows.append({"range": PARTS[part], "strategy": f.name, "median |error| [95 %]": _cell(s, part),
+                         "MAE": round(s.mae[part], 2), "RMSE": round(s.rmse[part], 2),
+                         "rows": int(s.rows(part).sum())})  # fmt: skip
+    st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
+    st.caption("Training: " + "; ".join(f"{plain(f.name)} {f.n_train:,} rows ({f.n_synthetic:,} synthetic), "
+                                        f"{f.seconds:,.1f} s" for f in fits) + ".")  # fmt: skip
+    n_rare = int(scores[0].rows("rare").sum())
+    st.caption(
+        f"Test split: {len(split.y_test):,} rows, {n_rare:,} in the rare range ({plain(rare.words(target))}). The median "
+        "absolute error's 95 % interval is distribution-free (the sign test), so it holds for any error. MAE and "
+        "RMSE are given without one: on a skewed target no interval for a mean holds its claim (see "
+        "docs/benchmarks.md, \"Errors of a numeric target\")."
+    )  # fmt: skip
+    base = next((s for s, f in zip(scores, fits, strict=True) if f.strategy == "none"), None)
+    st.subheader("What each strategy bought, and what it cost")
+    if base is None:
+        st.caption("Add **No handling** to the strategies to see each one against it.")
+    else:
+        for s in scores:
+            if s is not base:
+                st.markdown(f"- {plain(what_it_bought(s, base))}")
+        st.caption("A change is the median over the same test rows of (this strategy's absolute error − no "
+                   "handling's), with its paired 95 % interval; it is called a rise or fall only when the interval "
+                   "excludes 0.")  # fmt: skip
+    show_chart(number_errors_figure(scores), key="number_errors")
+    log = st.toggle("Log axes", **state.bind(state.W_NUM_LOG, True))
+    preds = {f.name: f.y_pred for f in fits}
+    show_chart(predicted_actual_figure(split.y_test.to_numpy(np.float64), preds, name=target, rare_cut=rare.cut,
+                                       side=rare.side, log=log), key="number_predicted")  # fmt: skip
+
+
+# -- Resample ----------------------------------------------------------------------------------------------------
+
+
+@st.cache_resource(show_spinner="Resampling the training rows…", max_entries=8)
+def _resampled(key: tuple, _prepared: PreparedData, _split: Split):
+    from core.resampling.number_resample import resample_number
+
+    _, rare, sampler = key
+    return resample_number(_split, plan=_prepared.plan, target=_prepared.target, sampler=sampler, rare=rare,
+                           random_state=_split.spec.random_state)  # fmt: skip
+
+
+def number_resample_view(prepared: PreparedData) -> None:
+    """The Resample page for a numeric target: the target before and after, the rows in 2-D, the CSV."""
+    from core.output.figures import plot_label
+    from core.resampling.number_resample import NUMBER_SAMPLERS
+
+    target = prepared.target
+    split, rare = number_setup(prepared)
+    keys = list(NUMBER_SAMPLERS)
+    sampler = st.radio("Method", keys, format_func=lambda k: NUMBER_SAMPLERS[k][1], horizontal=True,
+                       **state.bind_choice(state.W_NUM_SAMPLER, keys, "smogn"))  # fmt: skip
+    try:
+        result = _resampled((run_identity(prepared, split.spec), rare, sampler), prepared, split)
+    except UserFacingError as exc:
+        show_message("error", str(exc))
+        st.stop()
+    for note in result.notes:
+        show_message("info", note)
+    synth = result.synthetic
+    y_after = result.frame[target].to_numpy(np.float64)
+    n_rare_before, n_rare_after = int(rare.mask(result.before).sum()), int(rare.mask(y_after).sum())
+    a, b, c = st.columns(3)
+    a.metric("Training rows", f"{len(y_after):,}", f"{len(y_after) - len(result.before):+,}")
+    b.metric("In the rare range", f"{n_rare_after:,}", f"{n_rare_after - n_rare_before:+,}")
+    c.metric("Synthetic rows", f"{int(synth.sum()):,}")
+    st.caption("Every method runs on the training rows only, after the features are filled in and standardised "
+               "(fitted on those rows); categories are kept as categories. Rows are shown in the data's own units.")  # fmt: skip
+    log = st.toggle("Log scale", **state.bind(state.W_NUM_RESAMPLE_LOG, True))
+    show_chart(resampled_target_figure(result.before, y_after[~synth], y_after[synth], name=target, rare_cut=rare.cut,
+                                       side=rare.side, log=log), key="number_resampled")  # fmt: skip
+    import plotly.graph_objects as go
+
+    rng = np.random.default_rng(0)
+    rows = np.arange(len(y_after)) if len(y_after) <= 6000 else np.sort(rng.choice(len(y_after), 6000, replace=False))
+    fig = go.Figure()
+    for is_synth, label, symbol in ((False, "original rows", "circle"), (True, "synthetic rows", "x")):
+        keep = rows[synth[rows] == is_synth]
+        fig.add_trace(go.Scattergl(
+            x=result.xy[keep, 0], y=result.xy[keep, 1], mode="markers", name=label,
+            marker={"symbol": symbol, "size": 5, "color": np.log10(np.clip(y_after[keep], 1e-9, None))
+                    if (y_after > 0).all() else y_after[keep], "colorscale": "Viridis", "showscale": not is_synth,
+                    "colorbar": {"title": f"log10 {plot_label(target, max_len=20)}" if (y_after > 0).all()
+                                 else plot_label(target, max_len=20)}},
+        ))  # fmt: skip
+    fig.update_layout(height=420, title={"text": "The training rows after resampling (PCA), coloured by "
+                                                 f"{plot_label(target, max_len=30)}", "font": {"size": 15}},
+                      legend={"orientation": "h", "y": -0.15}, margin={"l": 10, "r": 10, "t": 50, "b": 10})  # fmt: skip
+    fig.update_xaxes(title="first principal component")
+    fig.update_yaxes(title="second principal component")
+    show_chart(fig, key="number_scatter")
+    st.download_button(
+        "Download the resampled training set (CSV)", data=lambda: safe_csv_bytes(result.frame),
+        file_name=f"resampled_{sampler}.csv", mime="text/csv", icon=":material/download:", on_click="ignore",
+        help="Every row has is_synthetic (true for generated rows). Text that a spreadsheet would run as a formula is "
+        "prefixed with an apostrophe.",
+    )  # fmt: skip

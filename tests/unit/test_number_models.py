@@ -1,0 +1,112 @@
+"""A numeric target's split, strategies and errors: synthetic rows stay in training, numbers are honest."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from core.comparison.number_errors import MIN_ROWS, median_interval, number_scores, what_it_bought
+from core.data.numeric_target import MIN_SIDE, RareRange, box_plot_range, number_split, number_target
+from core.data.roles import FeaturePlan
+from core.data.target import TargetError
+from core.modelling.number_models import NUMBER_STRATEGIES, NumberStrategyError, fit_number_strategy
+from core.resampling import number_samplers
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "sample_data"))
+from make_samples import insurance_claims
+
+PLAN = FeaturePlan(numeric=("age", "vehicle_value", "prior_claims", "policy_years"), categorical=("region",),
+                   dropped=())  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def claims() -> pd.DataFrame:
+    return insurance_claims(np.random.default_rng(7), n=3000)
+
+
+def _split(frame: pd.DataFrame):
+    rare = box_plot_range(frame["claim_amount"].to_numpy())
+    return number_split(frame, target="claim_amount", features=PLAN.features, rare=rare, test_size=0.25,
+                        random_state=0), rare  # fmt: skip
+
+
+def test_the_split_keeps_the_rare_share_in_the_test_rows_and_shares_no_row(claims):
+    split, rare = _split(claims)
+    assert not set(split.train_rows) & set(split.test_rows)
+    assert len(split.train_rows) + len(split.test_rows) == len(claims)
+    whole = rare.mask(claims["claim_amount"]).mean()
+    assert abs(rare.mask(split.y_test).mean() - whole) <= 1 / len(split.y_test) + 1e-9
+    np.testing.assert_array_equal(split.y_test, claims["claim_amount"].to_numpy()[split.test_rows])
+
+
+@pytest.mark.parametrize("strategy", ["smoter", "smogn", "undersample"])
+def test_synthetic_rows_never_reach_the_test_split(claims, strategy, monkeypatch):
+    split, rare = _split(claims)
+    seen: list[np.ndarray] = []
+    for cls in (number_samplers.SMOTER, number_samplers.SMOGN, number_samplers.RareUnderSampler):
+        original = cls.fit_resample
+
+        def spy(self, X, y, _original=original):
+            seen.append(np.asarray(y).copy())
+            return _original(self, X, y)
+
+        monkeypatch.setattr(cls, "fit_resample", spy)
+    fitted = []
+    fit = fit_number_strategy(split, plan=PLAN, strategy=strategy, model="linear", rare=rare, random_state=0,
+                              done=fitted.append)  # fmt: skip
+    assert len(seen) == 1  # resampled once, at fit, and never when predicting the test rows
+    np.testing.assert_array_equal(np.sort(seen[0]), np.sort(split.y_train.to_numpy()))
+    assert len(fit.y_pred) == len(split.y_test)
+    X_test = split.model_input(split.test_rows, categorical=PLAN.categorical)
+    np.testing.assert_array_equal(fitted[0].predict(X_test), fit.y_pred)
+    assert fit.n_synthetic > 0 or strategy == "undersample"
+
+
+def test_every_strategy_fits_and_a_log_target_refuses_values_at_or_below_minus_one(claims):
+    split, rare = _split(claims)
+    for strategy in NUMBER_STRATEGIES:
+        fit = fit_number_strategy(split, plan=PLAN, strategy=strategy, model="hgb", rare=rare, random_state=0)
+        assert np.isfinite(fit.y_pred).all()
+    shifted = claims.assign(claim_amount=claims["claim_amount"] - 500)
+    split, rare = _split(shifted)
+    with pytest.raises(NumberStrategyError, match="Yeo-Johnson"):
+        fit_number_strategy(split, plan=PLAN, strategy="log", model="linear", rare=rare, random_state=0)
+
+
+def test_a_target_that_cannot_be_explored_as_a_number_is_refused_saying_what_to_change():
+    with pytest.raises(TargetError, match="nothing to predict"):
+        number_target(pd.Series([5.0] * 100, name="x"))
+    with pytest.raises(TargetError, match="a value in 12 of 400 rows"):
+        number_target(pd.Series([1.0, 2.0, 3.0] * 4 + [np.nan] * 388, name="x"))
+    with pytest.raises(TargetError, match="no row is rare"):
+        number_target(pd.Series(np.arange(100.0), name="x"))
+    with pytest.raises(TargetError, match=f"at least {MIN_SIDE}"):
+        number_target(pd.Series(np.arange(100.0), name="x"), rare=RareRange("above", 95.0, "threshold"))
+    values, rare = number_target(pd.Series(np.arange(100.0), name="x"), rare=RareRange("above", 80.0, "threshold"))
+    assert len(values) == 100 and rare.mask(values).sum() == 20
+
+
+def test_the_median_interval_holds_its_median_and_needs_enough_rows():
+    rng = np.random.default_rng(0)
+    est = median_interval(rng.exponential(size=200))
+    assert est.low < est.value < est.high and est.n == 200
+    few = median_interval(np.arange(MIN_ROWS - 1.0))
+    assert not few.has_interval and few.value == 4.0
+
+
+def test_the_sentence_calls_a_change_only_where_its_paired_interval_excludes_zero():
+    rng = np.random.default_rng(1)
+    y = np.concatenate([rng.normal(1000, 50, 100), rng.normal(10, 1, 900)])
+    rare = y > 500
+    base_pred = y + np.where(rare, -300, 5) + rng.normal(0, 1, 1000)
+    base = number_scores("No handling", y, base_pred, rare=rare)
+    better = number_scores("Weights", y, y + np.where(rare, -100, 20) + rng.normal(0, 1, 1000), rare=rare)
+    said = what_it_bought(better, base)
+    assert "in the rare range the error fell by 200" in said and "in the common range the error rose by 15" in said
+    noisy = number_scores("Noise", y, y + np.where(rare, -300, 5) + rng.normal(0, 1, 1000), rare=rare)
+    assert what_it_bought(noisy, base).count("no clear change") == 2
+    assert what_it_bought(number_scores("Same", y, base_pred, rare=rare), base).count("did not change") == 2

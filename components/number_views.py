@@ -59,9 +59,10 @@ def _split(key: tuple, _prepared: PreparedData, _rare: RareRange) -> Split:
                         rare=_rare, test_size=spec.test_size, random_state=spec.random_state)  # fmt: skip
 
 
-def number_setup(prepared: PreparedData) -> tuple[Split, RareRange]:
-    """Split settings, the rare range control, the split and the rare range the work uses (the box-plot rule's
-    is found on the training rows only); or a message saying what to change, and a stop."""
+def number_setup(prepared: PreparedData) -> tuple[Split, RareRange, RareRange]:
+    """Split settings, the rare range control, the split, the rare range the work uses (the box-plot rule's is
+    found on the training rows only) and the one over every row the split is stratified by; or a message saying
+    what to change, and a stop."""
     with st.expander("Split settings (shared with the other pages)"):
         spec = split_controls()
     chosen = _rare_setting(prepared)
@@ -79,7 +80,7 @@ def number_setup(prepared: PreparedData) -> tuple[Split, RareRange]:
     st.caption(f"Rare range: {plain(rare.words(prepared.target))} ({n_rare:,} of {len(split.y_train):,} training "
                f"rows{', by the box-plot rule on the training rows' if chosen is None else ''}). The test split, "
                f"{len(split.y_test):,} rows, keeps the real share of rare values and is never resampled.")  # fmt: skip
-    return split, rare
+    return split, rare, whole
 
 
 # -- Train & evaluate ------------------------------------------------------------------------------------------
@@ -148,7 +149,7 @@ def number_train_view(prepared: PreparedData) -> None:
     st.info(f"{plain(target)!s} is a number: these strategies predict it, and each is judged where it matters, in "
             "the rare range as well as in the common one. To predict a rare class instead, use **Make it a class** "
             "on the Data page.")  # fmt: skip
-    split, rare = number_setup(prepared)
+    split, rare, whole = number_setup(prepared)
     a, b = st.columns([1, 2])
     model = a.selectbox("Model", list(NUMBER_MODELS), format_func=NUMBER_MODELS.get,
                         **state.bind_choice(state.W_NUM_MODEL, list(NUMBER_MODELS), "hgb"))  # fmt: skip
@@ -183,6 +184,28 @@ def number_train_view(prepared: PreparedData) -> None:
     if not done:
         st.stop()
     _results(prepared, split, rare, done, scores)
+    st.header("Take it with you")
+    _code(prepared, split, rare, whole, [f.strategy for f in done], model)
+
+
+def _code(prepared: PreparedData, split: Split, rare: RareRange, whole: RareRange, strategies: list[str],
+          model: str) -> None:  # fmt: skip
+    from core.output.number_script import number_script
+    from core.output.script import data_file_name, script_file_name
+
+    with st.expander("Show the code", icon=":material/code:"):
+        text = number_script(strategies, model=model, prepared=prepared, split=split, strata=whole, rare=rare)
+        st.caption("A standalone Python script that does what this page did: the same file, columns, split and "
+                   "pipelines, and it prints the same errors. It carries the app's SMOTER, SMOGN and DenseWeight code, "
+                   "so it needs only pandas, scikit-learn and imbalanced-learn.")  # fmt: skip
+        left, right = st.columns(2)
+        left.download_button("Download the script (.py)", text.encode("utf-8"), mime="text/x-python",
+                             file_name=script_file_name(f"{prepared.target} numbers"), icon=":material/download:",
+                             on_click="ignore")  # fmt: skip
+        name = data_file_name(prepared.dataset.source)
+        if name:
+            right.caption(f"It reads {plain(name)} from the folder it runs in.")
+        st.code(text, language="python", line_numbers=True)
 
 
 def _results(prepared: PreparedData, split: Split, rare: RareRange, fits: list, scores: list[NumberScores]) -> None:
@@ -240,7 +263,7 @@ def number_resample_view(prepared: PreparedData) -> None:
     from core.resampling.number_resample import NUMBER_SAMPLERS
 
     target = prepared.target
-    split, rare = number_setup(prepared)
+    split, rare, _ = number_setup(prepared)
     keys = list(NUMBER_SAMPLERS)
     sampler = st.radio("Method", keys, format_func=lambda k: NUMBER_SAMPLERS[k][1], horizontal=True,
                        **state.bind_choice(state.W_NUM_SAMPLER, keys, "smogn"))  # fmt: skip

@@ -110,3 +110,37 @@ def test_the_sentence_calls_a_change_only_where_its_paired_interval_excludes_zer
     noisy = number_scores("Noise", y, y + np.where(rare, -300, 5) + rng.normal(0, 1, 1000), rare=rare)
     assert what_it_bought(noisy, base).count("no clear change") == 2
     assert what_it_bought(number_scores("Same", y, base_pred, rare=rare), base).count("did not change") == 2
+
+
+def test_the_generated_script_reproduces_the_pages_errors_in_a_fresh_process(tmp_path):
+    from core.data.bundled import SAMPLE_DIR, load_sample
+    from core.data.prepared import prepare
+    from core.output.number_script import number_script
+    from tests.unit.test_script import _output
+
+    dataset = load_sample("insurance_claims")
+    prepared = prepare(dataset, target="claim_amount", overrides={})
+    _, whole = number_target(dataset.frame["claim_amount"])
+    split = number_split(dataset.frame, target="claim_amount", features=prepared.plan.features, rare=whole,
+                         test_size=0.2, random_state=42)  # fmt: skip
+    rare = box_plot_range(split.y_train.to_numpy())
+    strategies = ["none", "log", "dense_weights", "smogn"]
+    text = number_script(strategies, model="linear", prepared=prepared, split=split, strata=whole, rare=rare)
+    printed = _output(text, tmp_path, data=(dataset.source.file, (SAMPLE_DIR / dataset.source.file).read_bytes()))
+    said: dict[str, dict[str, list[float]]] = {}
+    for line in printed.splitlines():
+        if line.startswith("== "):
+            current = said.setdefault(line[3:-3], {})
+        else:
+            part, numbers = line[:14].strip(), line[14:].split()
+            current[part] = [float(numbers[i]) for i in (0, 2, 4, 7)]  # rows, MAE, RMSE, median |error|
+    assert len(said) == len(strategies)
+    for strategy in strategies:
+        fit = fit_number_strategy(split, plan=prepared.plan, strategy=strategy, model="linear", rare=rare,
+                                  random_state=42)  # fmt: skip
+        scores = number_scores(fit.name, split.y_test.to_numpy(), fit.y_pred, rare=rare.mask(split.y_test))
+        for part, label in (("all", "all rows"), ("rare", "rare range"), ("common", "common range")):
+            rows, mae, rmse, median = said[fit.name][label]
+            assert rows == scores.rows(part).sum()
+            np.testing.assert_allclose([mae, rmse, median],
+                                       [scores.mae[part], scores.rmse[part], scores.median[part].value], rtol=1e-9)  # fmt: skip

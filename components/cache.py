@@ -317,6 +317,18 @@ def cached_production_demo(prepared: PreparedData, split: Split):
     return _production_demo(run_identity(prepared, split.spec), prepared, split)
 
 
+@st.cache_resource(show_spinner=False, max_entries=2)
+def cached_number_demo():
+    """The Lesson's skewed-numbers step on the bundled claims sample (two gradient boosting fits, one per server)."""
+    from core.data.prepared import prepare
+    from core.teaching.lessons import skewed_number_demo
+
+    dataset = cached_sample("insurance_claims")
+    prepared = prepare(dataset, target=dataset.default_target, overrides={})
+    return dataset.default_target, skewed_number_demo(dataset.frame, target=dataset.default_target,
+                                                      plan=prepared.plan)  # fmt: skip
+
+
 @st.cache_data(show_spinner=False, max_entries=8)
 def cached_sweep(ratios: tuple[float, ...], class_sep: float, seed: int):
     """The ratio sweep on generated data (about 15 s the first time), cached by its settings."""

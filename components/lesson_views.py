@@ -9,6 +9,7 @@ from components import state
 from components.cache import (
     cached_kinds,
     cached_leakage,
+    cached_number_demo,
     cached_production_demo,
     cached_split,
     cached_sweep,
@@ -17,12 +18,14 @@ from components.cache import (
 from components.charts import show_chart
 from components.diagnosis_views import boundaries_panel
 from components.messages import plain, show_message
+from core.comparison.number_errors import what_it_bought
 from core.data.generated import generate
 from core.data.prepared import PreparedData
 from core.data.split import SplitSpec, run_identity
 from core.errors import UserFacingError
 from core.modelling.evaluation import METRIC_LABELS
 from core.output.figures import sweep_figure
+from core.output.number_figures import number_errors_figure, number_histogram_figure
 from core.teaching.diagnosis import KINDS, RULE
 from core.teaching.lessons import LESSON_STEPS, LessonStep, majority_baseline, sweep_summary
 
@@ -136,6 +139,36 @@ GLOSSARY = (
         "Move a model's probabilities from the rate of cases it was trained at (50 % after SMOTE) to the rate in "
         "production, so a score means what it says; the decisions stay the same.",
         ("pages/lesson.py", 5),
+    ),
+    (
+        "Skewed numeric target and its rare range",
+        "A number to predict (a claim amount, a repair cost) whose rows that matter sit in a long tail; the rare "
+        "range is the tail beyond the box-plot whisker (Q3 + 1.5 × IQR), or beyond a threshold you set.",
+        ("pages/lesson.py", 7),
+    ),
+    (
+        "SMOTER and SMOGN",
+        "SMOTE for a number: new rows between two rare rows, their target weighted by distance (SMOTER); SMOGN adds "
+        "small Gaussian noise instead where the neighbours are far apart.",
+        "pages/resample.py",
+    ),
+    (
+        "Density weights (DenseWeight)",
+        "Weight each training row by how rare its target value is (one minus its scaled density), so a model "
+        "minds the tail.",
+        "pages/train.py",
+    ),
+    (
+        "Transformed target",
+        "Fit the model on log(1 + y) or a Yeo-Johnson transform of y and turn its predictions back: a long tail "
+        "pulls less.",
+        "pages/train.py",
+    ),
+    (
+        "MAE, RMSE and the median absolute error",
+        "The mean absolute error, the root of the mean squared error (big misses count most), and the typical "
+        "row's miss; only the median gets an interval that holds on a heavy tail.",
+        "pages/train.py",
     ),
 )
 
@@ -366,6 +399,27 @@ def hardness_panel() -> None:
         st.markdown(f"**Decision regions, classes {name}**: the same model with no handling, class weights, SMOTE "
                     "and under-sampling (test rows on top).")  # fmt: skip
         boundaries_panel(prepared, split, key_prefix=f"{state.LESSON_PREFIX}{name.replace(' ', '_')}.")
+
+
+def number_lesson_panel() -> None:
+    """Skewed numbers are imbalance too: the claims sample's target, and one model fitted two ways, by range."""
+    st.write(
+        "On the bundled insurance claims (whatever data is loaded): most claims are a few hundred, a few are huge. "
+        "Histogram gradient boosting is fitted for the average squared error, then again with density weights "
+        "that count rare values more; both are judged on the test split in the rare range and in the common one."
+    )
+    st.button("Fit the two models", key=state.W_NUMBER_LESSON, icon=":material/play_arrow:",
+              on_click=state.put_value, args=(state.NUMBER_LESSON_ASKED, True))  # fmt: skip
+    if not st.session_state.get(state.NUMBER_LESSON_ASKED):
+        st.caption("Look for: where each model's typical error is largest, and what the weights trade.")
+        return
+    with st.spinner("Fitting two gradient boosting models…"):
+        target, (y_train, rare, scores) = cached_number_demo()
+    show_chart(number_histogram_figure(y_train, name=target, cut=rare.cut, side=rare.side, log=True),
+               key="lesson_number_histogram")  # fmt: skip
+    show_chart(number_errors_figure(scores), key="lesson_number_errors")
+    st.markdown(f"- {plain(what_it_bought(scores[1], scores[0]))}")
+    st.page_link("pages/data.py", label="Load the claims sample and explore it yourself", icon=":material/table:")
 
 
 def production_lesson_panel(prepared: PreparedData, spec: SplitSpec) -> None:

@@ -240,9 +240,16 @@ def _results(prepared: PreparedData, split: Split, rare: RareRange, fits: list, 
                    "excludes 0.")  # fmt: skip
     show_chart(number_errors_figure(scores), key="number_errors")
     log = st.toggle("Log axes", **state.bind(state.W_NUM_LOG, True))
-    preds = {f.name: f.y_pred for f in fits}
-    show_chart(predicted_actual_figure(split.y_test.to_numpy(np.float64), preds, name=target, rare_cut=rare.cut,
-                                       side=rare.side, log=log), key="number_predicted")  # fmt: skip
+    key = (run_identity(prepared, split.spec), rare, tuple((f.strategy, f.model) for f in fits), log)
+    show_chart(_predicted_figure(key, split, fits, target, rare), key="number_predicted")
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def _predicted_figure(key: tuple, _split: Split, _fits: list, target: str, _rare: RareRange):
+    """Predicted against actual, kept by the run, the fits and the axes (a display-only toggle redraws, not rebuilds)."""
+    preds = {f.name: f.y_pred for f in _fits}
+    return predicted_actual_figure(_split.y_test.to_numpy(np.float64), preds, name=target, rare_cut=_rare.cut,
+                                   side=_rare.side, log=key[-1])  # fmt: skip
 
 
 # -- Resample ----------------------------------------------------------------------------------------------------

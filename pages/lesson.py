@@ -11,6 +11,7 @@ from components.lesson_views import (
     leakage_panel,
     lesson_nav,
     lesson_step,
+    number_lesson_panel,
     paradox_panel,
     production_lesson_panel,
     smote_lesson_panel,
@@ -25,19 +26,19 @@ page_guard()
 
 st.title("Lesson: class imbalance in ten minutes")
 st.caption(
-    "Six short steps, each with one thing to do and one thing to look for. Below them: a data generator, what "
+    "Seven short steps, each with one thing to do and one thing to look for. Below them: a data generator, what "
     "the imbalance ratio changes, a glossary and a tour of the app."
 )
-prepared = require_prepared()
 step = lesson_step()
 st.header(step.title)
 {
-    "paradox": lambda: paradox_panel(prepared),
+    "paradox": lambda: paradox_panel(require_prepared()),
     "smote": smote_lesson_panel,
-    "leakage": lambda: leakage_panel(prepared),
+    "leakage": lambda: leakage_panel(require_prepared()),
     "thresholds": threshold_lesson_panel,
-    "production": lambda: production_lesson_panel(prepared, shared_spec()),
+    "production": lambda: production_lesson_panel(require_prepared(), shared_spec()),
     "hardness": hardness_panel,
+    "numbers": number_lesson_panel,
 }[step.key]()
 lesson_nav()
 

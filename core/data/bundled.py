@@ -58,8 +58,8 @@ SAMPLES: tuple[Sample, ...] = (
         key="insurance_claims",
         title="Insurance claims (synthetic, a skewed amount)",
         target="claim_amount",
-        blurb="20,000 claims whose amount has a heavy tail: skewed numbers are imbalance too. Make a rare class of "
-        "the largest claims on the Data page.",
+        blurb="20,000 claims whose amount has a heavy tail: skewed numbers are imbalance too. Explore the amount as "
+        "a number, or make a rare class of the largest claims.",
         file="insurance_claims.csv",
         numeric_target=True,
     ),

@@ -71,7 +71,7 @@ def number_errors_figure(scores: list[NumberScores], *, height: int = 360) -> go
 
 def predicted_actual_figure(
     y_true: np.ndarray, predictions: Mapping[str, np.ndarray], *, name: str, rare_cut: float, side: str,
-    log: bool = False, max_points: int = 4000, random_state: int = 0, height: int = 380,
+    log: bool = False, max_points: int = 2500, random_state: int = 0, height: int = 380,
 ) -> go.Figure:  # fmt: skip
     """Predicted against actual for each strategy side by side, the rare range shaded, the diagonal drawn.
 

@@ -27,6 +27,7 @@ __all__ = [
     "majority_baseline",
     "production_demo",
     "ratio_sweep",
+    "skewed_number_demo",
     "sweep_summary",
 ]
 
@@ -261,6 +262,27 @@ def production_demo(prepared, split, *, random_state: int = 0) -> ProductionDemo
     )  # fmt: skip
 
 
+def skewed_number_demo(frame: pd.DataFrame, *, target: str, plan: FeaturePlan, random_state: int = 0):
+    """The lesson's "skewed numbers" step on a frame with a skewed numeric ``target``: histogram gradient boosting
+    with no handling and with DenseWeight's weights, on the split the app makes; returns the training target,
+    the rare range and both strategies' :class:`~core.comparison.number_errors.NumberScores` (a few seconds)."""
+    from core.comparison.number_errors import number_scores
+    from core.data.numeric_target import box_plot_range, number_split, number_target
+    from core.modelling.number_models import fit_number_strategy
+
+    _, whole = number_target(frame[target])
+    split = number_split(frame, target=target, features=plan.features, rare=whole, test_size=0.2,
+                         random_state=random_state)  # fmt: skip
+    rare = box_plot_range(split.y_train.to_numpy())
+    y_test = split.y_test.to_numpy()
+    scores = []
+    for strategy in ("none", "dense_weights"):
+        fit = fit_number_strategy(split, plan=plan, strategy=strategy, model="hgb", rare=rare,
+                                  random_state=random_state)  # fmt: skip
+        scores.append(number_scores(fit.name, y_test, fit.y_pred, rare=rare.mask(y_test)))
+    return split.y_train.to_numpy(), rare, scores
+
+
 @dataclass(frozen=True)
 class LessonStep:
     """One step of the ten-minute lesson: its title, the one thing to do, and the one sentence to look for."""
@@ -287,4 +309,7 @@ LESSON_STEPS = (
                "Recall stays when cases get rarer; precision falls. After SMOTE, a score of 0.5 is not a 50 % chance."),
     LessonStep("hardness", "Rare is not the same as hard", "Press Compare the two datasets.",
                "Both datasets are 1 : 20, but only in the overlapping one is most of the small class unsafe."),
+    LessonStep("numbers", "Skewed numbers are imbalance too", "Press Fit the two models.",
+               "Fitted for the average error, a model is worst on the rare large values; weighting them up buys "
+               "accuracy there and costs it on the common ones."),
 )  # fmt: skip

@@ -1,9 +1,10 @@
-"""The Lesson page: six steps with Back / Next, then the generator, the ratio sweep, the glossary and the tour."""
+"""The Lesson page: seven steps with Back / Next, then the generator, the ratio sweep, the glossary and the tour."""
 
 from __future__ import annotations
 
 import json
 
+from components import state
 from components.lesson_views import GLOSSARY
 from core.teaching.lessons import LESSON_STEPS
 from tests.app.conftest import table_with, texts
@@ -17,7 +18,7 @@ def to_step(app, n: int):
     return app
 
 
-def test_back_and_next_walk_the_six_steps_each_with_one_action_and_one_thing_to_look_for(app):
+def test_back_and_next_walk_the_seven_steps_each_with_one_action_and_one_thing_to_look_for(app):
     app.switch_page("pages/lesson.py").run()
     seen = []
     for i, step in enumerate(LESSON_STEPS, start=1):
@@ -27,7 +28,15 @@ def test_back_and_next_walk_the_six_steps_each_with_one_action_and_one_thing_to_
         seen.append(step.key)
         if i < len(LESSON_STEPS):
             app.button(key="lesson.next").click().run()
-    assert seen == ["paradox", "smote", "leakage", "thresholds", "production", "hardness"]  # an order that builds
+    assert seen == [
+        "paradox",
+        "smote",
+        "leakage",
+        "thresholds",
+        "production",
+        "hardness",
+        "numbers",
+    ]  # an order that builds
     assert app.button(key="lesson.next").disabled
     app.button(key="lesson.back").click().run()
     assert LESSON_STEPS[-2].title in [h.value for h in app.header]
@@ -113,3 +122,12 @@ def test_the_production_step_scores_the_current_data_at_its_rate_and_ten_times_l
     assert len(lines) == 2
     tables = [t.value for t in app.table if "value" in t.value.columns]
     assert len(tables) == 2 and tables[0].loc["recall", "value"] == tables[1].loc["recall", "value"]
+
+
+def test_the_skewed_numbers_step_fits_two_models_and_says_what_the_weights_traded(app):
+    app.switch_page("pages/lesson.py").run()
+    app = to_step(app, len(LESSON_STEPS))
+    app.button(key=state.W_NUMBER_LESSON).click().run()
+    assert not app.exception
+    said = [m for m in texts(app, "markdown") if m.startswith("- Density weights:")]
+    assert len(said) == 1 and "in the rare range the error" in said[0] and "in the common range" in said[0]

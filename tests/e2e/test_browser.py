@@ -8,6 +8,7 @@ import pandas as pd
 import pytest
 from playwright.sync_api import expect
 
+from core.teaching.lessons import LESSON_STEPS
 from tests.e2e.conftest import open_page, wait_idle
 
 pytestmark = pytest.mark.e2e
@@ -194,16 +195,17 @@ def test_the_outcome_sentences_say_the_figures_of_the_outcome_table_at_the_produ
 
 def test_the_lesson_the_smote_reveal_and_the_resample_notes_can_be_walked(page, server):
     open_page(page, server, "lesson")
-    for i in range(1, 7):  # six steps, Next to the end
-        expect(page.get_by_text(re.compile(f"^Step {i} of 6: "))).to_be_visible()
+    n = len(LESSON_STEPS)
+    for i in range(1, n + 1):  # every step, Next to the end
+        expect(page.get_by_text(re.compile(f"^Step {i} of {n}: "))).to_be_visible()
         assert page.locator('[data-testid="stException"]').count() == 0
-        if i < 6:
+        if i < n:
             page.get_by_role("button", name="Next", exact=True).click()
             wait_idle(page)
     expect(page.get_by_role("button", name="Next", exact=True)).to_be_disabled()
     page.get_by_role("link", name="Try it (step 3)").click()  # the glossary's leakage link: the leakage step
     wait_idle(page)
-    expect(page.get_by_text("Step 3 of 6: Leakage: resample after the split")).to_be_visible()
+    expect(page.get_by_text(f"Step 3 of {n}: Leakage: resample after the split")).to_be_visible()
     open_page(page, server, "smote_steps")
     for _ in range(3):
         page.get_by_role("button", name="Next step").click()
@@ -278,3 +280,34 @@ def test_presenting_at_1280_by_720_walks_the_five_pages_and_opens_train_and_comp
     assert not problems, problems
     page.get_by_role("link", name="Back: Train & evaluate").click()
     expect(page.get_by_text("Step 4 of 5: Train & evaluate")).to_be_visible(timeout=60_000)
+
+
+def test_a_skewed_number_both_ways_in_explored_as_a_number_and_made_a_class(page, server):
+    open_page(page, server)
+    page.get_by_role("combobox", name="Sample dataset").click()
+    page.get_by_role("option", name=re.compile("Insurance claims")).click()
+    page.get_by_role("button", name="Load this sample").click()
+    wait_idle(page)
+    expect(page.get_by_text(re.compile("claim_amount is a number"))).to_be_visible()
+    page.get_by_role("link", name="Train strategies for the number").click()
+    wait_idle(page)
+    page.get_by_role("button", name="Train and evaluate").click()
+    page.get_by_role("heading", name="Errors where they matter").wait_for(timeout=180_000)
+    wait_idle(page)
+    sentences = page.locator("li").filter(has_text="in the rare range the error")
+    assert sentences.count() == 4  # four strategies against no handling, each with its paired interval
+    assert page.locator('[data-testid="stException"]').count() == 0
+    page.locator('[data-testid="stSidebarNav"]').get_by_role("link", name="Resample", exact=True).click()
+    wait_idle(page)
+    expect(page.get_by_text("Synthetic rows", exact=True)).to_be_visible()
+    expect(page.get_by_text(re.compile("before and after resampling"))).to_be_visible()
+    page.locator('[data-testid="stSidebarNav"]').get_by_role("link", name="Data", exact=True).click()
+    wait_idle(page)
+    page.get_by_role("button", name="Make it a class").click()
+    wait_idle(page)
+    expect(page.get_by_text(re.compile("Made a class from 'claim_amount'"))).to_be_visible()
+    page.locator('[data-testid="stSidebarNav"]').get_by_role("link", name="Compare & report", exact=True).click()
+    wait_idle(page)
+    page.get_by_role("button", name="Run comparison").click()
+    page.get_by_role("heading", name="The decision").wait_for(timeout=300_000)
+    assert page.locator('[data-testid="stException"]').count() == 0

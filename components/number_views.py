@@ -183,13 +183,37 @@ def number_train_view(prepared: PreparedData) -> None:
         scores.append(number_scores(f.name, y_test, f.y_pred, rare=rare_test))
     if not done:
         st.stop()
-    _results(prepared, split, rare, done, scores)
+    shown = _results(prepared, split, rare, done, scores)
     st.header("Take it with you")
-    _code(prepared, split, rare, whole, [f.strategy for f in done], model)
+    text = _code(prepared, split, rare, whole, [f.strategy for f in done], model)
+    _report(prepared, split, rare, done, shown, text)
+
+
+def _report(prepared: PreparedData, split: Split, rare: RareRange, fits: list, shown: dict, script: str) -> None:
+    from core.data.numeric_target import describe_number
+    from core.modelling.number_models import NUMBER_MODELS, NUMBER_STRATEGIES
+    from core.output.report import build_number_report
+
+    def build() -> bytes:
+        target = prepared.target
+        n_rare = int(rare.mask(split.y_test).sum())
+        return build_number_report(
+            dataset_name=prepared.dataset.name, target=target, n_rows=prepared.dataset.n_rows,
+            about=describe_number(prepared.dataset.frame[target]).sentence(target),
+            split_text=(f"Training split {len(split.y_train):,} rows, test split {len(split.y_test):,} rows "
+                        f"({n_rare:,} in the rare range {rare.words(target)}), seed {split.spec.random_state}."),
+            strategies=[(f.name, f"{NUMBER_STRATEGIES[f.strategy][1]}; {NUMBER_MODELS[f.model]}; "
+                                 f"{f.n_train:,} training rows ({f.n_synthetic:,} synthetic)") for f in fits],
+            errors=shown["errors"], sentences=shown["sentences"], figures=shown["figures"], script=script,
+        ).encode("utf-8")  # fmt: skip
+
+    st.download_button("Download the report (HTML)", data=build, file_name="imbalance_explorer_number_report.html",
+                       mime="text/html", icon=":material/description:", on_click="ignore",
+                       help="One file with the table, the sentences, the charts and the script; it opens offline.")  # fmt: skip
 
 
 def _code(prepared: PreparedData, split: Split, rare: RareRange, whole: RareRange, strategies: list[str],
-          model: str) -> None:  # fmt: skip
+          model: str) -> str:  # fmt: skip
     from core.output.number_script import number_script
     from core.output.script import data_file_name, script_file_name
 
@@ -206,9 +230,11 @@ def _code(prepared: PreparedData, split: Split, rare: RareRange, whole: RareRang
         if name:
             right.caption(f"It reads {plain(name)} from the folder it runs in.")
         st.code(text, language="python", line_numbers=True)
+    return text
 
 
-def _results(prepared: PreparedData, split: Split, rare: RareRange, fits: list, scores: list[NumberScores]) -> None:
+def _results(prepared: PreparedData, split: Split, rare: RareRange, fits: list, scores: list[NumberScores]) -> dict:
+    """The results on the page; returns what the report needs (the table, the sentences, the figures)."""
     target = prepared.target
     st.header("Errors where they matter")
     rows = []
@@ -217,7 +243,8 @@ def _results(prepared: PreparedData, split: Split, rare: RareRange, fits: list, 
             rows.append({"range": PARTS[part], "strategy": f.name, "median |error| [95 %]": _cell(s, part),
                          "MAE": round(s.mae[part], 2), "RMSE": round(s.rmse[part], 2),
                          "rows": int(s.rows(part).sum())})  # fmt: skip
-    st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
+    table = pd.DataFrame(rows)
+    st.dataframe(table, hide_index=True, width="stretch")
     st.caption("Training: " + "; ".join(f"{plain(f.name)} {f.n_train:,} rows ({f.n_synthetic:,} synthetic), "
                                         f"{f.seconds:,.1f} s" for f in fits) + ".")  # fmt: skip
     n_rare = int(scores[0].rows("rare").sum())
@@ -229,19 +256,23 @@ def _results(prepared: PreparedData, split: Split, rare: RareRange, fits: list, 
     )  # fmt: skip
     base = next((s for s, f in zip(scores, fits, strict=True) if f.strategy == "none"), None)
     st.subheader("What each strategy bought, and what it cost")
+    sentences = [] if base is None else [what_it_bought(s, base) for s in scores if s is not base]
     if base is None:
         st.caption("Add **No handling** to the strategies to see each one against it.")
     else:
-        for s in scores:
-            if s is not base:
-                st.markdown(f"- {plain(what_it_bought(s, base))}")
+        for line in sentences:
+            st.markdown(f"- {plain(line)}")
         st.caption("A change is the median over the same test rows of (this strategy's absolute error − no "
                    "handling's), with its paired 95 % interval; it is called a rise or fall only when the interval "
                    "excludes 0.")  # fmt: skip
-    show_chart(number_errors_figure(scores), key="number_errors")
+    errors_fig = number_errors_figure(scores)
+    show_chart(errors_fig, key="number_errors")
     log = st.toggle("Log axes", **state.bind(state.W_NUM_LOG, True))
     key = (run_identity(prepared, split.spec), rare, tuple((f.strategy, f.model) for f in fits), log)
-    show_chart(_predicted_figure(key, split, fits, target, rare), key="number_predicted")
+    predicted = _predicted_figure(key, split, fits, target, rare)
+    show_chart(predicted, key="number_predicted")
+    return {"errors": table, "sentences": sentences,
+            "figures": [("Errors by target range", errors_fig), ("Predicted against actual", predicted)]}  # fmt: skip
 
 
 @st.cache_data(show_spinner=False, max_entries=16)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from components.cache import current
 from components.lesson_views import (
     generator_panel,
     glossary,
@@ -19,7 +20,8 @@ from components.lesson_views import (
     threshold_lesson_panel,
     tour,
 )
-from components.page_setup import page_guard, require_prepared
+from components.messages import show_message
+from components.page_setup import page_guard
 from components.split_controls import shared_spec
 
 page_guard()
@@ -29,14 +31,25 @@ st.caption(
     "Seven short steps, each with one thing to do and one thing to look for. Below them: a data generator, what "
     "the imbalance ratio changes, a glossary and a tour of the app."
 )
+prepared = current()
+
+
+def on_classes(panel):
+    """A step that reads the current data's classes; with a number or no target it says so, and Next still works."""
+    if prepared is not None and prepared.ready:
+        return lambda: panel(prepared)
+    return lambda: show_message("info", "This step reads the current data's classes. Load data with a class target "
+                                "on the Data page, or make a dataset with the generator below; Next and Back work.")  # fmt: skip
+
+
 step = lesson_step()
 st.header(step.title)
 {
-    "paradox": lambda: paradox_panel(require_prepared()),
+    "paradox": on_classes(paradox_panel),
     "smote": smote_lesson_panel,
-    "leakage": lambda: leakage_panel(require_prepared()),
+    "leakage": on_classes(leakage_panel),
     "thresholds": threshold_lesson_panel,
-    "production": lambda: production_lesson_panel(require_prepared(), shared_spec()),
+    "production": on_classes(lambda p: production_lesson_panel(p, shared_spec())),
     "hardness": hardness_panel,
     "numbers": number_lesson_panel,
 }[step.key]()

@@ -18,7 +18,6 @@ from dataclasses import dataclass
 from typing import Literal
 
 import numpy as np
-from scipy import stats
 
 __all__ = ["MIN_ROWS", "PARTS", "ErrorEstimate", "NumberScores", "median_interval", "number_scores", "what_it_bought"]
 
@@ -61,6 +60,8 @@ def median_interval(values: np.ndarray, *, level: float = 0.95) -> ErrorEstimate
     median = float(np.median(v))
     if len(v) < MIN_ROWS:
         return ErrorEstimate(median, math.nan, math.nan, len(v))
+    from scipy import stats  # imported when first needed: a page that shows no errors loads no SciPy
+
     ci = stats.quantile_test(v, q=median, p=0.5).confidence_interval(confidence_level=level)
     return ErrorEstimate(median, float(ci.low), float(ci.high), len(v))
 

@@ -24,7 +24,7 @@ def _log_cut(cut: float, log_values: np.ndarray) -> float:
 def _log_ticks(edges: np.ndarray) -> dict:
     """Axis ticks at the powers of ten, labelled in the data's units, for values binned as log10."""
     ticks = np.arange(np.floor(edges[0]), np.ceil(edges[-1]) + 1)
-    return {"tickvals": ticks, "ticktext": [f"{10**t:,.4g}" for t in ticks]}
+    return {"tickvals": ticks, "ticktext": [f"{10**t:,.0f}" if t >= 0 else f"{10**t:g}" for t in ticks]}
 
 
 def number_histogram_figure(

@@ -25,7 +25,7 @@ from core.comparison.takeaways import differences_caption, intervals_caption
 from core.data.distribution import ClassDistribution
 from core.modelling.evaluation import Evaluation
 
-__all__ = ["build_report", "versions"]
+__all__ = ["build_number_report", "build_report", "versions"]
 
 #: The libraries whose versions decide the numbers (and the app that drew them).
 _LIBRARIES = ("scikit-learn", "imbalanced-learn", "numpy", "pandas", "scipy", "plotly", "streamlit")
@@ -257,4 +257,57 @@ def build_report(
         ]
     parts += [f"<script id='plotly-gz' type='application/octet-stream'>{_packed_plotly()}</script>", _LOADER]
     parts.append("</body></html>")
+    return "\n".join(parts)
+
+
+def build_number_report(
+    *,
+    dataset_name: str,
+    target: str,
+    n_rows: int,
+    about: str,
+    split_text: str,
+    strategies: list[tuple[str, str]],
+    errors: pd.DataFrame,
+    sentences: list[str],
+    figures: list[tuple[str, go.Figure]],
+    script: str | None = None,
+) -> str:
+    """A numeric target's strategies as one HTML document, as :func:`build_report` makes it for classes:
+    ``about`` is the target's sentence (its rare range), ``strategies`` (name, what it does), ``errors`` the
+    page's table, ``sentences`` what each strategy bought and cost. Every user string is escaped."""
+    parts = [
+        "<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'>",
+        f"<title>Imbalance Explorer report: {_e(dataset_name)}</title>",
+        f"<style>{_CSS}</style></head><body>",
+        "<h1>Imbalance Explorer report: a skewed number</h1>",
+        f"<p class='muted'>Made {datetime.now(UTC):%Y-%m-%d %H:%M} UTC</p>",
+        "<h2>Dataset</h2>",
+        f"<p><b>{_e(dataset_name)}</b>: {n_rows:,} rows; target <b>{_e(target)}</b>, a number. {_e(about)}</p>",
+        f"<p class='muted'>{_e(split_text)}</p>",
+        "<h2>Strategies</h2><ul>",
+        *(f"<li><b>{_e(name)}</b>: {_e(what)}</li>" for name, what in strategies),
+        "</ul><h2>Errors where they matter</h2>",
+        _table(errors),
+        "<p class='muted'>The median absolute error's 95 % interval is distribution-free (the sign test). MAE and "
+        "RMSE have none: on a heavy tail no interval for a mean holds its claim.</p>",
+        "<h2>What each strategy bought, and what it cost</h2><ul>",
+        *(f"<li>{_e(t)}</li>" for t in sentences),
+        "</ul>",
+    ]
+    for title, fig in figures:
+        parts += [f"<h2>{_e(title)}</h2>", _figure_block(fig)]
+    parts += [
+        "<h2>Caveats</h2><div class='caveat'><ul>",
+        "<li>The data was split first, stratified by the target's deciles with the rare range a stratum of its own. "
+        "Resampling, weights and target transforms were fitted on the training split only; the test split was "
+        "never resampled.</li>",
+        "<li>The rare range used by the strategies was found on the training rows.</li>",
+        f"<li>Made with {_e(versions())}.</li>",
+        "</ul></div>",
+    ]
+    if script:
+        parts += ["<h2>Appendix: how to reproduce</h2>", f"<pre class='code'><code>{_e(script)}</code></pre>"]
+    parts += [f"<script id='plotly-gz' type='application/octet-stream'>{_packed_plotly()}</script>", _LOADER,
+              "</body></html>"]  # fmt: skip
     return "\n".join(parts)

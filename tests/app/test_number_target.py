@@ -66,6 +66,8 @@ def test_explored_as_a_number_train_shows_errors_by_range_with_intervals_and_res
     assert rare["median |error| [95 %]"].str.match(r"^[\d,.]+ \[[\d,.]+, [\d,.]+\]$").all()  # every one has an interval
     said = [m for m in texts(app, "markdown") if "in the rare range the error" in m]
     assert len(said) == len(set(table["strategy"])) - 1  # one sentence per strategy against no handling
+    labels = [b.proto.label for b in app.get("download_button")]
+    assert {"Download the report (HTML)", "Download the script (.py)"} <= set(labels)
     app.toggle(key=state.W_NUM_LOG).set_value(False).run()  # display only: the fits are reused
     assert not app.exception and len(table_with(app, "median |error| [95 %]")) == len(table)
     app.switch_page("pages/resample.py").run()
@@ -83,3 +85,15 @@ def test_a_rare_range_that_marks_too_few_rows_is_refused_and_the_data_stays(app)
     assert any("holds 0 of" in e and "Move the threshold" in e for e in texts(app, "error"))
     app.switch_page("pages/data.py").run()
     assert any("Insurance claims" in h.value for h in app.header)
+
+
+def test_the_lesson_can_be_walked_with_a_numeric_target_loaded(app):
+    from core.teaching.lessons import LESSON_STEPS
+
+    load_claims(app)
+    app.switch_page("pages/lesson.py").run()
+    assert any("reads the current data's classes" in m for m in texts(app, "info"))
+    for _ in range(len(LESSON_STEPS) - 1):
+        app.button(key="lesson.next").click().run()
+        assert not app.exception
+    assert LESSON_STEPS[-1].title in [h.value for h in app.header]

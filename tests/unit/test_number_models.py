@@ -144,3 +144,19 @@ def test_the_generated_script_reproduces_the_pages_errors_in_a_fresh_process(tmp
             assert rows == scores.rows(part).sum()
             np.testing.assert_allclose([mae, rmse, median],
                                        [scores.mae[part], scores.rmse[part], scores.median[part].value], rtol=1e-9)  # fmt: skip
+
+
+def test_the_number_report_escapes_every_user_string_and_carries_its_charts():
+    import plotly.graph_objects as go
+
+    from core.output.report import build_number_report
+
+    evil = "<script>alert(1)</script>"
+    page = build_number_report(
+        dataset_name=evil, target=evil, n_rows=100, about=f"5% of rows hold values above 9 ({evil})",
+        split_text="split", strategies=[("No handling", evil)],
+        errors=pd.DataFrame({"strategy": [evil], "MAE": [1.5]}), sentences=[f"{evil}: fell"],
+        figures=[("Errors", go.Figure(go.Bar(x=[evil], y=[1])))], script=f"print({evil!r})",
+    )  # fmt: skip
+    assert evil not in page and "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+    assert page.count("class='figure-json'") == 1 and "\\u003cscript" in page  # the chart's text cannot close its block

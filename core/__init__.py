@@ -60,6 +60,7 @@ Output (``core/output``)
     - :mod:`core.output.figure_export` -- the figures as PNG and SVG for slides.
     - :mod:`core.output.python_source` -- estimators as Python source in library classes, for the script and the model.
     - :mod:`core.output.script` -- the standalone script that repeats what the app fitted.
+    - :mod:`core.output.number_script` -- the standalone script behind a numeric target's strategies (it carries the samplers' source).
     - :mod:`core.output.model_export` -- the fitted model as a skops file.
     - :mod:`core.output.report` -- the self-contained HTML report.
     - :mod:`core.output.shared_settings` -- a comparison's settings as JSON or a link token, validated on import.

@@ -5,6 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from components import state
+from components.cache import current
 from components.code_views import code_panel, model_panel
 from components.compare_views import (
     compare_controls,
@@ -16,6 +17,7 @@ from components.compare_views import (
     takeaways_panel,
 )
 from components.evaluation_views import decision_panel, run_strategies
+from components.number_views import is_number_target
 from components.page_setup import page_guard, require_prepared, require_split
 from components.presenting import settings_area
 from components.production_views import current_deployment, production_panel
@@ -32,6 +34,12 @@ st.caption(
     "Run several strategies on the same split (and the same cross-validation folds), see them side by side, "
     "and take away a report."
 )
+if is_number_target(current()):
+    st.info("The target is a number: its strategies are compared side by side on Train & evaluate, by target range. "
+            "To compare strategies for a rare class, make one of it on the Data page.")  # fmt: skip
+    st.page_link("pages/train.py", label="Compare the number's strategies", icon=":material/model_training:")
+    st.page_link("pages/data.py", label="Make it a class", icon=":material/category:")
+    st.stop()
 prepared = require_prepared()
 with settings_area():
     with st.expander("Import settings"):

@@ -70,6 +70,8 @@ def _spaced(n: int, k: int) -> np.ndarray:
 
 def _bar_rows(trace, name: str) -> list[dict]:
     x, y = _values(trace.x), _values(trace.y)
+    if trace.hovertext is not None and not isinstance(trace.hovertext, str) and len(trace.hovertext) == len(x):
+        x = [_clean(t) for t in trace.hovertext]  # a histogram's bars: each one's range, in the data's units
     if trace.orientation == "h":
         x, y = y, x
     rows = [{"series": name, "x": a, "y": b} for a, b in zip(x, y, strict=False)]

@@ -4,6 +4,7 @@ target before and after resampling."""
 from __future__ import annotations
 
 from collections.abc import Mapping
+from itertools import pairwise
 
 import numpy as np
 import plotly.graph_objects as go
@@ -27,6 +28,21 @@ def _log_ticks(edges: np.ndarray) -> dict:
     return {"tickvals": ticks, "ticktext": [f"{10**t:,.0f}" if t >= 0 else f"{10**t:g}" for t in ticks]}
 
 
+def _bars(values: np.ndarray, edges: np.ndarray, *, name: str, color: str, log: bool, **more) -> go.Bar:
+    """A histogram drawn as bars counted here (the figure carries 60 counts, not every value); each bar's range in
+    the data's units is its hover text, which the chart's text alternative reads."""
+    counts, _ = np.histogram(values, bins=edges)
+    units = 10**edges if log else edges
+    ranges = [f"{_unit(a)} to {_unit(b)}" for a, b in pairwise(units)]
+    return go.Bar(x=(edges[:-1] + edges[1:]) / 2, y=counts, width=float(edges[1] - edges[0]), name=name,
+                  marker={"color": color, "line": {"width": 0}}, hovertext=ranges,
+                  hovertemplate="%{hovertext}: %{y:,} rows<extra></extra>", **more)  # fmt: skip
+
+
+def _unit(x: float) -> str:
+    return f"{x:,.0f}" if abs(x) >= 100 else f"{x:.3g}"
+
+
 def number_histogram_figure(
     values: np.ndarray, *, name: str, cut: float | None, side: str | None, log: bool = False, height: int = 320
 ) -> go.Figure:
@@ -36,15 +52,14 @@ def number_histogram_figure(
     log_x = log and len(values) > 0 and bool((values > 0).all())
     shown = np.log10(values) if log_x else values
     edges = np.histogram_bin_edges(shown, bins=60) if len(shown) else np.array([0.0, 1.0])
-    bins = {"start": float(edges[0]), "end": float(edges[-1]), "size": float(edges[1] - edges[0]) or 1.0}
-    fig = go.Figure(go.Histogram(x=shown, xbins=bins, name="rows", marker={"color": CLASS_COLORS[0]}))
+    fig = go.Figure(_bars(shown, edges, name="rows", color=CLASS_COLORS[0], log=log_x))
     if cut is not None and side is not None and len(values):
         at = _log_cut(cut, shown) if log_x else cut
         lo, hi = (at, float(edges[-1])) if side == "above" else (float(edges[0]), at)
         fig.add_vrect(x0=lo, x1=hi, fillcolor=CLASS_COLORS[1], opacity=0.15, line_width=0,
                       annotation_text="rare range", annotation_position="top left")  # fmt: skip
         fig.add_vline(x=at, line={"color": CLASS_COLORS[1], "dash": "dash"})
-    fig.update_layout(height=height, margin={"l": 10, "r": 10, "t": 40, "b": 10}, showlegend=False,
+    fig.update_layout(height=height, bargap=0, margin={"l": 10, "r": 10, "t": 40, "b": 10}, showlegend=False,
                       title={"text": f"Distribution of {plot_label(name, max_len=40)}", "font": {"size": 15}})  # fmt: skip
     fig.update_xaxes(title=plot_label(name, max_len=40) + (" (log scale)" if log_x else ""),
                      **(_log_ticks(edges) if log_x else {}))  # fmt: skip
@@ -129,16 +144,13 @@ def resampled_target_figure(
         before, kept, synthetic, values = (np.log10(v) for v in (before, kept, synthetic, values))
         rare_cut = _log_cut(rare_cut, values)
     edges = np.histogram_bin_edges(values, bins=60)
-    size = float(edges[1] - edges[0]) or 1.0
-    bins = {"start": float(edges[0]), "end": float(edges[-1]), "size": size}
     fig = make_subplots(rows=1, cols=2, shared_yaxes=True, horizontal_spacing=0.04,
                         subplot_titles=["Before: the training rows", "After: kept rows and synthetic rows"])  # fmt: skip
-    fig.add_trace(go.Histogram(x=before, xbins=bins, name="original rows", marker={"color": CLASS_COLORS[0]},
-                               legendgroup="original"), row=1, col=1)  # fmt: skip
-    fig.add_trace(go.Histogram(x=kept, xbins=bins, name="original rows (kept)", marker={"color": CLASS_COLORS[0]},
-                               legendgroup="original", showlegend=False), row=1, col=2)  # fmt: skip
-    fig.add_trace(go.Histogram(x=synthetic, xbins=bins, name="synthetic rows", marker={"color": CLASS_COLORS[2]}),
-                  row=1, col=2)  # fmt: skip
+    fig.add_trace(_bars(before, edges, name="original rows", color=CLASS_COLORS[0], log=log_x, legendgroup="original"),
+                  row=1, col=1)  # fmt: skip
+    fig.add_trace(_bars(kept, edges, name="original rows (kept)", color=CLASS_COLORS[0], log=log_x,
+                        legendgroup="original", showlegend=False), row=1, col=2)  # fmt: skip
+    fig.add_trace(_bars(synthetic, edges, name="synthetic rows", color=CLASS_COLORS[2], log=log_x), row=1, col=2)
     for col in (1, 2):
         x0, x1 = (rare_cut, float(edges[-1])) if side == "above" else (float(edges[0]), rare_cut)
         fig.add_vrect(x0=x0, x1=x1, fillcolor=CLASS_COLORS[1], opacity=0.12, line_width=0, row=1, col=col)
@@ -146,7 +158,7 @@ def resampled_target_figure(
         if log_x:
             fig.update_xaxes(**_log_ticks(edges), row=1, col=col)
     fig.update_yaxes(title="rows", row=1, col=1)
-    fig.update_layout(barmode="stack", height=height, margin=_MARGIN, legend={"orientation": "h", "y": -0.2},
+    fig.update_layout(barmode="stack", bargap=0, height=height, margin=_MARGIN, legend={"orientation": "h", "y": -0.2},
                       title={"text": f"{plot_label(name, max_len=40)} before and after resampling (rare range shaded)",
                              "font": {"size": 15}})  # fmt: skip
     return fig

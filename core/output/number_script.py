@@ -9,13 +9,13 @@ from __future__ import annotations
 import inspect
 from collections.abc import Sequence
 
+import core.resampling.number_samplers as number_samplers
 from core.data.numeric_target import RareRange
 from core.data.prepared import PreparedData
 from core.data.split import Split
 from core.modelling.number_models import NUMBER_MODELS, NUMBER_STRATEGIES
 from core.output.python_source import SourceWriter
 from core.output.script import _comment, _load
-from core.resampling import number_samplers
 
 __all__ = ["number_script"]
 

@@ -160,3 +160,28 @@ def test_the_number_report_escapes_every_user_string_and_carries_its_charts():
     )  # fmt: skip
     assert evil not in page and "&lt;script&gt;alert(1)&lt;/script&gt;" in page
     assert page.count("class='figure-json'") == 1 and "\\u003cscript" in page  # the chart's text cannot close its block
+
+
+def test_every_number_chart_has_its_text_alternative(claims):
+    from core.output.chart_text import chart_text
+    from core.output.number_figures import (
+        number_errors_figure,
+        number_histogram_figure,
+        predicted_actual_figure,
+        resampled_target_figure,
+    )
+
+    split, rare = _split(claims)
+    y = split.y_test.to_numpy()
+    scores = [number_scores(n, y, y * k, rare=rare.mask(y)) for n, k in (("A", 1.1), ("B", 0.8))]
+    figures = [
+        number_errors_figure(scores),
+        number_histogram_figure(y, name="claim", cut=rare.cut, side=rare.side, log=True),
+        predicted_actual_figure(y, {"A": y * 1.1, "B": y * 0.8}, name="claim", rare_cut=rare.cut, side=rare.side),
+        resampled_target_figure(y, y[:100], y[:50] * 2, name="claim", rare_cut=rare.cut, side=rare.side, log=True),
+    ]
+    for fig in figures:
+        text = chart_text(fig)
+        assert text.summary and (text.points is not None or text.clouds is not None)
+    bars = chart_text(figures[0]).points
+    assert {"low", "high"} <= set(bars.columns) and len(bars) == 6  # two strategies × three ranges, with intervals

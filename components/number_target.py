@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 import streamlit as st
 
 from components import state
 from components.charts import show_chart
 from components.messages import plain, show_message
+from components.number_views import rare_setting
 from core.data.dataset import Dataset, Source
 from core.data.numeric_target import NumberSummary, describe_number, is_continuous_number, make_class
 from core.data.prepared import PreparedData
@@ -50,6 +52,10 @@ def number_distribution(prepared: PreparedData | None) -> NumberSummary | None:
     except TargetError as exc:
         show_message("error", str(exc))
         return None
+    chosen = rare_setting(prepared)  # the user's threshold (shared with Train and Resample), or the box-plot rule
+    if chosen is not None:
+        share = float(chosen.mask(series.dropna()).mean()) if summary.n else 0.0
+        summary = replace(summary, side=chosen.side, cut=chosen.cut, share=share)
     st.markdown(
         f"**{plain(target)} is a number, and skewed numbers are imbalance too.** {plain(summary.sentence(target))}"
     )
@@ -87,6 +93,6 @@ def number_target_panel(prepared: PreparedData) -> None:
     left.page_link("pages/train.py", label="Train strategies for the number", icon=":material/model_training:")
     right.page_link("pages/resample.py", label="Resample it (SMOTER, SMOGN)", icon=":material/scatter_plot:")
     st.caption(
-        "The number itself leaves the features (it would give the class away). The rare range above follows the "
+        "The number itself leaves the features (it would give the class away). Unless you set a threshold, the rare range follows the "
         "box-plot rule SMOGN uses by default: values beyond Q3 + 1.5 × IQR (or below Q1 − 1.5 × IQR)."
     )

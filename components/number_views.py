@@ -36,7 +36,7 @@ def is_number_target(prepared: PreparedData | None) -> bool:
     return is_continuous_number(prepared.dataset.frame[prepared.target])
 
 
-def _rare_setting(prepared: PreparedData) -> RareRange | None:
+def rare_setting(prepared: PreparedData) -> RareRange | None:
     """The rare range control; the user's threshold, or None for the box-plot rule (found on the training rows)."""
     series = prepared.dataset.frame[prepared.target]
     found = box_plot_range(pd.to_numeric(series, errors="coerce").dropna().to_numpy(np.float64))
@@ -65,7 +65,7 @@ def number_setup(prepared: PreparedData) -> tuple[Split, RareRange, RareRange]:
     what to change, and a stop."""
     with st.expander("Split settings (shared with the other pages)"):
         spec = split_controls()
-    chosen = _rare_setting(prepared)
+    chosen = rare_setting(prepared)
     try:
         _, whole = number_target(prepared.dataset.frame[prepared.target], rare=chosen)
         split = _split((run_identity(prepared, spec), spec, whole), prepared, whole)

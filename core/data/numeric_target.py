@@ -60,7 +60,8 @@ class NumberSummary:
         if self.side is None:
             return (f"No value of {name!r} lies beyond the box-plot whiskers, so no range of it is rare by that rule; "
                     "set a threshold to make a class.")  # fmt: skip
-        return (f"{self.share:.1%} of rows hold values {self.side} {_n(self.cut)} (skewness {self.skewness:.1f}): "
+        where = "at or above" if self.side == "above" else "at or below"
+        return (f"{self.share:.1%} of rows hold values {where} {_n(self.cut)} (skewness {self.skewness:.1f}): "
                 "a model fitted for the average error will be least accurate there.")  # fmt: skip
 
 

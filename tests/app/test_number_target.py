@@ -16,7 +16,7 @@ def load_claims(app):
 def test_the_claims_sample_says_where_its_rare_range_is_and_makes_a_class_every_page_uses(app):
     load_claims(app)
     assert any("looks continuous" in e and "make a rare class" in e for e in texts(app, "info"))
-    assert any("6.9% of rows hold values above 1,088" in m for m in texts(app, "markdown"))
+    assert any("6.9% of rows hold values at or above 1,088" in m for m in texts(app, "markdown"))
     app.number_input(key=state.W_NUMBER_SHARE).set_value(5.0).run()
     app.text_input(key=state.W_NUMBER_NAME).set_value("large claim").run()
     app.button(key=state.W_NUMBER_MAKE).click().run()
@@ -47,7 +47,7 @@ def test_class_balance_shows_a_numeric_targets_distribution_and_where_to_make_a_
     load_claims(app)
     app.switch_page("pages/class_balance.py").run()
     assert not app.exception and any("looks continuous" in e for e in texts(app, "info"))  # why it is no class
-    assert any("6.9% of rows hold values above 1,088" in m for m in texts(app, "markdown"))
+    assert any("6.9% of rows hold values at or above 1,088" in m for m in texts(app, "markdown"))
     assert app.toggle(key=state.W_NUMBER_LOG).value is True  # skewness 22.6: the log scale is on
     links = [p.proto.label for p in app.get("page_link")]
     assert "Make a rare class of it on the Data page" in links
@@ -97,3 +97,18 @@ def test_the_lesson_can_be_walked_with_a_numeric_target_loaded(app):
         app.button(key="lesson.next").click().run()
         assert not app.exception
     assert LESSON_STEPS[-1].title in [h.value for h in app.header]
+
+
+def test_a_rare_range_set_on_the_data_page_shades_the_histogram_and_is_the_one_train_uses(app):
+    load_claims(app)
+    app.radio(key=state.W_NUM_RULE).set_value("threshold").run()
+    app.number_input(key=state.W_NUM_CUT).set_value(2000.0).run()
+    assert not app.exception
+    import pandas as pd
+
+    from core.data.bundled import SAMPLE_DIR
+
+    expected = (pd.read_csv(SAMPLE_DIR / "insurance_claims.csv")["claim_amount"] >= 2000).mean()
+    assert any(f"{expected:.1%} of rows hold values at or above 2,000" in m for m in texts(app, "markdown"))
+    app.switch_page("pages/train.py").run()
+    assert any("Rare range: claim_amount ≥ 2,000" in c for c in texts(app, "caption"))

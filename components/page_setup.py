@@ -26,6 +26,8 @@ def sidebar_dataset(prepared: PreparedData | None) -> None:
         st.caption(f"{plain(origin)} · {ds.n_rows:,} rows × {ds.n_columns:,} columns")
         if ds.sample is not None:
             st.caption(f"A working sample of the file's {ds.sample.scan.n_rows:,} rows")
+        if ds.source is not None and ds.source.reader == "generated" and ds.details:
+            st.caption(plain(ds.details))  # a class made from a number: where it came from, on every page
         if prepared.distribution is not None and prepared.target is not None:
             dist = prepared.distribution
             st.caption(

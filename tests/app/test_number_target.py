@@ -24,6 +24,7 @@ def test_the_claims_sample_says_where_its_rare_range_is_and_makes_a_class_every_
     assert any("'large claim' is the top 5.0% of claim_amount (claim_amount ≥ 1,296): 1,000 of 20,000 rows" in s
                for s in texts(app, "success"))  # fmt: skip
     app.switch_page("pages/class_balance.py").run()
+    assert any("'large claim' is the top 5.0% of claim_amount" in c for c in texts(app, "caption"))  # the sidebar
     counts = table_with(app, "count")
     assert counts["count"].tolist() == [19000, 1000] and counts["class"].tolist() == ["other", "large claim"]
     app.switch_page("pages/train.py").run()

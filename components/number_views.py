@@ -30,8 +30,9 @@ _DEFAULT_STRATEGIES = ["none", "log", "dense_weights", "smoter", "smogn"]
 
 
 def is_number_target(prepared: PreparedData | None) -> bool:
-    """Whether the chosen target is a continuous number (explored with the views here, not as classes)."""
-    if prepared is None or prepared.target is None or prepared.target not in prepared.dataset.frame:
+    """Whether the chosen target is a continuous number (explored with the views here, not as classes). A target
+    that passed the class check is none, so every page's rerun on class data skips the column scan."""
+    if prepared is None or prepared.ready or prepared.target is None or prepared.target not in prepared.dataset.frame:
         return False
     return is_continuous_number(prepared.dataset.frame[prepared.target])
 

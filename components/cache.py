@@ -228,6 +228,9 @@ def cached_evaluations(
                          stored=stored)  # fmt: skip
     if not todo.missing:
         return [stored(s) for s in strategies]
+    if not todo.to_fit:  # only thresholds to read off models already fitted: no fit, no queue
+        return train(strategies, split, plan=prepared.plan, cv_folds=cv_folds, cv_repeats=cv_repeats, stored=stored,
+                     keep=keep)  # fmt: skip
     runner, where = fit_runner()
     missing = list(todo.missing)
 
@@ -243,8 +246,8 @@ def cached_evaluations(
     board = heavy_board()
     flight = board.join((run_identity(prepared, split.spec), todo.missing, cv_folds, cv_repeats), work,
                         seconds=todo.seconds)  # fmt: skip
-    n = len(todo.missing)
-    head = f"{n} strateg{'y' if n == 1 else 'ies'}" + (where or f", about {todo.seconds:,.0f} s")
+    n = len(todo.to_fit)
+    head = f"{n} model{'' if n == 1 else 's'} to fit" + (where or f", about {todo.seconds:,.0f} s")
     holder = st.empty()
     with holder.container():
         bar = st.progress(0.0, text="Preparing…")
@@ -315,6 +318,18 @@ def _production_demo(key: RunIdentity, _prepared: PreparedData, _split: Split):
 def cached_production_demo(prepared: PreparedData, split: Split):
     """The Lesson's production step on the current data and split (two logistic regressions), cached by run identity."""
     return _production_demo(run_identity(prepared, split.spec), prepared, split)
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def _threshold_demo(key: RunIdentity, cost_fp: float, cost_fn: float, _prepared: PreparedData, _split: Split):
+    from core.teaching.lessons import threshold_demo
+
+    return threshold_demo(_prepared, _split, cost_fp=cost_fp, cost_fn=cost_fn)
+
+
+def cached_threshold_demo(prepared: PreparedData, split: Split, *, cost_fp: float, cost_fn: float):
+    """The Lesson's "rebalance, or move the threshold?" step on the current data, split and costs, cached."""
+    return _threshold_demo(run_identity(prepared, split.spec), cost_fp, cost_fn, prepared, split)
 
 
 @st.cache_resource(show_spinner=False, max_entries=2)

@@ -61,8 +61,10 @@ def forest_settings(n_train: int) -> ForestSettings:
     )
 
 
-def tuning_settings() -> TuningSettings:
-    """Controls for the costs of errors and for how thresholds are tuned and probabilities recalibrated."""
+def tuning_settings(*, rate: float | None = None) -> TuningSettings:
+    """Controls for the costs of errors and for how thresholds are tuned and probabilities recalibrated; a threshold
+    tuned for the lowest cost prices the costs at the production ``rate`` of cases (set under What happens in
+    production)."""
     with st.expander("Costs and threshold tuning (shared by every strategy)"):
         c1, c2, c3, c4 = st.columns(4)
         cost_fp = c1.number_input(
@@ -89,7 +91,8 @@ def tuning_settings() -> TuningSettings:
             "A tuned threshold is chosen on held-out parts of the training split, never on the test split, so "
             "the scores below judge it fairly."
         )
-    return TuningSettings(folds=int(folds), cost_fp=float(cost_fp), cost_fn=float(cost_fn), min_precision=float(floor))
+    return TuningSettings(folds=int(folds), cost_fp=float(cost_fp), cost_fn=float(cost_fn), min_precision=float(floor),
+                          rate=rate)  # fmt: skip
 
 
 #: The cross-validation choices: folds, or "5x2" (5 folds, repeated twice with a new shuffle).
@@ -184,15 +187,16 @@ def _slot(
     )
 
 
-def strategy_controls(split: Split) -> tuple[list[Strategy], int, int]:
-    """Draw the strategy slots and shared settings; return the strategies, CV folds and CV repeats."""
+def strategy_controls(split: Split, *, rate: float | None = None) -> tuple[list[Strategy], int, int]:
+    """Draw the strategy slots and shared settings; return the strategies, CV folds and CV repeats (a threshold tuned
+    for the lowest cost prices the costs at the production ``rate``)."""
     classes = [str(c) for c in split.counts("train")]
     top = st.columns([1, 1, 1])
     n = top[0].number_input("Strategies to compare", 1, MAX_STRATEGIES, step=1, **state.bind(state.W_N_STRATEGIES, 2))
     folds, repeats = cv_controls(top[1], key=state.W_CV_FOLDS, split=split)
     seed = int(top[2].number_input("Model seed", 0, 2**31 - 1, step=1, **state.bind(state.W_TRAIN_SEED, 0)))
     forest = forest_settings(len(split.y_train))
-    tuning = tuning_settings()
+    tuning = tuning_settings(rate=rate)
     strategies = []
     cols = st.columns(int(n))
     binary = len(classes) == 2
@@ -209,14 +213,14 @@ def training_estimate(
 ) -> None:
     """A caption with the rough training time of the batch (results already computed are reused)."""
     counts = split.counts("train")
-    seconds = sum(
-        estimate_seconds(s, counts=counts, n_features=n_features)
-        * fit_count(s, cv_folds=cv_folds, cv_repeats=cv_repeats, n_rows=len(split.y_train))
-        for s in strategies
-    )  # fmt: skip
-    fits = sum(fit_count(s, cv_folds=cv_folds, cv_repeats=cv_repeats, n_rows=len(split.y_train)) for s in strategies)
+    models = list(dict.fromkeys(s.fitted_as for s in strategies))  # a tuned threshold is read off its model's fits
+    fits = {m: fit_count(m, cv_folds=cv_folds, cv_repeats=cv_repeats, n_rows=len(split.y_train), n_classes=len(counts))
+            for m in models}  # fmt: skip
+    seconds = sum(estimate_seconds(m, counts=counts, n_features=n_features) * fits[m] for m in models)
+    total = sum(fits.values())
+    folds = " plus one per cross-validation fold" if cv_folds >= 2 else (
+        " plus one per tuning fold, whose held-out scores any threshold is tuned on" if len(counts) == 2 else "")  # fmt: skip
     st.caption(
-        f"Estimated training time: about {seconds:,.0f} s on this machine ({fits} fit{'s' if fits != 1 else ''}: "
-        "one per strategy, plus one per cross-validation or tuning fold). Strategies trained before with the same "
-        "settings are not trained again."
+        f"Estimated training time: about {seconds:,.0f} s on this machine ({total} fit{'s' if total != 1 else ''}: "
+        f"one per model{folds}). Strategies trained before with the same settings are not trained again."
     )

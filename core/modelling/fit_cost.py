@@ -15,16 +15,17 @@ from core.resampling.catalogue import get_spec
 __all__ = ["estimate_seconds", "fit_count"]
 
 
-def fit_count(strategy: Strategy, *, cv_folds: int, cv_repeats: int = 1, n_rows: int = 0) -> int:
+def fit_count(strategy: Strategy, *, cv_folds: int, cv_repeats: int = 1, n_rows: int = 0, n_classes: int = 2) -> int:
     """How many times :func:`core.modelling.fitting.evaluate` fits the strategy's pipeline.
 
-    Once on the training split, once per cross-validation fold, once per tuning fold for a tuned
-    threshold when cross-validation does not run (it then tunes on the cross-validation folds), and
-    each of those ``1 + tuning folds`` times over for a calibrated strategy (``n_rows`` training rows).
+    Once on the training split, once per cross-validation fold, for two classes once per tuning fold when
+    cross-validation does not run (the fold scores that any threshold is tuned on; with cross-validation
+    its folds serve), and each of those ``1 + tuning folds`` times over for a calibrated strategy (``n_rows``
+    training rows). The count is the same for a tuned threshold: it is read off the same fits.
     """
     cv = cv_folds * cv_repeats if cv_folds >= 2 else 0
     k = strategy.tuning.folds_for(n_rows)
-    tuning = k if strategy.tunes_threshold and not cv else 0
+    tuning = k if n_classes == 2 and not cv else 0
     calibration = 1 + k if strategy.calibrated else 1
     return (1 + cv + tuning) * calibration
 

@@ -22,9 +22,8 @@ from core.data.distribution import class_codes
 from core.data.roles import FeaturePlan
 from core.data.split import Split
 from core.errors import UserFacingError
-from core.modelling.evaluation import Evaluation, HeldOut, predict, score
+from core.modelling.evaluation import Evaluation, FoldScores, at_tuned_threshold, cv_scores
 from core.modelling.strategies import Strategy, StrategyError, build_estimator, fit_notes, folds_for
-from core.modelling.thresholds import TunedThreshold, tune
 
 __all__ = [
     "FitData",
@@ -231,32 +230,26 @@ def run_jobs(
 
 @dataclass
 class _Planned:
-    """One strategy's jobs in the grid and what its evaluation reuses."""
+    """One fitted model's jobs in the grid: its full fit, then its fold fits (cross-validation or tuning)."""
 
     strategy: Strategy
     jobs: list[FitJob]
     cv: object | None
     tuning: object | None
-    fitted: Evaluation | None
 
 
-def _plan(strategy: Strategy, data: FitData, *, cv_folds: int, cv_repeats: int, fitted: Evaluation | None) -> _Planned:
-    if strategy.tunes_threshold and len(data.names) != 2:
-        raise StrategyError(
-            f"{strategy.name}: a tuned threshold decides between two classes; this target has {len(data.names)}. "
-            "Use the fixed threshold."
-        )
+def _plan(strategy: Strategy, data: FitData, *, cv_folds: int, cv_repeats: int) -> _Planned:
+    """The jobs of ``strategy`` (a fixed threshold): the full fit, then the cross-validation folds when they run,
+    else, for two classes, the strategy's tuning folds (their scores tune any threshold later)."""
     y = data.y_train
     cv = folds_for(cv_folds, repeats=cv_repeats, random_state=strategy.random_state) if cv_folds >= 2 else None
-    tuning = None  # its own folds for a tuned threshold, used when cross-validation does not run
-    if strategy.tunes_threshold:
-        tuning = folds_for(strategy.tuning.folds_for(len(y)), random_state=strategy.random_state)
-    jobs = [] if fitted is not None else [FitJob(strategy, "training")]
+    tuning = folds_for(strategy.tuning.folds_for(len(y)), random_state=strategy.random_state)
+    jobs = [FitJob(strategy, "training")]
     if cv is not None:
         jobs += _fold_jobs(strategy, cv, data, "cross-validation")
-    elif tuning is not None:
+    elif len(data.names) == 2:
         jobs += _fold_jobs(strategy, tuning, data, "threshold-tuning")
-    return _Planned(strategy, jobs, cv, tuning, fitted)
+    return _Planned(strategy, jobs, cv, tuning)
 
 
 def _fold_jobs(strategy: Strategy, splitter, data: FitData, purpose: str) -> list[FitJob]:
@@ -267,54 +260,46 @@ def _fold_jobs(strategy: Strategy, splitter, data: FitData, purpose: str) -> lis
     ]
 
 
+def _folds_of(jobs: list[FitJob], results, data: FitData) -> tuple[tuple[np.ndarray, np.ndarray, np.ndarray], ...]:
+    for r in results:
+        if isinstance(r, StrategyError):
+            raise r
+    return tuple((j.held_out, data.y_train[j.held_out], r.proba) for j, r in zip(jobs, results, strict=True))
+
+
 def _finish(
     planned: _Planned, outcomes: list[FitOutcome | StrategyError], data: FitData, *, runner: Runner | None
 ) -> Evaluation:
-    """The strategy's evaluation from its fits' outcomes (in the order of ``planned.jobs``)."""
+    """The evaluation of a fixed-threshold strategy from its fits' outcomes (in the order of ``planned.jobs``)."""
     strategy, names = planned.strategy, data.names
-    outcomes = list(outcomes)
-    if planned.fitted is not None:
-        f = planned.fitted
-        full = FitOutcome(f.proba, f.notes, f.seconds, f.importance, f.proba_uncalibrated)
-    else:
-        full = outcomes.pop(0)
-        if isinstance(full, StrategyError):
-            raise full
-
-    def folds_of(jobs: list[FitJob], results) -> list[tuple[np.ndarray, np.ndarray, np.ndarray]]:
-        for r in results:
-            if isinstance(r, StrategyError):
-                raise r
-        return [(j.held_out, data.y_train[j.held_out], r.proba) for j, r in zip(jobs, results, strict=True)]
-
-    fold_jobs = planned.jobs[len(planned.jobs) - len(outcomes) :]
+    full, *fold_outcomes = outcomes
+    if isinstance(full, StrategyError):
+        raise full
+    fold_jobs = planned.jobs[1:]
     cv_notes: list[str] = []
-    folds = None
+    oof = None
     if planned.cv is not None:
         try:
-            folds = folds_of(fold_jobs, outcomes)
+            k = planned.cv.get_n_splits() // getattr(planned.cv, "n_repeats", 1)
+            oof = FoldScores(_folds_of(fold_jobs, fold_outcomes, data), k, True)
         except StrategyError as exc:
             cv_notes.append(f"{exc} Cross-validation is left out for this strategy; its test-split result is kept.")
-    tuned = None
-    if strategy.tunes_threshold:
-        if folds is not None:
-            tuning_folds = folds
-        elif planned.cv is None:
-            tuning_folds = folds_of(fold_jobs, outcomes)
-        else:  # cross-validation failed: the strategy's own tuning folds, fitted now
-            jobs = _fold_jobs(strategy, planned.tuning, data, "threshold-tuning")
-            tuning_folds = folds_of(jobs, run_jobs(jobs, data, runner=runner))
-        tuned = _tune(strategy, tuning_folds)
-    threshold = tuned.threshold if tuned is not None else 0.5
+            if len(names) == 2:  # the strategy's own tuning folds, fitted now, so thresholds can still be tuned
+                fold_jobs = _fold_jobs(strategy, planned.tuning, data, "threshold-tuning")
+                fold_outcomes = run_jobs(fold_jobs, data, runner=runner)
+    if oof is None and len(names) == 2:
+        try:
+            oof = FoldScores(_folds_of(fold_jobs, fold_outcomes, data), len(fold_jobs), False)
+        except StrategyError as exc:
+            cv_notes.append(f"{exc} No threshold can be tuned for it; its result at 0.5 is kept.")
     cv_frame = held_out = None
-    if folds is not None:
-        cv_frame, left_out, held_out = _cv_scores(strategy, folds, planned.cv, names, threshold)
+    if oof is not None and oof.cross_validated:
+        cv_frame, left_out, held_out = cv_scores(strategy, oof, names, threshold=0.5)
         cv_notes += left_out
     return Evaluation(
         name=strategy.name, strategy=strategy, classes=tuple(names[i] for i in range(len(names))),
-        y_test=data.y_test, proba=full.proba, notes=full.notes,
-        seconds=full.seconds, importance=full.importance, cv=cv_frame, threshold=threshold, tuned=tuned,
-        proba_uncalibrated=full.before, cv_notes=tuple(cv_notes), held_out=held_out,
+        y_test=data.y_test, proba=full.proba, notes=full.notes, seconds=full.seconds, importance=full.importance,
+        cv=cv_frame, proba_uncalibrated=full.before, cv_notes=tuple(cv_notes), held_out=held_out, oof=oof,
     )  # fmt: skip
 
 
@@ -329,31 +314,39 @@ def evaluate_many(
     fitted: Mapping[Strategy, Evaluation] | None = None,
     runner: Runner | None = None,
 ) -> list[Evaluation | StrategyError]:
-    """Fit and score every strategy, running all their fits (strategies × folds) as one grid.
+    """Fit and score every strategy, running all their fits (models × folds) as one grid.
 
-    Each strategy is evaluated as :func:`evaluate` says; ``fitted`` maps a strategy to an evaluation of
-    it (at the fixed threshold) on the same split, whose full fit is reused. ``runner`` decides where the
-    fits run (:func:`joblib_runner`); the results do not depend on it. A strategy that cannot be
-    evaluated yields its :class:`StrategyError` in its place.
+    Each distinct model (a strategy at the fixed threshold, :attr:`Strategy.fitted_as`) is fitted once, with
+    its fold fits; a tuned threshold is then read off its fold scores (:func:`at_tuned_threshold`).
+    ``fitted`` maps a fixed-threshold strategy to an evaluation of it on the same split, which is reused
+    whole. ``runner`` decides where the fits run (:func:`joblib_runner`); the results do not depend on it.
+    A strategy that cannot be evaluated yields its :class:`StrategyError` in its place.
     """
     data = FitData.of(split, plan=plan)
-    planned: list[_Planned | StrategyError] = []
-    for strategy in strategies:
-        try:
-            planned.append(_plan(strategy, data, cv_folds=cv_folds, cv_repeats=cv_repeats,
-                                 fitted=(fitted or {}).get(strategy.fitted_as) if strategy.tunes_threshold else None))  # fmt: skip
-        except StrategyError as exc:
-            planned.append(exc)
-    jobs = [job for p in planned if isinstance(p, _Planned) for job in p.jobs]
+    known: dict[Strategy, Evaluation | StrategyError] = {}
+    for base, ev in (fitted or {}).items():
+        if ev.strategy == base and base in {s.fitted_as for s in strategies}:
+            known[base] = ev
+    planned: list[_Planned] = []
+    for base in dict.fromkeys(s.fitted_as for s in strategies):
+        if base not in known:
+            planned.append(_plan(base, data, cv_folds=cv_folds, cv_repeats=cv_repeats))
+    jobs = [job for p in planned for job in p.jobs]
     outcomes = iter(run_jobs(jobs, data, runner=runner, progress=progress))
-    out: list[Evaluation | StrategyError] = []
     for p in planned:
-        if isinstance(p, StrategyError):
-            out.append(p)
-            continue
         mine = [next(outcomes) for _ in p.jobs]
         try:
-            out.append(_finish(p, mine, data, runner=runner))
+            known[p.strategy] = _finish(p, mine, data, runner=runner)
+        except StrategyError as exc:
+            known[p.strategy] = exc
+    out: list[Evaluation | StrategyError] = []
+    for strategy in strategies:
+        base = known[strategy.fitted_as]
+        if isinstance(base, StrategyError) or not strategy.tunes_threshold:
+            out.append(base)
+            continue
+        try:
+            out.append(at_tuned_threshold(base, strategy))
         except StrategyError as exc:
             out.append(exc)
     return out
@@ -380,12 +373,12 @@ def evaluate(
       training fold. A fold whose held-out part lacks a class is left out of every metric (and
       said so in ``cv_notes``); if a fold cannot be fitted, cross-validation is left out and the
       test-split result kept.
-    - A tuned threshold (``strategy.threshold``) is chosen on held-out predictions of training folds
-      (:func:`core.modelling.thresholds.tune`): the cross-validation folds when they run, else
-      the strategy's tuning folds (:meth:`TuningSettings.folds_for`). Each cross-validation fold is then scored at the threshold
-      tuned on the other folds of its repeat, so its own labels never choose its threshold.
-    - ``fitted``, an evaluation of ``strategy.fitted_as`` on the same split, is reused for the
-      full fit (a tuned threshold changes no model), so only the tuning folds are fitted.
+    - For two classes, the held-out fold scores are kept (:class:`FoldScores`): the cross-validation
+      folds when they run, else the strategy's tuning folds (:meth:`TuningSettings.folds_for`). A tuned
+      threshold (``strategy.threshold``) is chosen on them (:func:`core.modelling.thresholds.tune`), and
+      each cross-validation fold is then scored at the threshold tuned on the other folds of its repeat.
+    - ``fitted``, an evaluation of ``strategy.fitted_as`` on the same split, is reused whole: a tuned
+      threshold changes no model and needs no fit.
     - ``runner`` runs the fits elsewhere (:func:`joblib_runner`), with the same results.
 
     Raises :class:`StrategyError` when the strategy cannot be trained.
@@ -406,38 +399,3 @@ def _importance(pipeline: Pipeline) -> pd.Series | None:
         return None
     names = pipeline.named_steps["prepare"].get_feature_names_out()
     return pd.Series(model.feature_importances_, index=names).sort_values(ascending=False)
-
-
-def _tune(strategy: Strategy, folds) -> TunedThreshold:
-    try:
-        return tune([(y, p[:, 1]) for _, y, p in folds], objective=strategy.threshold, settings=strategy.tuning)
-    except UserFacingError as exc:
-        raise StrategyError(f"{strategy.name}: {exc}") from exc
-
-
-def _cv_scores(strategy: Strategy, folds, splitter, names: Mapping[int, str], threshold: float):
-    """One row of metrics per fold whose held-out part has every class, notes on the folds left out, and the
-    first repeat's held-out predictions pooled (:class:`HeldOut`).
-
-    For a tuned threshold, each fold is scored at the threshold tuned on the other folds of its repeat.
-    """
-    k = splitter.get_n_splits() // getattr(splitter, "n_repeats", 1)
-    rows, notes, pooled = [], [], []
-    for i, (held, y, proba) in enumerate(folds):
-        t = threshold
-        if strategy.tunes_threshold:
-            others = [f for j, f in enumerate(folds) if j // k == i // k and j != i]
-            t = _tune(strategy, others).threshold if others else threshold
-        if i < k:
-            pooled.append((held, y, proba, predict(proba, threshold=t)))
-        missing = [names[c] for c in names if not (y == c).any()]
-        if missing:
-            notes.append(
-                f"Cross-validation fold {i + 1} has no rows of {', '.join(map(repr, missing))} in its held-out part, so it "
-                "is left out of every cross-validation average (there are too few such rows for this many folds)."
-            )
-            continue
-        rows.append(score(y, proba, threshold=t))
-    order = np.argsort(np.concatenate([p[0] for p in pooled]), kind="stable")
-    held_out = HeldOut(*(np.concatenate([p[j] for p in pooled])[order] for j in (1, 2, 3)))
-    return (pd.DataFrame(rows) if rows else None), notes, held_out

@@ -192,19 +192,26 @@ class ForestSettings:
 
 @dataclass(frozen=True)
 class TuningSettings:
-    """How thresholds are tuned and probabilities recalibrated, shared by every strategy that does so.
+    """How thresholds are tuned and probabilities recalibrated, shared by every strategy.
 
     ``folds`` stratified folds of the training split (the same for every strategy and seed) give the
     held-out probabilities a threshold is chosen on and a calibration is fitted on; the test split is
     never among them. ``folds=0`` means "auto": :data:`AUTO_FOLDS`, or 2 from :data:`LARGE` training
-    rows, where each held-out half still holds tens of thousands of rows and a fold costs a full fit. ``cost_fp`` and ``cost_fn`` price a false alarm and a missed case for the
-    "cost" objective; ``min_precision`` is the floor of the "recall at precision" objective.
+    rows, where each held-out half still holds tens of thousands of rows and a fold costs a full fit. For
+    two classes every strategy's fits on these folds are kept (:class:`~core.modelling.evaluation.FoldScores`),
+    so any threshold can be tuned on them later without fitting again.
+
+    ``cost_fp`` and ``cost_fn`` price a false alarm and a missed case for the "cost" objective, and ``rate``
+    is the rate of cases it prices them at (the production rate; ``None``: the held-out rows' own mix):
+    the cost per case is ``cost_fp · false-alarm rate · (1 − rate) + cost_fn · miss rate · rate``.
+    ``min_precision`` is the floor of the "recall at precision" objective.
     """
 
     folds: int = 0
     cost_fp: float = 1.0
     cost_fn: float = 10.0
     min_precision: float = 0.5
+    rate: float | None = None
 
     def folds_for(self, n_rows: int) -> int:
         """The number of tuning folds on ``n_rows`` training rows."""
@@ -260,12 +267,12 @@ class Strategy:
                 f"{_MODELS[self.model].name} does not take the class weighting {self.weighting.value!r}."
             )
         # Keep only the tuning settings this strategy uses, so changing another (say the minimum precision)
-        # leaves it equal to what was trained before, and it is not trained again.
-        t, kept = self.tuning, TuningSettings()
-        if self.tunes_threshold or self.calibrated:
-            kept = replace(kept, folds=t.folds)
+        # leaves it equal to what was trained before, and it is not trained again. The folds are kept by every
+        # strategy: with two classes its fits on them are kept for tuning any threshold later.
+        t = self.tuning
+        kept = TuningSettings(folds=t.folds)
         if self.threshold is Threshold.COST:
-            kept = replace(kept, cost_fp=t.cost_fp, cost_fn=t.cost_fn)
+            kept = replace(kept, cost_fp=t.cost_fp, cost_fn=t.cost_fn, rate=t.rate)
         if self.threshold is Threshold.RECALL_AT_PRECISION:
             kept = replace(kept, min_precision=t.min_precision)
         object.__setattr__(self, "tuning", kept)

@@ -46,7 +46,12 @@ def _from_counts(tp, fp, fn, tn, *, objective: str, settings: TuningSettings):
     """The objective from confusion counts (arrays broadcast); greater is better."""
     tp, fp, fn, tn = np.broadcast_arrays(*(np.asarray(v, dtype=float) for v in (tp, fp, fn, tn)))
     if objective == "cost":
-        return -(settings.cost_fp * fp + settings.cost_fn * fn) / (tp + fp + fn + tn)
+        if settings.rate is None:  # at the rows' own mix of cases
+            return -(settings.cost_fp * fp + settings.cost_fn * fn) / (tp + fp + fn + tn)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            false_alarms = np.where(fp + tn > 0, fp / (fp + tn), 0.0)
+            misses = np.where(tp + fn > 0, fn / (tp + fn), 0.0)
+        return -(settings.cost_fp * false_alarms * (1 - settings.rate) + settings.cost_fn * misses * settings.rate)
     if objective not in OBJECTIVES:
         raise ValueError(f"Unknown objective {objective!r}; choose one of {sorted(OBJECTIVES)}.")
     m = confusion_metrics(np.stack([tn, fp, fn, tp], axis=-1).reshape(*tp.shape, 2, 2))
@@ -63,7 +68,7 @@ def objective_score(y_true, y_pred, *, objective: str, settings: TuningSettings)
 
     "f1" is the positive class's F1 (0 when nothing is predicted or present), "balanced_accuracy" the
     mean recall of the two classes, "cost" minus the cost per case (``cost_fp`` per false alarm,
-    ``cost_fn`` per missed case), and "recall_at_precision" the recall where the precision is at
+    ``cost_fn`` per missed case, at the cases' ``rate`` when one is set, see :class:`TuningSettings`), and "recall_at_precision" the recall where the precision is at
     least ``min_precision``, else the precision minus 1.
     """
     tn, fp, fn, tp = confusion_matrix(y_true, y_pred, labels=[0, 1]).ravel()

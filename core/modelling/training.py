@@ -1,13 +1,14 @@
 """Training several strategies as the pages ask for it: what is already known is reused, the rest runs as one grid.
 
-:func:`plan_training` says what a request will fit (which strategies are missing, in which waves, how
-many fits and about how long); :func:`train` does it:
+:func:`plan_training` says what a request will fit (which strategies are missing, which models must be fitted
+for them, how many fits and about how long); :func:`train` does it:
 
 - a strategy already evaluated (``stored``) is not trained again;
-- a strategy with a tuned threshold reuses the full fit of its twin at the fixed threshold (the model
-  is the same, only the tuning folds are fitted), so it runs in a second wave, after its twin;
+- a strategy with a tuned threshold is its model at the fixed threshold (:attr:`Strategy.fitted_as`) with a
+  threshold read off that model's fold scores: the model is fitted once, with its folds, and any number of
+  thresholds are tuned on it without another fit;
 - the fits run where ``runner`` says (:func:`core.modelling.fitting.joblib_runner`); a runner that fails mid-run
-  is reported through ``on_fallback`` and the wave runs again here;
+  is reported through ``on_fallback`` and the grid runs again here;
 - a stop (any ``BaseException`` that is not an ``Exception``, raised from ``progress``, as a page's
   Stop button or rerun does) passes straight through: nothing half-made is kept.
 
@@ -31,17 +32,17 @@ __all__ = ["TrainingPlan", "plan_training", "train"]
 
 @dataclass(frozen=True)
 class TrainingPlan:
-    """What a request will train: the ``missing`` strategies in ``waves``, the ``fits`` each needs and the
-    estimated ``seconds`` in all (:func:`core.modelling.strategies.estimate_seconds`)."""
+    """What a request will train: the ``missing`` strategies, the fixed-threshold models ``to_fit`` for them, the
+    ``fits`` each of those needs and the estimated ``seconds`` in all (:func:`core.modelling.fit_cost.estimate_seconds`)."""
 
     missing: tuple[Strategy, ...]
-    waves: tuple[tuple[Strategy, ...], ...]
+    to_fit: tuple[Strategy, ...]
     fits: dict[Strategy, int]
     seconds: float
 
     @property
     def total_fits(self) -> int:
-        """Fits of every missing strategy."""
+        """Fits of every model to fit."""
         return sum(self.fits.values())
 
 
@@ -54,20 +55,16 @@ def plan_training(
     cv_repeats: int,
     stored: Callable[[Strategy], Evaluation | None],
 ) -> TrainingPlan:
-    """Which of ``strategies`` must be trained (``stored`` returns what is already known), in which waves, with how
-    many fits: a tuned strategy whose twin is known, or trained in the first wave, does not fit the model again."""
+    """Which of ``strategies`` must be trained (``stored`` returns what is already known), which models must be
+    fitted for them, with how many fits: a tuned strategy whose model is known fits nothing."""
     missing = tuple(s for s in dict.fromkeys(strategies) if stored(s) is None)
-    first = tuple(s for s in missing if not s.tunes_threshold or s.fitted_as not in missing)
-    second = tuple(s for s in missing if s not in first)
-    n_rows, counts = len(split.y_train), split.counts("train")
-
-    def fits(s: Strategy) -> int:
-        reused = s.tunes_threshold and (s.fitted_as in missing or stored(s.fitted_as) is not None)
-        return fit_count(s, cv_folds=cv_folds, cv_repeats=cv_repeats, n_rows=n_rows) - reused
-
-    per = {s: fits(s) for s in missing}
-    seconds = sum(estimate_seconds(s, counts=counts, n_features=len(plan.features)) * per[s] for s in missing)
-    return TrainingPlan(missing, tuple(w for w in (first, second) if w), per, seconds)
+    to_fit = tuple(b for b in dict.fromkeys(s.fitted_as for s in missing) if stored(b) is None)
+    counts = split.counts("train")
+    n_rows = len(split.y_train)
+    per = {b: fit_count(b, cv_folds=cv_folds, cv_repeats=cv_repeats, n_rows=n_rows, n_classes=len(counts))
+           for b in to_fit}  # fmt: skip
+    seconds = sum(estimate_seconds(b, counts=counts, n_features=len(plan.features)) * per[b] for b in to_fit)
+    return TrainingPlan(missing, to_fit, per, seconds)
 
 
 def train(
@@ -84,26 +81,20 @@ def train(
     on_fallback: Callable[[Exception], None] | None = None,
 ) -> list[Evaluation | StrategyError]:
     """Each of ``strategies`` evaluated, in their order: from ``stored``, or trained (see the module docstring) and
-    handed to ``keep``. A strategy that cannot be trained yields its :class:`StrategyError` in its place.
+    handed to ``keep`` (so are the models fitted for tuned strategies). A strategy that cannot be trained yields
+    its :class:`StrategyError` in its place.
 
-    ``progress(fraction, message)`` moves from 0 to 1 over the whole request, each wave by its share of the fits.
+    ``progress(fraction, message)`` moves from 0 to 1 over the whole request.
     """
     todo = plan_training(strategies, split, plan=plan, cv_folds=cv_folds, cv_repeats=cv_repeats, stored=stored)
     results: dict[Strategy, Evaluation | StrategyError | None] = {s: stored(s) for s in strategies}
-    done = 0.0
-    for wave in todo.waves:
-        share = sum(todo.fits[s] for s in wave) / max(todo.total_fits, 1)
+    if todo.missing:
+        asked = list(dict.fromkeys([*todo.missing, *todo.to_fit]))
+        reuse = {b: ev for b in {s.fitted_as for s in todo.missing} - set(todo.to_fit) if (ev := stored(b))}
 
-        def report(fraction: float, message: str, *, at: float = done, share: float = share) -> None:
-            if progress is not None:
-                progress(min(at + fraction * share, 1.0), message)
-
-        twins = {s.fitted_as: results.get(s.fitted_as) or stored(s.fitted_as) for s in wave if s.tunes_threshold}
-        reuse = {k: v for k, v in twins.items() if isinstance(v, Evaluation)}
-
-        def run(where: Runner | None, wave=wave, report=report, reuse=reuse):
-            return evaluate_many(list(wave), split, plan=plan, cv_folds=cv_folds, cv_repeats=cv_repeats,
-                                 progress=report, fitted=reuse, runner=where)  # fmt: skip
+        def run(where: Runner | None):
+            return evaluate_many(asked, split, plan=plan, cv_folds=cv_folds, cv_repeats=cv_repeats,
+                                 progress=progress, fitted=reuse, runner=where)  # fmt: skip
 
         try:
             evals = run(runner)
@@ -112,13 +103,11 @@ def train(
                 raise
             if on_fallback is not None:
                 on_fallback(exc)
-            runner = None
             evals = run(None)
-        done += share
-        for strategy, result in zip(wave, evals, strict=True):
+        for strategy, result in zip(asked, evals, strict=True):
             results[strategy] = result
             if isinstance(result, Evaluation):
                 keep(strategy, result)
-    if progress is not None and todo.missing:
-        progress(1.0, "done")
+        if progress is not None:
+            progress(1.0, "done")
     return [results[s] for s in strategies]

@@ -112,12 +112,14 @@ def test_a_sampler_that_cannot_run_in_a_fold_says_fold_and_keeps_the_test_split_
     )
     prepared, split = split_of(frame)
     ev = evaluate(Strategy(SamplerConfig("smote"), forest=SMALL), split, plan=prepared.plan, cv_folds=5)
-    assert ev.cv is None and len(ev.cv_notes) == 1
+    assert ev.cv is None and len(ev.cv_notes) == 2
     note = ev.cv_notes[0]
     assert (
         "in cross-validation fold" in note and "its training part has" in note and "test-split result is kept" in note
     )
-    assert ev.proba.shape == (len(split.y_test), 2)  # the test-split result is there
+    # its own tuning folds were tried for the fold scores and failed the same way: said, and nothing to tune on
+    assert "threshold-tuning fold" in ev.cv_notes[1] and "No threshold can be tuned" in ev.cv_notes[1]
+    assert ev.oof is None and ev.proba.shape == (len(split.y_test), 2)  # the test-split result is there
 
 
 def test_calibration_fits_on_held_out_rows_and_keeps_the_probabilities_before():
@@ -226,4 +228,6 @@ def test_auto_tuning_folds_use_two_on_large_training_splits():
     assert TuningSettings().folds_for(99_999) == 3 and TuningSettings().folds_for(100_000) == 2
     assert TuningSettings(folds=5).folds_for(1_000_000) == 5
     assert fit_count(Strategy(threshold="cost"), cv_folds=0, n_rows=200_000) == 3
-    assert fit_count(Strategy(calibration="sigmoid"), cv_folds=0, n_rows=1_000) == 4
+    # a calibrated model: its fit and its three tuning folds, each a calibration over three folds and a refit
+    assert fit_count(Strategy(calibration="sigmoid"), cv_folds=0, n_rows=1_000) == 16
+    assert fit_count(Strategy(calibration="sigmoid"), cv_folds=0, n_rows=1_000, n_classes=3) == 4

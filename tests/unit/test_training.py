@@ -1,4 +1,4 @@
-"""The training path without Streamlit: what is known is reused, tuned strategies wait for their twins, a failing
+"""The training path without Streamlit: what is known is reused, tuned strategies are read off their models, a failing
 runner falls back to this process, and a stop passes through with nothing half-made kept."""
 
 from __future__ import annotations
@@ -44,17 +44,30 @@ def data():
     return split_of(BINARY)
 
 
-def test_a_tuned_strategy_waits_for_its_twin_and_does_not_fit_its_model_again(data):
+def test_a_tuned_strategy_is_read_off_its_models_fold_fits_and_fits_nothing_of_its_own(data):
     prepared, split = data
     store, log = Store(), []
     todo = plan_training([TUNED, FIXED], split, plan=prepared.plan, cv_folds=0, cv_repeats=1, stored=store.stored)
-    assert todo.waves == ((FIXED,), (TUNED,)) and todo.fits == {FIXED: 1, TUNED: 3}  # three tuning folds, no full fit
+    assert todo.to_fit == (FIXED,) and todo.fits == {FIXED: 4}  # the model, then its three tuning folds
     out = train([TUNED, FIXED], split, plan=prepared.plan, cv_folds=0, stored=store.stored, keep=store.keep,
                 runner=counting_runner(log))  # fmt: skip
     assert [ev.strategy for ev in out] == [TUNED, FIXED] and set(store) == {TUNED, FIXED}
-    assert log.count((FIXED, "training")) == 1 and (TUNED, "training") not in log
-    assert log.count((TUNED, "threshold-tuning")) == 3
+    assert log.count((FIXED, "training")) == 1 and log.count((FIXED, "threshold-tuning")) == 3
+    assert all(s == FIXED for s, _ in log)  # the tuned strategy fits nothing of its own
     np.testing.assert_array_equal(out[0].proba, out[1].proba)  # the same model, another threshold
+    assert out[0].oof is out[1].oof and out[1].threshold == 0.5 != out[0].threshold
+
+
+def test_a_tuned_strategy_alone_fits_its_model_once_and_keeps_it_for_later(data):
+    prepared, split = data
+    store, log = Store(), []
+    train([TUNED], split, plan=prepared.plan, cv_folds=0, stored=store.stored, keep=store.keep,
+          runner=counting_runner(log))  # fmt: skip
+    assert set(store) == {TUNED, FIXED} and log.count((FIXED, "training")) == 1
+    again = []
+    train([FIXED, Strategy.from_id("none:logreg:none:balanced_accuracy:none", tuning=TUNING)], split,
+          plan=prepared.plan, cv_folds=0, stored=store.stored, keep=store.keep, runner=counting_runner(again))  # fmt: skip
+    assert again == []  # another threshold of a known model: no fit at all
 
 
 def test_what_is_stored_is_not_trained_again(data):
@@ -64,8 +77,7 @@ def test_what_is_stored_is_not_trained_again(data):
     first = store[FIXED]
     out = train([FIXED, TUNED, WEIGHTED], split, plan=prepared.plan, cv_folds=0, stored=store.stored,
                 keep=store.keep, runner=counting_runner(log))  # fmt: skip
-    assert out[0] is first and {s for s, _ in log} == {TUNED, WEIGHTED}
-    assert (TUNED, "training") not in log  # its twin was stored
+    assert out[0] is first and {s for s, _ in log} == {WEIGHTED}  # the tuned one is read off the stored model
 
 
 def test_a_runner_that_fails_mid_run_is_reported_and_the_fits_run_here(data):
@@ -104,7 +116,7 @@ def test_a_stop_passes_through_without_falling_back_and_keeps_nothing_half_made(
     assert not said and not store
 
 
-def test_progress_runs_from_zero_to_one_over_both_waves(data):
+def test_progress_runs_from_zero_to_one(data):
     prepared, split = data
     seen: list[float] = []
     train([TUNED, FIXED], split, plan=prepared.plan, cv_folds=0, stored=Store().stored, keep=Store().keep,

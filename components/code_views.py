@@ -7,6 +7,7 @@ import streamlit as st
 from components import state
 from components.cache import cached_script
 from components.messages import made_when_asked, show_message
+from components.presenting import presenting
 from core.comparison.production import Deployment
 from core.data.bundled import SAMPLE_DIR
 from core.data.prepared import PreparedData
@@ -49,7 +50,9 @@ def code_panel(
             mime="text/x-python", key=f"{state.W_DOWNLOAD_SCRIPT}.{page}", icon=":material/download:", on_click="ignore"
         )  # fmt: skip
         _data_file(prepared, right, page=page)
-        st.code(text, language="python", line_numbers=True)
+        st.code(
+            text, language="python", line_numbers=not presenting(), wrap_lines=presenting()
+        )  # a projector: no sideways scroll
 
 
 def _carries(deployment: Deployment | None) -> str:
@@ -113,7 +116,7 @@ def model_panel(
         st.markdown("To load it and predict new rows (with `pip install skops`):")
         fitted_at = None if deployment is None else deployment.fitted_rate(ev.name)
         st.code(load_snippet(file_name, prepared=prepared, classes=ev.classes, fitted_at=fitted_at,
-                             deployment=deployment), language="python")  # fmt: skip
+                             deployment=deployment), language="python", wrap_lines=presenting())  # fmt: skip
 
 
 def small_data_note(prepared: PreparedData, split: Split) -> None:

@@ -10,11 +10,12 @@ from components.cache import cached_budget, cached_script
 from components.charts import show_chart
 from components.evaluation_views import budget_lines, budget_share, cross_validation_table, scores_table
 from components.messages import made_when_asked, plain
-from components.production_views import PRODUCTION_CAPTION, current_production_view
+from components.production_views import PRODUCTION_CAPTION, production_rate, production_view
 from components.strategy_controls import cv_controls, tuning_settings
 from core.comparison.compare import best_in_column, default_strategies, differences, strategy_choices, with_intervals
 from core.comparison.decision import decision_summary
 from core.comparison.gains import gains
+from core.comparison.production import Deployment
 from core.comparison.takeaways import differences_caption, noise_warning, summary, takeaways
 from core.data.prepared import PreparedData
 from core.data.split import Split, run_identity
@@ -37,7 +38,7 @@ def compare_controls(prepared: PreparedData, split: Split) -> tuple[list[Strateg
         help="The same folds for every strategy; resampling is fit inside each training fold only.",
     )  # fmt: skip
     seed = int(c2.number_input("Seed", 0, 2**31 - 1, step=1, **state.bind(state.W_COMPARE_SEED, 0)))
-    tuning = tuning_settings()
+    tuning = tuning_settings(rate=production_rate(prepared))
     choices = strategy_choices(data_kind=prepared.plan.kind, n_classes=n_classes, seed=seed, tuning=tuning)
     from_train = {}
     for s in state.train_strategies():  # what was built on Train, with its own settings, is offered as it is
@@ -60,9 +61,9 @@ def compare_controls(prepared: PreparedData, split: Split) -> tuple[list[Strateg
     return [choices[i] for i in ids], folds, repeats, seed, tuning
 
 
-def leaderboard_panel(evals: list[Evaluation]) -> pd.DataFrame:
+def leaderboard_panel(evals: list[Evaluation], setting: Deployment | None = None) -> pd.DataFrame:
     """The leaderboard with intervals and the best value of each column highlighted; returns the numeric table."""
-    table = scores_table(evals)
+    table = scores_table(evals, setting)
     cross_validation_table(evals)
     return table
 
@@ -132,14 +133,13 @@ def show_figures(figs: list[tuple[str, object]]) -> None:
     show_chart(by["Metrics by strategy"], key="compare_bars")
 
 
-def takeaways_panel(
-    evals: list[Evaluation], *, prepared: PreparedData | None = None, split: Split | None = None
-) -> tuple[list[str], list[str]]:
-    """What helped here (by family) and plain-language takeaways, computed from the results and their noise; for a
-    two-class target, one sentence per strategy on what it would do in production (the settings below)."""
-    lines, helped = takeaways(evals), summary(evals)
-    if evals[0].binary and prepared is not None and split is not None and len(evals) > 1:
-        lines = lines + current_production_view(evals, prepared=prepared, split=split).takeaways
+def takeaways_panel(evals: list[Evaluation], setting: Deployment | None = None) -> tuple[list[str], list[str]]:
+    """What helped here (for two classes: moving the threshold, then each way beyond it, at the session's costs and
+    rate) and plain-language takeaways, computed from the results and their noise; for a two-class target, one
+    sentence per strategy on what it would do in production (the settings below)."""
+    lines, helped = takeaways(evals), summary(evals, setting)
+    if setting is not None and len(evals) > 1:
+        lines = lines + production_view(evals, setting).takeaways
     st.subheader("Takeaways")
     if not lines:
         st.caption("Pick at least two strategies to compare.")
@@ -170,10 +170,11 @@ def figures_for_slides(figs, *, key: tuple) -> None:
         )  # fmt: skip
 
 
-def _script_or_none(prepared: PreparedData, split: Split, evals: list[Evaluation], settings: SharedSettings):
+def _script_or_none(prepared: PreparedData, split: Split, evals: list[Evaluation], settings: SharedSettings,
+                    setting: Deployment | None):  # fmt: skip
     try:
         return cached_script(prepared, split, [ev.strategy for ev in evals], cv_folds=settings.cv_folds,
-                             cv_repeats=settings.cv_repeats)  # fmt: skip
+                             cv_repeats=settings.cv_repeats, deployment=setting)  # fmt: skip
     except UserFacingError:
         return None
 
@@ -196,9 +197,9 @@ def report_split_text(prepared: PreparedData, split: Split) -> str:
 
 
 def _what_was_done(
-    evals: list[Evaluation], split: Split, settings: SharedSettings, *, cost_fp: float, cost_fn: float
+    evals: list[Evaluation], split: Split, settings: SharedSettings, setting: Deployment | None
 ) -> list[str]:
-    """One line per fact of the run, for the report: split, folds, seeds, costs."""
+    """One line per fact of the run, for the report: split, folds, seeds, costs and the production setting."""
     lines = [f"Training split {len(split.y_train):,} rows, test split {len(split.y_test):,} rows (seed "
              f"{split.spec.random_state})."]  # fmt: skip
     if settings.cv_folds >= 2:
@@ -207,42 +208,33 @@ def _what_was_done(
     else:
         lines.append("Cross-validation: off; every score is on the test split.")
     lines.append(f"Strategy seed {settings.seed} for every strategy.")
-    if evals[0].binary:
-        lines.append(f"Costs: a false alarm {cost_fp:g}, a missed {evals[0].classes[-1]!r} {cost_fn:g}.")
+    if setting is not None:
+        small = evals[0].classes[-1]
+        lines.append(f"Costs: a false alarm {setting.cost_fp:g}, a missed {small!r} {setting.cost_fn:g}.")
+        lines.append(f"Production rate: {setting.rate:.3%} {small!r}; counted {setting.unit}.")
     return lines
 
 
 def downloads(
     prepared: PreparedData, split: Split, evals: list[Evaluation], table: pd.DataFrame, figs, lines: list[str],
-    helped: list[str], diffs: pd.DataFrame | None, settings: SharedSettings,
+    helped: list[str], diffs: pd.DataFrame | None, settings: SharedSettings, setting: Deployment | None,
 ) -> None:  # fmt: skip
-    """The report, the leaderboard CSV, the settings JSON, and a link that reopens this view."""
+    """The report, the leaderboard CSV, the settings JSON, and a link that reopens this view.
+
+    Everything a download reads is taken now, during the page's run: Streamlit calls a deferred download (the
+    report) when its button is pressed, outside the run, where the session's settings cannot be read.
+    """
     dist = prepared.distribution
     split_text = report_split_text(prepared, split)
+    share = budget_share()
+    budget_table = cached_budget(evals, share=share) if evals[0].binary else None
+    script = _script_or_none(prepared, split, evals, settings, setting)
+    warning = noise_warning(evals)
 
-    def report() -> bytes:  # written when the button is pressed (it embeds every chart), not on every rerun
-        budget = production = decision = None
-        figures = list(figs)
-        cost_fp, cost_fn = state.costs()
-        done = _what_was_done(evals, split, settings, cost_fp=cost_fp, cost_fn=cost_fn)
-        if evals[0].binary:
-            found = decision_summary(evals, cost_fp=cost_fp, cost_fn=cost_fn)
-            decision = (found.headline, list(found.lines))
-            view = current_production_view(evals, prepared=prepared, split=split)
-            done.append(view.heading.replace(", at a production rate of", ": production rate") + ".")
-            production = (view.heading, view.table, view.sentences, PRODUCTION_CAPTION)
-            figures.append(("Decision curve", view.figure))
-            share = budget_share()
-            budget = (share, budget_lines(cached_budget(evals, share=share), positive=repr(evals[0].classes[-1]),
-                                          share=share))  # fmt: skip
-        return build_report(
-            dataset_name=prepared.dataset.name, target=prepared.target or "", n_rows=_file_rows(prepared),
-            distribution=dist, split_text=split_text, evals=evals, leaderboard=with_intervals(table),
-            best=best_in_column(evals), figures=figures, takeaways=lines, summary=helped, differences=diffs,
-            warning=noise_warning(evals), script=_script_or_none(prepared, split, evals, settings), budget=budget,
-            production=production, decision=decision, done=done, n_train=len(split.y_train),
-            cv_folds=settings.cv_folds,
-        ).encode("utf-8")  # fmt: skip
+    def report() -> bytes:  # written when the button is pressed (it embeds every chart), from the values taken above
+        return report_bytes(prepared, split, evals, table, figs, lines, helped, diffs, settings, setting,
+                            share=share, budget_table=budget_table, script=script, split_text=split_text,
+                            warning=warning, dist=dist)  # fmt: skip
 
     c1, c2, c3 = st.columns(3)
     c1.download_button(
@@ -259,7 +251,7 @@ def downloads(
         "Download the settings (JSON)", to_json(settings).encode(), file_name="imbalance-settings.json",
         mime="application/json", key=state.W_DOWNLOAD_SETTINGS, icon=":material/tune:", on_click="ignore"
     )  # fmt: skip
-    figures_for_slides(figs, key=(run_identity(prepared, split.spec), settings))
+    figures_for_slides(figs, key=(run_identity(prepared, split.spec), settings, setting, share))
     if settings.sample is not None:
         token = encode_token(settings)
         st.query_params["s"] = token
@@ -267,3 +259,29 @@ def downloads(
         st.caption("The page address now holds these settings: copy it to share this comparison.")
     else:
         st.caption("Uploaded data is not put in links: share the settings file together with your data.")
+
+
+def report_bytes(
+    prepared: PreparedData, split: Split, evals: list[Evaluation], table: pd.DataFrame, figs, lines: list[str],
+    helped: list[str], diffs: pd.DataFrame | None, settings: SharedSettings, setting: Deployment | None, *,
+    share: float, budget_table: pd.DataFrame | None, script: str | None, split_text: str, warning: str | None, dist,
+) -> bytes:  # fmt: skip
+    """The HTML report from values taken during the page's run (never from session state: it may be called outside
+    the run). Its decision, "What was done" and production table read ``setting``, as the page does."""
+    budget = production = decision = None
+    figures = list(figs)
+    done = _what_was_done(evals, split, settings, setting)
+    if setting is not None:
+        found = decision_summary(evals, setting)
+        decision = (found.headline, found.basis, list(found.lines))
+        view = production_view(evals, setting, rivals=found.rivals)
+        production = (view.heading, view.table, view.sentences, PRODUCTION_CAPTION)
+        figures.append(("Decision curve", view.figure))
+        budget = (share, budget_lines(budget_table, positive=repr(evals[0].classes[-1]), share=share))
+    return build_report(
+        dataset_name=prepared.dataset.name, target=prepared.target or "", n_rows=_file_rows(prepared),
+        distribution=dist, split_text=split_text, evals=evals, leaderboard=with_intervals(table),
+        best=best_in_column(evals), figures=figures, takeaways=lines, summary=helped, differences=diffs,
+        warning=warning, script=script, budget=budget, production=production, decision=decision, done=done,
+        n_train=len(split.y_train), cv_folds=settings.cv_folds,
+    ).encode("utf-8")  # fmt: skip

@@ -20,7 +20,7 @@ from core.comparison.compare import best_in_column, leaderboard, meaning, with_i
 from core.comparison.decision import Decision, decision_summary
 from core.comparison.gains import gains
 from core.comparison.intervals import jeffreys
-from core.comparison.production import Deployment, threshold_sentence
+from core.comparison.production import Deployment, people, threshold_sentence
 from core.comparison.takeaways import intervals_caption, noise_warning
 from core.errors import UserFacingError
 from core.modelling.evaluation import (
@@ -47,12 +47,14 @@ from core.output.result_figures import (
 _COLUMNS_PER_TABLE = 4
 
 
-def scores_table(evals: list[Evaluation]) -> pd.DataFrame:
-    """The scores on the test split with their 95 % intervals, one row per strategy, the best of each marked.
+def scores_table(evals: list[Evaluation], setting: Deployment | None = None) -> pd.DataFrame:
+    """The scores on the test split with their 95 % intervals, one row per strategy, the best of each marked; for two
+    classes the cost per case at ``setting``'s costs and production rate.
 
     Returns the numeric table (values and bounds), as the leaderboard CSV carries it.
     """
-    table = leaderboard(evals, costs=state.costs())
+    costs = (setting.cost_fp, setting.cost_fn) if setting is not None else None
+    table = leaderboard(evals, costs=costs, rate=setting.rate if setting is not None else None)
     shown = with_intervals(table)
     best = best_in_column(evals)
 
@@ -82,35 +84,38 @@ def scores_table(evals: list[Evaluation]) -> pd.DataFrame:
         f"Accuracy only means something next to its baseline: always answering {plain(repr(majority))} "
         f"scores {baseline:.1%} on this test split. {which} Everything is measured on the untouched test split"
         + (", each strategy at its own threshold." if binary else ", predicting the most probable class.")
-        + (" Cost per case: the false alarms times the cost of one plus the missed cases times the cost of one, over "
-           "the test rows." if binary else "")
+        + (f" Cost per case: at the production rate of {setting.rate:.3%} {plain(repr(evals[0].classes[-1]))}, the "
+           "false-alarm rate times the cost of a false alarm plus the miss rate times the cost of a missed case, "
+           "each weighed by its class's share." if setting is not None else "")
     )  # fmt: skip
     return table
 
 
-def decision_panel(evals: list[Evaluation]) -> Decision | None:
-    """Binary: the decision summary at the costs set (which strategy to use, in counts), in a box at the top."""
-    cost_fp, cost_fn = state.costs()
-    decision = decision_summary(evals, cost_fp=cost_fp, cost_fn=cost_fn)
+def decision_panel(evals: list[Evaluation], setting: Deployment | None) -> Decision | None:
+    """Binary: the decision summary at the session's costs and production rate, between fair rivals (each model at a
+    threshold tuned for the costs), in a box at the top."""
+    decision = decision_summary(evals, setting) if setting is not None else None
     if decision is None:
         return None
     with st.container(border=True):
         st.markdown(f"**{plain(decision.headline)}**")
+        st.caption(plain(decision.basis))
         for line in decision.lines:
             st.markdown(f"- {plain(line)}")
         st.caption(
-            "Counted on the untouched test split, each strategy at its own threshold, with 95 % intervals. A strategy "
-            "is named only when it is cheaper than every other beyond noise. The costs are set under Costs and "
-            "threshold tuning; the leaderboard's cost column uses the same."
+            "Counted on the untouched test split and worked out at the production rate, with 95 % intervals. A "
+            "strategy is named only when it is cheaper than every other beyond noise (a paired interval) and saves "
+            "against flagging no one beyond noise. The costs are set under Costs and threshold tuning, the rate "
+            "and volume under What happens in production; the leaderboard's cost column and the report use the same."
         )
     if presenting():  # a room that does not know the names: what each one is, in a line
-        st.markdown("\n".join(f"- **{plain(ev.name)}**: {plain(meaning(ev.strategy))}" for ev in evals))
+        st.markdown("\n".join(f"- **{plain(ev.name)}**: {plain(meaning(ev.strategy))}" for ev in decision.rivals))
     return decision
 
 
-def metrics_table(evals: list[Evaluation]) -> None:
+def metrics_table(evals: list[Evaluation], setting: Deployment | None = None) -> None:
     """Scores with intervals, fit times, cross-validation and per-class tables."""
-    scores_table(evals)
+    scores_table(evals, setting)
     times = ", ".join(f"{plain(ev.name)} {ev.seconds:,.1f} s" for ev in evals)
     st.caption(f"Fit time on the training split: {times}.")
     cross_validation_table(evals)
@@ -317,11 +322,12 @@ def budget_share() -> float:
 
 
 def budget_lines(table: pd.DataFrame, *, positive: str, share: float) -> list[str]:
-    """One plain sentence per strategy: reviewing the top ``share`` catches what, at how many false alarms."""
+    """One plain sentence per strategy: reviewing the top ``share`` catches what, at how many false alarms, in whole
+    cases (rows with equal scores are counted in proportion, so the counts behind them can be fractional)."""
     return [
         f"Reviewing the top {share:.0%} of cases ({r['rows reviewed']:,.0f}), {r['strategy']} catches "
-        f"{r['recall']:.0%} of {positive} [{r['recall low']:.0%}, {r['recall high']:.0%}] ({r['caught']:,.1f} of "
-        f"{r['of']:,}) at {r['false alarms']:,.1f} false alarms; lift {r['lift']:.1f}."
+        f"{r['recall']:.0%} of {positive} [{r['recall low']:.0%}, {r['recall high']:.0%}] ({people(r['caught'])} of "
+        f"{r['of']:,}) at {people(r['false alarms'])} false alarms; lift {r['lift']:.1f}."
         for r in table.to_dict("records")
     ]
 

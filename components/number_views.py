@@ -13,6 +13,7 @@ from components import state
 from components.cache import POLL_SECONDS, _waiting_text, heavy_board
 from components.charts import show_chart
 from components.messages import plain, show_message
+from components.presenting import presenting
 from components.split_controls import split_controls
 from core.comparison.number_errors import MIN_ROWS, PARTS, NumberScores, number_scores, what_it_bought
 from core.data.numeric_target import RareRange, box_plot_range, is_continuous_number, number_split, number_target
@@ -230,7 +231,9 @@ def _code(prepared: PreparedData, split: Split, rare: RareRange, whole: RareRang
         name = data_file_name(prepared.dataset.source)
         if name:
             right.caption(f"It reads {plain(name)} from the folder it runs in.")
-        st.code(text, language="python", line_numbers=True)
+        st.code(
+            text, language="python", line_numbers=not presenting(), wrap_lines=presenting()
+        )  # a projector: no sideways scroll
     return text
 
 

@@ -29,6 +29,11 @@ def apply_settings(settings: SharedSettings) -> None:
     state.put(state.W_COST_FP, settings.tuning.cost_fp)
     state.put(state.W_COST_FN, settings.tuning.cost_fn)
     state.put(state.W_MIN_PRECISION, settings.tuning.min_precision)
+    if settings.rate is not None:
+        state.put(state.W_PROD_RATE, f"{settings.rate * 100:.6g}")
+    else:
+        state.forget(state.W_PROD_RATE)
+    state.put(state.W_PROD_VOLUME, "" if settings.per_day is None else f"{settings.per_day:g}")
 
 
 def _import_file() -> None:

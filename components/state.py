@@ -141,6 +141,10 @@ W_STEPS_BACK = "steps.back"
 W_STEPS_ALL = "steps.all"
 W_PRODUCTION_LESSON = "lesson.production_run"
 PRODUCTION_LESSON_ASKED = "ie.production_lesson_asked"  # the Lesson's production step was asked for
+W_THRESHOLD_LESSON = "lesson.threshold_run"
+THRESHOLD_LESSON_ASKED = (
+    "ie.threshold_lesson_asked"  # the Lesson's "rebalance or move the threshold" step was asked for
+)
 W_NUMBER_LESSON = "lesson.number_run"
 NUMBER_LESSON_ASKED = "ie.number_lesson_asked"  # the Lesson's skewed-numbers step was asked for
 W_PROD_RATE = "production.rate"  # the small class's rate in production, in percent, as typed
@@ -268,6 +272,13 @@ def set_dataset(ds: Dataset) -> None:
     st.session_state.pop(TRAINED, None)
     st.session_state.pop(COMPARED, None)
     forget(W_COMPARE_IDS)
+    forget_production_rate()
+
+
+def forget_production_rate() -> None:
+    """Back to the data's own rate of the small class in production (new data, or another target)."""
+    forget(W_PROD_RATE)
+    st.session_state.pop(PROD_RATE_OK, None)
 
 
 def target() -> str | None:
@@ -276,7 +287,10 @@ def target() -> str | None:
 
 
 def set_target(column: str) -> None:
-    """Choose the target column; column overrides are kept for the other columns."""
+    """Choose the target column; column overrides are kept for the other columns. Another target has another rate of
+    its small class, so the production rate goes back to the data's own."""
+    if st.session_state.get(TARGET) != column:
+        forget_production_rate()
     st.session_state[TARGET] = column
 
 
@@ -291,8 +305,9 @@ def set_overrides(value: dict[str, Treatment]) -> None:
 
 
 def costs() -> tuple[float, float]:
-    """The costs of a false alarm and of a missed case, as set in the strategy settings (shared by every page)."""
-    return float(st.session_state.get(W_COST_FP, 1.0)), float(st.session_state.get(W_COST_FN, 10.0))
+    """The costs of a false alarm and of a missed case, as set in the strategy settings (shared by every page, also
+    by a page that does not draw their fields: the remembered values, not the widgets')."""
+    return float(kept(W_COST_FP, 1.0)), float(kept(W_COST_FN, 10.0))
 
 
 def remember_train_strategies(strategies) -> None:

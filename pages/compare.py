@@ -20,7 +20,7 @@ from components.evaluation_views import decision_panel, run_strategies
 from components.number_views import is_number_target
 from components.page_setup import page_guard, require_prepared, require_split
 from components.presenting import settings_area
-from components.production_views import current_deployment, production_panel
+from components.production_views import current_deployment, production_choice, production_panel
 from components.settings_io import apply_link_settings, settings_importer
 from components.split_controls import split_summary
 from core.data.split import run_identity
@@ -47,11 +47,14 @@ with settings_area():
     split = require_split(prepared, folded=True)
     split_summary(split)
     strategies, folds, repeats, seed, tuning = compare_controls(prepared, split)
+rate, per_day = production_choice(prepared)
 shared = SharedSettings(
     sample=prepared.dataset.sample_key, target=prepared.target, split=split.spec,
     strategies=tuple(s.id for s in strategies), cv_folds=folds, seed=seed, cv_repeats=repeats, tuning=tuning,
+    rate=rate, per_day=per_day,
 )  # fmt: skip
-key = (run_identity(prepared, split.spec), tuple(strategies), folds, repeats)  # a cost no strategy tunes for: no rerun
+# What must be fitted: a threshold (at any costs or rate) is read off the models' fits, so changing it needs no press.
+key = (run_identity(prepared, split.spec), tuple(dict.fromkeys(s.fitted_as for s in strategies)), folds, repeats)
 st.button(
     "Run comparison", key=state.W_COMPARE_RUN, type="primary", icon=":material/play_arrow:",
     on_click=state.mark_compared, args=(key,), disabled=not strategies,
@@ -61,21 +64,25 @@ if st.session_state.get(state.COMPARED) != key:
     st.stop()
 
 evals = run_strategies(prepared, split, strategies, cv_folds=folds, cv_repeats=repeats)
+setting = current_deployment(evals, prepared=prepared, split=split)  # costs and rate, read once for the whole page
 
-if evals[0].binary:
+decision = None
+if setting is not None:
     st.header("The decision")
-    decision_panel(evals)
+    decision = decision_panel(evals, setting)
 st.header("Leaderboard")
-table = leaderboard_panel(evals)
+table = leaderboard_panel(evals, setting)
 diffs = differences_panel(evals)
-lines, helped = takeaways_panel(evals, prepared=prepared, split=split)
-if evals[0].binary:
+lines, helped = takeaways_panel(evals, setting)
+if setting is not None:
     st.header("What happens in production")
-    production_panel(evals, prepared=prepared, split=split)
+    production_panel(evals, setting, prepared=prepared, rivals=decision.rivals if decision else ())
 figs = comparison_figures(evals, table)
 show_figures(figs)
 st.header("Share")
-downloads(prepared, split, evals, table, figs, lines, helped, diffs, shared)
-deployment = current_deployment(evals, prepared=prepared, split=split)
-code_panel(prepared, split, strategies, cv_folds=folds, cv_repeats=repeats, page="compare", deployment=deployment)
-model_panel(prepared, split, evals, page="compare", deployment=deployment)
+downloads(prepared, split, evals, table, figs, lines, helped, diffs, shared, setting)
+code_panel(prepared, split, strategies, cv_folds=folds, cv_repeats=repeats, page="compare", deployment=setting)
+tuned = [r for r in (decision.rivals if decision else ()) if r.name not in {ev.name for ev in evals}]
+model_panel(
+    prepared, split, evals + tuned, page="compare", deployment=setting
+)  # the rivals too: the decision names them

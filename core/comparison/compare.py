@@ -177,18 +177,21 @@ def _pair(evals: list[Evaluation], i: int, j: int, source: str) -> Mapping[str, 
 COST_LABEL = "cost per case"
 
 
-def leaderboard(evals: list[Evaluation], *, costs: tuple[float, float] | None = None) -> pd.DataFrame:
+def leaderboard(
+    evals: list[Evaluation], *, costs: tuple[float, float] | None = None, rate: float | None = None
+) -> pd.DataFrame:
     """One row per strategy: its threshold, then each metric on the test split with its 95 % interval.
 
     With ``costs`` (a false alarm, a missed case) and two classes, a :data:`COST_LABEL` column follows the
-    threshold: the cost per test row at the strategy's threshold (:func:`core.comparison.decision.cost_column`).
+    threshold: the cost per case at the strategy's threshold, at the production ``rate`` of cases when given
+    (else the test split's own mix), :func:`core.comparison.decision.cost_column`.
 
     A metric's columns are its label (the value), "<label> low" and "<label> high" (the interval's
     bounds, :mod:`core.comparison.intervals`); recall and precision also carry their counts ("<label> hits" of
     "<label> of"). Cross-validation means and standard deviations follow where it ran.
     """
     keys = metric_keys(evals[0].binary)
-    priced = cost_column(evals, cost_fp=costs[0], cost_fn=costs[1]) if costs and evals[0].binary else None
+    priced = cost_column(evals, cost_fp=costs[0], cost_fn=costs[1], rate=rate) if costs and evals[0].binary else None
     rows = []
     for i, (ev, est) in enumerate(zip(evals, estimates(evals), strict=True)):
         m = metrics(ev)

@@ -331,24 +331,38 @@ def metric_intervals(
     return out
 
 
-def _cost_per_case(cm: np.ndarray, cost_fp: float, cost_fn: float) -> np.ndarray:
-    """The cost per row of two-class confusion matrices ``(..., 2, 2)``: false alarms and missed cases, priced."""
-    return (cost_fp * cm[..., 0, 1] + cost_fn * cm[..., 1, 0]) / cm.sum(axis=(-1, -2))
+def _cost_per_case(cm: np.ndarray, cost_fp: float, cost_fn: float, rate: float | None = None) -> np.ndarray:
+    """The cost per row of two-class confusion matrices ``(..., 2, 2)``: false alarms and missed cases, priced, at
+    the matrices' own mix of cases, or at ``rate`` cases per row (the false-alarm and miss rates carry over)."""
+    if rate is None:
+        return (cost_fp * cm[..., 0, 1] + cost_fn * cm[..., 1, 0]) / cm.sum(axis=(-1, -2))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        false_alarms = cm[..., 0, 1] / cm[..., 0, :].sum(axis=-1)
+        misses = cm[..., 1, 0] / cm[..., 1, :].sum(axis=-1)
+    return cost_fp * false_alarms * (1 - rate) + cost_fn * misses * rate
 
 
 def cost_interval(
-    y: np.ndarray, pred: np.ndarray, *, cost_fp: float, cost_fn: float, level: float = LEVEL, random_state: int = 0
+    y: np.ndarray,
+    pred: np.ndarray,
+    *,
+    cost_fp: float,
+    cost_fn: float,
+    rate: float | None = None,
+    level: float = LEVEL,
+    random_state: int = 0,
 ) -> Estimate:
     """The cost per case of two-class decisions ``pred`` on a stratified test split (false alarms times
-    ``cost_fp`` plus missed cases times ``cost_fn``, over the rows), with the interval every confusion-matrix
-    metric gets: each true class's decisions drawn from their Jeffreys posterior at the split's class counts."""
+    ``cost_fp`` plus missed cases times ``cost_fn``, over the rows; at ``rate`` cases per row when given), with
+    the interval every confusion-matrix metric gets: each true class's decisions drawn from their Jeffreys
+    posterior at the split's class counts."""
     y, pred = np.asarray(y, dtype=int), np.asarray(pred, dtype=int)
     cm = _confusion(y, pred, 2)
-    value = float(_cost_per_case(cm, cost_fp, cost_fn))
+    value = float(_cost_per_case(cm, cost_fp, cost_fn, rate))
     seen = cm.sum(axis=1) > 0
     full = np.zeros((N_DRAWS, 2, 2))
     full[:, seen] = _posterior_cells(cm[seen], prior=0.5, size=N_DRAWS, rng=np.random.default_rng(random_state))
-    return Estimate(value, *_holding(value, *_quantiles(_cost_per_case(full, cost_fp, cost_fn), level)))
+    return Estimate(value, *_holding(value, *_quantiles(_cost_per_case(full, cost_fp, cost_fn, rate), level)))
 
 
 def cost_difference(
@@ -358,11 +372,13 @@ def cost_difference(
     *,
     cost_fp: float,
     cost_fn: float,
+    rate: float | None = None,
     level: float = LEVEL,
     random_state: int = 0,
 ) -> tuple[float, float, float, bool]:
-    """The cost per case of ``pred_other`` minus that of ``pred_base`` on the same rows: ``(difference, low, high,
-    identical)``, paired as :func:`difference_intervals` pairs every confusion-matrix metric."""
+    """The cost per case of ``pred_other`` minus that of ``pred_base`` on the same rows (at ``rate`` cases per row when
+    given): ``(difference, low, high, identical)``, paired as :func:`difference_intervals` pairs every
+    confusion-matrix metric."""
     y = np.asarray(y, dtype=int)
     a, b = np.asarray(pred_base, dtype=int), np.asarray(pred_other, dtype=int)
     joint = np.bincount(y * 4 + a * 2 + b, minlength=8).reshape(2, 4).astype(np.float64)
@@ -370,9 +386,10 @@ def cost_difference(
     full = np.zeros((N_DRAWS, 2, 4))
     full[:, seen] = _posterior_cells(joint[seen], prior=0.5, size=N_DRAWS, rng=np.random.default_rng(random_state))
     cube = full.reshape(N_DRAWS, 2, 2, 2)
-    draws = _cost_per_case(cube.sum(axis=2), cost_fp, cost_fn) - _cost_per_case(cube.sum(axis=3), cost_fp, cost_fn)
-    d = float(_cost_per_case(_confusion(y, b, 2), cost_fp, cost_fn) - _cost_per_case(_confusion(y, a, 2), cost_fp,
-                                                                                      cost_fn))  # fmt: skip
+    draws = _cost_per_case(cube.sum(axis=2), cost_fp, cost_fn, rate) - _cost_per_case(cube.sum(axis=3), cost_fp,
+                                                                                       cost_fn, rate)  # fmt: skip
+    d = float(_cost_per_case(_confusion(y, b, 2), cost_fp, cost_fn, rate)
+              - _cost_per_case(_confusion(y, a, 2), cost_fp, cost_fn, rate))  # fmt: skip
     return (d, *_holding(d, *_quantiles(draws, level)), bool(np.array_equal(a, b)))
 
 
@@ -458,32 +475,35 @@ def difference_intervals(
     return out
 
 
-def _shown(x: float) -> float:
-    """``x`` as it is shown: rounded to :data:`DIGITS` decimals, with no negative zero."""
-    return round(x, DIGITS) + 0.0
+def _shown(x: float, digits: int = DIGITS) -> float:
+    """``x`` as it is shown: rounded to ``digits`` decimals, with no negative zero."""
+    return round(x, digits) + 0.0
 
 
-def verdict(metric: str, difference: float, low: float, high: float, *, identical: bool = False) -> Verdict:
+def verdict(
+    metric: str, difference: float, low: float, high: float, *, identical: bool = False, digits: int = DIGITS
+) -> Verdict:
     """The one rule for what a paired difference (other minus baseline) says, decided on the shown bounds.
 
     ``identical``: the same decisions (or scores) on every row. "better" or "worse" only when the
-    shown interval excludes 0 (a bound that rounds to 0 does not); a smaller value is better for the
-    metrics in :data:`LOWER_IS_BETTER`.
+    shown interval (``digits`` decimals, as :func:`format_difference` shows it) excludes 0 (a bound that
+    rounds to 0 does not); a smaller value is better for the metrics in :data:`LOWER_IS_BETTER`.
     """
     if identical:
         return Verdict.IDENTICAL
     if any(math.isnan(x) for x in (difference, low, high)):
         return Verdict.UNDEFINED
-    lo, hi = _shown(low), _shown(high)
+    lo, hi = _shown(low, digits), _shown(high, digits)
     if lo <= 0 <= hi:
         return Verdict.UNCLEAR
     up = lo > 0
     return Verdict.BETTER if up != (metric in LOWER_IS_BETTER) else Verdict.WORSE
 
 
-def format_difference(difference: float, low: float, high: float) -> str:
-    """A difference and its interval as they are judged: ``+0.120 [+0.050, +0.190]``."""
-    return f"{_shown(difference):+.{DIGITS}f} [{_shown(low):+.{DIGITS}f}, {_shown(high):+.{DIGITS}f}]"
+def format_difference(difference: float, low: float, high: float, *, digits: int = DIGITS) -> str:
+    """A difference and its interval as they are judged: ``+0.120 [+0.050, +0.190]`` (``digits`` decimals, with
+    thousands separated)."""
+    return f"{_shown(difference, digits):+,.{digits}f} [{_shown(low, digits):+,.{digits}f}, {_shown(high, digits):+,.{digits}f}]"
 
 
 def methods_caption(metrics: list[str]) -> str:

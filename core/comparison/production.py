@@ -41,16 +41,38 @@ __all__ = [
     "check_rate",
     "check_volume",
     "decision_curve",
+    "fitted_words",
     "outcome",
+    "outcome_table",
+    "people",
     "prior_shift",
+    "production_line",
     "rate_note",
     "takeaway",
     "threshold_sentence",
     "trained_rate",
+    "whole",
 ]
 
 #: A production rate more than this many times lower or higher than the test split's is accepted with a note.
 FAR_FACTOR = 100
+
+
+def whole(x: float) -> str:
+    """``x`` rounded to a whole number (halves up), with thousands separated: 108.5 cases are "109"."""
+    return f"{math.floor(x + 0.5):,}"
+
+
+def people(x: float) -> str:
+    """An expected count of people or cases as a person reads it: "about 2" for 2.3, "fewer than 1" below a half,
+    "none" at 0, "–" when undefined."""
+    if math.isnan(x):
+        return "–"
+    if x <= 0:
+        return "none"
+    if x < 0.5:
+        return "fewer than 1"
+    return f"about {whole(x)}"
 
 
 def check_rate(value: object) -> float:
@@ -94,16 +116,17 @@ def rate_note(rate: float, test_rate: float) -> str | None:
 
 @dataclass(frozen=True)
 class Deployment:
-    """The production setting a generated script and a model file carry: the ``rate`` of cases, the cases scored
-    per period (``per``, named by ``unit``), the costs, and each strategy's training rate of cases by name
-    (``fitted_at``; None where the scores are no probabilities to move, see :func:`trained_rate`)."""
+    """The user's costs and production setting, which every copy of the story reads (the decision, the tables, the
+    report, the script, the model file): the ``rate`` of cases, the cases scored per period (``per``, named by
+    ``unit``), the costs of a false alarm and of a missed case, and each strategy's training rate of cases by
+    name (``fitted_at``; None where the scores are no probabilities to move, see :func:`trained_rate`)."""
 
     rate: float
-    per: float
-    unit: str
-    cost_fp: float
-    cost_fn: float
-    fitted_at: tuple[tuple[str, float | None], ...]
+    per: float = 10_000.0
+    unit: str = "per 10,000 cases scored"
+    cost_fp: float = 1.0
+    cost_fn: float = 10.0
+    fitted_at: tuple[tuple[str, float | None], ...] = ()
 
     def fitted_rate(self, name: str) -> float | None:
         """The training rate of the strategy called ``name`` (None when unknown or not a probability)."""
@@ -242,55 +265,67 @@ def trained_rate(strategy, *, fitted_counts: dict, training_counts: dict, names:
     return n1 / (n0 + n1)
 
 
-def _figure_text(v: tuple[float, float, float], *, digits: int = 1, percent: bool = False) -> str:
+def _figure_text(v: tuple[float, float, float], *, percent: bool = False) -> str:
+    """A figure and its interval: whole cases, rounded as the sentences round them (an expected 2.3 cases is 2), or
+    a percentage."""
     value, low, high = v
     if math.isnan(value):
         return "–"
     if percent:
         return f"{value:.1%} [{low:.1%}, {high:.1%}]"
-    return f"{value:,.{digits}f} [{low:,.{digits}f}, {high:,.{digits}f}]"
+    return f"{whole(value)} [{whole(low)}, {whole(high)}]"
 
 
-def outcome_table(names: list[str], outcomes: list[Outcome]) -> list[dict[str, str]]:
-    """The outcome table stakeholders read: per strategy, what it does per ``per`` cases scored, with intervals."""
-    rows = []
-    for name, o in zip(names, outcomes, strict=True):
-        rows.append({
+def outcome_table(rows: list[tuple[str, str, Outcome]], *, nothing: float) -> list[dict[str, str]]:
+    """The outcome table stakeholders read: per strategy (its name, its threshold in words, its outcome), what it
+    does per ``per`` cases scored, in whole cases, with intervals; its cost and what it saves against flagging no
+    one, whose cost is ``nothing``."""
+    out = []
+    for name, threshold, o in rows:
+        money = 0 if max(nothing, o.cost[2]) >= 100 else 2
+        out.append({
             "strategy": name,
+            "threshold": threshold,
             "flagged": _figure_text(o.flagged),
             "cases caught": _figure_text(o.caught),
-            "cases missed": _figure_text(o.missed),
             "false alarms": _figure_text(o.false_alarms),
-            "cost": _figure_text(o.cost, digits=0),
+            "cost": f"{o.cost[0]:,.{money}f} [{o.cost[1]:,.{money}f}, {o.cost[2]:,.{money}f}]",
+            "saving": f"{nothing - o.cost[0]:,.{money}f} [{nothing - o.cost[2]:,.{money}f}, {nothing - o.cost[1]:,.{money}f}]",
             "precision": _figure_text(o.precision, percent=True),
         })  # fmt: skip
-    return rows
+    return out
 
 
-def outcome_sentence(name: str, o: Outcome, *, label: str, unit: str) -> str:
-    """One sentence per strategy: what it flags, catches, misses and costs per ``unit`` at the production rate."""
-
-    def n(v: tuple[float, float, float]) -> str:
-        value, low, high = v
-        return (
-            f"{value:,.1f} ({low:,.1f} to {high:,.1f})" if value < 100 else f"{value:,.0f} ({low:,.0f} to {high:,.0f})"
-        )
-
-    precision = "" if math.isnan(o.precision[0]) else f"; {o.precision[0]:.1%} of what it flags is a real {label}"
-    return (f"{name} flags {n(o.flagged)} {unit}: {n(o.caught)} {label} caught, {n(o.missed)} missed and "
-            f"{n(o.false_alarms)} false alarms, at a cost of {o.cost[0]:,.0f}{precision}.")  # fmt: skip
-
-
-def probability_sentence(name: str, *, trained: float, rate: float, label: str) -> str | None:
-    """What a score of 0.5 means in production for a model trained at another rate, or None when they agree."""
-    if abs(trained - rate) <= 0.1 * rate:
+def fitted_words(strategy, *, trained: float | None, label: str) -> str | None:
+    """How the strategy's model came to see another rate of cases than the data's, in words that fit it: rows a
+    sampler made, weights (which change no rows), or a model that balances inside itself; None when its scores
+    are probabilities at the data's rate or no probabilities at all."""
+    if trained is None:
         return None
-    meant = float(prior_shift(np.array([0.5]), trained_rate=trained, rate=rate)[0])
-    return (
-        f"{name} was fitted on rows with {trained:.1%} {label}: its score of 0.50 means about a {meant:.2%} "
-        f"chance of {label} at the production rate of {rate:.3%}. The corrected scores below keep its "
-        "decisions; only the scale becomes truthful."
-    )
+    if strategy.calibrated:
+        return None
+    if strategy.sampler.key != "none":
+        return f"was fitted on rows with {trained:.1%} {label} (its resampling made them)"
+    if strategy.model in BALANCING_MODELS:
+        return f"balances the classes inside itself, as if {trained:.0%} of the rows were {label}"
+    if strategy.weighting != "none":
+        return f"weighs {label} rows as if they were {trained:.1%} of the training rows (weights change no rows)"
+    return None
+
+
+def production_line(name: str, o: Outcome, *, label: str, unit: str, nothing: float, fitted: str | None = None,
+                    trained: float | None = None) -> str:  # fmt: skip
+    """One line per strategy at the production rate: what it flags and catches in whole cases, its cost against
+    doing nothing, and, for a model ``fitted`` at another rate (``trained``), what its score of 0.50 means there."""
+    money = 0 if max(nothing, o.cost[0]) >= 100 else 2
+    text = (f"{name} flags {people(o.flagged[0])} {unit} and catches {people(o.caught[0])} of the "
+            f"{whole(o.rate * o.per)} {label}: a cost of {o.cost[0]:,.{money}f} against "
+            f"{nothing:,.{money}f} for flagging no one.")  # fmt: skip
+    if fitted and trained is not None and abs(trained - o.rate) > 0.1 * o.rate:
+        meant = float(prior_shift(np.array([0.5]), trained_rate=trained, rate=o.rate)[0])
+        text += (f" It {fitted}, so its score of 0.50 means about a {meant:.2%} chance of {label} at the production "
+                 "rate; the corrected scores below keep its decisions.")  # fmt: skip
+    return text
 
 
 def threshold_sentence(
@@ -318,8 +353,9 @@ def calibration_error(y: np.ndarray, p: np.ndarray, *, bins: int = 10) -> float:
 
 
 def takeaway(name: str, o: Outcome, *, label: str) -> str:
-    """The production outcome of one strategy in one short sentence, for the takeaways."""
+    """The production outcome of one strategy in one short sentence, for the takeaways, in whole cases."""
     unit = "a day" if o.per != 10_000 else "per 10,000 cases scored"
-    return (f"In production ({o.rate:.3%} {label}, {unit}), {name} would catch {o.caught[0]:,.1f} of "
-            f"{o.caught[0] + o.missed[0]:,.1f} {label} with {o.false_alarms[0]:,.0f} false alarms "
-            f"(cost {o.cost[0]:,.0f}).")  # fmt: skip
+    money = 0 if o.cost[0] >= 100 else 2
+    return (f"In production ({o.rate:.3%} {label}, {unit}), {name} would catch {people(o.caught[0])} of the "
+            f"{whole(o.rate * o.per)} {label} with {people(o.false_alarms[0])} false alarms "
+            f"(cost {o.cost[0]:,.{money}f}).")  # fmt: skip

@@ -23,7 +23,9 @@ from core.comparison.compare import (
     number_text,
     rows_of,
 )
+from core.comparison.decision import effects
 from core.comparison.intervals import Estimate, jeffreys, methods_caption
+from core.comparison.production import Deployment
 from core.modelling.evaluation import METRIC_LABELS, Evaluation
 from core.modelling.strategies import Strategy
 
@@ -303,15 +305,20 @@ def _family(strategy: Strategy, base: Strategy) -> str:
     return "same as the baseline"
 
 
-def summary(evals: list[Evaluation]) -> list[str]:
+def summary(evals: list[Evaluation], setting: Deployment | None = None) -> list[str]:
     """Which of resampling, class weights, thresholding (and calibration, another model) helped here, with intervals.
 
-    Each family's best member (by the headline metric: the small class's F1 for two classes, balanced
-    accuracy otherwise) is set against the baseline by the paired interval of the difference, on the
-    rows :func:`evidence` names.
+    For two classes with the user's costs and production rate (``setting``), the two effects apart
+    (:func:`core.comparison.decision.effects`): what moving the baseline's threshold for the costs did, then what
+    each other way bought beyond moving the threshold, every model at a threshold tuned for the costs, by
+    the paired interval of the cost difference at the rate. Otherwise each family's best member (by the
+    headline metric: the small class's F1 for two classes, balanced accuracy otherwise) is set against the
+    baseline by the paired interval of the difference, on the rows :func:`evidence` names.
     """
-    if len(evals) < 2:
+    if len(evals) < 2 and (setting is None or not evals or not evals[0].binary):
         return []
+    if setting is not None and evals[0].binary:
+        return [e.sentence(setting.unit) for e in effects(evals, setting)]
     base = evals[0]
     source = evidence(evals)
     headline = "f1" if base.binary else "balanced_accuracy"

@@ -126,9 +126,10 @@ def _figure_block(fig: go.Figure) -> str:
     return f"<div class='figure'></div><script type='application/json' class='figure-json'>{data}</script>"
 
 
-def _decision(decision: tuple[str, list[str]]) -> list[str]:
-    return ["<h2>The decision</h2>", f"<p><b>{_e(decision[0])}</b></p><ul>", *(f"<li>{_e(t)}</li>" for t in decision[1]),
-            "</ul>"]  # fmt: skip
+def _decision(decision: tuple[str, str, list[str]]) -> list[str]:
+    headline, basis, lines = decision
+    return ["<h2>The decision</h2>", f"<p><b>{_e(headline)}</b></p>", f"<p class='muted'>{_e(basis)}</p><ul>",
+            *(f"<li>{_e(t)}</li>" for t in lines), "</ul>"]  # fmt: skip
 
 
 def build_report(
@@ -149,7 +150,7 @@ def build_report(
     script: str | None = None,
     budget: tuple[float, list[str]] | None = None,
     production: tuple[str, pd.DataFrame, list[str], str] | None = None,
-    decision: tuple[str, list[str]] | None = None,
+    decision: tuple[str, str, list[str]] | None = None,
     done: list[str] = (),
     n_train: int = 0,
     cv_folds: int = 0,
@@ -161,8 +162,8 @@ def build_report(
     ``warning`` flags a test split too small to judge by; ``script`` (from :func:`core.output.script.script`)
     becomes the appendix "How to reproduce"; ``budget`` (a share of the cases and one sentence per
     strategy) becomes "If the team can review the top k %". ``production`` (a heading, the outcome table, a
-    sentence per strategy and the caption) becomes "What happens in production". ``decision`` (a headline and
-    its lines, :func:`core.comparison.decision.decision_summary`) comes first, as "The decision"; ``done`` (one
+    sentence per strategy and the caption) becomes "What happens in production". ``decision`` (a headline, its
+    basis and its lines, :func:`core.comparison.decision.decision_summary`) comes first, as "The decision"; ``done`` (one
     line per fact: folds, costs, seeds) is "What was done", followed by the library versions; ``n_train`` and
     ``cv_folds`` let each strategy's line say the folds and rows per tree it used.
     """

@@ -34,7 +34,9 @@ class SettingsError(UserFacingError):
 @dataclass(frozen=True)
 class SharedSettings:
     """What a comparison needs to be reproduced: the bundled sample, target, split, strategies, folds, seed,
-    cross-validation repeats and the threshold-tuning settings."""
+    cross-validation repeats, the threshold-tuning settings (the costs among them) and the production setting:
+    the rate of the small class there (``rate``, a share; None: the data's own) and the cases scored a day
+    (``per_day``; None: counted per 10,000 cases)."""
 
     sample: str | None
     target: str | None
@@ -44,6 +46,8 @@ class SharedSettings:
     seed: int = 0
     cv_repeats: int = 1
     tuning: TuningSettings = field(default_factory=TuningSettings)
+    rate: float | None = None
+    per_day: float | None = None
 
 
 def to_json(settings: SharedSettings) -> str:
@@ -64,6 +68,7 @@ def to_json(settings: SharedSettings) -> str:
                 "cost_fn": settings.tuning.cost_fn,
                 "min_precision": settings.tuning.min_precision,
             },
+            "production": {"rate": settings.rate, "per_day": settings.per_day},
         },
         indent=2,
     )
@@ -106,6 +111,7 @@ def from_json(text: str | bytes) -> SharedSettings:
         "cv_repeats",
         "seed",
         "tuning",
+        "production",
     }
     _need(not unknown, f"Unknown setting(s): {', '.join(sorted(map(str, unknown)))[:200]}.")
     sample = data.get("sample")
@@ -142,7 +148,7 @@ def from_json(text: str | bytes) -> SharedSettings:
     return SharedSettings(
         sample=sample, target=target, split=SplitSpec(round(float(test_size), 2), split_seed),
         strategies=tuple(strategies), cv_folds=folds, seed=seed, cv_repeats=repeats,
-        tuning=_tuning(data.get("tuning", {})),
+        tuning=_tuning(data.get("tuning", {})), **_production(data.get("production", {})),
     )  # fmt: skip
 
 
@@ -169,11 +175,24 @@ def _tuning(raw: Any) -> TuningSettings:
     )
 
 
+def _production(raw: Any) -> dict[str, float | None]:
+    _need(isinstance(raw, dict), "'production' must be an object.")
+    unknown = set(raw) - {"rate", "per_day"}
+    _need(not unknown, f"Unknown production setting(s): {', '.join(sorted(map(str, unknown)))[:200]}.")
+    rate, per_day = raw.get("rate"), raw.get("per_day")
+    if rate is not None:
+        _need(isinstance(rate, int | float) and not isinstance(rate, bool) and 0 < rate < 1,
+              "'production.rate' must be a share above 0 and below 1, or null.")  # fmt: skip
+    if per_day is not None:
+        per_day = _number(per_day, "production.per_day", 1, 1e12)
+    return {"rate": None if rate is None else float(rate), "per_day": per_day}
+
+
 def encode_token(settings: SharedSettings) -> str:
     """The settings as a short URL-safe token (compressed JSON)."""
     data = json.loads(to_json(settings))
     defaults = json.loads(to_json(SharedSettings(None, None, settings.split, settings.strategies)))
-    for optional in ("cv_repeats", "tuning"):  # left out of links when they hold their defaults
+    for optional in ("cv_repeats", "tuning", "production"):  # left out of links when they hold their defaults
         if data[optional] == defaults[optional]:
             del data[optional]
     compact = json.dumps(data, separators=(",", ":")).encode()

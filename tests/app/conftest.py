@@ -71,3 +71,24 @@ def values(array) -> list:
         data = np.frombuffer(base64.b64decode(array["bdata"]), dtype=np.dtype(array["dtype"]))
         return data.tolist()  # flat: a 2-D array comes back row after row
     return list(array)
+
+
+@pytest.fixture
+def deferred(monkeypatch) -> dict:
+    """Every deferred download (a button whose ``data`` is a callable) drawn while the test runs, by key. AppTest has
+    no server to register them with, so the callables are kept here; calling one from the test's thread calls it as
+    Streamlit does when the button is pressed: outside the script's run, where no session state can be read."""
+    import streamlit as st
+    from streamlit.elements.widgets.button import ButtonMixin
+
+    kept: dict = {}
+    real = ButtonMixin.download_button
+
+    def recording(self, label, data, *args, **kwargs):
+        if callable(data):
+            kept[kwargs.get("key")] = data
+        return real(self, label, data, *args, **kwargs)
+
+    monkeypatch.setattr(ButtonMixin, "download_button", recording)
+    monkeypatch.setattr(st, "download_button", lambda *a, **k: recording(st._main, *a, **k))
+    return kept

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import re
 
 import numpy as np
 import pandas as pd
+import pytest
 
 from core.data.split import SplitSpec
 from core.output.shared_settings import SharedSettings, encode_token, to_json
@@ -53,9 +55,9 @@ def test_compare_shows_intervals_paired_differences_and_noise_aware_takeaways_on
     assert all("error_y" in t for t in bars["data"])
     lines = [m for m in texts(app, "markdown") if m.startswith("- ")]
     assert any("no clear difference" in line for line in lines)
-    assert any(line.startswith("- Thresholding") for line in lines) and any(
-        line.startswith("- Resampling") for line in lines
-    )
+    # what helped, the two effects apart: moving the threshold, then what resampling bought beyond it
+    assert any(line.startswith("- Moving the threshold for these costs") for line in lines)
+    assert any(line.startswith("- What resampling bought beyond moving the threshold") for line in lines)
     assert any(line.startswith("- By PR-AUC") for line in lines)
     production = [line for line in lines if line.startswith("- In production (")]
     assert len(production) == len(names) and all("false alarms (cost" in line for line in production)
@@ -63,7 +65,8 @@ def test_compare_shows_intervals_paired_differences_and_noise_aware_takeaways_on
     assert labels == ["Download the data it reads (credit_card_fraud.parquet)", "Download the leaderboard (CSV)",
                       "Download the report (HTML)", "Download the script (.py)", "Download the settings (JSON)"]  # fmt: skip
     code = app.get("code")[0].proto.code_text  # the whole comparison as one script, tuned threshold included
-    assert code.count("models[") == len(names) and "TunedThresholdClassifierCV(" in code
+    assert code.count("\nmodels[") == len(names) and "TunedThresholdClassifierCV(" in code
+    assert code.count("\nfair[") == 3  # the decision's rivals: RF (twice over: once), SMOTE + RF, HGB
     assert "s" in app.query_params
 
 
@@ -153,7 +156,7 @@ def test_six_cases_in_the_test_split_get_intervals_that_are_not_zero_width_and_w
     assert any("swing widely" in w and "Turn on cross-validation" in w for w in texts(app, "warning"))
 
 
-def test_a_cost_set_on_train_reaches_compares_decision_summary_and_its_cost_column(app):
+def test_a_cost_set_on_train_reaches_compares_decision_summary_its_cost_column_and_production_table(app):
     from components import state
 
     app.switch_page("pages/train.py").run()
@@ -162,17 +165,18 @@ def test_a_cost_set_on_train_reaches_compares_decision_summary_and_its_cost_colu
     app.multiselect(key="compare.strategies").set_value(["none:logreg:none", "none:logreg:balanced"]).run()
     run(app)
     assert app.number_input(key=state.W_COST_FN).value == 40.0
-    summary = [m for m in texts(app, "markdown") if "a missed 'fraud' 40" in m]
-    assert summary, texts(app, "markdown")[:5]
+    assert any("a missed 'fraud' 40" in c for c in texts(app, "caption") if c.startswith("Judged at"))
     board = scores(app)
     assert "cost per case" in board
-    line = next(m for m in texts(app, "markdown") if " per case [" in m and m.startswith("- "))
-    name, value = re.match(r"- (.+?) catches .* ([0-9.]+) per case \[", line).groups()
-    row = board[board["strategy"] == name].iloc[0]
-    assert row["cost per case"].startswith(value + " [")
+    production = next(t.value for t in app.table if "cost" in t.value.columns)
+    for name in board["strategy"]:  # one cost, at the production rate: per case on the board, per 10,000 below
+        per_case = float(board.loc[board["strategy"] == name, "cost per case"].iloc[0].split(" [")[0])
+        per_10k = float(production.loc[name, "cost"].split(" [")[0].replace(",", ""))
+        assert per_case == pytest.approx(per_10k / 10_000, abs=0.0006), name
     app.number_input(key=state.W_COST_FN).set_value(5.0).run()  # and a change here moves both at once
-    assert any("a missed 'fraud' 5" in m for m in texts(app, "markdown"))
+    assert any("a missed 'fraud' 5" in c for c in texts(app, "caption") if c.startswith("Judged at"))
     assert scores(app)["cost per case"].tolist() != board["cost per case"].tolist()
+    assert state.W_STOP not in [b.key for b in app.button]  # another cost tunes thresholds only: nothing is fitted
 
 
 def test_a_strategy_set_on_train_is_offered_on_compare_as_it_was_set_and_its_results_reused(app):
@@ -193,3 +197,45 @@ def test_a_strategy_set_on_train_is_offered_on_compare_as_it_was_set_and_its_res
     for row in board.to_dict("records"):  # the same fits: the same scores as on Train
         assert row["PR-AUC"] == trained[row["strategy"]]["PR-AUC"]
     assert state.W_STOP not in [b.key for b in app.button]
+
+
+def test_at_costs_5_and_500_and_a_rate_of_a_tenth_percent_the_decision_page_and_report_tell_one_story(app, deferred):
+    """The decision judges fair rivals at the user's costs and rate; it names no strategy the production table shows
+    costing more than another beyond noise; the report, built when its button is pressed (outside the script's run,
+    as Streamlit builds it), carries those costs and that rate in its decision, What was done and production table."""
+    from components import state
+
+    app.switch_page("pages/compare.py").run()
+    app.number_input(key=state.W_COST_FP).set_value(5.0).run()
+    app.number_input(key=state.W_COST_FN).set_value(500.0).run()
+    run(app)
+    app.text_input(key=state.W_PROD_RATE).input("0.1").run()
+    app.text_input(key=state.W_PROD_VOLUME).input("50000").run()
+    assert not app.exception
+    box = next(m for m in texts(app, "markdown") if m.startswith("**") and ("Use " in m or "No " in m))
+    basis = next(c for c in texts(app, "caption") if c.startswith("Judged at"))
+    assert "a false alarm costing 5 and a missed 'fraud' 500" in basis and "0.100% 'fraud'" in basis
+    assert "a day" in basis
+    tables = [t.value for t in app.table]
+    counts, money = next((a, b) for a, b in itertools.pairwise(tables) if "cost" in b.columns)
+    rows = money.join(counts)
+
+    def bounds(text: str) -> tuple[float, float, float]:
+        v, lo, hi = re.match(r"([\d,.]+) \[([\d,.]+), ([\d,.]+)\]", text).groups()
+        return tuple(float(x.replace(",", "")) for x in (v, lo, hi))
+
+    costs = {name: bounds(row["cost"]) for name, row in rows.iterrows()}
+    tuned = [n for n, row in rows.iterrows() if "tuned for your costs" in row["threshold"]]
+    assert len(tuned) >= 4  # every model of the default comparison, at a threshold tuned for these costs
+    picked = re.match(r"\*\*Use (.+?) at \d\.\d\d:", box)
+    if picked:  # the one named costs no more than any row beyond noise
+        name = next(n for n in tuned if n.startswith(picked.group(1) + ","))
+        assert all(costs[name][1] <= hi for _, _, hi in costs.values())
+    page = deferred[state.W_DOWNLOAD_REPORT]().decode()  # pressed: called outside the script's run
+    decision = page[page.index("<h2>The decision</h2>") : page.index("<h2>Dataset</h2>")]
+    assert "a false alarm costing 5 and a missed &#x27;fraud&#x27; 500" in decision and "a day" in decision
+    assert "0.100% &#x27;fraud&#x27;" in decision
+    done = page[page.index("<h2>What was done</h2>") :]
+    assert "a false alarm 5, a missed &#x27;fraud&#x27; 500" in done and "Production rate: 0.100%" in done
+    production = page[page.index("<h2>What happens in production</h2>") :]
+    assert "A day, at a production rate of 0.100% &#x27;fraud&#x27;" in production

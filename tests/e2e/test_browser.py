@@ -127,10 +127,22 @@ def test_training_two_strategies_shows_both_confusion_matrices_and_roc_curves(pa
     assert page.locator('[data-testid="stException"]').count() == 0
 
 
-def test_the_report_download_opens_offline_and_shows_its_charts(page, server, browser, tmp_path):
+def test_the_report_download_opens_offline_shows_its_charts_and_carries_the_costs_and_rate_set(
+    page, server, browser, tmp_path
+):
     open_page(page, server, "compare")
+    page.get_by_text("Costs and threshold tuning (shared by every strategy)").click()
+    for label, value in (("Cost of a false alarm", "5"), ("Cost of a missed case", "500")):
+        field = page.get_by_role("spinbutton", name=label)
+        field.fill(value)
+        field.press("Enter")
+        wait_idle(page)
     page.get_by_role("button", name="Run comparison").click()
-    page.get_by_text("Takeaways").wait_for(timeout=180_000)
+    page.get_by_role("heading", name="Takeaways").wait_for(timeout=180_000)
+    wait_idle(page)
+    box = page.get_by_role("textbox", name="Rate of the small class in production (%)")
+    box.fill("0.1")
+    box.press("Enter")
     wait_idle(page)
     with page.expect_download() as info:
         page.get_by_role("button", name="Download the report (HTML)").click()
@@ -145,6 +157,12 @@ def test_the_report_download_opens_offline_and_shows_its_charts(page, server, br
         expect(report.locator(".js-plotly-plot .main-svg").first).to_be_visible()
         expect(report.locator(".js-plotly-plot")).to_have_count(7)  # grid, ROC, PR, gains, lift, bars, decision curve
         expect(report.locator("h2").first).to_have_text("The decision")  # the summary first
+        # built when the button was pressed, from the settings the page showed: the costs and the rate set above
+        basis = report.locator("p.muted").filter(has_text="Judged at")
+        expect(basis).to_contain_text("a false alarm costing 5 and a missed 'fraud' 500")
+        expect(basis).to_contain_text("0.100% 'fraud'")
+        expect(report.locator("li").filter(has_text="Production rate: 0.100% 'fraud'")).to_have_count(1)
+        expect(report.get_by_text("Per 10,000 cases scored, at a production rate of 0.100% 'fraud'")).to_have_count(1)
         expect(report.locator("h2").filter(has_text="What was done")).to_contain_text("What was done")
         expect(report.locator("h2").filter(has_text="What happens in production")).to_have_count(1)
         expect(report.locator("h2").filter(has_text="If the team can review the top 5% of cases")).to_have_count(1)
@@ -168,7 +186,7 @@ def test_the_report_download_opens_offline_and_shows_its_charts(page, server, br
     assert "s=" in page.url  # the address now carries the settings
 
 
-def test_the_outcome_sentences_say_the_figures_of_the_outcome_table_at_the_production_rate(page, server):
+def test_the_outcome_lines_say_the_figures_of_the_outcome_table_at_the_production_rate(page, server):
     open_page(page, server, "train")
     page.get_by_role("button", name="Train and evaluate").click()
     page.get_by_role("heading", name="What happens in production").wait_for(timeout=180_000)
@@ -180,17 +198,40 @@ def test_the_outcome_sentences_say_the_figures_of_the_outcome_table_at_the_produ
     expect(page.get_by_text("Per 10,000 cases scored, at a production rate of 0.100% 'fraud'")).to_be_visible()
     table = page.locator('[data-testid="stTable"] table').first
     rows = table.locator("tbody tr").all()
-    heads = table.locator("thead th").all_inner_texts()
-    assert len(rows) == 2 and "cases caught" in heads
-    sentences = [t for t in page.locator("li").all_inner_texts() if " per 10,000 cases scored: " in t]
-    assert len(sentences) == 2
-    for row, sentence in zip(rows, sentences, strict=True):
-        cells = dict(zip(heads, [row.locator("th").inner_text(), *row.locator("td").all_inner_texts()], strict=True))
-        assert sentence.startswith(cells["strategy"] if "strategy" in cells else row.locator("th").inner_text())
-        for column, words in (("flagged", "flags "), ("cases caught", ": "), ("false alarms", "missed and ")):
-            value = cells[column].split(" [")[0]
-            assert f"{words}{value} (" in sentence, (column, value, sentence)
+    heads = table.locator("thead th").all_inner_texts()[1:]
+    # the two strategies as set, then each model at a threshold tuned for the costs at this rate
+    assert len(rows) == 4 and heads[:2] == ["threshold", "flagged"] and "cases caught" in heads
+    lines = [t for t in page.locator("li").all_inner_texts() if " per 10,000 cases scored and catches " in t]
+    assert len(lines) == 4
+    for row, line in zip(rows, lines, strict=True):
+        name = row.locator("th").inner_text()
+        cells = dict(zip(heads, row.locator("td").all_inner_texts(), strict=True))
+        assert line.startswith(f"{name} flags ")
+        for column, words in (("flagged", "flags "), ("cases caught", "catches ")):
+            value = int(cells[column].split(" [")[0].replace(",", ""))  # whole cases, as a person counts them
+            said = "none" if value == 0 else f"about {value:,}"
+            assert f"{words}{said}" in line or (value == 0 and f"{words}fewer than 1" in line), (column, line)
     assert page.locator('[data-testid="stException"]').count() == 0
+
+
+def test_trains_first_press_judges_both_strategies_at_thresholds_tuned_for_the_costs(page, server):
+    """The default pair on the fraud sample: SMOTE + RF is named cheaper beyond noise only if it beats the plain
+    forest with its own threshold tuned for the same costs, as the paired line under the decision says."""
+    open_page(page, server, "train")
+    page.get_by_role("button", name="Train and evaluate").click()
+    page.get_by_role("heading", name="The decision").wait_for(timeout=180_000)
+    wait_idle(page)
+    expect(page.get_by_text(re.compile("each model at a threshold tuned for these on its own training folds"))
+           ).to_be_visible()  # fmt: skip
+    items = page.locator("li").all_inner_texts()
+    plain_rf = [t for t in items if re.match(r"RF at 0\.\d\d: ", t)]
+    assert plain_rf and not plain_rf[0].startswith("RF at 0.50")  # the forest's threshold was moved for the costs
+    beyond = next(t for t in items if t.startswith("What resampling bought beyond moving the threshold"))
+    headline = page.locator("strong").filter(has_text=re.compile("^(Use|No) ")).first.inner_text()
+    if headline.startswith("Use SMOTE + RF"):
+        assert " saved: " in beyond
+    else:
+        assert "RF at 0." in headline or "doing nothing" in headline
 
 
 def test_the_lesson_the_smote_reveal_and_the_resample_notes_can_be_walked(page, server):
@@ -264,7 +305,7 @@ def test_presenting_at_1280_by_720_walks_the_five_pages_and_opens_train_and_comp
             wait_idle(page)
             headings = page.locator("h2").all_inner_texts()
             assert headings.index("The decision") < headings.index("Scores on the test split")
-            said = re.compile(r"catches [\d,]+ of [\d,]+ 'fraud', with [\d,]+ false alarms? among [\d,]+ 'legit'")
+            said = re.compile(r"caught [\d,]+ of [\d,]+ 'fraud' with [\d,]+ false alarms? among [\d,]+ 'legit'")
             expect(page.get_by_text(said).first).to_be_visible()
             problems = _no_sideways_scroll(page)
             assert not problems, problems

@@ -268,14 +268,15 @@ def test_the_report_opens_on_the_decision_and_records_what_was_done_and_the_vers
     from importlib.metadata import version
 
     from core.comparison.decision import decision_summary
+    from core.comparison.production import Deployment
 
     evals = [ev_with("RF", 3, 1, scale=20), ev_with("SMOTE + RF", 8, 13, scale=20)]
-    found = decision_summary(evals, cost_fp=1.0, cost_fn=10.0)
+    found = decision_summary(evals, Deployment(rate=0.1))
     dist = class_distribution(pd.Series(["no"] * 90 + ["yes"] * 10))
     page = build_report(
         dataset_name="d.csv", target="t", n_rows=100, distribution=dist, split_text="Test 2,000.", evals=evals,
         leaderboard=leaderboard(evals, costs=(1.0, 10.0)), best={}, figures=[], takeaways=[],
-        decision=(found.headline, list(found.lines)), done=["Costs: a false alarm 1, a missed 'yes' 10."],
+        decision=(found.headline, found.basis, list(found.lines)), done=["Costs: a false alarm 1, a missed 'yes' 10."],
         n_train=8_000,
     )  # fmt: skip
     assert page.index("<h2>The decision</h2>") < page.index("<h2>Dataset</h2>")  # the summary first

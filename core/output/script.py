@@ -96,6 +96,9 @@ def script(
     prepares: dict[str, str] = {}
     blocks: list[str] = []
     tuned_any = {s.threshold for s in strategies if s.tunes_threshold}
+    fair = _fair_twins(strategies, deployment) if binary and deployment is not None else []
+    if fair:
+        tuned_any = tuned_any | {"fair"}
     for strategy in strategies:
         cv = folds_for(cv_folds, repeats=cv_repeats, random_state=strategy.random_state) if cv_folds >= 2 else None
         estimator, notes = build_estimator(
@@ -157,6 +160,7 @@ def script(
         "models = {}\n\n" + "\n".join(blocks),
         _evaluate(binary, cv_folds, cv_repeats),
         _production(deployment, labels[-1], writer) if binary and deployment is not None else "",
+        _decision(fair, strategies, cv_folds, cv_repeats, len(split.y_train), writer) if fair else "",
     ]
     return "\n\n".join(s.rstrip("\n") for s in sections if s) + "\n"
 
@@ -249,8 +253,10 @@ def _imports(found: set[tuple[str, str]], copied: list[type], tuned: set[str], b
         wanted.add(("sklearn.metrics", "make_scorer"))
         if tuned & {"f1"}:
             wanted.add(("sklearn.metrics", "f1_score"))
-        if tuned & {"cost", "recall_at_precision"}:
+        if tuned & {"cost", "recall_at_precision", "fair"}:
             wanted.add(("sklearn.metrics", "confusion_matrix"))
+        if "fair" in tuned:
+            wanted.add(("sklearn.model_selection", "TunedThresholdClassifierCV"))
     wanted |= {tuple(item.split(":")) for cls in copied for item in COPIED_IMPORTS[cls]}
     by_module: dict[str, set[str]] = {}
     for module, name in wanted:
@@ -417,13 +423,29 @@ def _tuning(strategies: Sequence[Strategy], tuned: set[str]) -> str:
         lines += [
             f"COST_FALSE_ALARM = {t.cost_fp!r}",
             f"COST_MISSED_CASE = {t.cost_fn!r}",
-            "",
-            "",
-            "def minus_cost_per_case(y_true, y_pred):",
-            '    """Minus the cost per case (scikit-learn maximises a score)."""',
-            "    tn, fp, fn, tp = confusion_matrix(y_true, y_pred, labels=[0, 1]).ravel()",
-            "    return -(COST_FALSE_ALARM * fp + COST_MISSED_CASE * fn) / (tp + fp + fn + tn)",
         ]
+        if t.rate is None:
+            lines += [
+                "",
+                "",
+                "def minus_cost_per_case(y_true, y_pred):",
+                '    """Minus the cost per case (scikit-learn maximises a score)."""',
+                "    tn, fp, fn, tp = confusion_matrix(y_true, y_pred, labels=[0, 1]).ravel()",
+                "    return -(COST_FALSE_ALARM * fp + COST_MISSED_CASE * fn) / (tp + fp + fn + tn)",
+            ]
+        else:
+            lines += [
+                f"COST_RATE = {t.rate!r}  # the rate of cases the costs are priced at (the production rate)",
+                "",
+                "",
+                "def minus_cost_per_case(y_true, y_pred):",
+                '    """Minus the cost per case at COST_RATE cases per row (scikit-learn maximises a score): the',
+                '    false-alarm and miss rates of the held-out rows, priced and weighed by the rate."""',
+                "    tn, fp, fn, tp = confusion_matrix(y_true, y_pred, labels=[0, 1]).ravel()",
+                "    false_alarms = fp / (fp + tn) if fp + tn > 0 else 0.0",
+                "    misses = fn / (tp + fn) if tp + fn > 0 else 0.0",
+                "    return -(COST_FALSE_ALARM * false_alarms * (1 - COST_RATE) + COST_MISSED_CASE * misses * COST_RATE)",
+            ]
     if "recall_at_precision" in tuned:
         t = next(s.tuning for s in strategies if s.threshold == "recall_at_precision")
         lines += [
@@ -553,6 +575,72 @@ def _production(deployment: Deployment, label: object, w: SourceWriter) -> str:
         "    if FITTED_AT.get(name) is not None:",
         "        meant = at_rate(threshold, FITTED_AT[name], PRODUCTION_RATE)",
         '        print(f"its threshold {threshold:.2f} is a probability of {meant:.{DIGITS}f} in production")',
+        "    print()",
+    ]
+    return "\n".join(lines)
+
+
+def _fair_twins(strategies: Sequence[Strategy], deployment: Deployment) -> list[tuple[Strategy, Strategy]]:
+    """Each distinct model's twin at a threshold tuned for the deployment's costs and rate, with the first strategy
+    of that model (as :func:`core.comparison.decision.fair_rivals` picks them)."""
+    from core.comparison.decision import fair_twin
+
+    out: dict[Strategy, tuple[Strategy, Strategy]] = {}
+    for s in strategies:
+        twin = fair_twin(s, deployment)
+        out.setdefault(twin.fitted_as, (twin, s))
+    return list(out.values())
+
+
+def _decision(
+    fair: list[tuple[Strategy, Strategy]], strategies: Sequence[Strategy], cv_folds: int, cv_repeats: int,
+    n_rows: int, w: SourceWriter,
+) -> str:  # fmt: skip
+    """Section 8: every model at a threshold tuned for the production costs and rate on its training folds, priced
+    per PER cases at PRODUCTION_RATE against doing nothing, as the page's decision judges them."""
+    lines = [
+        "# ---- 8. The decision: every model at a threshold tuned for your costs at the production rate ----",
+        *_comment(
+            "A model left at 0.5 would lose to a resampled one only because its threshold was never moved toward "
+            "the costs. So each model gets a threshold tuned for COST_FP and COST_FN at PRODUCTION_RATE on folds of "
+            "the training split (the same folds the app used), then is priced on the untouched test split."
+        ),
+        "",
+        "",
+        "def minus_cost_in_production(y_true, y_pred):",
+        '    """Minus the cost per case at PRODUCTION_RATE (scikit-learn maximises a score)."""',
+        "    tn, fp, fn, tp = confusion_matrix(y_true, y_pred, labels=[0, 1]).ravel()",
+        "    false_alarms = fp / (fp + tn) if fp + tn > 0 else 0.0",
+        "    misses = fn / (tp + fn) if tp + fn > 0 else 0.0",
+        "    return -(COST_FP * false_alarms * (1 - PRODUCTION_RATE) + COST_FN * misses * PRODUCTION_RATE)",
+        "",
+        "",
+        "fair = {}",
+    ]
+    for twin, first in fair:
+        if twin in strategies:
+            lines.append(f"fair[{w(twin.name)}] = models[{w(twin.name)}]  # already tuned for these costs")
+            continue
+        model = f"models[{w(first.name)}]" + (".estimator" if first.tunes_threshold else "")
+        cv = folds_for(cv_folds, repeats=cv_repeats, random_state=twin.random_state) if cv_folds >= 2 else folds_for(
+            twin.tuning.folds_for(n_rows), random_state=twin.random_state)  # fmt: skip
+        lines.append(f"fair[{w(twin.name)}] = TunedThresholdClassifierCV(\n    clone({model}),\n"
+                     f"    scoring=make_scorer(minus_cost_in_production),\n    cv={w(cv)},\n)")  # fmt: skip
+    lines += [
+        "nothing = PER * COST_FN * PRODUCTION_RATE  # flagging no one misses every case",
+        'print("== doing nothing ==")',
+        "print(f\"{'cost':<28} {nothing:.{DIGITS}f}\")",
+        "print()",
+        "for name, model in fair.items():",
+        "    model.fit(X_train, y_train)",
+        "    threshold = model.best_threshold_",
+        "    y_pred = (model.predict_proba(X_test)[:, 1] >= threshold).astype(int)",
+        "    recall, false_alarm_rate = np.mean(y_pred[y_test == 1]), np.mean(y_pred[y_test == 0])",
+        "    cost = PER * (COST_FP * false_alarm_rate * (1 - PRODUCTION_RATE) + COST_FN * (1 - recall) * PRODUCTION_RATE)",
+        '    print(f"== {name} at your costs ==")',
+        "    print(f\"{'threshold':<28} {threshold:.{DIGITS}f}\")",
+        "    print(f\"{'cost':<28} {cost:.{DIGITS}f}\")",
+        "    print(f\"{'saving':<28} {nothing - cost:.{DIGITS}f}\")",
         "    print()",
     ]
     return "\n".join(lines)

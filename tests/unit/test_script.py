@@ -222,6 +222,8 @@ def test_the_script_prints_each_strategys_outcome_at_the_production_rate_as_the_
     for line in _output(text, tmp_path).splitlines():
         if line.endswith(" in production =="):
             current = printed.setdefault(line[3 : -len(" in production ==")], {})
+        elif line.startswith("== "):  # section 8's decision comes after: not this section's figures
+            current = None
         elif current is not None and line.startswith("its threshold"):
             meant[list(printed)[-1]] = float(line.rsplit(" of ", 1)[1].split()[0])
         elif current is not None and line[:28].strip() in {"flagged", "cases caught", "cases missed", "false alarms",
@@ -312,3 +314,38 @@ def test_a_working_sample_is_drawn_again_by_duckdb_and_gives_the_pages_metrics(t
     printed = _run(text, run)
     for strategy in strategies:
         _assert_same(printed[strategy.name], evaluate(strategy, split, plan=prepared.plan))
+
+
+def test_the_script_repeats_the_fair_decision_every_model_tuned_for_the_costs_at_the_rate(tmp_path):
+    """Section 8: each model at a threshold tuned for the page's costs at its production rate, priced as the page's
+    decision prices it, to 1e-9; a strategy already tuned for exactly these is used as it is."""
+
+    from core.comparison.decision import fair_rivals, fair_twin
+    from core.comparison.production import Deployment, outcome
+    from core.modelling.evaluation import confusion
+
+    dataset = load_sample("breast_cancer")
+    prepared, split = _setup(dataset)
+    setting = Deployment(rate=0.05, per=5_000.0, unit="a day", cost_fp=1.0, cost_fn=20.0, fitted_at=())
+    plain = [Strategy.from_id(i, forest=SMALL) for i in ("smote:rf:none", "none:logreg:none:f1:none")]
+    already = fair_twin(Strategy.from_id("none:hgb:balanced"), setting)  # the user's own "lowest cost" at the rate
+    strategies = [*plain, already]
+    evals = [evaluate(s, split, plan=prepared.plan) for s in strategies]
+    rivals = fair_rivals(evals, setting)
+    text = script(strategies, prepared=prepared, split=split, deployment=setting)
+    assert "# ---- 8. The decision" in text and "COST_RATE = 0.05" in text
+    printed: dict[str, dict[str, float]] = {}
+    current = None
+    for line in _output(text, tmp_path).splitlines():
+        if line.startswith("== ") and line.endswith(" =="):
+            current = printed.setdefault(line[3:-3], {})
+        elif current is not None and line[:28].strip() in {"threshold", "cost", "saving"}:
+            current[line[:28].strip()] = float(line[28:])
+    nothing = 5_000 * 20.0 * 0.05
+    assert printed["doing nothing"]["cost"] == pytest.approx(nothing, rel=1e-12)
+    assert [r.name for r in rivals] == [fair_twin(s, setting).name for s in strategies]
+    for rival in rivals:
+        got = printed[f"{rival.name} at your costs"]
+        cost = outcome(confusion(rival), rate=0.05, per=5_000.0, cost_fp=1.0, cost_fn=20.0).cost[0]
+        assert got["threshold"] == pytest.approx(rival.threshold, abs=1e-9), rival.name
+        assert got["cost"] == pytest.approx(cost, abs=1e-9) and got["saving"] == pytest.approx(nothing - cost, abs=1e-9)

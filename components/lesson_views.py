@@ -13,6 +13,7 @@ from components.cache import (
     cached_production_demo,
     cached_split,
     cached_sweep,
+    cached_threshold_demo,
     generated_split,
 )
 from components.charts import show_chart
@@ -349,15 +350,37 @@ def smote_lesson_panel() -> None:
     st.page_link("pages/smote_steps.py", label="Open SMOTE step by step", icon=":material/timeline:")
 
 
-def threshold_lesson_panel() -> None:
-    """Step 4: a model's scores and the threshold that turns them into decisions."""
+def threshold_lesson_panel(prepared: PreparedData, spec: SplitSpec) -> None:
+    """Step 4: rebalance, or move the threshold? The plain model with its threshold moved for the costs against
+    SMOTE, their costs and calibration side by side (two classes)."""
+    if prepared.distribution.n_classes != 2:
+        st.info("This step needs a target with two classes: load or generate one below.")
+        return
+    cost_fp, cost_fn = state.costs()
     st.write(
         "A model gives each row a score; a row is flagged when its score passes a threshold, 0.5 unless you choose. "
-        "On rare classes the scores of the cases are often below 0.5, so lowering the threshold catches more of them "
-        "at the price of more false alarms, with no synthetic row at all. A threshold tuned on held-out training "
-        "folds (never the test split) often does as well as resampling."
+        "Two ways to catch more of a rare class: rebalance the training rows (SMOTE), or move the threshold. Here "
+        "gradient boosting is trained both ways on the current data's shared split, and each is given a "
+        f"threshold tuned for your costs (a false alarm {cost_fp:g}, a missed case {cost_fn:g}) on held-out "
+        "training folds, never the test split."
     )
-    st.page_link("pages/train.py", label="Open Train & evaluate", icon=":material/model_training:")
+    st.button("Compare the two fixes", key=state.W_THRESHOLD_LESSON, icon=":material/play_arrow:",
+              on_click=state.put_value, args=(state.THRESHOLD_LESSON_ASKED, True))  # fmt: skip
+    if not st.session_state.get(state.THRESHOLD_LESSON_ASKED):
+        return
+    try:
+        split = cached_split(prepared, spec)
+        with st.spinner("Training gradient boosting two ways, with its tuning folds…"):
+            demo = cached_threshold_demo(prepared, split, cost_fp=cost_fp, cost_fn=cost_fn)
+    except UserFacingError as exc:
+        show_message("error", str(exc))
+        return
+    st.table(demo.table.set_index("strategy"))
+    for line in demo.sentences():
+        st.markdown(f"- {plain(line)}")
+    st.caption(f"Cost {plain(demo.unit)} at the test split's rate, with 95 % intervals; caught and false alarms are "
+               "the test split's counts. The costs are the ones set under Costs and threshold tuning on Train.")  # fmt: skip
+    st.page_link("pages/train.py", label="Try it on Train & evaluate", icon=":material/model_training:")
 
 
 def tour() -> None:

@@ -48,7 +48,7 @@ st.header(step.title)
     "paradox": on_classes(paradox_panel),
     "smote": smote_lesson_panel,
     "leakage": on_classes(leakage_panel),
-    "thresholds": threshold_lesson_panel,
+    "thresholds": on_classes(lambda p: threshold_lesson_panel(p, shared_spec())),
     "production": on_classes(lambda p: production_lesson_panel(p, shared_spec())),
     "hardness": hardness_panel,
     "numbers": number_lesson_panel,

@@ -23,12 +23,14 @@ __all__ = [
     "LeakageResult",
     "LessonStep",
     "ProductionDemo",
+    "ThresholdDemo",
     "leakage_demo",
     "majority_baseline",
     "production_demo",
     "ratio_sweep",
     "skewed_number_demo",
     "sweep_summary",
+    "threshold_demo",
 ]
 
 
@@ -284,6 +286,78 @@ def skewed_number_demo(frame: pd.DataFrame, *, target: str, plan: FeaturePlan, r
 
 
 @dataclass(frozen=True)
+class ThresholdDemo:
+    """The lesson's "rebalance, or move the threshold?" step: one model with no handling and after SMOTE, each at
+    0.5 and at a threshold tuned for the costs on its training folds, side by side (``table``, one row each), and
+    ``effect``: what SMOTE bought beyond moving the threshold, by the paired interval."""
+
+    label: str
+    rate: float
+    table: pd.DataFrame
+    effect: str
+    unit: str
+
+    def row(self, strategy: str) -> dict:
+        """The table's row of ``strategy``."""
+        return self.table.set_index("strategy").loc[strategy].to_dict()
+
+    def sentences(self) -> list[str]:
+        """What to look for, each number read off the table (or, for the effect, off its paired interval)."""
+        names = list(self.table["strategy"])
+        plain_moved, smote_half, smote_moved = (self.row(n) for n in names[1:])
+        plain_half = self.row(names[0])
+        return [
+            f"At 0.50 the plain model costs {plain_half['cost']} {self.unit}; with its threshold moved to "
+            f"{plain_moved['threshold']} for your costs it costs {plain_moved['cost']}, without a single new row.",
+            f"SMOTE at 0.50 costs {smote_half['cost']}, and with its own threshold moved to {smote_moved['threshold']}, "
+            f"{smote_moved['cost']}.",
+            self.effect,
+            f"{self.rate:.2%} of the test rows are {self.label!r}. The plain model's average predicted chance is "
+            f"{plain_half['mean predicted chance']} (Brier score {plain_half['Brier score']}); after SMOTE it is "
+            f"{smote_half['mean predicted chance']} (Brier score {smote_half['Brier score']}). A threshold moves "
+            "decisions; resampling moves every probability.",
+        ]
+
+
+def threshold_demo(prepared, split, *, cost_fp: float, cost_fn: float, random_state: int = 0) -> ThresholdDemo:
+    """:class:`ThresholdDemo` on a prepared two-class dataset and its split: gradient boosting (histogram), with no
+    handling and after SMOTE, each tuned for the costs ``cost_fp`` and ``cost_fn`` at the test split's rate (a few seconds)."""
+    from core.comparison.decision import effects, fair_rivals
+    from core.comparison.production import Deployment, outcome
+    from core.modelling.evaluation import confusion
+    from core.modelling.fitting import evaluate_many
+    from core.modelling.strategies import Strategy, StrategyError
+
+    evals = evaluate_many([Strategy(model="hgb", random_state=random_state),
+                           Strategy(SamplerConfig("smote", random_state=random_state), model="hgb",
+                                    random_state=random_state)], split, plan=prepared.plan)  # fmt: skip
+    for ev in evals:
+        if isinstance(ev, StrategyError):
+            raise ev
+    rate = float(np.mean(evals[0].y_test == 1))
+    setting = Deployment(rate=rate, per=10_000.0, unit="per 10,000 cases scored", cost_fp=cost_fp, cost_fn=cost_fn,
+                         fitted_at=())  # fmt: skip
+    plain, smote = evals
+    moved_plain, moved_smote = fair_rivals(evals, setting)
+    rows = []
+    for ev, name in ((plain, "HGB at 0.50"), (moved_plain, "HGB, threshold moved"),
+                     (smote, "SMOTE + HGB at 0.50"), (moved_smote, "SMOTE + HGB, threshold moved")):  # fmt: skip
+        o = outcome(confusion(ev), rate=rate, cost_fp=cost_fp, cost_fn=cost_fn)
+        cm = confusion(ev)
+        p = ev.proba[:, 1]
+        rows.append({
+            "strategy": name, "threshold": f"{ev.threshold:.2f}", "cost": f"{o.cost[0]:,.0f} [{o.cost[1]:,.0f}, {o.cost[2]:,.0f}]",
+            "caught": f"{int(cm[1, 1])} of {int(cm[1].sum())}", "false alarms": f"{int(cm[0, 1]):,}",
+            "mean predicted chance": f"{p.mean():.2%}",
+            "Brier score": f"{float(np.mean((p - (ev.y_test == 1)) ** 2)):.4f}",
+        })  # fmt: skip
+    smote_effect = next(e for e in effects(evals, setting) if e.kind == "resampling")
+    return ThresholdDemo(
+        str(plain.classes[-1]), rate, pd.DataFrame(rows), smote_effect.sentence(setting.unit), setting.unit
+    )
+
+
+@dataclass(frozen=True)
 class LessonStep:
     """One step of the ten-minute lesson: its title, the one thing to do, and the one sentence to look for."""
 
@@ -302,9 +376,9 @@ LESSON_STEPS = (
                "Every new row sits on a line between two real rows of the small class."),
     LessonStep("leakage", "Leakage: resample after the split", "Press Run the two evaluations.",
                "Resampling before the split scores higher; that gap is leakage, not skill."),
-    LessonStep("thresholds", "Thresholds: the cheaper fix",
-               "On Train & evaluate, train the two defaults and move the decision threshold slider.",
-               "Lowering the threshold catches more of the small class without changing a single row."),
+    LessonStep("thresholds", "Rebalance, or move the threshold?", "Press Compare the two fixes.",
+               "What each fix saves at your costs, and whose predicted chances match how often the small class "
+               "really occurs."),
     LessonStep("production", "Scores in the data, scores in production", "Press Score it for production.",
                "Recall stays when cases get rarer; precision falls. After SMOTE, a score of 0.5 is not a 50 % chance."),
     LessonStep("hardness", "Rare is not the same as hard", "Press Compare the two datasets.",

@@ -131,3 +131,18 @@ def test_the_skewed_numbers_step_fits_two_models_and_says_what_the_weights_trade
     assert not app.exception
     said = [m for m in texts(app, "markdown") if m.startswith("- Density weights:")]
     assert len(said) == 1 and "in the rare range the error" in said[0] and "in the common range" in said[0]
+
+
+def test_rebalance_or_move_the_threshold_sets_the_moved_threshold_against_smote_at_the_costs_set(app):
+    app.switch_page("pages/train.py").run()  # the costs are the ones set on Train
+    app.number_input(key=state.W_COST_FN).set_value(20.0).run()
+    to_step(app.switch_page("pages/lesson.py").run(), 4)
+    assert any("a missed case 20" in m for m in texts(app, "markdown"))
+    app.button(key=state.W_THRESHOLD_LESSON).click().run()
+    assert not app.exception
+    table = next(t.value for t in app.table if "mean predicted chance" in t.value.columns)
+    assert list(table.index) == ["HGB at 0.50", "HGB, threshold moved", "SMOTE + HGB at 0.50",
+                                 "SMOTE + HGB, threshold moved"]  # fmt: skip
+    lines = [m for m in texts(app, "markdown") if m.startswith("- ")]
+    assert any(line.startswith("- What resampling bought beyond moving the threshold") for line in lines)
+    assert any(table.loc["HGB, threshold moved", "cost"] in line for line in lines)

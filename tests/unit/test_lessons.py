@@ -138,3 +138,29 @@ def test_the_production_step_says_what_its_numbers_show():
     precision_line, smote_line = demo.sentences()
     assert f"falls from {a.precision[0]:.1%} to {b.precision[0]:.1%}" in precision_line
     assert f"from {demo.error:.3f} to {demo.error_corrected:.3f}" in smote_line
+
+
+def test_rebalance_or_move_the_threshold_says_only_what_its_table_shows():
+    """Step 4: every number in its sentences is a cell of its table, or the paired interval of the effect."""
+    import re
+
+    from core.data.bundled import load_sample
+    from core.data.prepared import prepare
+    from core.data.split import make_split
+    from core.teaching.lessons import threshold_demo
+
+    prepared = prepare(load_sample("customer_churn"), target=None, overrides={})
+    demo = threshold_demo(prepared, make_split(prepared, test_size=0.2, random_state=42), cost_fp=1.0, cost_fn=5.0)
+    table = demo.table.set_index("strategy")
+    assert list(table.index) == ["HGB at 0.50", "HGB, threshold moved", "SMOTE + HGB at 0.50",
+                                 "SMOTE + HGB, threshold moved"]  # fmt: skip
+    assert table.loc["HGB at 0.50", "threshold"] == "0.50" and table.loc["HGB, threshold moved", "threshold"] != "0.50"
+    cells = " ".join(str(v) for v in demo.table.to_numpy().ravel())
+    moved, smote, effect, calibration = demo.sentences()
+    for sentence in (moved, smote, calibration):
+        for number in re.findall(r"\d[\d,]*\.?\d*%?", sentence.replace("10,000", "")):
+            assert number in cells or number == f"{demo.rate:.2%}", (number, sentence)
+    assert effect.startswith("What resampling bought beyond moving the threshold: SMOTE + HGB at ")
+    bounds = re.search(r"\[([+-][\d,]*\d), ([+-][\d,]*\d)\]", effect).groups()
+    low, high = (float(x.replace(",", "")) for x in bounds)
+    assert ("no clear difference" in effect) == (low <= 0 <= high)

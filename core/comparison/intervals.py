@@ -64,6 +64,7 @@ __all__ = [
     "jeffreys",
     "methods_caption",
     "metric_intervals",
+    "metric_range",
     "verdict",
 ]
 
@@ -115,6 +116,24 @@ class Verdict(StrEnum):
 
 def _z(level: float) -> float:
     return float(stats.norm.ppf(0.5 + level / 2))
+
+
+def metric_range(metric: str, *, n_classes: int = 2) -> tuple[float, float]:
+    """The values ``metric`` can take: MCC from -1 to 1, the Brier score from 0 to 1 (2 for several classes), a cost
+    from 0 up, every other metric from 0 to 1. Every interval here lies within it."""
+    if metric == "mcc":
+        return -1.0, 1.0
+    if metric == "brier":
+        return 0.0, 1.0 if n_classes == 2 else 2.0
+    if metric == "cost":
+        return 0.0, math.inf
+    return 0.0, 1.0
+
+
+def _within(bounds: tuple[float, float], lo: float, hi: float) -> tuple[float, float]:
+    """Interval bounds clipped to ``[lo, hi]`` (a normal approximation can step outside what a metric can take)."""
+    low, high = bounds
+    return (low if math.isnan(low) else min(max(low, lo), hi)), (high if math.isnan(high) else min(max(high, lo), hi))
 
 
 def _holding(value: float, low: float, high: float) -> tuple[float, float]:
@@ -328,6 +347,9 @@ def metric_intervals(
     low, high = _brier_interval(y, errors, upper=1.0 if k == 2 else 2.0, level=level,
                                 rng=np.random.default_rng([random_state, 1]))  # fmt: skip
     out["brier"] = Estimate(brier, *_holding(brier, low, high))
+    for m, e in out.items():  # by construction within what each metric can take
+        lo, hi = metric_range(m, n_classes=k)
+        out[m] = Estimate(e.value, *_within((e.low, e.high), lo, hi), hits=e.hits, of=e.of)
     return out
 
 
@@ -472,6 +494,9 @@ def difference_intervals(
             )
     diff, low, high = _stratified_mean(y, _brier_errors(y, proba_b) - _brier_errors(y, proba_a), level=level)
     out["brier"] = (diff, *_holding(diff, low, high), same_scores)
+    for m, (d, low, high, same) in out.items():  # a difference lies within what two values of the metric can differ by
+        lo, hi = metric_range(m, n_classes=k)
+        out[m] = (d, *_within((low, high), lo - hi, hi - lo), same)
     return out
 
 

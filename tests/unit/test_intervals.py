@@ -210,3 +210,42 @@ def test_the_verdict_rule_decides_on_the_bounds_as_shown(metric, d, low, high, i
 def test_shown_differences_have_no_negative_zero_and_agree_with_the_word():
     assert format_difference(-0.00001, -0.0004, 0.2) == "+0.000 [+0.000, +0.200]"
     assert verdict("recall", -0.00001, -0.0004, 0.2) is Verdict.UNCLEAR
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    n_cases=st.integers(1, 40), n_others=st.integers(1, 400), k=st.sampled_from([2, 3]),
+    skill=st.floats(0.0, 1.0), seed=st.integers(0, 10_000),
+)  # fmt: skip
+def test_every_interval_lies_within_what_its_metric_can_take_and_holds_its_value(n_cases, n_others, k, skill, seed):
+    """Brier in [0, 1] (or [0, 2] for several classes), MCC in [-1, 1], every rate and area in [0, 1], a cost from 0;
+    a paired difference within what two such values can differ by. By construction, on any data."""
+    from core.comparison.intervals import cost_interval, metric_range
+
+    rng = np.random.default_rng(seed)
+    y = np.r_[np.arange(k - 1).repeat(max(n_others // (k - 1), 1)), np.full(n_cases, k - 1)]
+    logits = (rng.normal(size=(len(y), k)) + skill * 4 * np.eye(k)[y]) * (1 + 20 * skill)  # up to near-certain
+    proba = np.exp(logits - logits.max(axis=1, keepdims=True))
+    proba /= proba.sum(axis=1, keepdims=True)
+    pred = proba.argmax(axis=1)
+    for m, e in metric_intervals(y, proba, pred).items():
+        lo, hi = metric_range(m, n_classes=k)
+        if not math.isnan(e.value):
+            assert lo <= e.low <= e.value <= e.high <= hi, (m, e)
+    other = np.roll(proba, 1, axis=0)
+    for m, (d, low, high, _) in difference_intervals(y, (proba, pred), (other, other.argmax(axis=1))).items():
+        lo, hi = metric_range(m, n_classes=k)
+        if not math.isnan(d):
+            assert lo - hi <= low <= d <= high <= hi - lo, (m, d, low, high)
+    if k == 2:
+        c = cost_interval(y, pred, cost_fp=1.0, cost_fn=10.0, rate=0.01)
+        assert 0 <= c.low <= c.value <= c.high
+
+
+def test_a_near_perfect_brier_score_keeps_its_interval_above_zero():
+    """The case a user saw as "0.001 [-0.001, 0.009]": over 300 rows of a class, a normal approximation of a mean
+    of errors that are nearly all 0 stepped below 0; the interval now stops at 0."""
+    y = np.r_[np.zeros(1_000, int), np.ones(10, int)]
+    p = np.r_[np.full(999, 0.001), 0.9, np.full(10, 0.999)]
+    e = metric_intervals(y, np.column_stack([1 - p, p]), (p >= 0.5).astype(int))["brier"]
+    assert 0.0 <= e.low <= e.value <= e.high <= 1.0 and e.high > e.value

@@ -10,6 +10,7 @@ from components.column_roles import column_roles_table, target_picker
 from components.data_summary import data_preview, missing_values_table
 from components.dataset_picker import dataset_picker
 from components.large_data import working_sample_panel
+from components.leak_views import leak_warning
 from components.messages import plain, show_message
 from components.number_target import number_target_panel
 from components.number_views import is_number_target
@@ -50,6 +51,7 @@ with right:
         class_distribution_chart(prepared.distribution, target=prepared.target or "", key="data_dist_chart")
 
 number_target_panel(prepared)  # a numeric target: its rare range, and "Make it a class"
+leak_warning(prepared, where="data")  # a column that alone gives the answer away
 
 roles_tab, preview_tab, missing_tab = st.tabs(["Columns and roles", "Preview", "Missing values"])
 with roles_tab:

@@ -6,9 +6,10 @@ import pandas as pd
 import streamlit as st
 
 from components import state
-from components.messages import show_message
+from components.messages import plain, show_message
 from core.data.prepared import PreparedData
 from core.data.roles import Treatment
+from core.data.target import target_guess
 
 _TREATMENTS = [t.value for t in Treatment]
 
@@ -29,6 +30,10 @@ def target_picker(prepared: PreparedData) -> None:
         on_change=_on_target_change,
         help="Guessed from the column names and values; change it if the guess is wrong.",
     )
+    if state.target() is None and prepared.dataset.default_target is None:  # the app's guess: say why
+        guess = target_guess(prepared.dataset.frame)
+        if guess is not None and guess.column == prepared.target:
+            st.caption(f"Guessed: {plain(guess.why)}. Change it if it is wrong.")
 
 
 def column_roles_table(prepared: PreparedData) -> None:

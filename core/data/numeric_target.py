@@ -19,7 +19,7 @@ import numpy as np
 import pandas as pd
 
 from core.data.split import Split, SplitError, SplitSpec
-from core.data.target import MAX_CLASSES, TargetError, looks_continuous
+from core.data.target import TargetError, is_number
 
 __all__ = [
     "MIN_NUMBER_ROWS", "MIN_SIDE", "NumberSummary", "RareRange", "box_plot_range", "describe_number",
@@ -36,11 +36,8 @@ def _n(x: float) -> str:
 
 
 def is_continuous_number(series: pd.Series) -> bool:
-    """A numeric column that cannot be a class target: it looks continuous, or has more distinct values than
-    a class target may have."""
-    if not pd.api.types.is_numeric_dtype(series) or pd.api.types.is_bool_dtype(series):
-        return False
-    return looks_continuous(series) or series.nunique(dropna=True) > MAX_CLASSES
+    """A numeric column that cannot be a class target (:func:`core.data.target.is_number`, the one rule)."""
+    return is_number(series)
 
 
 @dataclass(frozen=True)
@@ -54,6 +51,11 @@ class NumberSummary:
     side: Literal["above", "below"] | None
     cut: float | None
     share: float
+    rule: Literal["box-plot", "threshold"] = "box-plot"
+
+    def words(self) -> str:
+        """The rare range's threshold as written beside it: "≥ 1,088" ("" when there is none)."""
+        return "" if self.side is None else f"{'≥' if self.side == 'above' else '≤'} {_n(self.cut)}"
 
     def sentence(self, name: str) -> str:
         """One plain sentence on where the rare range is and why it matters."""
@@ -61,8 +63,9 @@ class NumberSummary:
             return (f"No value of {name!r} lies beyond the box-plot whiskers, so no range of it is rare by that rule; "
                     "set a threshold to make a class.")  # fmt: skip
         where = "at or above" if self.side == "above" else "at or below"
-        return (f"{self.share:.1%} of rows hold values {where} {_n(self.cut)} (skewness {self.skewness:.1f}): "
-                "a model fitted for the average error will be least accurate there.")  # fmt: skip
+        found = "your threshold" if self.rule == "threshold" else f"the box-plot rule on all {self.n:,} rows"
+        return (f"{self.share:.1%} of the {self.n:,} rows hold values {where} {_n(self.cut)} ({found}; skewness "
+                f"{self.skewness:.1f}): a model fitted for the average error will be least accurate there.")  # fmt: skip
 
 
 def describe_number(series: pd.Series) -> NumberSummary:
@@ -100,6 +103,10 @@ class RareRange:
     def words(self, name: str) -> str:
         """The range as people write it: "claim_amount ≥ 4,210"."""
         return f"{name} {'≥' if self.side == 'above' else '≤'} {_n(self.cut)}"
+
+    def found_on(self, rows: int, where: str = "training rows") -> str:
+        """Where its cut comes from, to say beside it: the user's threshold, or the box-plot rule on ``rows``."""
+        return "your threshold" if self.rule == "threshold" else f"the box-plot rule on the {rows:,} {where}"
 
 
 def box_plot_range(values: np.ndarray) -> RareRange | None:
@@ -214,10 +221,16 @@ def make_class(
         rare, rule = numbers >= value, f"{target} ≥ {_n(value)}"
     elif top is not None:
         cut = float(known.quantile(1 - top))
-        rare, rule = numbers >= cut, f"the top {top:.1%} of {target} ({target} ≥ {_n(cut)})"
+        rare, rule = (
+            numbers >= cut,
+            f"the top {top:.1%} of {target} over all {len(known):,} rows ({target} ≥ {_n(cut)})",
+        )
     else:
         cut = float(known.quantile(bottom))
-        rare, rule = numbers <= cut, f"the bottom {bottom:.1%} of {target} ({target} ≤ {_n(cut)})"
+        rare, rule = (
+            numbers <= cut,
+            f"the bottom {bottom:.1%} of {target} over all {len(known):,} rows ({target} ≤ {_n(cut)})",
+        )
     n_rare, n_other = int(rare[numbers.notna()].sum()), int((~rare[numbers.notna()]).sum())
     if min(n_rare, n_other) < MIN_SIDE:
         raise TargetError(

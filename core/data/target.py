@@ -9,7 +9,17 @@ import pandas as pd
 
 from core.errors import TargetError
 
-__all__ = ["MAX_CLASSES", "TargetCheck", "check_target", "guess_target", "looks_continuous", "looks_like_target"]
+__all__ = [
+    "MAX_CLASSES",
+    "TargetCheck",
+    "TargetGuess",
+    "check_target",
+    "guess_target",
+    "is_number",
+    "looks_continuous",
+    "looks_like_target",
+    "target_guess",
+]
 
 #: Most classes the explorer handles; a column with more distinct values is not a target.
 MAX_CLASSES = 20
@@ -37,24 +47,145 @@ def looks_continuous(series: pd.Series) -> bool:
     return bool(values.nunique() > 10 and not (values == values.round()).all())
 
 
+def is_number(series: pd.Series) -> bool:
+    """The one rule for what kind of target a column is: numeric (not yes/no) and either continuous-looking
+    (:func:`looks_continuous`) or with more distinct values than a class target may have (:data:`MAX_CLASSES`)
+    makes it a **number**; anything else is **classes**."""
+    if not pd.api.types.is_numeric_dtype(series) or pd.api.types.is_bool_dtype(series):
+        return False
+    return looks_continuous(series) or series.nunique(dropna=True) > MAX_CLASSES
+
+
 def _plausible(series: pd.Series) -> bool:
     return 2 <= _n_classes(series) <= MAX_CLASSES and not looks_continuous(series)
 
 
-def guess_target(frame: pd.DataFrame) -> str | None:
-    """Guess which column holds the class label.
+#: Words that name an outcome, matched against a column name's words (``loan_approved`` -> "loan", "approved").
+_OUTCOME_WORDS = frozenset(
+    [
+        "target",
+        "label",
+        "labels",
+        "class",
+        "classes",
+        "outcome",
+        "outcomes",
+        "response",
+        "result",
+        "y",
+        "churn",
+        "churned",
+        "fraud",
+        "fraudulent",
+        "default",
+        "defaulted",
+        "approve",
+        "approved",
+        "approval",
+        "reject",
+        "rejected",
+        "denied",
+        "deny",
+        "accepted",
+        "hired",
+        "admit",
+        "admitted",
+        "survived",
+        "died",
+        "death",
+        "dead",
+        "readmitted",
+        "converted",
+        "conversion",
+        "purchased",
+        "clicked",
+        "click",
+        "spam",
+        "bad",
+        "good",
+        "failure",
+        "failed",
+        "fail",
+        "defect",
+        "defective",
+        "positive",
+        "diagnosis",
+        "disease",
+        "malignant",
+        "cancer",
+        "sick",
+        "status",
+        "flag",
+        "flagged",
+        "won",
+        "win",
+        "lost",
+        "attrition",
+        "cancelled",
+        "canceled",
+        "left",
+        "leave",
+    ]
+)
+#: Value pairs that look like the two answers of an outcome (compared in lower case).
+_OUTCOME_VALUES = (
+    {"0", "1"}, {"0.0", "1.0"}, {"yes", "no"}, {"y", "n"}, {"true", "false"}, {"t", "f"}, {"pass", "fail"},
+    {"good", "bad"}, {"positive", "negative"}, {"pos", "neg"}, {"approved", "denied"}, {"approved", "rejected"},
+)  # fmt: skip
 
-    A column named like a label (``target``, ``class``, ``churn``, ...) wins; then the last
-    column with 2 to :data:`MAX_CLASSES` distinct values; ``None`` if no column fits.
+
+def _words(name: str) -> set[str]:
+    spaced = re.sub(r"([a-z])([A-Z])", r"\1 \2", name)  # camelCase: isFraud -> is Fraud
+    return {w for w in re.split(r"[^a-z0-9]+", spaced.lower()) if w}
+
+
+@dataclass(frozen=True)
+class TargetGuess:
+    """The column guessed to hold the classes, and why, in words for the page."""
+
+    column: str
+    why: str
+
+
+def target_guess(frame: pd.DataFrame) -> TargetGuess | None:
+    """The column most likely to hold the class label, and why; ``None`` when no column has 2 to :data:`MAX_CLASSES`
+    classes.
+
+    Each such column scores: a name like a label (``target``, ``churn``, ``is_fraud``) most; a name with an
+    outcome word in it (``loan_approved``); two classes (an outcome is most often yes or no); values that
+    look like the two answers of an outcome (0/1, yes/no, true/false, ...); and, last, being the last column.
+    So a binary ``approve`` beats a last column ``education`` with seven levels.
     """
+    best: tuple[float, int, str, list[str]] | None = None
     columns = [str(c) for c in frame.columns]
-    for name in columns:
-        if looks_like_target(name) and _plausible(frame[name]):
-            return name
-    for name in reversed(columns):
-        if _plausible(frame[name]):
-            return name
-    return None
+    for i, name in enumerate(columns):
+        series = frame[name]
+        if series.iloc[:2_000].nunique(dropna=True) > MAX_CLASSES or not _plausible(series):  # the head first: fast
+            continue
+        score, why = 0.0, []
+        if looks_like_target(name):
+            score, why = score + 100, [*why, "its name is a label's"]
+        elif _words(name) & _OUTCOME_WORDS:
+            score, why = score + 50, [*why, "its name names an outcome"]
+        values = {str(v).strip().lower() for v in series.dropna().unique()}
+        if len(values) == 2:
+            score, why = score + 30, [*why, "it has two classes"]
+            if any(values == pair for pair in _OUTCOME_VALUES):
+                score, why = score + 20, [*why, f"its values ({', '.join(sorted(values))}) answer yes or no"]
+        if i == len(columns) - 1:
+            score, why = score + 10, [*why, "it is the last column"]
+        if best is None or (score, i) > (best[0], best[1]):
+            best = (score, i, name, why)
+    if best is None:
+        return None
+    _, _, name, why = best
+    return TargetGuess(name, "; ".join(why) if why else f"it has {_n_classes(frame[name])} classes")
+
+
+def guess_target(frame: pd.DataFrame) -> str | None:
+    """The column :func:`target_guess` picks, or ``None``."""
+    found = target_guess(frame)
+    return None if found is None else found.column
 
 
 @dataclass(frozen=True)
@@ -87,12 +218,12 @@ def check_target(frame: pd.DataFrame, *, target: str) -> TargetCheck:
             f"The column {target!r} has only one class ({str(classes[0])[:40]!r}), so there is no "
             "imbalance to study. Pick a column with at least two classes, or load data that has them."
         )
-    if looks_continuous(values):
+    if is_number(values):
         sample = ", ".join(f"{v:g}" for v in values.drop_duplicates().head(3))
         raise TargetError(
-            f"The column {target!r} looks continuous ({len(classes):,} distinct values such as {sample}), so it is "
-            "no class target: explore it as a number, or make a rare class of it (for example its top 5 %); or pick "
-            "a column with a few classes."
+            f"The column {target!r} is a number ({len(classes):,} distinct values such as {sample}), so it is no "
+            "class target: explore it as a number, or make a rare class of it (for example its top 5 %); or pick a "
+            "column with a few classes."
         )
     if len(classes) > MAX_CLASSES:
         raise TargetError(

@@ -85,10 +85,10 @@ def test_a_one_class_target_is_explained_and_the_data_stays(app):
 def test_a_continuous_target_is_explained_as_no_class_and_offered_as_a_number(app):
     upload(app, "cont.csv", csv_bytes(GOOD))
     app.selectbox(key="data.target").set_value("x2").run()
-    assert any("looks continuous" in e for e in texts(app, "info"))
+    assert any("is a number (" in e for e in texts(app, "info"))
     app.switch_page("pages/class_balance.py").run()
     assert not app.exception
-    assert any("looks continuous" in e for e in texts(app, "info"))
+    assert any("is a number (" in e for e in texts(app, "info"))
 
 
 def test_missing_target_values_are_left_out_visibly(app):

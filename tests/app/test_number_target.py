@@ -15,13 +15,14 @@ def load_claims(app):
 
 def test_the_claims_sample_says_where_its_rare_range_is_and_makes_a_class_every_page_uses(app):
     load_claims(app)
-    assert any("looks continuous" in e and "make a rare class" in e for e in texts(app, "info"))
-    assert any("6.9% of rows hold values at or above 1,088" in m for m in texts(app, "markdown"))
+    assert any("is a number (" in e and "make a rare class" in e for e in texts(app, "info"))
+    assert any("6.9% of the 20,000 rows hold values at or above 1,088" in m for m in texts(app, "markdown"))
     app.number_input(key=state.W_NUMBER_SHARE).set_value(5.0).run()
     app.text_input(key=state.W_NUMBER_NAME).set_value("large claim").run()
     app.button(key=state.W_NUMBER_MAKE).click().run()
     assert not app.exception
-    assert any("'large claim' is the top 5.0% of claim_amount (claim_amount ≥ 1,296): 1,000 of 20,000 rows" in s
+    assert any("'large claim' is the top 5.0% of claim_amount over all 20,000 rows (claim_amount ≥ 1,296): 1,000 of "
+               "20,000 rows" in s
                for s in texts(app, "success"))  # fmt: skip
     app.switch_page("pages/class_balance.py").run()
     assert any("'large claim' is the top 5.0% of claim_amount" in c for c in texts(app, "caption"))  # the sidebar
@@ -47,8 +48,8 @@ def test_a_threshold_that_leaves_a_side_empty_is_refused_and_the_data_stays(app)
 def test_class_balance_shows_a_numeric_targets_distribution_and_where_to_make_a_class(app):
     load_claims(app)
     app.switch_page("pages/class_balance.py").run()
-    assert not app.exception and any("looks continuous" in e for e in texts(app, "info"))  # why it is no class
-    assert any("6.9% of rows hold values at or above 1,088" in m for m in texts(app, "markdown"))
+    assert not app.exception and any("is a number (" in e for e in texts(app, "info"))  # why it is no class
+    assert any("6.9% of the 20,000 rows hold values at or above 1,088" in m for m in texts(app, "markdown"))
     assert app.toggle(key=state.W_NUMBER_LOG).value is True  # skewness 22.6: the log scale is on
     links = [p.proto.label for p in app.get("page_link")]
     assert "Make a rare class of it on the Data page" in links
@@ -110,6 +111,9 @@ def test_a_rare_range_set_on_the_data_page_shades_the_histogram_and_is_the_one_t
     from core.data.bundled import SAMPLE_DIR
 
     expected = (pd.read_csv(SAMPLE_DIR / "insurance_claims.csv")["claim_amount"] >= 2000).mean()
-    assert any(f"{expected:.1%} of rows hold values at or above 2,000" in m for m in texts(app, "markdown"))
+    assert any(
+        f"{expected:.1%} of the 20,000 rows hold values at or above 2,000 (your threshold;" in m
+        for m in texts(app, "markdown")
+    )
     app.switch_page("pages/train.py").run()
     assert any("Rare range: claim_amount ≥ 2,000" in c for c in texts(app, "caption"))

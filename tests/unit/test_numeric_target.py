@@ -15,7 +15,7 @@ def test_the_rare_range_is_beyond_the_upper_whisker_by_hand():
     q1, q3 = 3.25, 7.75  # numpy's linear quantiles of 1..8, 100, 200
     s = describe_number(values)
     assert s.side == "above" and s.cut == pytest.approx(q3 + 1.5 * (q3 - q1)) and s.share == pytest.approx(0.2)
-    assert "20.0% of rows hold values at or above 14.5" in s.sentence("amount")
+    assert "20.0% of the 10 rows hold values at or above 14.5 (the box-plot rule on all 10 rows" in s.sentence("amount")
     assert describe_number(pd.Series(np.arange(50.0))).side is None  # uniform: nothing beyond the whiskers
 
 

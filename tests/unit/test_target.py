@@ -34,7 +34,7 @@ def test_one_class_is_refused_with_its_name():
 
 def test_continuous_target_is_refused_with_examples():
     frame = pd.DataFrame({"price": rng.normal(100, 20, 50), "x": range(50)})
-    with pytest.raises(TargetError, match=r"looks continuous.*explore it as a number, or make a rare class of it"):
+    with pytest.raises(TargetError, match=r"is a number \(.*explore it as a number, or make a rare class of it"):
         check_target(frame, target="price")
 
 
@@ -42,6 +42,22 @@ def test_too_many_classes_is_refused():
     frame = pd.DataFrame({"code": [f"k{i}" for i in range(MAX_CLASSES + 1)] * 2, "x": range(2 * (MAX_CLASSES + 1))})
     with pytest.raises(TargetError, match=f"{MAX_CLASSES + 1} distinct values"):
         check_target(frame, target="code")
+
+
+def test_a_whole_number_with_many_values_is_a_number_by_the_one_rule_and_said_so():
+    """An integer column with more than MAX_CLASSES values is a number to every page: its message offers the number
+    views, never "group its classes"."""
+    from core.data.numeric_target import is_continuous_number
+    from core.data.target import is_number
+
+    rooms = pd.Series(rng.integers(1, 60, 300))
+    frame = pd.DataFrame({"rooms": rooms, "x": range(300)})
+    assert is_number(rooms) and is_continuous_number(rooms)
+    with pytest.raises(TargetError, match=r"is a number \(") as info:
+        check_target(frame, target="rooms")
+    assert "group" not in str(info.value) and "up to" not in str(info.value)
+    few = pd.Series(rng.integers(1, MAX_CLASSES + 1, 300))  # whole numbers, at most MAX_CLASSES values: classes
+    assert not is_number(few) and check_target(pd.DataFrame({"k": few}), target="k").y.nunique() <= MAX_CLASSES
 
 
 def test_all_missing_is_refused():
@@ -67,3 +83,23 @@ def test_mixed_label_types_become_text_with_a_note():
     check = check_target(frame, target="y")
     assert set(check.y) == {"1", "a"}
     assert "mix numbers and text" in check.notes[0]
+
+
+def test_the_guess_prefers_an_outcome_like_binary_column_over_the_last_columns_levels_and_says_why():
+    """Tables like the ones users brought: the last column was education, clarity or colour; the target elsewhere."""
+    from core.data.target import target_guess
+
+    n = 300
+    mortgages = pd.DataFrame({"approve": rng.choice([0, 1], n, p=[0.12, 0.88]), "income": rng.normal(size=n),
+                              "education": rng.choice(["hs", "ba", "ma", "phd", "none", "assoc", "prof"], n)})  # fmt: skip
+    assert guess_target(mortgages) == "approve"
+    said = target_guess(mortgages).why
+    assert "two classes" in said and "answer yes or no" in said and "name names an outcome" in said
+    health = pd.DataFrame({"poor_health": rng.choice(["yes", "no"], n, p=[0.07, 0.93]), "gender": rng.choice(["f", "m"], n),
+                           "age": rng.integers(18, 90, n), "ethnicity": rng.choice(list("abcde"), n)})  # fmt: skip
+    assert guess_target(health) == "poor_health"  # two binary columns: the one whose values answer yes or no
+    diamonds = pd.DataFrame({"carat": rng.gamma(2, 0.4, n), "expensive": rng.choice([True, False], n),
+                             "clarity": rng.choice(["IF", "VVS1", "VVS2", "VS1", "VS2", "SI1", "SI2", "I1"], n)})  # fmt: skip
+    assert guess_target(diamonds) == "expensive"
+    plain_last = pd.DataFrame({"x": rng.normal(size=n), "grade": rng.choice(list("abc"), n)})
+    assert guess_target(plain_last) == "grade" and "last column" in target_guess(plain_last).why

@@ -42,6 +42,11 @@ def sampler_controls(prepared: PreparedData, split: Split) -> SamplerConfig:
     """Draw the method picker with its explanation and parameters; return the user's settings."""
     data_kind = prepared.plan.kind
     keys = [s.key for s in sorted(CATALOGUE, key=lambda s: _KIND_ORDER[s.kind])]
+    asked = st.query_params.get(state.METHOD_PARAM)  # a glossary link opens the page on its method, once
+    if asked is not None:
+        del st.query_params[state.METHOD_PARAM]
+        if asked in keys:
+            state.put(state.W_METHOD, asked)
     key = st.selectbox(
         "Resampling method",
         keys,

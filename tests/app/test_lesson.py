@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 from components import state
-from components.lesson_views import GLOSSARY
+from core.teaching.glossary import GLOSSARY
 from core.teaching.lessons import LESSON_STEPS
 from tests.app.conftest import table_with, texts
 
@@ -48,13 +48,28 @@ def test_the_glossarys_leakage_link_opens_the_leakage_step():
     from tests.app.conftest import ROOT
 
     link = next(where for term, _, where in GLOSSARY if term == "Data leakage")
-    assert link == ("pages/lesson.py", 3)
+    assert (link.page, link.params) == ("pages/lesson.py", {"step": "3"})
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
     at.query_params["step"] = "3"
     at.run()
     at.switch_page("pages/lesson.py").run()
     assert "Leakage: resample after the split" in [h.value for h in at.header]
     assert {"Cross-validation", "Confusion matrix", "Test split", "Imbalance ratio"} <= {t for t, _, _ in GLOSSARY}
+
+
+def test_the_glossarys_random_sampling_links_open_resample_on_their_own_method():
+    from streamlit.testing.v1 import AppTest
+
+    from tests.app.conftest import ROOT
+
+    for term, method in (("Random over-sampling", "random_over"), ("Random under-sampling", "random_under")):
+        link = next(where for t, _, where in GLOSSARY if t == term)
+        assert (link.page, link.params) == ("pages/resample.py", {"method": method})
+        at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+        at.query_params["method"] = method
+        at.run()
+        at.switch_page("pages/resample.py").run()
+        assert at.selectbox(key=state.W_METHOD).value == method and not at.exception
 
 
 def test_the_lesson_runs_and_shows_the_paradox_on_the_default_data(app):

@@ -11,6 +11,7 @@ from components import state
 from components.messages import plain
 from components.presenting import CHART_FONT, presenting
 from core.output.chart_text import chart_text
+from core.output.figures import legend_below
 
 CONFIG = {"displaylogo": False}
 #: The text colour of charts when presenting: near black, not the theme's light grey.
@@ -18,8 +19,8 @@ INK = "#111111"
 
 
 def _for_projector(fig: go.Figure) -> go.Figure:
-    """A copy (the figure may be cached) with larger text, a taller plot, and a horizontal legend moved
-    down by as much as the larger axis titles need."""
+    """A copy (the figure may be cached) with larger text, a taller plot, and a legend under the axis laid out again
+    for the larger text (:func:`core.output.figures.legend_below`)."""
     big = go.Figure(fig)
     big.update_layout(
         font={"size": CHART_FONT, "color": INK}, title_font_size=CHART_FONT + 3,
@@ -27,8 +28,8 @@ def _for_projector(fig: go.Figure) -> go.Figure:
     )  # fmt: skip
     big.update_xaxes(tickfont_color=INK, title_font_color=INK)  # high contrast from the back of a room
     big.update_yaxes(tickfont_color=INK, title_font_color=INK)
-    if big.layout.legend.orientation == "h" and (big.layout.legend.y or 0) < 0:
-        big.update_layout(legend_y=big.layout.legend.y - 0.1)
+    if big.layout.legend.yref == "container":
+        legend_below(big)
     return big
 
 

@@ -11,6 +11,8 @@ from components.cache import cached_embedding
 from components.charts import show_chart
 from components.feature_pair import view_picker
 from components.messages import plain, show_message
+from components.page_setup import require_split
+from components.presenting import presenting, settings_area
 from core.data.prepared import PreparedData
 from core.data.split import Split
 from core.output.figures import SMOTE_STAGES, smote_steps_figure
@@ -91,9 +93,55 @@ def _from_data(prepared: PreparedData, split: Split, columns) -> tuple | None:
     return points, others, space, label, x_title, y_title
 
 
-def smote_steps_panel(prepared: PreparedData | None, split: Split | None) -> None:
-    """The source, the controls, the picture revealed one step at a time, the formula with its numbers, and a
-    table of the generated rows."""
+def smote_steps_panel(prepared: PreparedData) -> None:
+    """The split settings, the source and the controls (folded away together when presenting), the picture revealed
+    one step at a time, the formula with its numbers, and a table of the generated rows."""
+    with settings_area():
+        split = require_split(prepared, folded=not presenting())
+        made = _controls(prepared, split)
+    if made is None:
+        return
+    steps, others, label, x_title, y_title, source, k, space, zoom = made
+    stage = int(st.session_state.get(state.W_STEPS_STAGE, 0))
+    last = len(SMOTE_STAGES) - 1
+    with st.container(horizontal=True, vertical_alignment="center"):  # buttons as wide as their words, wrapping
+        st.button("Back", key=state.W_STEPS_BACK, on_click=_stage, args=(-1,), disabled=stage == 0,
+                  icon=":material/arrow_back:")  # fmt: skip
+        st.button("Next step", key=state.W_STEPS_NEXT, on_click=_stage, args=(1,), disabled=stage == last,
+                  type="primary", icon=":material/arrow_forward:")  # fmt: skip
+        st.button("Show all", key=state.W_STEPS_ALL, on_click=_stage, args=(None,), disabled=stage == last)
+        st.markdown(f"**Step {stage} of {last}: {SMOTE_STAGES[stage]}**", width="content")
+    st.markdown(plain(_SAYS[stage]).replace(" k ", f" {int(k)} "))
+    if stage >= 3:
+        st.code(formula_text(steps, 0), language=None)
+        st.caption(f"New row 1 went towards neighbour n{int(np.flatnonzero(steps.neighbours == steps.parents[0])[0]) + 1}"
+                   f" with g = {steps.gaps[0]:.2f}.")  # fmt: skip
+    show_chart(
+        smote_steps_figure(steps, others=others, label=label, x_title=x_title, y_title=y_title, zoom=zoom,
+                           stage=stage),
+        key="steps_chart",
+    )  # fmt: skip
+    if source == "data":
+        st.caption(
+            "The neighbours are found in every numeric feature, standardised, as SMOTE finds them; the picture is a "
+            "flat view of those features, so a neighbour can look farther away than a row that is not one."
+            if space is not None
+            else "With fewer than two numeric features, the neighbours are found in this plane."
+        )
+    if stage == last:
+        table = pd.DataFrame({
+            "new row": np.arange(1, len(steps.new_points) + 1),
+            "towards": [f"n{int(np.flatnonzero(steps.neighbours == p)[0]) + 1} (row {p})" for p in steps.parents],
+            "g (share of the way)": steps.gaps.round(3),
+            "x": steps.new_points[:, 0].round(3),
+            "y": steps.new_points[:, 1].round(3),
+        })  # fmt: skip
+        with st.expander("The generated rows"):
+            st.dataframe(table, hide_index=True, width="stretch")
+
+
+def _controls(prepared: PreparedData | None, split: Split | None) -> tuple | None:
+    """The source and the controls; the steps and what the picture needs, or None (said why)."""
     options = list(_SOURCES) if prepared is not None else ["toy"]
     source = st.radio("Rows to work on", options, format_func=_SOURCES.get, horizontal=True,
                       **state.bind_choice(state.W_STEPS_SOURCE, options, "toy"))  # fmt: skip
@@ -102,7 +150,7 @@ def smote_steps_panel(prepared: PreparedData | None, split: Split | None) -> Non
     else:
         got = _from_data(prepared, split, st.columns([1.2, 1.4, 1, 1]))
         if got is None:
-            return
+            return None
     points, others, space, label, x_title, y_title = got
     k_max = min(15, len(points) - 1)
     s1, s2, s3, s4 = st.columns([1.2, 1.2, 1, 1])
@@ -130,42 +178,7 @@ def smote_steps_panel(prepared: PreparedData | None, split: Split | None) -> Non
             "Seed", min_value=0, max_value=2**31 - 1, step=1, **state.bind(state.W_STEPS_SEED, 3)
         )  # its first new row lands mid-way
     steps = smote_steps(points, index=int(index), k=int(k), n_new=int(n_new), random_state=int(seed), space=space)
-    stage = int(st.session_state.get(state.W_STEPS_STAGE, 0))
-    last = len(SMOTE_STAGES) - 1
-    b1, b2, b3, b4 = st.columns([1, 1, 1, 3], vertical_alignment="center")
-    b1.button("Back", key=state.W_STEPS_BACK, on_click=_stage, args=(-1,), disabled=stage == 0,
-              icon=":material/arrow_back:")  # fmt: skip
-    b2.button("Next step", key=state.W_STEPS_NEXT, on_click=_stage, args=(1,), disabled=stage == last,
-              type="primary", icon=":material/arrow_forward:")  # fmt: skip
-    b3.button("Show all", key=state.W_STEPS_ALL, on_click=_stage, args=(None,), disabled=stage == last)
-    b4.markdown(f"**Step {stage} of {last}: {SMOTE_STAGES[stage]}**")
-    st.markdown(plain(_SAYS[stage]).replace(" k ", f" {int(k)} "))
-    if stage >= 3:
-        st.code(formula_text(steps, 0), language=None)
-        st.caption(f"New row 1 went towards neighbour n{int(np.flatnonzero(steps.neighbours == steps.parents[0])[0]) + 1}"
-                   f" with g = {steps.gaps[0]:.2f}.")  # fmt: skip
     zoom = st.toggle("Zoom to the chosen row and its neighbours", **state.bind(state.W_STEPS_ZOOM, True))
     if len(others) > MAX_OTHERS:  # the other classes are background; a sample keeps the picture readable
         others = others[np.random.default_rng(0).choice(len(others), size=MAX_OTHERS, replace=False)]
-    show_chart(
-        smote_steps_figure(steps, others=others, label=label, x_title=x_title, y_title=y_title, zoom=zoom,
-                           stage=stage),
-        key="steps_chart",
-    )  # fmt: skip
-    if source == "data":
-        st.caption(
-            "The neighbours are found in every numeric feature, standardised, as SMOTE finds them; the picture is a "
-            "flat view of those features, so a neighbour can look farther away than a row that is not one."
-            if space is not None
-            else "With fewer than two numeric features, the neighbours are found in this plane."
-        )
-    if stage == last:
-        table = pd.DataFrame({
-            "new row": np.arange(1, len(steps.new_points) + 1),
-            "towards": [f"n{int(np.flatnonzero(steps.neighbours == p)[0]) + 1} (row {p})" for p in steps.parents],
-            "g (share of the way)": steps.gaps.round(3),
-            "x": steps.new_points[:, 0].round(3),
-            "y": steps.new_points[:, 1].round(3),
-        })  # fmt: skip
-        with st.expander("The generated rows"):
-            st.dataframe(table, hide_index=True, width="stretch")
+    return steps, others, label, x_title, y_title, source, k, space, zoom

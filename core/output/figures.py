@@ -21,6 +21,7 @@ __all__ = [
     "boundaries_figure",
     "class_distribution_figure",
     "kinds_figure",
+    "legend_below",
     "resample_counts_figure",
     "resample_scatter_figure",
     "smote_steps_figure",
@@ -35,6 +36,35 @@ CLASS_COLORS = ("#7f8c9a", "#d55e00", "#0072b2", "#009e73", "#cc79a7", "#e69f00"
 CLASS_SYMBOLS = ("circle", "triangle-up", "triangle-down", "star", "hexagon", "pentagon", "hourglass", "bowtie")
 #: Colours for strategies in overlaid curves (Okabe-Ito, without grey).
 STRATEGY_COLORS = ("#0072b2", "#d55e00", "#009e73", "#cc79a7", "#e69f00", "#56b4e9", "#000000")
+
+
+#: Pixels the room under a chart takes per text size: the x axis's tick labels and title, and one legend row.
+_AXIS_LINES, _ROW_LINES = 3.4, 1.7
+#: The width a legend is laid out in, at most (a chart in half of a laptop window).
+_LEGEND_WIDTH = 520
+
+
+def legend_below(fig: go.Figure) -> go.Figure:
+    """Put ``fig``'s legend under the x axis, never over it: anchored to the bottom of the figure, with the bottom
+    margin holding the axis's ticks and title and every legend row (estimated at the figure's text size for a
+    chart half a laptop window wide), and the figure taller by that room, so the plot keeps its size. Returns
+    ``fig``; call it again after changing the text size."""
+    font = float(fig.layout.font.size or 12)
+    names = [t.name or "" for t in fig.data if t.showlegend is not False and (t.name or "")]
+    rows, used = (1, 0.0) if names else (0, 0.0)
+    for name in names:  # items laid out left to right, wrapping as plotly wraps them
+        width = 0.58 * font * len(name) + 45
+        if used and used + width > _LEGEND_WIDTH:
+            rows, used = rows + 1, 0.0
+        used += width
+    room = int(_AXIS_LINES * font + rows * _ROW_LINES * font + 12)
+    margin = fig.layout.margin
+    old = margin.b if margin.b is not None else 80
+    fig.update_layout(
+        legend={"orientation": "h", "yref": "container", "y": 0, "yanchor": "bottom", "x": 0, "xanchor": "left"},
+        margin={"b": room}, height=int((fig.layout.height or 450) + max(room - old, 0)),
+    )  # fmt: skip
+    return fig
 
 
 def class_distribution_figure(
@@ -150,7 +180,7 @@ def resample_counts_figure(
     )
     fig.update_xaxes(type="category", title="class")
     fig.update_yaxes(title="rows", range=[0, top * 1.18])
-    return fig
+    return legend_below(fig)
 
 
 def resample_scatter_figure(
@@ -261,7 +291,7 @@ def resample_scatter_figure(
     fig.update_xaxes(title=plot_label(projection.x_title, max_len=50))
     fig.update_yaxes(title=plot_label(projection.y_title, max_len=50), row=1, col=1)
     fig.update_layout(xaxis2={"matches": "x"}, yaxis2={"matches": "y"})  # same axes in both panels
-    return fig
+    return legend_below(fig)
 
 
 #: The reveal of the SMOTE picture, one stage at a time.
@@ -356,7 +386,7 @@ def smote_steps_figure(
         centre, half = (lo + hi) / 2, max(float((hi - lo).max()) * 0.65, 1e-6)
         fig.update_xaxes(range=[centre[0] - half, centre[0] + half])
         fig.update_yaxes(range=[centre[1] - half, centre[1] + half])
-    return fig
+    return legend_below(fig)
 
 
 def boundaries_figure(b, *, class_order: list[str], height: int = 430) -> go.Figure:
@@ -413,7 +443,7 @@ def boundaries_figure(b, *, class_order: list[str], height: int = 430) -> go.Fig
     fig.update_yaxes(title=plot_label(b.y_title, max_len=50), range=[b.ys[0], b.ys[-1]], col=1)
     fig.update_layout(height=height, margin={"l": 10, "r": 10, "t": 50, "b": 10},
                       legend={"orientation": "h", "y": -0.2})  # fmt: skip
-    return fig
+    return legend_below(fig)
 
 
 def _error_bars(part, metric: str) -> dict | None:
@@ -448,4 +478,4 @@ def sweep_figure(table, *, height: int = 380) -> go.Figure:
     fig.update_layout(
         height=height, margin={"l": 10, "r": 10, "t": 40, "b": 10}, legend={"orientation": "h", "y": -0.25}
     )
-    return fig
+    return legend_below(fig)

@@ -11,7 +11,7 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from core.comparison.number_errors import PARTS, NumberScores
-from core.output.figures import CLASS_COLORS, STRATEGY_COLORS, plot_label
+from core.output.figures import CLASS_COLORS, STRATEGY_COLORS, legend_below, plot_label
 
 __all__ = ["number_errors_figure", "number_histogram_figure", "predicted_actual_figure", "resampled_target_figure"]
 
@@ -81,7 +81,7 @@ def number_errors_figure(scores: list[NumberScores], *, height: int = 360) -> go
     fig.update_layout(barmode="group", height=height, margin=_MARGIN, legend={"orientation": "h", "y": -0.15},
                       title={"text": "Median absolute error by target range (95 % intervals)", "font": {"size": 15}})  # fmt: skip
     fig.update_yaxes(title="median |predicted − actual|", rangemode="tozero")
-    return fig
+    return legend_below(fig)
 
 
 def predicted_actual_figure(
@@ -129,7 +129,7 @@ def predicted_actual_figure(
     fig.update_layout(height=height, margin=_MARGIN, legend={"orientation": "h", "y": -0.2},
                       title={"text": "Predicted against actual on the test split (rare range shaded)",
                              "font": {"size": 15}})  # fmt: skip
-    return fig
+    return legend_below(fig)
 
 
 def resampled_target_figure(
@@ -161,4 +161,4 @@ def resampled_target_figure(
     fig.update_layout(barmode="stack", bargap=0, height=height, margin=_MARGIN, legend={"orientation": "h", "y": -0.2},
                       title={"text": f"{plot_label(name, max_len=40)} before and after resampling (rare range shaded)",
                              "font": {"size": 15}})  # fmt: skip
-    return fig
+    return legend_below(fig)

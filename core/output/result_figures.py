@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 import plotly.graph_objects as go
 
-from core.output.figures import CLASS_COLORS, STRATEGY_COLORS
+from core.output.figures import CLASS_COLORS, STRATEGY_COLORS, legend_below
 from core.safe_text import plot_label
 
 __all__ = [
@@ -83,7 +83,7 @@ def metric_bars_figure(table, *, metrics: list[str], height: int = 380) -> go.Fi
         legend={"orientation": "h", "y": -0.15}, title={"text": "Metrics by strategy", "font": {"size": 15}},
     )  # fmt: skip
     fig.update_yaxes(range=[0, 1.12])
-    return fig
+    return legend_below(fig)
 
 
 def gains_figure(curves: list, *, share: float | None = None, lift: bool = False, height: int = 400) -> go.Figure:
@@ -125,7 +125,7 @@ def gains_figure(curves: list, *, share: float | None = None, lift: bool = False
         height=height, margin={"l": 10, "r": 10, "t": 40, "b": 10}, legend={"orientation": "h", "y": -0.22},
         title={"text": "Lift" if lift else "Cumulative gains", "font": {"size": 15}},
     )  # fmt: skip
-    return fig
+    return legend_below(fig)
 
 
 def thin_curve(x: np.ndarray, y: np.ndarray, *, max_points: int = 2_000) -> tuple[np.ndarray, np.ndarray]:
@@ -187,7 +187,7 @@ def curves_figure(curves: list, *, kind: str, prevalence: float | None = None, h
         height=height, margin={"l": 10, "r": 10, "t": 40, "b": 10}, legend={"orientation": "h", "y": -0.2},
         title={"text": "ROC curve" if kind == "roc" else "Precision-recall curve", "font": {"size": 15}},
     )  # fmt: skip
-    return fig
+    return legend_below(fig)
 
 
 def calibration_figure(
@@ -197,11 +197,12 @@ def calibration_figure(
     height: int = 380,
     title: str = "Calibration",
     before_word: str = "before",
+    before_names: dict[str, str] | None = None,
 ) -> go.Figure:
     """Reliability curves: mean predicted probability against the observed share, per strategy.
 
     ``before`` maps a strategy's name to its curve before a repair (calibration, or the prior-shift correction),
-    drawn dotted in the strategy's colour and named with ``before_word``.
+    drawn dotted in the strategy's colour and named with ``before_word`` (or by ``before_names``).
     """
     fig = go.Figure()
     fig.add_trace(
@@ -217,14 +218,15 @@ def calibration_figure(
         if before and name in before:
             fig.add_trace(
                 go.Scatter(x=before[name][0], y=before[name][1], mode="lines+markers",
-                           name=f"{before_word}: {plot_label(name, max_len=32)}", marker={"symbol": "x"},
+                           name=(before_names or {}).get(name, f"{before_word}: {plot_label(name, max_len=32)}"),
+                           marker={"symbol": "x"},
                            line={"color": STRATEGY_COLORS[i % len(STRATEGY_COLORS)], "dash": "dot"})
             )  # fmt: skip
     fig.update_xaxes(title="predicted probability of the small class", range=[0, 1])
     fig.update_yaxes(title="observed share", range=[0, 1.02])
     fig.update_layout(height=height, margin={"l": 10, "r": 10, "t": 40, "b": 10}, legend={"orientation": "h", "y": -0.2},
                       title={"text": title, "font": {"size": 15}})  # fmt: skip
-    return fig
+    return legend_below(fig)
 
 
 def importance_figure(importance, *, top: int = 15, height: int = 420) -> go.Figure:
@@ -294,4 +296,4 @@ def decision_curve_figure(
         height=height, margin={"l": 10, "r": 10, "t": 40, "b": 10}, legend={"orientation": "h", "y": -0.2},
         title={"text": f"Decision curve at a production rate of {rate:.3%}", "font": {"size": 15}},
     )  # fmt: skip
-    return fig
+    return legend_below(fig)

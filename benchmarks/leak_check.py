@@ -102,8 +102,10 @@ def main() -> None:
                 hits[column].append(column in named)
             false_alarms_planted = named - set(planted)
             assert not false_alarms_planted, false_alarms_planted
-    print(f"\nIn all: {false_alarms} of {columns} clean feature columns named suspects (thresholds {LEAK_AUC}, and "
-          f"{LEAK_AUC_FEW} for a column of at most {MAX_VALUES} values).\n")
+    print(
+        f"\nIn all: {false_alarms} of {columns} clean feature columns named suspects (thresholds {LEAK_AUC}, and "
+        f"{LEAK_AUC_FEW} for a column of at most {MAX_VALUES} values).\n"
+    )
     print("### Planted leaks: how often each is named\n")
     print("| planted column | named | of |")
     print("|---|---:|---:|")

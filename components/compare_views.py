@@ -8,13 +8,13 @@ import streamlit as st
 from components import state
 from components.cache import cached_budget, cached_script
 from components.charts import show_chart
-from components.evaluation_views import budget_lines, budget_share, cross_validation_table, scores_table
+from components.evaluation_views import BUDGET_CAPTION, budget_share, cross_validation_table, scores_table
 from components.messages import made_when_asked, plain
 from components.production_views import PRODUCTION_CAPTION, production_rate, production_view
 from components.strategy_controls import cv_controls, tuning_settings
 from core.comparison.compare import best_in_column, default_strategies, differences, strategy_choices, with_intervals
 from core.comparison.decision import decision_summary
-from core.comparison.gains import gains
+from core.comparison.gains import budget_shown, gains
 from core.comparison.production import Deployment
 from core.comparison.takeaways import differences_caption, noise_warning, summary, takeaways
 from core.data.prepared import PreparedData
@@ -273,11 +273,11 @@ def report_bytes(
     done = _what_was_done(evals, split, settings, setting)
     if setting is not None:
         found = decision_summary(evals, setting)
-        decision = (found.headline, found.basis, list(found.lines))
+        decision = (found.headline, found.basis, list(found.lines), found.table)
         view = production_view(evals, setting, rivals=found.rivals)
         production = (view.heading, view.table, view.sentences, PRODUCTION_CAPTION)
         figures.append(("Decision curve", view.figure))
-        budget = (share, budget_lines(budget_table, positive=repr(evals[0].classes[-1]), share=share))
+        budget = (share, budget_shown(budget_table), BUDGET_CAPTION.format(positive=repr(evals[0].classes[-1])))
     return build_report(
         dataset_name=prepared.dataset.name, target=prepared.target or "", n_rows=_file_rows(prepared),
         distribution=dist, split_text=split_text, evals=evals, leaderboard=with_intervals(table),

@@ -19,7 +19,7 @@ from components.cache import (
 from components.charts import show_chart
 from components.diagnosis_views import boundaries_panel
 from components.messages import plain, show_message
-from core.comparison.number_errors import what_it_bought
+from core.comparison.number_errors import errors_table, what_it_bought
 from core.data.generated import generate
 from core.data.prepared import PreparedData
 from core.data.split import SplitSpec, run_identity
@@ -28,150 +28,8 @@ from core.modelling.evaluation import METRIC_LABELS
 from core.output.figures import sweep_figure
 from core.output.number_figures import number_errors_figure, number_histogram_figure
 from core.teaching.diagnosis import KINDS, RULE
+from core.teaching.glossary import GLOSSARY, TOUR
 from core.teaching.lessons import LESSON_STEPS, LessonStep, majority_baseline, sweep_summary
-
-TOUR = (
-    ("pages/data.py", "Data", "Load a bundled sample or your own file and check which column is the target."),
-    ("pages/class_balance.py", "Class balance", "See how rare the smallest class is, and what accuracy would hide."),
-    ("pages/resample.py", "Resample", "Pick SMOTE, then random under-sampling: watch rows appear and disappear."),
-    ("pages/smote_steps.py", "SMOTE step by step", "See how one synthetic row is drawn between two real ones."),
-    ("pages/train.py", "Train & evaluate", "Train RF and SMOTE + RF; compare their confusion matrices and PR curves."),
-    ("pages/compare.py", "Compare & report", "Run the default set of strategies and read the takeaways."),
-)
-GLOSSARY = (
-    (
-        "Random over-sampling",
-        "Copies rows of the small class until the classes are the size you ask.",
-        "pages/resample.py",
-    ),
-    ("Random under-sampling", "Drops rows of the large class; fast, but throws information away.", "pages/resample.py"),
-    (
-        "SMOTE and its variants",
-        "Create new rows between a small-class row and its neighbours (SMOTENC and SMOTEN for "
-        "categories; Borderline, SVM, KMeans SMOTE and ADASYN choose where).",
-        "pages/smote_steps.py",
-    ),
-    (
-        "Class weights (cost-sensitive learning)",
-        "Make mistakes on the small class cost more in training, without changing the rows.",
-        "pages/train.py",
-    ),
-    (
-        "Balanced ensembles",
-        "Bagging (BalancedRandomForest, EasyEnsemble) or boosting (RUSBoost) where every model sees a balanced sample.",
-        "pages/train.py",
-    ),
-    (
-        "Anomaly detection",
-        "Treat the small class as unusual rows and learn only what usual looks like (IsolationForest).",
-        "pages/train.py",
-    ),
-    (
-        "Data leakage",
-        "Information from the test rows reaching training, e.g. resampling before the split: scores that look "
-        "better than they will be on new data.",
-        ("pages/lesson.py", 3),
-    ),
-    (
-        "Imbalance ratio",
-        "The size of the largest class over the smallest: 91 : 1 means 91 rows of one class for each row of the other.",
-        "pages/class_balance.py",
-    ),
-    (
-        "Test split",
-        "Rows set aside before anything is trained (stratified: with each class's real share) and used only to "
-        "judge; never resampled.",
-        "pages/resample.py",
-    ),
-    (
-        "Cross-validation",
-        "Split the training rows into k folds; train on k − 1 and score on the one left out, k times. Resampling "
-        "runs inside each training fold only.",
-        "pages/compare.py",
-    ),
-    (
-        "Confusion matrix",
-        "A table of true class against predicted class: the cases caught and missed, the false alarms and the "
-        "rows rightly left alone.",
-        "pages/train.py",
-    ),
-    ("Precision", "Of the cases flagged, the share that really are the small class.", "pages/train.py"),
-    ("Recall", "Of the real small-class cases, the share that were flagged.", "pages/train.py"),
-    ("F1", "The harmonic mean of precision and recall: high only when both are.", "pages/train.py"),
-    (
-        "Balanced accuracy",
-        "The mean of each class's recall; 0.5 for always guessing one class of two.",
-        "pages/train.py",
-    ),
-    ("G-mean", "The geometric mean of each class's recall: zero if any class is never found.", "pages/train.py"),
-    ("MCC", "A correlation between truth and prediction from -1 to 1; 0 for guessing.", "pages/train.py"),
-    ("ROC-AUC", "The chance that a random small-class case is ranked above a random other case.", "pages/train.py"),
-    (
-        "PR-AUC (average precision)",
-        "The area under the precision-recall curve; guessing scores the prevalence, "
-        "so it shows what ROC-AUC hides on rare classes.",
-        "pages/compare.py",
-    ),
-    (
-        "Tuned decision threshold",
-        "Flag a case when its score passes a threshold chosen on held-out parts of the training rows "
-        "for a goal (best F1, lowest cost, ...), instead of 0.5; often as good as rebalancing, and cheaper.",
-        "pages/train.py",
-    ),
-    (
-        "Calibration",
-        "Reshape a model's scores so that 0.3 means a 30 % chance, fitted on rows that were never resampled.",
-        "pages/train.py",
-    ),
-    (
-        "95 % interval",
-        "The range a score would fall in on 95 of 100 other test splits of the same size; the app checks by "
-        "simulation that its intervals hold the truth that often.",
-        "pages/compare.py",
-    ),
-    (
-        "Paired difference",
-        "Two strategies compared row by row on the same test rows: if the interval of the difference holds 0, "
-        "this test split cannot tell them apart.",
-        "pages/compare.py",
-    ),
-    (
-        "Prior-shift correction",
-        "Move a model's probabilities from the rate of cases it was trained at (50 % after SMOTE) to the rate in "
-        "production, so a score means what it says; the decisions stay the same.",
-        ("pages/lesson.py", 5),
-    ),
-    (
-        "Skewed numeric target and its rare range",
-        "A number to predict (a claim amount, a repair cost) whose rows that matter sit in a long tail; the rare "
-        "range is the tail beyond the box-plot whisker (Q3 + 1.5 × IQR), or beyond a threshold you set.",
-        ("pages/lesson.py", 7),
-    ),
-    (
-        "SMOTER and SMOGN",
-        "SMOTE for a number: new rows between two rare rows, their target weighted by distance (SMOTER); SMOGN adds "
-        "small Gaussian noise instead where the neighbours are far apart.",
-        "pages/resample.py",
-    ),
-    (
-        "Density weights (DenseWeight)",
-        "Weight each training row by how rare its target value is (one minus its scaled density), so a model "
-        "minds the tail.",
-        "pages/train.py",
-    ),
-    (
-        "Transformed target",
-        "Fit the model on log(1 + y) or a Yeo-Johnson transform of y and turn its predictions back: a long tail "
-        "pulls less.",
-        "pages/train.py",
-    ),
-    (
-        "MAE, RMSE and the median absolute error",
-        "The mean absolute error, the root of the mean squared error (big misses count most), and the typical "
-        "row's miss; only the median gets an interval that holds on a heavy tail.",
-        "pages/train.py",
-    ),
-)
 
 
 def generator_panel() -> None:
@@ -300,15 +158,14 @@ def glossary() -> None:
     for term, meaning, where in GLOSSARY:
         left, right = st.columns([4, 1])
         left.markdown(f"**{term}**: {meaning}")
-        if isinstance(where, tuple):
-            right.page_link(where[0], label=f"Try it (step {where[1]})", icon=":material/arrow_forward:",
-                            query_params={state.LESSON_PARAM: str(where[1])})  # fmt: skip
-        else:
-            right.page_link(where, label="Try it", icon=":material/arrow_forward:")
+        right.page_link(
+            where.page, label=where.label, icon=":material/arrow_forward:", query_params=where.params or None
+        )
 
 
 def _move(delta: int) -> None:
     st.session_state[state.LESSON_STEP] = min(max(_step() + delta, 0), len(LESSON_STEPS) - 1)
+    st.session_state[state.LESSON_MOVED] = True  # the next run shows the new step from its top
 
 
 def _step() -> int:
@@ -321,23 +178,55 @@ def _step() -> int:
     return int(st.session_state.get(state.LESSON_STEP, 0))
 
 
+#: A fixed script (no user text): the arrow keys press Back and Next (not while typing or on a slider), once per page.
+_ARROW_KEYS = """<script>
+(() => {
+  if (window.__ieLessonKeys) return;
+  window.__ieLessonKeys = true;
+  document.addEventListener('keydown', (e) => {
+    if (e.altKey || e.ctrlKey || e.metaKey || e.shiftKey || e.defaultPrevented) return;
+    const t = e.target;
+    if (t && t.closest && t.closest('input, textarea, select, [role="slider"], [contenteditable="true"]')) return;
+    const key = {ArrowRight: 'next', ArrowLeft: 'back'}[e.key];
+    const button = key && document.querySelector(`.st-key-lesson-${key} button:not([disabled])`);
+    if (button) { e.preventDefault(); button.click(); }
+  });
+})();
+</script>"""
+#: A fixed script: after Back or Next, the new step's title at the top of the screen.
+_TO_TOP = """<script>
+setTimeout(() => {
+  const title = document.querySelector('.st-key-lesson-bar');
+  const main = document.querySelector('[data-testid="stMain"]');
+  if (title && main) main.scrollTo({top: Math.max(title.getBoundingClientRect().top + main.scrollTop - 16, 0)});
+}, 60);
+</script>"""
+
+
 def lesson_step() -> LessonStep:
-    """The step bar (Step i of n, Back, Next) with the step's one action and the one sentence to look for."""
+    """The step bar (Step i of n), Back and Next under it (reachable without scrolling, and by the arrow keys),
+    then the step's one action and the one sentence to look for."""
     i = _step()
     step = LESSON_STEPS[i]
-    st.progress((i + 1) / len(LESSON_STEPS), text=f"Step {i + 1} of {len(LESSON_STEPS)}: {step.title}")
+    with st.container(key=state.LESSON_BAR):
+        st.progress((i + 1) / len(LESSON_STEPS), text=f"Step {i + 1} of {len(LESSON_STEPS)}: {step.title}")
+    lesson_nav()
+    st.html(_ARROW_KEYS, unsafe_allow_javascript=True)
+    if st.session_state.pop(state.LESSON_MOVED, False):
+        st.html(_TO_TOP, unsafe_allow_javascript=True)
     st.markdown(f"**Do:** {step.action}  \n**Look for:** {step.look_for}")
     return step
 
 
-def lesson_nav() -> None:
-    """Back and Next under the step."""
+def lesson_nav(*, where: str = "") -> None:
+    """Back and Next (``where`` tells a second pair apart: the one under the step)."""
     i = _step()
-    back, _, forward = st.columns([1, 3, 1])
-    back.button("Back", key=state.W_LESSON_BACK, on_click=_move, args=(-1,), disabled=i == 0,
-                icon=":material/arrow_back:", width="stretch")  # fmt: skip
-    forward.button("Next", key=state.W_LESSON_NEXT, on_click=_move, args=(1,), disabled=i == len(LESSON_STEPS) - 1,
-                   type="primary", icon=":material/arrow_forward:", width="stretch")  # fmt: skip
+    with st.container(horizontal=True, vertical_alignment="center"):
+        st.button("Back", key=state.W_LESSON_BACK + where, on_click=_move, args=(-1,), disabled=i == 0,
+                  icon=":material/arrow_back:")  # fmt: skip
+        st.button("Next", key=state.W_LESSON_NEXT + where, on_click=_move, args=(1,),
+                  disabled=i == len(LESSON_STEPS) - 1, type="primary", icon=":material/arrow_forward:")  # fmt: skip
+        st.caption("or the arrow keys ← →", width="content")
 
 
 def smote_lesson_panel() -> None:
@@ -427,7 +316,8 @@ def hardness_panel() -> None:
 def number_lesson_panel() -> None:
     """Skewed numbers are imbalance too: the claims sample's target, and one model fitted two ways, by range."""
     st.write(
-        "On the bundled insurance claims (whatever data is loaded): most claims are a few hundred, a few are huge. "
+        "This step always uses the bundled insurance claims, whatever data is loaded: most claims are small, a few "
+        "are huge. "
         "Histogram gradient boosting is fitted for the average squared error, then again with density weights "
         "that count rare values more; both are judged on the test split in the rare range and in the common one."
     )
@@ -441,6 +331,7 @@ def number_lesson_panel() -> None:
     show_chart(number_histogram_figure(y_train, name=target, cut=rare.cut, side=rare.side, log=True),
                key="lesson_number_histogram")  # fmt: skip
     show_chart(number_errors_figure(scores), key="lesson_number_errors")
+    st.table(errors_table(scores).set_index(["range", "strategy"]))
     st.markdown(f"- {plain(what_it_bought(scores[1], scores[0]))}")
     st.page_link("pages/data.py", label="Load the claims sample and explore it yourself", icon=":material/table:")
 
@@ -469,13 +360,13 @@ def production_lesson_panel(prepared: PreparedData, spec: SplitSpec) -> None:
         show_message("error", str(exc))
         return
     left, right = st.columns(2)
-    for column, title, o in ((left, f"At the data's rate ({demo.data_rate:.1%})", demo.at_data),
-                             (right, f"Ten times rarer ({demo.production_rate:.2%})", demo.at_production)):  # fmt: skip
+    for column, title, o in (
+        (left, "At the data's rate", demo.at_data),
+        (right, "Ten times rarer", demo.at_production),
+    ):
         column.markdown(f"**{title}**, per 10,000 cases scored")
-        column.table(pd.DataFrame({
-            "": ["recall", "false-alarm rate", "cases caught", "false alarms", "precision"],
-            "value": [f"{o.recall[0]:.2f}", f"{o.false_alarm_rate[0]:.3f}", f"{o.caught[0]:,.1f}",
-                      f"{o.false_alarms[0]:,.0f}", f"{o.precision[0]:.1%}"],
-        }).set_index(""))  # fmt: skip
+        column.table(demo.table(o).set_index(""))
+    st.markdown("**The SMOTE model's probabilities**")
+    st.table(demo.smote_table().set_index(""))
     for line in demo.sentences():
         st.markdown(f"- {plain(line)}")

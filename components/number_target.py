@@ -55,10 +55,15 @@ def number_distribution(prepared: PreparedData | None) -> NumberSummary | None:
     chosen = rare_setting(prepared)  # the user's threshold (shared with Train and Resample), or the box-plot rule
     if chosen is not None:
         share = float(chosen.mask(series.dropna()).mean()) if summary.n else 0.0
-        summary = replace(summary, side=chosen.side, cut=chosen.cut, share=share)
+        summary = replace(summary, side=chosen.side, cut=chosen.cut, share=share, rule=chosen.rule)
     st.markdown(
         f"**{plain(target)} is a number, and skewed numbers are imbalance too.** {plain(summary.sentence(target))}"
     )
+    if summary.side is not None:  # the sentence's numbers, shown on their own
+        a, b, c = st.columns(3)
+        a.metric("Rare range", summary.words())
+        b.metric("Rows in it", f"{summary.share:.1%}", help=f"of the {summary.n:,} rows with a value")
+        c.metric("Skewness", f"{summary.skewness:.1f}")
     log = st.toggle("Log scale", **state.bind(state.W_NUMBER_LOG, summary.skewness > 2))
     values = series.dropna().to_numpy(dtype=float)
     show_chart(number_histogram_figure(values, name=target, cut=summary.cut, side=summary.side, log=log),

@@ -227,7 +227,7 @@ def _table(table: pd.DataFrame) -> None:
     """The outcome table in two plain HTML tables (a screen reader and a browser test read them), each narrow enough
     for a projector's width."""
     frame = table.set_index("strategy")
-    st.table(frame[["threshold", "flagged", "cases caught", "false alarms"]])
+    st.table(frame[["threshold", "flagged", "cases caught", "cases missed", "false alarms"]])
     st.table(frame[["cost", "saving", "precision"]])
 
 
@@ -242,9 +242,14 @@ def corrected_calibration(evals: list[Evaluation], *, trained: list[float | None
     if not moved:
         return
     truth = evals[0].y_test == 1
-    series = [(ev.name, *_curve(truth, p)) for ev, p in moved]
-    before = {ev.name: _curve(truth, ev.proba[:, 1]) for ev, _ in moved}
-    figure = calibration_figure(series, before=before, before_word="as fitted",
+    # each curve's name carries its Brier score, which the caption below repeats
+    series, before, names = [], {}, {}
+    for ev, p in moved:
+        label = f"{ev.name} (Brier {brier_score_loss(truth, p):.4f})"
+        series.append((label, *_curve(truth, p)))
+        before[label] = _curve(truth, ev.proba[:, 1])
+        names[label] = f"as fitted: {ev.name} (Brier {brier_score_loss(truth, ev.proba[:, 1]):.4f})"
+    figure = calibration_figure(series, before=before, before_word="as fitted", before_names=names,
                                 title="Calibration with the probabilities moved to the data's rate")  # fmt: skip
     show_chart(figure, key="corrected_calibration")
     for ev, p in moved:

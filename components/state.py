@@ -42,6 +42,7 @@ W_LOG_SCALE = "balance.log_scale"
 W_TEST_SIZE = "split.test_size"
 W_SPLIT_SEED = "split.seed"
 W_METHOD = "resample.method"
+METHOD_PARAM = "method"  # ?method=KEY opens Resample on that method (the glossary links there)
 W_RATIO = "resample.ratio"
 W_COUNTS_MODE = "resample.counts_mode"
 W_CLEAN = "resample.clean"
@@ -152,6 +153,9 @@ W_PROD_VOLUME = "production.volume"  # cases scored per day, as typed (empty: pe
 PROD_RATE_OK = "ie.production_rate"  # the last valid production rate (a share), kept while an entry is wrong
 PROD_VOLUME_OK = "ie.production_volume"  # the last valid volume per day
 W_BUDGET = "train.review_budget"  # percent of the test rows the team can review (gains, lift, report)
+W_LEAK_DROP = "leak.drop"  # + "." + page: drop the columns that give the answer away
+W_LEAK_UNDO = "leak.undo"
+LEAK_UNDO = "ie.leak_undo"  # (columns dropped, the treatments before) for the Undo button
 W_DIAGNOSE = "balance.diagnose"
 W_REGIONS_OPEN = "balance.regions_open"  # the Class balance page's decision-regions expander
 W_BOUNDARY_MODEL = "balance.boundary_model"
@@ -163,6 +167,8 @@ HARDNESS_ASKED = "ie.hardness_asked"  # the lesson's "rare is not hard" demo was
 W_LESSON_BACK = "lesson.back"
 W_LESSON_NEXT = "lesson.next"
 LESSON_STEP = "ie.lesson_step"  # the ten-minute lesson's current step (an index)
+LESSON_MOVED = "ie.lesson_moved"  # Back or Next was pressed: the next run scrolls to the new step
+LESSON_BAR = "lesson_bar"  # the key of the step bar's container (the page scrolls to it)
 LESSON_PARAM = "step"  # ?step=N opens the lesson at step N (the glossary links there)
 LESSON_PREFIX = "lesson."  # the Lesson's own copy of a panel's widgets (the decision regions)
 DIAGNOSE_ASKED = "ie.diagnose_asked"  # the data and split the diagnosis was asked for
@@ -263,6 +269,7 @@ def set_dataset(ds: Dataset) -> None:
     st.session_state[TARGET] = None
     st.session_state[OVERRIDES] = {}
     st.session_state[OVERRIDE_PROBLEMS] = []
+    st.session_state.pop(LEAK_UNDO, None)
     for key in (W_TARGET, W_ROLES):
         st.session_state.pop(key, None)
     for key in (W_FEATURE_X, W_FEATURE_Y, W_STEPS_POINT, W_STEPS_VIEW, W_STEPS_CLASS, W_STEPS_X, W_STEPS_Y):

@@ -19,6 +19,7 @@ Data (``core/data``)
     - :mod:`core.data.numeric_target` -- a skewed numeric target: its rare range, its split, and a rare class made from it.
     - :mod:`core.data.distribution` -- class counts, imbalance ratio, severity, class codes.
     - :mod:`core.data.prepared` -- the dataset with its target and plan resolved: what every page reads.
+    - :mod:`core.data.leakage` -- columns that give the answer away: each feature alone, out of fold.
     - :mod:`core.data.split` -- the stratified train/test split every page shares.
     - :mod:`core.data.preprocessing` -- impute, scale and encode, fit inside every pipeline.
 
@@ -46,11 +47,12 @@ Modelling (``core/modelling``)
 Comparison (``core/comparison``)
     - :mod:`core.comparison.intervals` -- each metric's 95 % interval, paired differences, the one verdict rule.
     - :mod:`core.comparison.production` -- outcomes at the production rate, the prior-shift correction, net benefit.
-    - :mod:`core.comparison.decision` -- the decision summary: which strategy to use at the costs, in counts.
+    - :mod:`core.comparison.decision` -- the decision: fair rivals at the user's costs and rate, in whole cases, and what each way bought beyond the threshold.
     - :mod:`core.comparison.gains` -- cumulative gains, lift and the review budget.
     - :mod:`core.comparison.compare` -- the comparison: strategies on offer, leaderboard, paired differences, highlights.
     - :mod:`core.comparison.number_errors` -- a numeric target's errors in the rare and common ranges, with distribution-free intervals.
     - :mod:`core.comparison.takeaways` -- the comparison in words: takeaways, what helped, the small-split warning.
+    - :mod:`core.comparison.too_good` -- a result too good to be true, and the columns its model leaned on.
 
 Output (``core/output``)
     - :mod:`core.output.figures` -- plotly figures of the data, the resampling and the lessons; the palettes.
@@ -69,7 +71,8 @@ Output (``core/output``)
 Teaching and diagnosis (``core/teaching``)
     - :mod:`core.teaching.diagnosis` -- why the data is hard: kinds of small-class rows, complexity measures.
     - :mod:`core.teaching.boundaries` -- decision regions of one model four ways, for teaching.
-    - :mod:`core.teaching.lessons` -- the lesson's demos (accuracy paradox, leakage, ratio sweep).
+    - :mod:`core.teaching.lessons` -- the lesson's demos (accuracy paradox, leakage, ratio sweep, threshold or rebalance).
+    - :mod:`core.teaching.glossary` -- the lesson's fixed words: the glossary with where to try each term, and the tour.
 
 Shared
     - :mod:`core.errors` -- errors whose message is written for the user.

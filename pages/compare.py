@@ -17,6 +17,7 @@ from components.compare_views import (
     takeaways_panel,
 )
 from components.evaluation_views import decision_panel, run_strategies
+from components.leak_views import leak_warning, too_good_warning
 from components.number_views import is_number_target
 from components.page_setup import page_guard, require_prepared, require_split
 from components.presenting import settings_area
@@ -41,6 +42,7 @@ if is_number_target(current()):
     st.page_link("pages/data.py", label="Make it a class", icon=":material/category:")
     st.stop()
 prepared = require_prepared()
+leak_warning(prepared, where="compare")
 with settings_area():
     with st.expander("Import settings"):
         settings_importer()
@@ -64,6 +66,7 @@ if st.session_state.get(state.COMPARED) != key:
     st.stop()
 
 evals = run_strategies(prepared, split, strategies, cv_folds=folds, cv_repeats=repeats)
+too_good_warning(evals, prepared, where="compare")
 setting = current_deployment(evals, prepared=prepared, split=split)  # costs and rate, read once for the whole page
 
 decision = None

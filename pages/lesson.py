@@ -53,7 +53,7 @@ st.header(step.title)
     "hardness": hardness_panel,
     "numbers": number_lesson_panel,
 }[step.key]()
-lesson_nav()
+lesson_nav(where=".below")
 
 st.divider()
 st.header("More to explore")

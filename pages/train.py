@@ -17,6 +17,7 @@ from components.evaluation_views import (
     run_strategies,
     threshold_panel,
 )
+from components.leak_views import leak_warning, too_good_warning
 from components.messages import show_message
 from components.number_views import is_number_target, number_train_view
 from components.page_setup import page_guard, require_prepared, require_split
@@ -37,6 +38,7 @@ if is_number_target(current()):
     number_train_view(current())
     st.stop()
 prepared = require_prepared()
+leak_warning(prepared, where="train")
 with settings_area():
     split = require_split(prepared, folded=True)
     split_summary(split)
@@ -55,6 +57,7 @@ if st.session_state.get(state.TRAINED) != settings:
     st.stop()
 
 evals = run_strategies(prepared, split, strategies, cv_folds=folds, cv_repeats=repeats)
+too_good_warning(evals, prepared, where="train")
 for ev in evals:
     for note in ev.notes:
         show_message("info", f"{ev.name}: {note}")

@@ -24,7 +24,9 @@ rival against the baseline's rival, both at thresholds tuned for the costs, by t
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
+
+import pandas as pd
 
 from core.comparison.intervals import (
     Verdict,
@@ -54,8 +56,9 @@ __all__ = [
 @dataclass(frozen=True)
 class Decision:
     """The summary: a headline, the lines under it, the strategy to use (None: no clear winner), the rivals within
-    noise of the cheapest (the cheapest first), every rival judged (at thresholds tuned for the costs) and the
-    basis of the judgement in one line (the costs, the rate, the unit, how thresholds were chosen)."""
+    noise of the cheapest (the cheapest first), every rival judged (at thresholds tuned for the costs), the basis
+    of the judgement in one line (the costs, the rate, the unit, how thresholds were chosen) and the table of the
+    rivals (cheapest first: per ``per`` cases, caught, false alarms, cost and saving; the test split's counts)."""
 
     headline: str
     lines: tuple[str, ...]
@@ -63,6 +66,7 @@ class Decision:
     tied: tuple[str, ...]
     rivals: tuple[Evaluation, ...] = ()
     basis: str = ""
+    table: pd.DataFrame | None = field(default=None, compare=False)
 
 
 def fair_twin(strategy: Strategy, setting: Deployment) -> Strategy:
@@ -100,12 +104,15 @@ def fair_rivals(evals: list[Evaluation], setting: Deployment) -> list[Evaluation
 def cost_column(
     evals: list[Evaluation], *, cost_fp: float, cost_fn: float, rate: float | None = None
 ) -> list[tuple[float, float, float]]:
-    """Each strategy's cost per case on the test split at its threshold (at ``rate`` cases per row when given), as
-    ``(value, low, high)``."""
+    """Each strategy's cost per case on the test split at its threshold, as ``(value, low, high)``: at the production
+    ``rate`` the production table's own figure per case (:func:`core.comparison.production.outcome`, the same
+    draws), else at the test split's mix."""
     out = []
     for ev in evals:
-        e = cost_interval(ev.y_test, predict(ev.proba, threshold=ev.threshold), cost_fp=cost_fp, cost_fn=cost_fn,
-                          rate=rate)  # fmt: skip
+        if rate is not None:
+            out.append(outcome(confusion(ev), rate=rate, per=1.0, cost_fp=cost_fp, cost_fn=cost_fn).cost)
+            continue
+        e = cost_interval(ev.y_test, predict(ev.proba, threshold=ev.threshold), cost_fp=cost_fp, cost_fn=cost_fn)
         out.append((e.value, e.low, e.high))
     return out
 
@@ -183,11 +190,11 @@ def _decide(evals: list[Evaluation], setting: Deployment) -> Decision:
              "own training folds (never on the test split). The strategies as you set them are in the tables below.")  # fmt: skip
     order = sorted(range(len(rivals)), key=lambda i: (outcomes[i].cost[0], i))
     best, o_best = rivals[order[0]], outcomes[order[0]]
-    lines = [f"Doing nothing (flagging no one) costs {_money(nothing, digits)} {unit}: every {small!r} is missed.",
-             *(_line(rivals[i], outcomes[i], nothing, digits, setting) for i in order)]  # fmt: skip
+    lines = [f"Doing nothing (flagging no one) costs {_money(nothing, digits)} {unit}: every {small!r} is missed."]
+    table = pd.DataFrame([_row(rivals[i], outcomes[i], nothing, digits) for i in order])
     if setting.cost_fp + setting.cost_fn == 0:
         return Decision("Both costs are 0, so every strategy costs the same: set the costs to choose.", tuple(lines),
-                        None, tuple(r.name for r in rivals), tuple(rivals), basis)  # fmt: skip
+                        None, tuple(r.name for r in rivals), tuple(rivals), basis, table)  # fmt: skip
     y, pred = best.y_test, predict(best.proba, threshold=best.threshold)
 
     def against(ev: Evaluation) -> Verdict:
@@ -213,7 +220,7 @@ def _decide(evals: list[Evaluation], setting: Deployment) -> Decision:
 
     def decided(headline: str, pick: Evaluation | None, within: list[Evaluation]) -> Decision:
         return Decision(headline, tuple(lines), pick.name if pick else None, tuple(r.name for r in within),
-                        tuple(rivals), basis)  # fmt: skip
+                        tuple(rivals), basis, table)  # fmt: skip
 
     if len(rivals) == 1:
         return decided(f"{called(best)}: {_short(o_best, small, unit)}.", best, [best])
@@ -247,16 +254,20 @@ def _short(o: Outcome, small: str, unit: str) -> str:
             f"{people(o.false_alarms[0])} false alarms {unit}")  # fmt: skip
 
 
-def _line(ev: Evaluation, o: Outcome, nothing: float, digits: int, setting: Deployment) -> str:
-    """One rival in whole cases: caught, false alarms, cost and saving per ``per`` cases; then its test-split counts."""
-    small, large = ev.classes[-1], ev.classes[0]
+def _row(ev: Evaluation, o: Outcome, nothing: float, digits: int) -> dict[str, str]:
+    """One rival in the decision's table: per ``per`` cases, whole cases caught and false alarms, its cost with its
+    interval and its saving against doing nothing; then its counts on the test split."""
     cm = confusion(ev)
     caught, cases, alarms, others = int(cm[1, 1]), int(cm[1].sum()), int(cm[0, 1]), int(cm[0].sum())
-    saving = _saving(o, nothing)
-    return (f"{called(ev)}: {_short(o, small, setting.unit)}; cost {_interval(o.cost, digits)}, saving "
-            f"{format_difference(*saving, digits=digits)} against doing nothing. On the test split it caught "
-            f"{caught:,} of {cases:,} {small!r} with {alarms:,} false alarm{'s' * (alarms != 1)} among {others:,} "
-            f"{large!r}.")  # fmt: skip
+    return {
+        "model and threshold": called(ev),
+        "caught": f"{people(o.caught[0])} of {whole(o.rate * o.per)}",
+        "false alarms": people(o.false_alarms[0]),
+        "cost": _interval(o.cost, digits),
+        "saving": format_difference(*_saving(o, nothing), digits=digits),
+        "test split: caught": f"{caught:,} of {cases:,}",
+        "test split: false alarms": f"{alarms:,} of {others:,}",
+    }
 
 
 @dataclass(frozen=True)
@@ -265,7 +276,7 @@ class Effect:
     threshold" (the baseline as set against its rival), or a family (:func:`family`) beyond moving the threshold
     (a rival against the baseline's rival, both tuned for the costs). ``cost`` is the paired difference per
     ``per`` cases (other minus baseline) with its interval, ``recall`` and ``precision`` the paired differences on
-    the test split, ``caught`` and ``alarms`` the differences in the test split's counts."""
+    the test split, ``caught`` and ``alarms`` the test split's counts of the baseline and the other."""
 
     kind: str
     name: str
@@ -274,8 +285,8 @@ class Effect:
     verdict: Verdict
     recall: tuple[float, float, float]
     precision: tuple[float, float, float]
-    caught: int
-    alarms: int
+    caught: tuple[int, int]
+    alarms: tuple[int, int]
     cases: int
     digits: int
 
@@ -283,10 +294,8 @@ class Effect:
         """The effect in one sentence, its words decided by the verdict on the interval as shown."""
         result = {Verdict.BETTER: "saved", Verdict.WORSE: "cost more", Verdict.UNCLEAR: "made no clear difference",
                   Verdict.IDENTICAL: "changed no decision", Verdict.UNDEFINED: "could not be judged"}[self.verdict]  # fmt: skip
-        counts = (f"{abs(self.caught)} {'more' if self.caught > 0 else 'fewer'} of the test split's {self.cases} cases "
-                  "caught" if self.caught else f"the same number of the test split's {self.cases} cases caught")  # fmt: skip
-        if self.alarms:
-            counts += f" and {abs(self.alarms):,} {'more' if self.alarms > 0 else 'fewer'} false alarms"
+        counts = (f"on the test split caught {self.caught[1]} against {self.caught[0]} of {self.cases} cases, with "
+                  f"{self.alarms[1]:,} against {self.alarms[0]:,} false alarms")  # fmt: skip
         recall = format_difference(*self.recall)
         precision = "" if math.isnan(self.precision[0]) else f", precision {format_difference(*self.precision)}"
         what = (f"Moving the threshold for these costs {result}: {self.name} against {self.base}, as set"
@@ -324,8 +333,8 @@ def _effects(evals: list[Evaluation], setting: Deployment) -> list[Effect]:
                                              rate=setting.rate)  # fmt: skip
         shown = (d * setting.per, low * setting.per, high * setting.per)
         paired = difference_intervals(y, (a.proba, pa), (b.proba, pb))
-        caught = int(((pb == 1) & (y == 1)).sum()) - int(((pa == 1) & (y == 1)).sum())
-        alarms = int(((pb == 1) & (y == 0)).sum()) - int(((pa == 1) & (y == 0)).sum())
+        caught = (int(((pa == 1) & (y == 1)).sum()), int(((pb == 1) & (y == 1)).sum()))
+        alarms = (int(((pa == 1) & (y == 0)).sum()), int(((pb == 1) & (y == 0)).sum()))
         out.append(Effect(kind, called(b), f"{a.name} at {a.threshold:.2f}" if kind == "moving the threshold"
                           else called(a), shown, verdict("cost", *shown, identical=same, digits=digits),
                           paired["recall"][:3], paired["precision"][:3], caught, alarms, int((y == 1).sum()), digits))  # fmt: skip

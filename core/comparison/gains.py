@@ -13,6 +13,7 @@ Jeffreys' interval, as recall does (:mod:`core.comparison.intervals`).
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -21,7 +22,15 @@ import pandas as pd
 from core.comparison.intervals import jeffreys
 from core.modelling.evaluation import Evaluation
 
-__all__ = ["Budget", "Gains", "budget_row", "budget_table", "gains", "review_budget"]
+__all__ = [
+    "Budget",
+    "Gains",
+    "budget_row",
+    "budget_shown",
+    "budget_table",
+    "gains",
+    "review_budget",
+]
 
 
 @dataclass(frozen=True)
@@ -128,3 +137,22 @@ def budget_row(ev: Evaluation, *, share: float) -> dict[str, object]:
 def budget_table(evals: list[Evaluation], *, share: float) -> pd.DataFrame:
     """One row per strategy: what reviewing the top ``share`` of the test rows catches (see :class:`Budget`)."""
     return pd.DataFrame([budget_row(ev, share=share) for ev in evals])
+
+
+def budget_shown(table: pd.DataFrame) -> pd.DataFrame:
+    """:func:`budget_table` for reading, one row per strategy in whole cases (rows with equal scores are counted
+    in proportion, so the counts behind it can be fractional): the rows reviewed, the cases caught of the
+    cases, the share caught with its 95 % Jeffreys interval, the false alarms and the lift."""
+
+    def whole(x: float) -> str:
+        return f"{math.floor(x + 0.5):,}"
+
+    return pd.DataFrame({
+        "strategy": table["strategy"],
+        "rows reviewed": [whole(x) for x in table["rows reviewed"]],
+        "cases caught": [f"{whole(c)} of {n:,}" for c, n in zip(table["caught"], table["of"], strict=True)],
+        "share caught": [f"{r:.0%} [{lo:.0%}, {hi:.0%}]" for r, lo, hi in
+                         zip(table["recall"], table["recall low"], table["recall high"], strict=True)],
+        "false alarms": [whole(x) for x in table["false alarms"]],
+        "lift": [f"{x:.1f}" for x in table["lift"]],
+    })  # fmt: skip

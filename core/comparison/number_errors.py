@@ -19,7 +19,16 @@ from typing import Literal
 
 import numpy as np
 
-__all__ = ["MIN_ROWS", "PARTS", "ErrorEstimate", "NumberScores", "median_interval", "number_scores", "what_it_bought"]
+__all__ = [
+    "MIN_ROWS",
+    "PARTS",
+    "ErrorEstimate",
+    "NumberScores",
+    "errors_table",
+    "median_interval",
+    "number_scores",
+    "what_it_bought",
+]
 
 #: The parts of the test split errors are reported for.
 PARTS: dict[str, str] = {"all": "all rows", "rare": "rare range", "common": "common range"}
@@ -105,24 +114,54 @@ def _num(x: float) -> str:
     return f"{x:,.0f}" if abs(x) >= 100 else f"{x:,.3g}"
 
 
-def _moved(change: ErrorEstimate) -> str:
+def _signed(x: float) -> str:
+    return ("+" if x > 0 else "-" if x < 0 else "") + _num(abs(x))
+
+
+def _moved(change: ErrorEstimate, before: float, after: float) -> str:
+    """How the error moved on a typical row, said as what it is: the median of the row-by-row changes (with its
+    paired interval), then the change of the medians the chart shows, which is another number."""
+    medians = f"the median absolute error went {_num(before)} → {_num(after)}"
     if not change.has_interval:
-        return f"changed by {_num(change.value)} on a typical row (too few rows for an interval)"
-    interval = f"{_num(change.low)} to {_num(change.high)}"
+        return (f"changed: the median of its row-by-row changes is {_signed(change.value)} (too few rows for an "
+                f"interval); {medians}")  # fmt: skip
+    paired = f"the median of its row-by-row changes is {_signed(change.value)} [{_signed(change.low)}, {_signed(change.high)}]"
     if change.low == change.high == 0:
-        return "did not change"
+        return f"did not change ({medians})"
     if not change.clear:
-        return f"shows no clear change (the typical row's change lies between {interval})"
-    way = "fell" if change.value < 0 else "rose"
-    return f"{way} by {_num(abs(change.value))} on a typical row (interval {interval})"
+        return f"shows no clear change: {paired}; {medians}"
+    return f"{'fell' if change.value < 0 else 'rose'}: {paired}; {medians}"
 
 
 def what_it_bought(scores: NumberScores, base: NumberScores) -> str:
     """One sentence on what ``scores``' strategy bought in the rare range and what it cost in the common range,
-    against ``base`` (no handling): a change is called a rise or fall only where its paired 95 % interval
-    excludes 0; the MAEs are given beside it."""
+    against ``base`` (no handling): a change is called a rise or fall only where the paired 95 % interval of the
+    median row-by-row change excludes 0; the medians and MAEs of both are given beside it."""
     parts = []
     for part, label in (("rare", "in the rare range"), ("common", "in the common range")):
-        parts.append(f"{label} the error {_moved(scores.change(base, part))}, MAE {_num(base.mae[part])} → "
-                     f"{_num(scores.mae[part])}")  # fmt: skip
+        moved = _moved(scores.change(base, part), base.median[part].value, scores.median[part].value)
+        parts.append(f"{label} the error {moved}, MAE {_num(base.mae[part])} → {_num(scores.mae[part])}")
     return f"{scores.name}: {parts[0]}; {parts[1]}."
+
+
+def _cell(scores: NumberScores, part: str) -> str:
+    e = scores.median[part]
+    if e.n == 0:
+        return "– (no rows)"
+    if not e.has_interval:
+        return f"{e.value:,.4g} (fewer than {MIN_ROWS} rows: no interval)"
+    return f"{e.value:,.4g} [{e.low:,.4g}, {e.high:,.4g}]"
+
+
+def errors_table(scores: list[NumberScores]):
+    """The errors by range and strategy, as the pages and the report show them: the median absolute error with its
+    interval, MAE and RMSE (rounded to cents), and the rows of each range."""
+    import pandas as pd
+
+    rows = []
+    for part in ("rare", "common", "all"):
+        for s in scores:
+            rows.append({"range": PARTS[part], "strategy": s.name, "median |error| [95 %]": _cell(s, part),
+                         "MAE": round(s.mae[part], 2), "RMSE": round(s.rmse[part], 2),
+                         "rows": int(s.rows(part).sum())})  # fmt: skip
+    return pd.DataFrame(rows)

@@ -279,8 +279,9 @@ def _figure_text(v: tuple[float, float, float], *, percent: bool = False) -> str
 def outcome_table(rows: list[tuple[str, str, Outcome]], *, nothing: float) -> list[dict[str, str]]:
     """The outcome table stakeholders read: per strategy (its name, its threshold in words, its outcome), what it
     does per ``per`` cases scored, in whole cases, with intervals; its cost and what it saves against flagging no
-    one, whose cost is ``nothing``."""
+    one, whose cost is ``nothing``; then a last row for flagging no one itself."""
     out = []
+    money = 0
     for name, threshold, o in rows:
         money = 0 if max(nothing, o.cost[2]) >= 100 else 2
         out.append({
@@ -288,11 +289,17 @@ def outcome_table(rows: list[tuple[str, str, Outcome]], *, nothing: float) -> li
             "threshold": threshold,
             "flagged": _figure_text(o.flagged),
             "cases caught": _figure_text(o.caught),
+            "cases missed": _figure_text(o.missed),
             "false alarms": _figure_text(o.false_alarms),
             "cost": f"{o.cost[0]:,.{money}f} [{o.cost[1]:,.{money}f}, {o.cost[2]:,.{money}f}]",
             "saving": f"{nothing - o.cost[0]:,.{money}f} [{nothing - o.cost[2]:,.{money}f}, {nothing - o.cost[1]:,.{money}f}]",
             "precision": _figure_text(o.precision, percent=True),
         })  # fmt: skip
+    if rows:  # the baseline every saving is against; exact at the rate, so no interval
+        cases = rows[0][2].rate * rows[0][2].per
+        out.append({"strategy": "flag no one (doing nothing)", "threshold": "–", "flagged": "0", "cases caught": "0",
+                    "cases missed": whole(cases), "false alarms": "0", "cost": f"{nothing:,.{money}f}", "saving": "0",
+                    "precision": "–"})  # fmt: skip
     return out
 
 

@@ -95,7 +95,7 @@ def load_sample(key: str) -> Dataset:
     else:
         path = SAMPLE_DIR / sample.file
         frame = pd.read_parquet(path) if path.suffix == ".parquet" else pd.read_csv(path)
-        details = f"sample_data/{sample.file}"
+        details = f"bundled file {sample.file}"
         source = Source(sample.file, "read_parquet" if path.suffix == ".parquet" else "read_csv")
     return Dataset.from_frame(
         frame,

@@ -89,11 +89,10 @@ def _for_page(fig: go.Figure) -> go.Figure:
     """A copy with fixed room for axis titles and tick labels: outside Streamlit, plotly's automatic
     margins left the y-axis titles on the tick labels and cut the confusion grid's class names."""
     out = go.Figure(fig)
-    out.update_layout(margin={"l": 90, "r": 20, "t": 60, "b": 60})
+    under = out.layout.legend.yref == "container"  # its bottom margin holds the axis and the legend already
+    out.update_layout(margin={"l": 90, "r": 20, "t": 60} | ({} if under else {"b": 60}))
     out.update_xaxes(automargin=True)
     out.update_yaxes(automargin=True, title_standoff=12)
-    if out.layout.legend.orientation == "h":  # below the x-axis title, however many rows it wraps to
-        out.update_layout(legend={"y": -0.3, "yanchor": "top"})
     return out
 
 
@@ -126,10 +125,11 @@ def _figure_block(fig: go.Figure) -> str:
     return f"<div class='figure'></div><script type='application/json' class='figure-json'>{data}</script>"
 
 
-def _decision(decision: tuple[str, str, list[str]]) -> list[str]:
-    headline, basis, lines = decision
-    return ["<h2>The decision</h2>", f"<p><b>{_e(headline)}</b></p>", f"<p class='muted'>{_e(basis)}</p><ul>",
-            *(f"<li>{_e(t)}</li>" for t in lines), "</ul>"]  # fmt: skip
+def _decision(decision: tuple[str, str, list[str], pd.DataFrame | None]) -> list[str]:
+    headline, basis, lines, table = decision
+    return ["<h2>The decision</h2>", f"<p><b>{_e(headline)}</b></p>", f"<p class='muted'>{_e(basis)}</p>",
+            f"<p>{_e(lines[0])}</p>", *([_table(table)] if table is not None else []), "<ul>",
+            *(f"<li>{_e(t)}</li>" for t in lines[1:]), "</ul>"]  # fmt: skip
 
 
 def build_report(
@@ -148,9 +148,9 @@ def build_report(
     differences: pd.DataFrame | None = None,
     warning: str | None = None,
     script: str | None = None,
-    budget: tuple[float, list[str]] | None = None,
+    budget: tuple[float, pd.DataFrame, str] | None = None,
     production: tuple[str, pd.DataFrame, list[str], str] | None = None,
-    decision: tuple[str, str, list[str]] | None = None,
+    decision: tuple[str, str, list[str], pd.DataFrame | None] | None = None,
     done: list[str] = (),
     n_train: int = 0,
     cv_folds: int = 0,
@@ -160,10 +160,10 @@ def build_report(
     ``leaderboard`` is the readable table (values with intervals); ``summary`` says which way of
     handling the imbalance helped; ``differences`` sets each strategy against the baseline;
     ``warning`` flags a test split too small to judge by; ``script`` (from :func:`core.output.script.script`)
-    becomes the appendix "How to reproduce"; ``budget`` (a share of the cases and one sentence per
-    strategy) becomes "If the team can review the top k %". ``production`` (a heading, the outcome table, a
+    becomes the appendix "How to reproduce"; ``budget`` (a share of the cases, the table of what
+    reviewing them catches and its caption) becomes "If the team can review the top k %". ``production`` (a heading, the outcome table, a
     sentence per strategy and the caption) becomes "What happens in production". ``decision`` (a headline, its
-    basis and its lines, :func:`core.comparison.decision.decision_summary`) comes first, as "The decision"; ``done`` (one
+    basis, its lines and its table of rivals, :func:`core.comparison.decision.decision_summary`) comes first, as "The decision"; ``done`` (one
     line per fact: folds, costs, seeds) is "What was done", followed by the library versions; ``n_train`` and
     ``cv_folds`` let each strategy's line say the folds and rows per tree it used.
     """
@@ -224,11 +224,8 @@ def build_report(
         *(
             [
                 f"<h2>If the team can review the top {budget[0]:.0%} of cases</h2>",
-                "<p class='muted'>Cases ranked by each strategy's score for the small class, highest first, on the "
-                "untouched test split; in brackets the 95 % Jeffreys interval of the share caught. The cumulative "
-                "gains and lift charts below show every budget.</p><ul>",
-                *(f"<li>{_e(t)}</li>" for t in budget[1]),
-                "</ul>",
+                _table(budget[1]),
+                f"<p class='muted'>{_e(budget[2])} The cumulative gains and lift charts below show every budget.</p>",
             ]
             if budget
             else []

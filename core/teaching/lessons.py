@@ -224,16 +224,37 @@ class ProductionDemo:
     error: float
     error_corrected: float
 
+    def table(self, o: Outcome) -> pd.DataFrame:
+        """One of the two rates' figures as the step shows them (the rate, then per 10,000 cases, whole cases)."""
+        from core.comparison.production import people
+
+        rate = self.data_rate if o is self.at_data else self.production_rate
+        return pd.DataFrame({
+            "": [f"rate of {self.label!r}", "recall", "false-alarm rate", "cases caught", "false alarms", "precision"],
+            "value": [f"{rate:.2%}", f"{o.recall[0]:.2f}", f"{o.false_alarm_rate[0]:.3f}", people(o.caught[0]),
+                      people(o.false_alarms[0]), f"{o.precision[0]:.1%}"],
+        })  # fmt: skip
+
+    def smote_table(self) -> pd.DataFrame:
+        """The SMOTE model's probabilities as fitted and moved to the data's rate, against the data's rate."""
+        return pd.DataFrame({
+            "": ["average predicted chance", "calibration error"],
+            "as fitted": [f"{self.smote_mean:.1%}", f"{self.error:.3f}"],
+            "moved to the data's rate": [f"{self.smote_mean_corrected:.1%}", f"{self.error_corrected:.3f}"],
+        })  # fmt: skip
+
     def sentences(self) -> list[str]:
-        """What to look for, read off the numbers."""
+        """What to look for, read off the numbers of :meth:`table` and :meth:`smote_table`."""
+        from core.comparison.production import people
+
         a, b, label = self.at_data, self.at_production, repr(self.label)
         return [
             f"The same model, the same threshold: recall stays {a.recall[0]:.2f} and the false-alarm rate "
-            f"{a.false_alarm_rate[0]:.3f}, but at {self.production_rate:.2%} {label} instead of {self.data_rate:.1%} "
+            f"{a.false_alarm_rate[0]:.3f}, but at {self.production_rate:.2%} {label} instead of {self.data_rate:.2%} "
             f"its precision falls from {a.precision[0]:.1%} to {b.precision[0]:.1%}: per 10,000 cases it raises "
-            f"{b.false_alarms[0]:,.0f} false alarms for {b.caught[0]:,.1f} {label} caught.",
+            f"{people(b.false_alarms[0])} false alarms for {people(b.caught[0])} {label} caught.",
             f"SMOTE trained the model on a world where half the rows are {label}: its average predicted chance on the "
-            f"test split is {self.smote_mean:.1%}, while {self.data_rate:.1%} of the rows are {label}. Moved back to "
+            f"test split is {self.smote_mean:.1%}, while {self.data_rate:.2%} of the rows are {label}. Moved back to "
             f"the data's rate (the prior-shift correction) it is {self.smote_mean_corrected:.1%}, and the calibration "
             f"error falls from {self.error:.3f} to {self.error_corrected:.3f}; the order of the rows, and so every "
             "decision at a matching threshold, is unchanged.",
@@ -370,8 +391,8 @@ class LessonStep:
 #: The ten-minute lesson, in an order that builds: each step uses only what the steps before it explained.
 LESSON_STEPS = (
     LessonStep("paradox", "The accuracy paradox", "Read the four numbers below.",
-               "A 'model' that never finds the small class still scores about 99 % accuracy; the other three numbers "
-               "show it finds nothing."),
+               "A 'model' that never finds the small class still scores the large class's share as its accuracy; "
+               "the other three numbers show it finds nothing."),
     LessonStep("smote", "SMOTE makes new rows", "Open SMOTE step by step and press Next step four times.",
                "Every new row sits on a line between two real rows of the small class."),
     LessonStep("leakage", "Leakage: resample after the split", "Press Run the two evaluations.",

@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from tests.app.conftest import plain, score_tables, scores, texts, values
+from tests.app.conftest import score_tables, scores, texts, values
 
 
 def charts(at) -> dict[str, dict]:
@@ -139,25 +139,26 @@ def test_the_review_budget_says_what_the_top_cases_catch_and_follows_the_slider(
     train(app)
 
     def budget():
-        lines = [plain(m.value) for m in app.markdown if "Reviewing the top" in m.value]
-        (text,) = lines
-        pattern = (
-            r"Reviewing the top (\d+)% of cases \(([\d,]+)\), (.+?) catches (\d+)% of 'fraud' \[(\d+)%, (\d+)%\] "
-            r"\(about ([\d,]+) of (\d+)\) at about ([\d,]+) false alarms; lift ([\d.]+)\."
-        )
-        return [re.fullmatch(pattern, line[2:]).groups() for line in text.split("\n")]
+        table = next(t.value for t in app.table if "share caught" in t.value.columns)
+        out = []
+        for name, row in table.iterrows():
+            caught, of = (int(x.replace(",", "")) for x in row["cases caught"].split(" of "))
+            recall, low, high = (int(x) for x in re.findall(r"(\d+)%", row["share caught"]))
+            out.append((name, float(row["rows reviewed"].replace(",", "")), caught, of, recall, low, high,
+                        float(row["false alarms"].replace(",", "")), float(row["lift"])))  # fmt: skip
+        return out
 
     five = budget()
-    assert [r[2] for r in five] == ["RF", "SMOTE + RF"]
-    for pct, rows, _, recall, low, high, caught, positives, alarms, lift in five:
-        rows, caught, alarms = (float(x.replace(",", "")) for x in (rows, caught, alarms))  # whole cases
-        assert pct == "5" and rows == 200 and positives == "43"
+    assert [r[0] for r in five] == ["RF", "SMOTE + RF"]
+    assert any("top 5% of cases" in m for m in texts(app, "markdown"))
+    for _, rows, caught, positives, recall, low, high, alarms, lift in five:  # whole cases
+        assert rows == 200 and positives == 43
         assert alarms == pytest.approx(rows - caught, abs=1)  # every reviewed case is caught or a false alarm
-        assert int(low) <= int(recall) <= int(high)
-        assert float(lift) == pytest.approx(caught / 43 / 0.05, abs=0.5 / 43 / 0.05 + 0.06)
+        assert low <= recall <= high
+        assert lift == pytest.approx(caught / 43 / 0.05, abs=0.5 / 43 / 0.05 + 0.06)
     app.slider(key="train.review_budget").set_value(20).run()
     twenty = budget()
-    assert all(float(b[6]) >= float(a[6]) for a, b in zip(five, twenty, strict=True))  # a bigger budget catches more
+    assert all(b[2] >= a[2] for a, b in zip(five, twenty, strict=True))  # a bigger budget catches more
     assert {"Cumulative gains", "Lift"} <= {
         json.loads(c.proto.spec)["layout"].get("title", {}).get("text") for c in app.get("plotly_chart")
     }
@@ -194,7 +195,9 @@ def test_the_production_view_follows_the_rate_and_the_volume_without_training_ag
     app.text_input(key=state.W_PROD_RATE).set_value("0.1").run()
     assert state.W_STOP not in [b.key for b in app.button]  # read off the fitted results: no training bar
     assert not app.exception
-    table = next(t.value for t in app.table if "cases caught" in t.value.columns)
+    table = next(t.value for t in app.table if "cases missed" in t.value.columns)
+    assert table.index[-1] == "flag no one (doing nothing)" and table.iloc[-1]["cases missed"] == "10"  # 0.1 %
+    table = table.drop(index="flag no one (doing nothing)")
     lines = [m for m in texts(app, "markdown") if " flags " in m]
     assert len(lines) == len(table) == 4  # the two as set, and the two tuned for the costs at this rate
     for (name, row), line in zip(table.iterrows(), lines, strict=True):  # the line says the table's whole cases
@@ -226,7 +229,10 @@ def test_the_production_view_follows_the_rate_and_the_volume_without_training_ag
     names = [t["name"] for t in curve["data"]]
     assert "flag everyone" in names and "flag no one" in names
     moved = next(s for s in specs if "moved to the data's rate" in s["layout"].get("title", {}).get("text", ""))
-    assert {t["name"] for t in moved["data"]} >= {"SMOTE + RF", "as fitted: SMOTE + RF"}  # RF was fitted at the rate
+    names = {t["name"] for t in moved["data"]}  # RF was fitted at the rate: only SMOTE + RF is moved
+    assert any(n.startswith("SMOTE + RF (Brier ") for n in names) and any(n.startswith("as fitted: SMOTE + RF (Brier ")
+                                                                           for n in names)  # fmt: skip
     briers = [c for c in texts(app, "caption") if c.startswith("SMOTE + RF: Brier score")]
     fitted, corrected = (float(x) for x in re.findall(r"Brier score ([0-9.]+) as fitted, ([0-9.]+)", briers[0])[0])
     assert corrected < fitted
+    assert f"SMOTE + RF (Brier {corrected:.4f})" in names and f"as fitted: SMOTE + RF (Brier {fitted:.4f})" in names

@@ -125,6 +125,9 @@ def test_training_two_strategies_shows_both_confusion_matrices_and_roc_curves(pa
     assert 2 in heatmaps  # the side-by-side confusion matrices
     expect(page.locator(".js-plotly-plot .gtitle").filter(has_text="ROC curve")).to_have_count(1)
     assert page.locator('[data-testid="stException"]').count() == 0
+    page.set_viewport_size({"width": 1400, "height": 9000})  # every chart drawn: no legend over an axis
+    wait_idle(page)
+    assert not _legends_over_axes(page), _legends_over_axes(page)
 
 
 def test_the_report_download_opens_offline_shows_its_charts_and_carries_the_costs_and_rate_set(
@@ -224,8 +227,9 @@ def test_trains_first_press_judges_both_strategies_at_thresholds_tuned_for_the_c
     expect(page.get_by_text(re.compile("each model at a threshold tuned for these on its own training folds"))
            ).to_be_visible()  # fmt: skip
     items = page.locator("li").all_inner_texts()
-    plain_rf = [t for t in items if re.match(r"RF at 0\.\d\d: ", t)]
-    assert plain_rf and not plain_rf[0].startswith("RF at 0.50")  # the forest's threshold was moved for the costs
+    rivals = page.locator('[data-testid="stTable"] tbody th').all_inner_texts()  # the decision's table comes first
+    plain_rf = [t for t in rivals if re.fullmatch(r"RF at 0\.\d\d", t)]
+    assert plain_rf and plain_rf[0] != "RF at 0.50"  # the forest's threshold was moved for the costs
     beyond = next(t for t in items if t.startswith("What resampling bought beyond moving the threshold"))
     headline = page.locator("strong").filter(has_text=re.compile("^(Use|No) ")).first.inner_text()
     if headline.startswith("Use SMOTE + RF"):
@@ -287,6 +291,35 @@ def _no_sideways_scroll(pg) -> list[str]:
             const r = el.getBoundingClientRect();
             if (r.width > 0 && r.right > w + 1) out.push(`${el.getAttribute('data-testid') || el.tagName} ends at ${r.right}`);
         }
+        // any element of the main area that scrolls sideways itself (a code block, a wide table inside a box)
+        for (const el of document.querySelectorAll('[data-testid="stMain"] *')) {
+            const x = getComputedStyle(el).overflowX;
+            if ((x === 'auto' || x === 'scroll') && el.scrollWidth > el.clientWidth + 1)
+                out.push(`${el.tagName} scrolls sideways inside: ${el.scrollWidth} > ${el.clientWidth}`);
+        }
+        return out;
+    }"""
+    )
+
+
+def _legends_over_axes(pg) -> list[str]:
+    """Every chart whose legend box meets its x axis's title or tick labels (drawn, on screen)."""
+    return pg.evaluate(
+        """() => {
+        const out = [], meets = (a, b) => a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom;
+        for (const plot of document.querySelectorAll('.js-plotly-plot')) {
+            const legend = plot.querySelector('.legend');
+            if (!legend) continue;
+            const box = legend.getBoundingClientRect();
+            if (!box.width) continue;
+            for (const el of plot.querySelectorAll('.g-xtitle, .xtick text, .x2tick text')) {
+                const r = el.getBoundingClientRect();
+                if (r.width && meets(box, r)) {
+                    out.push(`${(plot.querySelector('.gtitle') || {}).textContent || 'a chart'}: legend meets "${el.textContent}"`);
+                    break;
+                }
+            }
+        }
         return out;
     }"""
     )
@@ -305,10 +338,13 @@ def test_presenting_at_1280_by_720_walks_the_five_pages_and_opens_train_and_comp
             wait_idle(page)
             headings = page.locator("h2").all_inner_texts()
             assert headings.index("The decision") < headings.index("Scores on the test split")
-            said = re.compile(r"caught [\d,]+ of [\d,]+ 'fraud' with [\d,]+ false alarms? among [\d,]+ 'legit'")
-            expect(page.get_by_text(said).first).to_be_visible()
+            expect(page.locator('[data-testid="stTable"] thead').first).to_contain_text("test split: caught")
             problems = _no_sideways_scroll(page)
             assert not problems, problems
+            page.set_viewport_size({"width": 1280, "height": 9000})  # every chart drawn at once
+            wait_idle(page)
+            assert not _legends_over_axes(page), _legends_over_axes(page)
+            page.set_viewport_size({"width": 1280, "height": 720})
         if i + 1 < len(steps):
             page.get_by_role("link", name=f"Next: {steps[i + 1]}").click()
             wait_idle(page)
@@ -319,6 +355,10 @@ def test_presenting_at_1280_by_720_walks_the_five_pages_and_opens_train_and_comp
     assert headings.index("The decision") < headings.index("Leaderboard")
     problems = _no_sideways_scroll(page)
     assert not problems, problems
+    page.set_viewport_size({"width": 1280, "height": 12000})
+    wait_idle(page)
+    assert not _legends_over_axes(page), _legends_over_axes(page)
+    page.set_viewport_size({"width": 1280, "height": 720})
     page.get_by_role("link", name="Back: Train & evaluate").click()
     expect(page.get_by_text("Step 4 of 5: Train & evaluate")).to_be_visible(timeout=60_000)
 

@@ -276,7 +276,7 @@ def test_the_report_opens_on_the_decision_and_records_what_was_done_and_the_vers
     page = build_report(
         dataset_name="d.csv", target="t", n_rows=100, distribution=dist, split_text="Test 2,000.", evals=evals,
         leaderboard=leaderboard(evals, costs=(1.0, 10.0)), best={}, figures=[], takeaways=[],
-        decision=(found.headline, found.basis, list(found.lines)), done=["Costs: a false alarm 1, a missed 'yes' 10."],
+        decision=(found.headline, found.basis, list(found.lines), found.table), done=["Costs: a false alarm 1, a missed 'yes' 10."],
         n_train=8_000,
     )  # fmt: skip
     assert page.index("<h2>The decision</h2>") < page.index("<h2>Dataset</h2>")  # the summary first

@@ -116,13 +116,21 @@ def test_the_decisions_costs_and_counts_are_the_production_tables_and_the_confus
     setting = Deployment(rate=0.001, per=50_000, unit="a day", cost_fp=5.0, cost_fn=500.0)
     d = decision_summary(evals, setting)
     assert "25,000 a day: every 'fraud' is missed" in d.lines[0]  # doing nothing: 500 x 0.1 % x 50,000
+    rows = d.table.set_index("model and threshold")
+    assert list(rows.index) == [
+        called(r)
+        for r in sorted(
+            d.rivals, key=lambda r: outcome(confusion(r), rate=0.001, per=50_000, cost_fp=5.0, cost_fn=500.0).cost[0]
+        )
+    ]  # cheapest first
     for r in d.rivals:
         o = outcome(confusion(r), rate=0.001, per=50_000, cost_fp=5.0, cost_fn=500.0)
-        line = next(x for x in d.lines if x.startswith(called(r) + ":"))
-        assert f"cost {o.cost[0]:,.0f} [{o.cost[1]:,.0f}, {o.cost[2]:,.0f}]" in line
-        assert f"{people(o.caught[0])} of the 50 'fraud' caught" in line
+        row = rows.loc[called(r)]
+        assert row["cost"] == f"{o.cost[0]:,.0f} [{o.cost[1]:,.0f}, {o.cost[2]:,.0f}]"
+        assert row["caught"] == f"{people(o.caught[0])} of 50"
         cm = confusion(r)
-        assert f"caught {int(cm[1, 1])} of 43 'fraud' with {int(cm[0, 1]):,} false alarm" in line
+        assert row["test split: caught"] == f"{int(cm[1, 1])} of 43"
+        assert row["test split: false alarms"] == f"{int(cm[0, 1]):,} of {int(cm[0].sum()):,}"
     assert "a day" in d.basis and "0.100% 'fraud'" in d.basis and "a missed 'fraud' 500" in d.basis
 
 

@@ -106,7 +106,12 @@ def test_the_sentence_calls_a_change_only_where_its_paired_interval_excludes_zer
     base = number_scores("No handling", y, base_pred, rare=rare)
     better = number_scores("Weights", y, y + np.where(rare, -100, 20) + rng.normal(0, 1, 1000), rare=rare)
     said = what_it_bought(better, base)
-    assert "in the rare range the error fell by 200" in said and "in the common range the error rose by 15" in said
+    # the median of the row-by-row changes, with its interval, and then the medians themselves: two numbers, named
+    assert "in the rare range the error fell: the median of its row-by-row changes is -200 [" in said
+    assert "in the common range the error rose: the median of its row-by-row changes is +15 [" in said
+    rare_before, rare_after = base.median["rare"].value, better.median["rare"].value
+    shown = [f"{x:,.0f}" if abs(x) >= 100 else f"{x:,.3g}" for x in (rare_before, rare_after)]  # as the chart says
+    assert f"the median absolute error went {shown[0]} → {shown[1]}" in said
     noisy = number_scores("Noise", y, y + np.where(rare, -300, 5) + rng.normal(0, 1, 1000), rare=rare)
     assert what_it_bought(noisy, base).count("no clear change") == 2
     assert what_it_bought(number_scores("Same", y, base_pred, rare=rare), base).count("did not change") == 2

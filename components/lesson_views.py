@@ -193,13 +193,13 @@ _ARROW_KEYS = """<script>
   });
 })();
 </script>"""
-#: A fixed script: after Back or Next, the new step's title at the top of the screen.
+#: A fixed script: after Back or Next, the new step's bar at the top of the screen, its buttons and title under it
+#: (again once the run has settled: the old step's elements leave only then).
 _TO_TOP = """<script>
-setTimeout(() => {
-  const title = document.querySelector('.st-key-lesson-bar');
-  const main = document.querySelector('[data-testid="stMain"]');
-  if (title && main) main.scrollTo({top: Math.max(title.getBoundingClientRect().top + main.scrollTop - 16, 0)});
-}, 60);
+for (const wait of [60, 400, 1000]) {
+  setTimeout(() => document.querySelector('[data-testid="stMain"] [data-testid="stProgress"]')
+    ?.scrollIntoView({block: 'start'}), wait);
+}
 </script>"""
 
 
@@ -208,8 +208,7 @@ def lesson_step() -> LessonStep:
     then the step's one action and the one sentence to look for."""
     i = _step()
     step = LESSON_STEPS[i]
-    with st.container(key=state.LESSON_BAR):
-        st.progress((i + 1) / len(LESSON_STEPS), text=f"Step {i + 1} of {len(LESSON_STEPS)}: {step.title}")
+    st.progress((i + 1) / len(LESSON_STEPS), text=f"Step {i + 1} of {len(LESSON_STEPS)}: {step.title}")
     lesson_nav()
     st.html(_ARROW_KEYS, unsafe_allow_javascript=True)
     if st.session_state.pop(state.LESSON_MOVED, False):

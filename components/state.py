@@ -168,7 +168,6 @@ W_LESSON_BACK = "lesson.back"
 W_LESSON_NEXT = "lesson.next"
 LESSON_STEP = "ie.lesson_step"  # the ten-minute lesson's current step (an index)
 LESSON_MOVED = "ie.lesson_moved"  # Back or Next was pressed: the next run scrolls to the new step
-LESSON_BAR = "lesson_bar"  # the key of the step bar's container (the page scrolls to it)
 LESSON_PARAM = "step"  # ?step=N opens the lesson at step N (the glossary links there)
 LESSON_PREFIX = "lesson."  # the Lesson's own copy of a panel's widgets (the decision regions)
 DIAGNOSE_ASKED = "ie.diagnose_asked"  # the data and split the diagnosis was asked for

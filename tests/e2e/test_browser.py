@@ -392,3 +392,24 @@ def test_a_skewed_number_both_ways_in_explored_as_a_number_and_made_a_class(page
     page.get_by_role("button", name="Run comparison").click()
     page.get_by_role("heading", name="The decision").wait_for(timeout=300_000)
     assert page.locator('[data-testid="stException"]').count() == 0
+
+
+def test_presenting_the_lesson_next_is_on_screen_the_arrow_keys_walk_and_a_new_step_opens_at_its_top(page, server):
+    page.set_viewport_size({"width": 1280, "height": 720})
+    open_page(page, server, "lesson?present=1")
+    n = len(LESSON_STEPS)
+    expect(page.get_by_text(f"Step 1 of {n}:")).to_be_visible()
+    box = page.locator(".st-key-lesson-next button").bounding_box()
+    assert box is not None and box["y"] + box["height"] <= 720  # reachable without scrolling
+    page.keyboard.press("ArrowRight")
+    wait_idle(page)
+    expect(page.get_by_text(f"Step 2 of {n}:")).to_be_visible()
+    page.evaluate("document.querySelector('[data-testid=\"stMain\"]').scrollTo(0, 5000)")
+    page.locator(".st-key-lesson-next-below button").click()  # the pair under the step, from the bottom
+    wait_idle(page)
+    page.wait_for_timeout(300)
+    bar = page.get_by_text(f"Step 3 of {n}:").bounding_box()
+    assert bar is not None and 0 <= bar["y"] < 200  # the new step's title at the top of the screen
+    page.keyboard.press("ArrowLeft")
+    wait_idle(page)
+    expect(page.get_by_text(f"Step 2 of {n}:")).to_be_visible()

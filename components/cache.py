@@ -8,16 +8,12 @@ are never changed after they are made.
 from __future__ import annotations
 
 import hashlib
-import os
-import threading
-from collections import OrderedDict
 from typing import TYPE_CHECKING
 
 import numpy as np
 import streamlit as st
 
-from components import state
-from components.messages import show_message
+from components import shared_work, state
 from core.comparison.production import Deployment
 from core.data.bundled import load_sample
 from core.data.dataset import Dataset
@@ -25,7 +21,7 @@ from core.data.prepared import PreparedData, prepare
 from core.data.roles import ColumnInfo, detect_roles
 from core.data.split import RunIdentity, Split, SplitSpec, make_split, run_identity
 from core.errors import UserFacingError
-from core.flights import Board, Flight
+from core.flights import Flight
 
 if TYPE_CHECKING:  # the modelling modules load scikit-learn: imported where used (see core.data.split's docstring)
     from core.modelling.evaluation import Evaluation
@@ -150,88 +146,36 @@ def cached_embedding(
     return _embedding(run_identity(prepared, split.spec), features, split, prepared.plan)
 
 
-_STORE_SIZE = 64
-
-
-@st.cache_resource
-def _evaluation_store() -> tuple[OrderedDict, threading.Lock]:
-    """Evaluations shared by every session, keyed by data fingerprint and settings (so only identical data
-    and settings ever share one). A store rather than ``st.cache_data`` so training can report progress."""
-    return OrderedDict(), threading.Lock()
-
-
-_CLIENTS: dict[str, object] = {}
-_CLIENTS_LOCK = threading.Lock()
-
-
-def _dask_client(address: str):
-    """One ``distributed.Client`` per scheduler address for the whole server (not ``st.cache_resource``: a Client
-    is awaitable, which Streamlit's caches refuse); made again if it has closed."""
-    from distributed import Client
-
-    with _CLIENTS_LOCK:
-        client = _CLIENTS.get(address)
-        if client is None or client.status not in ("running", "connecting"):
-            client = _CLIENTS[address] = Client(address, set_as_default=False, timeout="10s")
-        return client
-
-
-def fit_runner() -> tuple[object | None, str]:
-    """Where the fits run: the Dask cluster named by ``IE_DASK_SCHEDULER`` (through joblib's "dask" backend),
-    or this server. Returns the runner (``None`` for this server) and a phrase for the progress bar. A cluster
-    that cannot be reached is said on the page, and the fits run here."""
-    address = os.environ.get(state.DASK_SETTING, "").strip()
-    if not address:
-        return None, ""
-    from core.modelling.fitting import joblib_runner
-
-    try:
-        client = _dask_client(address)
-    except (OSError, TimeoutError, ValueError) as exc:
-        show_message("warning", f"The Dask cluster at {address} (IE_DASK_SCHEDULER) could not be reached ({exc}), so "
-                     "the models are trained on this server.")  # fmt: skip
-        return None, ""
-    workers = len(client.scheduler_info().get("workers", {}))
-    return joblib_runner(backend="dask", client=client), f" on the Dask cluster at {address} ({workers} workers)"
-
-
 def cached_evaluations(
     prepared: PreparedData, split: Split, strategies: list[Strategy], *, cv_folds: int, cv_repeats: int = 1
 ) -> list[Evaluation | UserFacingError]:
     """Every strategy evaluated (:func:`core.modelling.training.train`: earlier results reused, the rest as one grid), with
-    one progress bar and a Stop button; kept in the server's store by the run identity and the strategy.
+    one progress bar and a Stop button (:func:`components.shared_work.wait_for`); kept in the server's store by the
+    run identity and the strategy.
 
     Pressing "Stop training" (or changing any setting) interrupts at the next batch of trees (on a
     cluster: when the next fit ends).
     """
     from core.modelling.training import plan_training, train
 
-    store, lock = _evaluation_store()
-
-    def key(strategy: Strategy) -> tuple:
-        return (run_identity(prepared, split.spec), strategy, cv_folds, cv_repeats)
+    kept = shared_work.store("evaluations")
+    identity = run_identity(prepared, split.spec)
 
     def stored(strategy: Strategy) -> Evaluation | None:
-        with lock:
-            hit = store.get(key(strategy))
-            if hit is not None:
-                store.move_to_end(key(strategy))
-        return hit
+        return kept.get((identity, strategy, cv_folds, cv_repeats))
 
     def keep(strategy: Strategy, ev: Evaluation) -> None:
-        with lock:
-            store[key(strategy)] = ev
-            while len(store) > _STORE_SIZE:
-                store.popitem(last=False)
+        kept.put((identity, strategy, cv_folds, cv_repeats), ev)
 
+    known = {s: stored(s) for s in strategies}  # read once: an entry let go while waiting is not read back
     todo = plan_training(strategies, split, plan=prepared.plan, cv_folds=cv_folds, cv_repeats=cv_repeats,
-                         stored=stored)  # fmt: skip
+                         stored=lambda s: known.get(s) or stored(s))  # fmt: skip
     if not todo.missing:
-        return [stored(s) for s in strategies]
+        return [known[s] for s in strategies]
     if not todo.to_fit:  # only thresholds to read off models already fitted: no fit, no queue
         return train(strategies, split, plan=prepared.plan, cv_folds=cv_folds, cv_repeats=cv_repeats, stored=stored,
                      keep=keep)  # fmt: skip
-    runner, where = fit_runner()
+    runner, where = shared_work.fit_runner()
     missing = list(todo.missing)
 
     def work(flight: Flight) -> dict[Strategy, Evaluation | UserFacingError]:
@@ -243,54 +187,11 @@ def cached_evaluations(
                     keep=keep, progress=flight.report, runner=runner, on_fallback=fallback)  # fmt: skip
         return dict(zip(missing, out, strict=True))
 
-    board = heavy_board()
-    flight = board.join((run_identity(prepared, split.spec), todo.missing, cv_folds, cv_repeats), work,
-                        seconds=todo.seconds)  # fmt: skip
     n = len(todo.to_fit)
     head = f"{n} model{'' if n == 1 else 's'} to fit" + (where or f", about {todo.seconds:,.0f} s")
-    holder = st.empty()
-    with holder.container():
-        bar = st.progress(0.0, text="Preparing…")
-        st.button("Stop training", key=state.W_STOP, on_click=state.mark_trained, args=(None,), icon=":material/stop:")
-    try:  # wait here, drawing the shared flight's progress; a Stop or a rerun leaves it (the last one out stops it)
-        while not flight.done.wait(POLL_SECONDS):
-            bar.progress(min(flight.progress[0], 1.0), text=_waiting_text(board, flight, head))
-        trained = flight.result()
-    finally:
-        board.leave(flight)
-    holder.empty()
-    for note in flight.notes:
-        show_message("warning", note)
-    return [trained[s] if s in trained else stored(s) for s in strategies]
-
-
-#: How often a waiting page redraws the shared work's progress, in seconds.
-POLL_SECONDS = 0.25
-
-
-@st.cache_resource
-def heavy_board() -> Board:
-    """The server's one board of heavy work (:mod:`core.flights`), with ``IE_HEAVY_SLOTS`` workers (default: the
-    machine's cores): every session's training goes through it, so identical work runs once."""
-    setting = os.environ.get(state.SLOTS_SETTING, "").strip()
-    workers = int(setting) if setting.isdigit() and int(setting) > 0 else (os.cpu_count() or 1)
-    return Board(workers=workers)
-
-
-def _waiting_text(board: Board, flight: Flight, head: str) -> str:
-    """What the progress bar says: the place in the queue while waiting, then the shared work's progress."""
-    if not flight.started.is_set():
-        ahead = board.ahead(flight)
-        if ahead:
-            wait = board.wait_seconds(flight)
-            about = f" (about {wait:,.0f} s)" if wait >= 1 else ""
-            return (f"Waiting for {ahead} other training{'s' if ahead != 1 else ''} on this server{about}; "
-                    "yours starts next." if ahead == 1 else
-                    f"Waiting for {ahead} other trainings on this server{about}.")  # fmt: skip
-        return f"{head}: starting…"
-    others = flight.waiters - 1
-    shared = f" (shared with {others} other session{'s' if others != 1 else ''} asking for the same)" if others else ""
-    return f"{head}: {flight.progress[1]}{shared}"
+    trained = shared_work.wait_for((identity, todo.missing, cv_folds, cv_repeats), work, head=head,
+                                   stop_key=state.W_STOP, on_stop=state.mark_trained, seconds=todo.seconds)  # fmt: skip
+    return [trained[s] if s in trained else known[s] for s in strategies]
 
 
 @st.cache_data(show_spinner=False, max_entries=16)

@@ -2,15 +2,11 @@
 
 from __future__ import annotations
 
-import threading
-from collections import OrderedDict
-
 import numpy as np
 import pandas as pd
 import streamlit as st
 
-from components import state
-from components.cache import POLL_SECONDS, _waiting_text, heavy_board
+from components import shared_work, state
 from components.charts import show_chart
 from components.messages import plain, show_message
 from components.presenting import presenting
@@ -103,50 +99,33 @@ def number_setup(prepared: PreparedData) -> tuple[Split, RareRange, RareRange]:
 # -- Train & evaluate ------------------------------------------------------------------------------------------
 
 
-@st.cache_resource
-def _store() -> tuple[OrderedDict, threading.Lock]:
-    """Fitted strategies for numeric targets, for every session: (identity, strategy) → NumberFit or error."""
-    return OrderedDict(), threading.Lock()
-
-
 def _fits(prepared: PreparedData, split: Split, rare: RareRange, strategies: list[str], model: str) -> list:
-    """Each strategy's fit, from the store or trained (once for every session asking: the server's board), with
-    a progress bar and a Stop button."""
+    """Each strategy's fit, from the store or trained (once for every session asking: the server's board,
+    :func:`components.shared_work.wait_for`), with a progress bar and a Stop button."""
     from core.modelling.number_models import NUMBER_STRATEGIES, NumberStrategyError, fit_number_strategy
 
-    store, lock = _store()
+    kept = shared_work.store("number fits")
     ident = (run_identity(prepared, split.spec), rare, model)
-    missing = [s for s in strategies if (ident, s) not in store]
-    if missing:
+    known = {s: kept.get((ident, s)) for s in strategies}  # read once: an entry let go while waiting is not read back
+    missing = [s for s in strategies if known[s] is None]
+    if not missing:
+        return [known[s] for s in strategies]
 
-        def work(flight: Flight) -> None:
-            for i, s in enumerate(missing):
-                flight.report(i / len(missing), f"fitting {NUMBER_STRATEGIES[s][0]} ({i + 1} of {len(missing)})")
-                try:
-                    out = fit_number_strategy(split, plan=prepared.plan, strategy=s, model=model, rare=rare,
-                                              random_state=split.spec.random_state)  # fmt: skip
-                except NumberStrategyError as exc:
-                    out = exc
-                with lock:
-                    store[(ident, s)] = out
-                    while len(store) > 64:
-                        store.popitem(last=False)
+    def work(flight: Flight) -> dict:
+        out = {}
+        for i, s in enumerate(missing):
+            flight.report(i / len(missing), f"fitting {NUMBER_STRATEGIES[s][0]} ({i + 1} of {len(missing)})")
+            try:
+                out[s] = fit_number_strategy(split, plan=prepared.plan, strategy=s, model=model, rare=rare,
+                                             random_state=split.spec.random_state)  # fmt: skip
+            except NumberStrategyError as exc:
+                out[s] = exc
+            kept.put((ident, s), out[s])
+        return out
 
-        board = heavy_board()
-        flight = board.join((ident, tuple(missing)), work)
-        holder = st.empty()
-        with holder.container():
-            bar = st.progress(0.0, text="Preparing…")
-            st.button("Stop training", key=state.W_NUM_STOP, on_click=state.mark_numbers_trained, args=(None,),
-                      icon=":material/stop:")  # fmt: skip
-        try:
-            while not flight.done.wait(POLL_SECONDS):
-                bar.progress(min(flight.progress[0], 1.0), text=_waiting_text(board, flight, "Training"))
-            flight.result()
-        finally:
-            board.leave(flight)
-        holder.empty()
-    return [store[(ident, s)] for s in strategies]
+    fitted = shared_work.wait_for((ident, tuple(missing)), work, head="Training", stop_key=state.W_NUM_STOP,
+                                  on_stop=state.mark_numbers_trained)  # fmt: skip
+    return [fitted[s] if s in fitted else known[s] for s in strategies]
 
 
 def number_train_view(prepared: PreparedData) -> None:

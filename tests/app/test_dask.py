@@ -12,9 +12,9 @@ FAST = ["none:logreg:none", "none:logreg:balanced", "smote:logreg:none"]
 
 def _compare(monkeypatch, address: str | None) -> AppTest:
     """The Compare page's scores for three quick strategies, fitted anew (the shared store of results emptied)."""
-    from components.cache import _evaluation_store
+    from components.shared_work import store
 
-    _evaluation_store()[0].clear()
+    store("evaluations").clear()
     if address is None:
         monkeypatch.delenv("IE_DASK_SCHEDULER", raising=False)
     else:
@@ -54,7 +54,9 @@ def test_a_cluster_that_fails_mid_run_is_said_and_the_fits_run_here(monkeypatch)
         raise OSError("connection to the scheduler lost")
         yield  # a generator, as a runner is
 
-    monkeypatch.setattr("components.cache.fit_runner", lambda: (failing, " on the Dask cluster at tcp://gone:8786"))
+    monkeypatch.setattr(
+        "components.shared_work.fit_runner", lambda: (failing, " on the Dask cluster at tcp://gone:8786")
+    )
     at = _compare(monkeypatch, None)
     assert any("stopped answering (OSError: connection to the scheduler lost)" in m for m in texts(at, "warning"))
     assert len(scores(at)) == len(FAST)

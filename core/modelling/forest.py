@@ -22,6 +22,7 @@ imbalanced-learn ``Pipeline`` like any other model: ``pipeline.fit(X, y, model__
 
 from __future__ import annotations
 
+import threading
 import warnings
 from collections.abc import Callable
 from typing import Any
@@ -86,7 +87,11 @@ def _draw(classes: _ClassRows, *, max_rows: int, random_state: np.random.RandomS
     return np.concatenate(idx), np.concatenate(weight)
 
 
-def _grow(X, y, classes: _ClassRows, class_weight, settings: dict[str, Any], max_rows: int, seed: int):
+def _grow(
+    X, y, classes: _ClassRows, class_weight, settings: dict[str, Any], max_rows: int, seed: int, stop: threading.Event
+):
+    if stop.is_set():  # the fit was stopped after this tree was handed to a thread: grow nothing
+        return None
     rng = np.random.RandomState(seed)
     idx, weight = _draw(classes, max_rows=max_rows, random_state=rng)
     tree = DecisionTreeClassifier(random_state=seed, **settings)
@@ -194,10 +199,11 @@ class CappedForestClassifier(ClassifierMixin, BaseEstimator):
         settings = {"criterion": self.criterion, "max_depth": self.max_depth,
                     "min_samples_leaf": self.min_samples_leaf, "max_features": self.max_features}  # fmt: skip
         rows = _ClassRows(codes)
+        stop = threading.Event()
         # One parallel pass over all the trees, handed out in order as they finish: the threads never wait
         # for a batch's slowest tree, and closing the generator cancels the trees not yet started.
         results = Parallel(n_jobs=self.n_jobs, prefer="threads", return_as="generator")(
-            delayed(_grow)(X, codes, rows, class_weight, settings, self.max_rows, int(s)) for s in seeds
+            delayed(_grow)(X, codes, rows, class_weight, settings, self.max_rows, int(s), stop) for s in seeds
         )
         trees: list[tuple[DecisionTreeClassifier, np.ndarray | None]] = []
         try:
@@ -206,6 +212,7 @@ class CappedForestClassifier(ClassifierMixin, BaseEstimator):
                 if on_trees is not None and (len(trees) % TREE_BATCH == 0 or len(trees) == self.n_estimators):
                     on_trees(len(trees), self.n_estimators)
         finally:
+            stop.set()  # trees already handed to a thread (joblib dispatches ahead) then return at once
             results.close()
         self.classes_, self.n_rows_, self.trees_ = classes, len(codes), trees
         self.recounted_leaves_ = any(table is not None for _, table in trees)

@@ -65,7 +65,7 @@ def test_every_page_meets_wcag_aa_with_data_loaded_and_after_training(page, serv
         wait_idle(page)
         if run:
             for button in run if isinstance(run, tuple) else (run,):
-                page.get_by_role("button", name=button, exact=True).click()
+                page.get_by_role("button", name=button, exact=True).first.click()  # Next: the pair above the step
                 wait_idle(page)
             page.locator('[data-testid="stPlotlyChart"] .main-svg').first.wait_for(timeout=120_000)
         page.wait_for_timeout(800)  # let charts finish drawing

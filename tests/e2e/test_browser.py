@@ -199,10 +199,12 @@ def test_the_outcome_lines_say_the_figures_of_the_outcome_table_at_the_productio
     box.press("Enter")
     wait_idle(page)
     expect(page.get_by_text("Per 10,000 cases scored, at a production rate of 0.100% 'fraud'")).to_be_visible()
-    table = page.locator('[data-testid="stTable"] table').first
-    rows = table.locator("tbody tr").all()
+    # the production table (the decision's table comes first): the two strategies as set, then each model at a
+    # threshold tuned for the costs at this rate, then flagging no one
+    table = page.locator('[data-testid="stTable"] table').filter(has=page.locator("thead th", has_text="cases missed"))
+    table = table.first
+    rows = [r for r in table.locator("tbody tr").all() if not r.locator("th").inner_text().startswith("flag no one")]
     heads = table.locator("thead th").all_inner_texts()[1:]
-    # the two strategies as set, then each model at a threshold tuned for the costs at this rate
     assert len(rows) == 4 and heads[:2] == ["threshold", "flagged"] and "cases caught" in heads
     lines = [t for t in page.locator("li").all_inner_texts() if " per 10,000 cases scored and catches " in t]
     assert len(lines) == 4
@@ -226,8 +228,10 @@ def test_trains_first_press_judges_both_strategies_at_thresholds_tuned_for_the_c
     wait_idle(page)
     expect(page.get_by_text(re.compile("each model at a threshold tuned for these on its own training folds"))
            ).to_be_visible()  # fmt: skip
+    decision_table = page.locator('[data-testid="stTable"]').first  # the decision's table comes first
+    decision_table.locator("tbody th").first.wait_for()
     items = page.locator("li").all_inner_texts()
-    rivals = page.locator('[data-testid="stTable"] tbody th').all_inner_texts()  # the decision's table comes first
+    rivals = decision_table.locator("tbody th").all_inner_texts()
     plain_rf = [t for t in rivals if re.fullmatch(r"RF at 0\.\d\d", t)]
     assert plain_rf and plain_rf[0] != "RF at 0.50"  # the forest's threshold was moved for the costs
     beyond = next(t for t in items if t.startswith("What resampling bought beyond moving the threshold"))
@@ -245,9 +249,10 @@ def test_the_lesson_the_smote_reveal_and_the_resample_notes_can_be_walked(page, 
         expect(page.get_by_text(re.compile(f"^Step {i} of {n}: "))).to_be_visible()
         assert page.locator('[data-testid="stException"]').count() == 0
         if i < n:
-            page.get_by_role("button", name="Next", exact=True).click()
+            page.get_by_role("button", name="Next", exact=True).first.click()  # the pair above the step
             wait_idle(page)
-    expect(page.get_by_role("button", name="Next", exact=True)).to_be_disabled()
+    for button in page.get_by_role("button", name="Next", exact=True).all():  # above the step and under it
+        expect(button).to_be_disabled()
     page.get_by_role("link", name="Try it (step 3)").click()  # the glossary's leakage link: the leakage step
     wait_idle(page)
     expect(page.get_by_text(f"Step 3 of {n}: Leakage: resample after the split")).to_be_visible()

@@ -24,15 +24,30 @@ run on training rows only; they see the features after imputation and scaling, n
 codes at ``categorical`` positions. Distances are Euclidean over the numeric features plus 1 for each
 nominal feature that differs.
 
+Each class declares its parameters' constraints (``_parameter_constraints``, scikit-learn's convention, checked
+by ``_validate_params`` as imbalanced-learn's samplers check theirs), so a bad ``side`` or ``k_neighbors`` is
+refused before any work; the common estimator checks run over all four (``tests/unit/test_estimator_checks.py``).
+Outputs keep the input's kind: a DataFrame in gives a DataFrame out, a float32 array a float32 array.
+
 This module imports only numpy, scipy and scikit-learn: the script the app writes carries its source.
 """
 
 from __future__ import annotations
 
+from numbers import Integral, Real
+from typing import ClassVar
+
 import numpy as np
+import pandas as pd
 from scipy.signal import fftconvolve
 from sklearn.base import BaseEstimator, MetaEstimatorMixin, RegressorMixin, clone
 from sklearn.neighbors import NearestNeighbors
+from sklearn.utils import get_tags
+
+# The constraint objects imbalanced-learn's samplers validate with (a private scikit-learn module: the checks in
+# tests/unit/test_number_samplers.py fail if it changes).
+from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
+from sklearn.utils.validation import check_is_fitted, column_or_1d
 
 __all__ = ["SMOGN", "SMOTER", "DenseWeightRegressor", "RareUnderSampler", "dense_weights", "rare_mask"]
 
@@ -52,11 +67,26 @@ class _RangeSampler(BaseEstimator):
     before the synthetic ones), ``n_synthetic_`` and ``notes_`` (adjustments made, in words).
     """
 
+    _parameter_constraints: ClassVar[dict] = {
+        "side": [StrOptions({"above", "below"})],
+        "cut": [Real],
+        "categorical": ["array-like"],
+        "random_state": [Interval(Integral, 0, None, closed="left"), None],
+    }
+
     def __init__(self, *, side: str = "above", cut: float = 0.0, categorical=(), random_state: int = 0):
         self.side = side
         self.cut = cut
         self.categorical = categorical
         self.random_state = random_state
+
+    def _inputs(self, X, y) -> tuple[np.ndarray, np.ndarray]:
+        """Checked parameters, and ``X`` and ``y`` as float64 arrays (the input's kind is restored at the end)."""
+        self._validate_params()
+        self._frame = (X.columns, getattr(y, "name", None), isinstance(y, pd.DataFrame)) if isinstance(
+            X, pd.DataFrame) else None  # fmt: skip
+        self._dtype = np.asarray(X).dtype if np.asarray(X).dtype.kind == "f" else np.dtype(np.float64)
+        return np.asarray(X, dtype=np.float64), np.asarray(y, dtype=np.float64).ravel()
 
     def _rare(self, y: np.ndarray) -> np.ndarray:
         rare = rare_mask(y, side=self.side, cut=self.cut)
@@ -75,15 +105,22 @@ class _RangeSampler(BaseEstimator):
         self.sample_indices_ = kept
         self.n_synthetic_ = 0 if y_new is None else len(y_new)
         if y_new is None or len(y_new) == 0:
-            return X[kept], y[kept]
-        return np.vstack([X[kept], X_new]), np.concatenate([y[kept], y_new])
+            X_out, y_out = X[kept], y[kept]
+        else:
+            X_out, y_out = np.vstack([X[kept], X_new]), np.concatenate([y[kept], y_new])
+        X_out = X_out.astype(self._dtype, copy=False)
+        if self._frame is not None:  # a DataFrame in, a DataFrame out (as imbalanced-learn's samplers do)
+            columns, name, framed = self._frame
+            y_frame = pd.DataFrame({name if name is not None else 0: y_out}) if framed else pd.Series(y_out, name=name)
+            return pd.DataFrame(X_out, columns=columns), y_frame
+        return X_out, y_out
 
 
 class RareUnderSampler(_RangeSampler):
     """Random under-sampling of the common range: every rare row, and as many common rows drawn at random."""
 
     def fit_resample(self, X, y):
-        X, y = np.asarray(X, dtype=np.float64), np.asarray(y, dtype=np.float64)
+        X, y = self._inputs(X, y)
         rng = np.random.default_rng(self.random_state)
         rare = self._rare(y)
         self.notes_ = ()
@@ -93,6 +130,11 @@ class RareUnderSampler(_RangeSampler):
 
 class SMOTER(_RangeSampler):
     """SMOTE for regression (Torgo et al. 2013), with the "balance" setting: see the module's docstring."""
+
+    _parameter_constraints: ClassVar[dict] = {
+        **_RangeSampler._parameter_constraints,
+        "k_neighbors": [Interval(Integral, 1, None, closed="left")],
+    }
 
     def __init__(self, *, side: str = "above", cut: float = 0.0, k_neighbors: int = 5, categorical=(),
                  random_state: int = 0):  # fmt: skip
@@ -142,7 +184,7 @@ class SMOTER(_RangeSampler):
                                np.sort(rng.choice(n_rare, size=n_new % n_rare, replace=False))])  # fmt: skip
 
     def _plan(self, X, y):
-        X, y = np.asarray(X, dtype=np.float64), np.asarray(y, dtype=np.float64)
+        X, y = self._inputs(X, y)
         rng = np.random.default_rng(self.random_state)
         rare = self._rare(y)
         half = len(y) // 2
@@ -167,6 +209,11 @@ class SMOGN(SMOTER):
     ``pert`` scales the noise: the standard deviation of each numeric feature, and of the target, over
     the rare range (0.02 is the ``smogn`` package's default).
     """
+
+    _parameter_constraints: ClassVar[dict] = {
+        **SMOTER._parameter_constraints,
+        "pert": [Interval(Real, 0, None, closed="left")],
+    }
 
     def __init__(self, *, side: str = "above", cut: float = 0.0, k_neighbors: int = 5, pert: float = 0.02,
                  categorical=(), random_state: int = 0):  # fmt: skip
@@ -246,17 +293,35 @@ class DenseWeightRegressor(MetaEstimatorMixin, RegressorMixin, BaseEstimator):
     """``estimator`` fitted with DenseWeight's sample weights of the training targets (to the last step of a
     pipeline); predictions are the estimator's."""
 
+    _parameter_constraints: ClassVar[dict] = {
+        "estimator": [HasMethods(["fit", "predict"])],
+        "alpha": [Interval(Real, 0, None, closed="left")],
+    }
+
     def __init__(self, estimator, *, alpha: float = 1.0):
         self.estimator = estimator
         self.alpha = alpha
 
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.sparse = get_tags(self.estimator).input_tags.sparse  # what the wrapped estimator takes
+        return tags
+
     def fit(self, X, y):
+        self._validate_params()
+        if y is None:
+            raise ValueError(f"{type(self).__name__} requires y to be passed, but the target y is None.")
+        y = column_or_1d(y, warn=True)
         weights = dense_weights(y, alpha=self.alpha)
         est = clone(self.estimator)
         name = est.steps[-1][0] if hasattr(est, "steps") else None
         est.fit(X, y, **({f"{name}__sample_weight": weights} if name else {"sample_weight": weights}))
         self.estimator_ = est
+        for seen in ("n_features_in_", "feature_names_in_"):  # what the wrapped estimator saw, as a meta-estimator says
+            if hasattr(est, seen):
+                setattr(self, seen, getattr(est, seen))
         return self
 
     def predict(self, X):
+        check_is_fitted(self)
         return self.estimator_.predict(X)

@@ -108,3 +108,21 @@ def test_dense_weights_follow_the_definition_with_the_exact_kernel_density():
     np.testing.assert_allclose(dense_weights(np.full(20, 3.0)), 1.0)
     w = dense_weights(y)
     assert w[np.argmax(y)] > w[np.argmin(np.abs(y - np.median(y)))]  # the rare large value weighs more
+
+
+def test_bad_parameters_are_refused_before_any_work_by_the_declared_constraints():
+    """scikit-learn's constraint objects (a private module, as imbalanced-learn uses it): this fails if they change."""
+    import numpy as np
+    import pytest
+    from sklearn.linear_model import Ridge
+
+    from core.resampling.number_samplers import SMOGN, SMOTER, DenseWeightRegressor, RareUnderSampler
+
+    X, y = np.random.default_rng(0).normal(size=(50, 2)), np.arange(50.0)
+    for bad, name in ((SMOTER(cut=40, k_neighbors=0), "k_neighbors"), (SMOGN(cut=40, pert=-1.0), "pert"),
+                      (RareUnderSampler(side="middle", cut=40), "side"),
+                      (RareUnderSampler(cut=40, random_state=-3), "random_state")):  # fmt: skip
+        with pytest.raises(ValueError, match=f"'{name}' parameter of {type(bad).__name__} must be"):
+            bad.fit_resample(X, y)
+    with pytest.raises(ValueError, match="'alpha' parameter of DenseWeightRegressor must be"):
+        DenseWeightRegressor(Ridge(), alpha=-1).fit(X, y)

@@ -46,7 +46,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from old_bootstrap import interval as old_interval
 from old_bootstrap import replicates as old_replicates
 
-from core.comparison.intervals import cost_difference, cost_interval, difference_intervals, metric_intervals, verdict
+from core.comparison.intervals import cost_difference, cost_interval, difference_intervals, metric_intervals
+from core.comparison.verdicts import verdict
 from core.modelling.metrics import confusion_metrics
 
 PREVALENCE = 0.02
@@ -276,6 +277,57 @@ def speed(n_rows: int = 60_000, n_strategies: int = 6) -> float:
     return time.perf_counter() - start
 
 
+PAIRS = [(0.85, 0.85), (0.95, 0.95), (0.8, 0.9), (0.9, 0.97)]
+
+
+def paired_only(sims: int, start: float) -> None:
+    """The paired differences alone, the app's method, from 5 cases up."""
+    jobs = [(a, b, cases, sims, 0, 50_000 + 100 * i + j)
+            for i, (a, b) in enumerate(PAIRS) for j, cases in enumerate((5, 10, 20, 50, 200))]  # fmt: skip
+    with ProcessPoolExecutor(max_workers=2) as pool:
+        rows = [r for r in itertools.chain.from_iterable(pool.map(_one_pair, jobs)) if r["method"] == "new"]
+    equal = [r for r in rows if r["auc_a"] == r["auc_b"]]
+    print("### Paired differences, equal true quality: coverage of the true difference\n")
+    print(_table(equal, "coverage"))
+    print("\n### Paired differences, unequal quality: coverage\n")
+    print(_table([r for r in rows if r["auc_a"] != r["auc_b"]], "coverage"))
+    print("\n### Paired differences, equal true quality: false-winner rate\n")
+    print(_table(equal, "winner", worst=max))
+    print("\n### Paired differences, unequal quality: how often the better model is named (power)\n")
+    print(_table([r for r in rows if r["auc_a"] != r["auc_b"]], "winner"))
+    print(f"\n{time.perf_counter() - start:.0f} s")
+
+
+def real_brier(sims: int) -> None:
+    """The Brier score's paired interval on real scores: scikit-learn's digits, one digit against the rest, a logistic
+    regression against a forest or naive Bayes (out-of-fold probabilities); the truth is the difference on all rows."""
+    from sklearn.datasets import load_digits
+    from sklearn.ensemble import RandomForestClassifier
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.model_selection import cross_val_predict
+    from sklearn.naive_bayes import GaussianNB
+
+    X, digit = load_digits(return_X_y=True)
+    print("| digit | other model | cases | coverage | other model named |\n|---:|---|---:|---:|---:|")
+    for d in (9, 3):
+        y = (digit == d).astype(int)
+        base = cross_val_predict(LogisticRegression(max_iter=2000), X, y, cv=5, method="predict_proba")
+        for name, model in (("forest", RandomForestClassifier(200, random_state=0)), ("naive Bayes", GaussianNB())):
+            other = cross_val_predict(model, X, y, cv=5, method="predict_proba")
+            truth = np.mean((other[:, 1] - y) ** 2) - np.mean((base[:, 1] - y) ** 2)
+            pos, neg = np.flatnonzero(y == 1), np.flatnonzero(y == 0)
+            for cases in (6, 10, 20):
+                rng, held, named = np.random.default_rng(3), 0, 0
+                for s in range(sims):
+                    rows = np.r_[rng.choice(pos, cases, replace=False), rng.choice(neg, 9 * cases, replace=False)]
+                    pred = np.zeros(len(rows), dtype=int)
+                    dif, low, high, same = difference_intervals(y[rows], (base[rows], pred), (other[rows], pred),
+                                                                random_state=s)["brier"]  # fmt: skip
+                    held += low - 1e-12 <= truth <= high + 1e-12
+                    named += verdict("brier", dif, low, high, identical=same).value in {"better", "worse"}
+                print(f"| {d} | {name} | {cases} | {held / sims:.3f} | {named / sims:.3f} |", flush=True)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sims", type=int, default=400, help="test splits per case (the app's intervals)")
@@ -283,6 +335,8 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true", help="80 splits per case, 40 with the old method")
     parser.add_argument("--out", default="benchmarks/coverage_results.json")
     parser.add_argument("--speed", action="store_true", help="only time the intervals of six strategies at 60,000 rows")
+    parser.add_argument("--pairs", action="store_true", help="only the paired differences (the new method)")
+    parser.add_argument("--real-brier", action="store_true", help="the Brier paired interval on real scores (digits)")
     args = parser.parse_args()
     if args.speed:
         times = [speed() for _ in range(3)]
@@ -291,12 +345,15 @@ def main() -> None:
         return
     sims, old_sims = (80, 40) if args.quick else (args.sims, args.old_sims)
     start = time.perf_counter()
+    if args.pairs:
+        return paired_only(sims, start)
+    if args.real_brier:
+        return real_brier(300)
     models = [(auc, True, False) for auc in AUCS] + [(0.9, False, False), (0.9, True, True), (0.99, False, True)]
     jobs = [(auc, cal, rnd, cases, sims, old_sims, 1000 * i + j)
             for i, (auc, cal, rnd) in enumerate(models) for j, cases in enumerate(CASES)]  # fmt: skip
-    pairs = [(0.85, 0.85), (0.95, 0.95), (0.8, 0.9), (0.9, 0.97)]
     pair_jobs = [(a, b, cases, sims, old_sims, 50_000 + 100 * i + j)
-                 for i, (a, b) in enumerate(pairs) for j, cases in enumerate((5, 10, 20, 50, 200))]  # fmt: skip
+                 for i, (a, b) in enumerate(PAIRS) for j, cases in enumerate((5, 10, 20, 50, 200))]  # fmt: skip
     cv_jobs = [(cases, max(sims // 2, 40), shift, 90_000 + 10 * i + j)
                for i, shift in enumerate((0.5, 1.0)) for j, cases in enumerate((10, 20, 50))]  # fmt: skip
     with ProcessPoolExecutor(max_workers=2) as pool:

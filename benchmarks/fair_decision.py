@@ -34,8 +34,9 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from core.comparison.decision import effects, fair_rivals
-from core.comparison.intervals import Verdict, cost_difference, verdict
+from core.comparison.intervals import cost_difference
 from core.comparison.production import Deployment, prior_shift, trained_rate
+from core.comparison.verdicts import Verdict, verdict
 from core.data.bundled import load_sample
 from core.data.generated import generate
 from core.data.prepared import prepare

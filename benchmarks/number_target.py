@@ -76,7 +76,7 @@ def browser_times(frame) -> dict:
         timed(page, lambda: page.goto(url))
         upload = page.locator('[data-testid="stFileUploaderDropzoneInput"]')
         times["load: upload the CSV"] = timed(page, lambda: upload.set_input_files(str(path)))
-        item = open_choice(page, "Target column (the class to predict)", "claim_amount")
+        item = open_choice(page, "Target column (what to predict)", "claim_amount")
         times["work: Data, choose the numeric target (distribution view)"] = timed(page, item.click)
         times["display: Data, log scale"] = timed(page, lambda: page.get_by_text("Log scale", exact=True).click())
         times["work: Class balance (distribution view)"] = timed(page, lambda: go_to(page, "Class balance"))

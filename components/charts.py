@@ -11,7 +11,7 @@ from components import state
 from components.messages import plain
 from components.presenting import CHART_FONT, presenting
 from core.output.chart_text import chart_text
-from core.output.figures import legend_below
+from core.output.style import legend_below
 
 CONFIG = {"displaylogo": False}
 #: The text colour of charts when presenting: near black, not the theme's light grey.

@@ -24,11 +24,12 @@ def target_picker(prepared: PreparedData) -> None:
     if st.session_state.get(state.W_TARGET) not in columns:
         st.session_state[state.W_TARGET] = prepared.target
     st.selectbox(
-        "Target column (the class to predict)",
+        "Target column (what to predict)",
         columns,
         key=state.W_TARGET,
         on_change=_on_target_change,
-        help="Guessed from the column names and values; change it if the guess is wrong.",
+        help="A column of classes (a rare one among them), or a number whose rare values matter. Guessed from the "
+        "column names and values; change it if the guess is wrong.",
     )
     if state.target() is None and prepared.dataset.default_target is None:  # the app's guess: say why
         guess = target_guess(prepared.dataset.frame)

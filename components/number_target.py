@@ -12,8 +12,8 @@ from components.charts import show_chart
 from components.messages import plain, show_message
 from components.number_views import rare_setting
 from core.data.dataset import Dataset, Source
-from core.data.numeric_target import NumberSummary, describe_number, is_continuous_number, make_class
-from core.data.prepared import PreparedData
+from core.data.numeric_target import NumberSummary, describe_number, make_class
+from core.data.prepared import PreparedData, TargetKind
 from core.data.target import TargetError
 from core.output.number_figures import number_histogram_figure
 
@@ -41,12 +41,10 @@ def _make(ds: Dataset, target: str) -> None:
 def number_distribution(prepared: PreparedData | None) -> NumberSummary | None:
     """When the chosen target is a continuous number: its skewness, its rare range and its histogram (log option);
     returns the summary (None when the target is not such a number, or cannot be summarised: said why)."""
-    target = None if prepared is None else prepared.target
-    if target is None or target not in prepared.dataset.frame:
+    if prepared is None or prepared.kind is not TargetKind.NUMBER:
         return None
+    target = prepared.target
     series = prepared.dataset.frame[target]
-    if not is_continuous_number(series):
-        return None
     try:
         summary = describe_number(series)
     except TargetError as exc:

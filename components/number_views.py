@@ -12,8 +12,8 @@ from components.messages import plain, show_message
 from components.presenting import presenting
 from components.split_controls import split_controls
 from core.comparison.number_errors import NumberScores, errors_table, number_scores, what_it_bought
-from core.data.numeric_target import RareRange, box_plot_range, is_continuous_number, number_split, number_target
-from core.data.prepared import PreparedData
+from core.data.numeric_target import RareRange, box_plot_range, number_split, number_target
+from core.data.prepared import PreparedData, TargetKind
 from core.data.split import Split, SplitSpec, run_identity
 from core.data.target import TargetError
 from core.errors import UserFacingError
@@ -27,11 +27,9 @@ _DEFAULT_STRATEGIES = ["none", "log", "dense_weights", "smoter", "smogn"]
 
 
 def is_number_target(prepared: PreparedData | None) -> bool:
-    """Whether the chosen target is a continuous number (explored with the views here, not as classes). A target
-    that passed the class check is none, so every page's rerun on class data skips the column scan."""
-    if prepared is None or prepared.ready or prepared.target is None or prepared.target not in prepared.dataset.frame:
-        return False
-    return is_continuous_number(prepared.dataset.frame[prepared.target])
+    """Whether the chosen target is a number (explored with the views here, not as classes): its kind, decided once
+    in core (:class:`core.data.prepared.TargetKind`)."""
+    return prepared is not None and prepared.kind is TargetKind.NUMBER
 
 
 def rare_setting(prepared: PreparedData) -> RareRange | None:
@@ -285,8 +283,8 @@ def _resampled(key: tuple, _prepared: PreparedData, _split: Split):
 
 def number_resample_view(prepared: PreparedData) -> None:
     """The Resample page for a numeric target: the target before and after, the rows in 2-D, the CSV."""
-    from core.output.figures import plot_label
     from core.resampling.number_resample import NUMBER_SAMPLERS
+    from core.safe_text import plot_label
 
     target = prepared.target
     split, rare, _ = number_setup(prepared)

@@ -63,7 +63,7 @@ def require_prepared() -> PreparedData:
 
     prepared = current()
     if prepared is None or not prepared.ready:
-        show_message("error", (prepared.target_error if prepared else None) or "Load data and pick a target first.")
+        show_message("error", (prepared.problem if prepared else None) or "Load data and pick a target first.")
         st.page_link("pages/data.py", label="Go to the Data page", icon=":material/table:")
         st.stop()
     return prepared

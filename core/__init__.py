@@ -38,6 +38,7 @@ Modelling (``core/modelling``)
     - :mod:`core.modelling.estimators` -- two small estimators: the anomaly view and class weights by sample weight.
     - :mod:`core.modelling.fit_cost` -- how many fits a strategy makes and about how long they take.
     - :mod:`core.modelling.thresholds` -- decision thresholds tuned on training folds.
+    - :mod:`core.modelling.tuned` -- a fitted model at a tuned threshold, read off its fold scores (no fit).
     - :mod:`core.modelling.fitting` -- the grid of fits (strategies × folds) as jobs, here or on a Dask cluster.
     - :mod:`core.modelling.training` -- a page's request: reuse what is known, waves, cluster fallback, stop.
     - :mod:`core.modelling.metrics` -- the one home of each metric formula.
@@ -45,7 +46,8 @@ Modelling (``core/modelling``)
     - :mod:`core.modelling.evaluation` -- a fitted strategy's test-split scores and what is read off them (curves, costs).
 
 Comparison (``core/comparison``)
-    - :mod:`core.comparison.intervals` -- each metric's 95 % interval, paired differences, the one verdict rule.
+    - :mod:`core.comparison.intervals` -- each metric's 95 % interval and paired differences, within the metric's range.
+    - :mod:`core.comparison.verdicts` -- the one verdict rule on the bounds as shown, and the methods' words.
     - :mod:`core.comparison.production` -- outcomes at the production rate, the prior-shift correction, net benefit.
     - :mod:`core.comparison.decision` -- the decision: fair rivals at the user's costs and rate, in whole cases, and what each way bought beyond the threshold.
     - :mod:`core.comparison.gains` -- cumulative gains, lift and the review budget.
@@ -55,14 +57,17 @@ Comparison (``core/comparison``)
     - :mod:`core.comparison.too_good` -- a result too good to be true, and the columns its model leaned on.
 
 Output (``core/output``)
-    - :mod:`core.output.figures` -- plotly figures of the data, the resampling and the lessons; the palettes.
+    - :mod:`core.output.style` -- what every figure shares: the palettes, marker shapes, legends under the axis.
+    - :mod:`core.output.figures` -- plotly figures of the data, the resampling and the lessons.
     - :mod:`core.output.result_figures` -- plotly figures of trained strategies (confusion, curves, gains, costs).
     - :mod:`core.output.number_figures` -- plotly figures of a numeric target: its distribution, errors by range, predicted against actual, before and after.
     - :mod:`core.output.chart_text` -- every chart's text alternative, read off the figure.
     - :mod:`core.output.figure_export` -- the figures as PNG and SVG for slides.
     - :mod:`core.output.python_source` -- estimators as Python source in library classes, for the script and the model.
+    - :mod:`core.output.script_parts` -- what both scripts share: comments, reading the data (a working sample too), the preparation.
     - :mod:`core.output.script` -- the standalone script that repeats what the app fitted.
-    - :mod:`core.output.number_script` -- the standalone script behind a numeric target's strategies (it carries the samplers' source).
+    - :mod:`core.output.script_story` -- the class script's production section and its decision between fair rivals.
+    - :mod:`core.output.number_script` -- the script behind a numeric target's strategies, written from the same estimators (it carries the samplers' source).
     - :mod:`core.output.model_export` -- the fitted model as a skops file.
     - :mod:`core.output.report` -- the self-contained HTML report.
     - :mod:`core.output.shared_settings` -- a comparison's settings as JSON or a link token, validated on import.

@@ -10,7 +10,6 @@ from components.class_balance import class_balance_panel
 from components.diagnosis_views import diagnosis_panel
 from components.messages import plain, show_message
 from components.number_target import number_distribution
-from components.number_views import is_number_target
 from components.page_setup import page_guard, require_split
 
 page_guard()
@@ -18,14 +17,13 @@ page_guard()
 st.title("Class balance")
 prepared = current()
 if prepared is None or prepared.distribution is None:
-    message = prepared.target_error if prepared is not None and prepared.target_error else "No usable target yet."
-    show_message("info" if is_number_target(prepared) else "error", message)
     if number_distribution(prepared) is not None:  # a skewed number: its rare range, and the two ways in
         st.page_link(
             "pages/train.py", label="Explore it as a number: train strategies", icon=":material/model_training:"
         )
         st.page_link("pages/data.py", label="Make a rare class of it on the Data page", icon=":material/category:")
         st.stop()
+    show_message("error", (prepared.problem if prepared is not None else None) or "No usable target yet.")
     st.page_link("pages/data.py", label="Choose data and a target on the Data page", icon=":material/table:")
     st.stop()
 

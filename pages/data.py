@@ -13,14 +13,13 @@ from components.large_data import working_sample_panel
 from components.leak_views import leak_warning
 from components.messages import plain, show_message
 from components.number_target import number_target_panel
-from components.number_views import is_number_target
 from components.page_setup import page_guard
 from components.presenting import settings_area
 
 page_guard()
 
 st.title("Data")
-st.caption("Load a table, choose the class to predict, and check how each column will be used.")
+st.caption("Load a table, choose what to predict (a class or a number), and check how each column will be used.")
 
 with settings_area("Choose data"):
     dataset_picker()
@@ -41,7 +40,7 @@ with left:
         for note in prepared.target_check.notes:
             show_message("warning", note)
     if prepared.target_error is not None:
-        show_message("info" if is_number_target(prepared) else "error", prepared.target_error)
+        show_message("error", prepared.target_error)
     elif prepared.distribution is not None:
         severity_badge(prepared.distribution)
         st.write(plain(prepared.distribution.summary(target=prepared.target or "")))

@@ -75,7 +75,7 @@ def cases() -> list[Case]:
     )
     add(Case("header-only", "header.csv", b"x1,x2,label\n", "refused", "no data rows"))
     add(Case("one-class", "one.csv", _csv(_frame().assign(label="same")), "loads", "only one class", target="label"))
-    add(Case("continuous-target", "cont.csv", _csv(_frame()), "loads", "is a number (", target="x1"))
+    add(Case("continuous-target", "cont.csv", _csv(_frame()), "loads", "x1 is a number, and skewed", target="x1"))
     add(
         Case(
             "minority-2",

@@ -18,15 +18,8 @@ import numpy as np
 import pandas as pd
 
 from core.comparison.decision import cost_column
-from core.comparison.intervals import (
-    LOWER_IS_BETTER,
-    Estimate,
-    Verdict,
-    difference_intervals,
-    format_difference,
-    metric_intervals,
-    verdict,
-)
+from core.comparison.intervals import Estimate, difference_intervals, metric_intervals
+from core.comparison.verdicts import LOWER_IS_BETTER, Verdict, format_difference, verdict
 from core.modelling.evaluation import METRIC_LABELS, Evaluation, keep_with, metrics, predict
 from core.modelling.strategies import MODELS, Strategy, TuningSettings
 from core.modelling.thresholds import OBJECTIVES

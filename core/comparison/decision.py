@@ -28,17 +28,12 @@ from dataclasses import dataclass, field, replace
 
 import pandas as pd
 
-from core.comparison.intervals import (
-    Verdict,
-    cost_difference,
-    cost_interval,
-    difference_intervals,
-    format_difference,
-    verdict,
-)
+from core.comparison.intervals import cost_difference, cost_interval, difference_intervals
 from core.comparison.production import Deployment, Outcome, outcome, people, whole
-from core.modelling.evaluation import Evaluation, at_tuned_threshold, confusion, keep_with, predict
+from core.comparison.verdicts import Verdict, format_difference, verdict
+from core.modelling.evaluation import Evaluation, confusion, keep_with, predict
 from core.modelling.strategies import Strategy, StrategyError, Threshold
+from core.modelling.tuned import at_tuned_threshold
 
 __all__ = [
     "Decision",

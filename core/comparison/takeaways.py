@@ -24,8 +24,9 @@ from core.comparison.compare import (
     rows_of,
 )
 from core.comparison.decision import effects
-from core.comparison.intervals import Estimate, jeffreys, methods_caption
+from core.comparison.intervals import Estimate, jeffreys
 from core.comparison.production import Deployment
+from core.comparison.verdicts import methods_caption
 from core.modelling.evaluation import METRIC_LABELS, Evaluation
 from core.modelling.strategies import Strategy
 

@@ -19,11 +19,11 @@ import numpy as np
 import pandas as pd
 
 from core.data.split import Split, SplitError, SplitSpec
-from core.data.target import TargetError, is_number
+from core.data.target import TargetError
 
 __all__ = [
     "MIN_NUMBER_ROWS", "MIN_SIDE", "NumberSummary", "RareRange", "box_plot_range", "describe_number",
-    "is_continuous_number", "make_class", "number_split", "number_target",
+    "make_class", "number_split", "number_target",
 ]  # fmt: skip
 
 #: The fewest rows either side of the threshold may hold: two per fold of a 5-fold split, and then some.
@@ -33,11 +33,6 @@ MIN_SIDE = 10
 def _n(x: float) -> str:
     """A threshold as people write it: 1,296 or 14.5 or 0.0032."""
     return f"{x:,.0f}" if abs(x) >= 1000 else f"{x:.4g}"
-
-
-def is_continuous_number(series: pd.Series) -> bool:
-    """A numeric column that cannot be a class target (:func:`core.data.target.is_number`, the one rule)."""
-    return is_number(series)
 
 
 @dataclass(frozen=True)

@@ -4,24 +4,37 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
+from enum import StrEnum
 
 import pandas as pd
 
 from core.data.dataset import Dataset
 from core.data.distribution import ClassDistribution, class_distribution, distribution_of_counts
 from core.data.roles import ColumnInfo, FeaturePlan, Treatment, apply_overrides, detect_roles, feature_plan
-from core.data.target import TargetCheck, check_target, guess_target
+from core.data.target import TargetCheck, check_target, guess_target, is_number
 from core.errors import TargetError
 
-__all__ = ["PreparedData", "prepare", "resolve_target"]
+__all__ = ["PreparedData", "TargetKind", "prepare", "resolve_target"]
+
+
+class TargetKind(StrEnum):
+    """What kind of target the chosen column is, decided once here by one rule (:func:`core.data.target.is_number`):
+    **classes** (a class target, usable or not: its message says why), a **number** (explored as a number, or made
+    a class on the Data page), or **none** (no column to use)."""
+
+    CLASSES = "classes"
+    NUMBER = "number"
+    NONE = "none"
 
 
 @dataclass(frozen=True)
 class PreparedData:
-    """The current dataset, its target (checked), its columns' treatments and class mix.
+    """The current dataset, its target (checked), the target's kind, its columns' treatments and class mix.
 
-    ``target_error`` is set (and ``target_check``/``distribution`` are ``None``) when the
-    chosen target cannot be used; the dataset itself stays loaded.
+    ``kind`` is decided first, by one rule; a number is not checked as classes. ``target_error`` is set (and
+    ``target_check``/``distribution`` are ``None``) when a class target cannot be used, saying why; the dataset
+    itself stays loaded. Pages ask :attr:`kind` which views to show, and :attr:`problem` what to say when the
+    class pages cannot run.
     """
 
     dataset: Dataset
@@ -32,11 +45,22 @@ class PreparedData:
     override_problems: dict[str, str]
     plan: FeaturePlan
     distribution: ClassDistribution | None
+    kind: TargetKind = TargetKind.CLASSES
 
     @property
     def ready(self) -> bool:
         """True when the target is usable and at least one feature is kept."""
         return self.distribution is not None and bool(self.plan.features)
+
+    @property
+    def problem(self) -> str | None:
+        """Why the class pages cannot run on this data, with what to do; ``None`` when :attr:`ready`."""
+        if self.kind is TargetKind.NUMBER:
+            return (f"The column {self.target!r} is a number, not classes: explore it as a number on the Train or "
+                    "Resample page, or make a rare class of it on the Data page.")  # fmt: skip
+        if self.target_error is not None:
+            return self.target_error
+        return None if self.ready else "Choose at least one feature column on the Data page."
 
 
 def resolve_target(dataset: Dataset, *, chosen: str | None) -> str | None:
@@ -72,8 +96,11 @@ def prepare(
     check: TargetCheck | None = None
     error: str | None = None
     dist: ClassDistribution | None = None
+    kind = TargetKind.CLASSES
     if column is None:
-        error = "This dataset has no columns to use as a target."
+        kind, error = TargetKind.NONE, "This dataset has no columns to use as a target."
+    elif is_number(dataset.frame[column]):
+        kind = TargetKind.NUMBER
     else:
         try:
             check = check_target(dataset.frame, target=column)
@@ -91,4 +118,5 @@ def prepare(
         override_problems=problems,
         plan=feature_plan(infos),
         distribution=dist,
+        kind=kind,
     )

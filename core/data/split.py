@@ -104,7 +104,7 @@ def make_split(prepared: PreparedData, *, test_size: float, random_state: int) -
     message when a class is too small to appear in both parts.
     """
     if prepared.target_check is None or not prepared.plan.features:
-        raise SplitError(prepared.target_error or "Choose at least one feature column on the Data page.")
+        raise SplitError(prepared.problem or "Choose at least one feature column on the Data page.")
     if not 0.05 <= test_size <= 0.5:
         raise SplitError("The test share must be between 5 % and 50 % of the rows.")
     y = prepared.target_check.y

@@ -148,30 +148,32 @@ class TargetGuess:
 
 
 def target_guess(frame: pd.DataFrame) -> TargetGuess | None:
-    """The column most likely to hold the class label, and why; ``None`` when no column has 2 to :data:`MAX_CLASSES`
-    classes.
+    """The column most likely to be the target, and why; ``None`` when no column could be one.
 
-    Each such column scores: a name like a label (``target``, ``churn``, ``is_fraud``) most; a name with an
-    outcome word in it (``loan_approved``); two classes (an outcome is most often yes or no); values that
-    look like the two answers of an outcome (0/1, yes/no, true/false, ...); and, last, being the last column.
-    So a binary ``approve`` beats a last column ``education`` with seven levels.
+    A column with 2 to :data:`MAX_CLASSES` classes scores: a name like a label (``target``, ``churn``,
+    ``is_fraud``) most; a name with an outcome word in it (``loan_approved``); two classes (an outcome is most
+    often yes or no); values that look like the two answers of an outcome (0/1, yes/no, true/false, ...); and,
+    last, being the last column. So a binary ``approve`` beats a last column ``education`` with seven levels.
+    A number (:func:`is_number`) is a candidate only by its name (a label's, or an outcome word), so a column
+    called ``target`` that holds amounts is guessed before a binary ``sex``, and an unnamed amount never is.
     """
     best: tuple[float, int, str, list[str]] | None = None
     columns = [str(c) for c in frame.columns]
     for i, name in enumerate(columns):
         series = frame[name]
+        named = 100 if looks_like_target(name) else 50 if _words(name) & _OUTCOME_WORDS else 0
+        why = {100: ["its name is a label's"], 50: ["its name names an outcome"], 0: []}[named]
+        score = float(named)
         if series.iloc[:2_000].nunique(dropna=True) > MAX_CLASSES or not _plausible(series):  # the head first: fast
-            continue
-        score, why = 0.0, []
-        if looks_like_target(name):
-            score, why = score + 100, [*why, "its name is a label's"]
-        elif _words(name) & _OUTCOME_WORDS:
-            score, why = score + 50, [*why, "its name names an outcome"]
-        values = {str(v).strip().lower() for v in series.dropna().unique()}
-        if len(values) == 2:
-            score, why = score + 30, [*why, "it has two classes"]
-            if any(values == pair for pair in _OUTCOME_VALUES):
-                score, why = score + 20, [*why, f"its values ({', '.join(sorted(values))}) answer yes or no"]
+            if not (named and is_number(series)):
+                continue
+            why.append("it is a number")
+        else:
+            values = {str(v).strip().lower() for v in series.dropna().unique()}
+            if len(values) == 2:
+                score, why = score + 30, [*why, "it has two classes"]
+                if any(values == pair for pair in _OUTCOME_VALUES):
+                    score, why = score + 20, [*why, f"its values ({', '.join(sorted(values))}) answer yes or no"]
         if i == len(columns) - 1:
             score, why = score + 10, [*why, "it is the last column"]
         if best is None or (score, i) > (best[0], best[1]):

@@ -22,8 +22,9 @@ from core.data.distribution import class_codes
 from core.data.roles import FeaturePlan
 from core.data.split import Split
 from core.errors import UserFacingError
-from core.modelling.evaluation import Evaluation, FoldScores, at_tuned_threshold, cv_scores
+from core.modelling.evaluation import Evaluation, FoldScores
 from core.modelling.strategies import Strategy, StrategyError, build_estimator, fit_notes, folds_for
+from core.modelling.tuned import at_tuned_threshold, cv_scores
 
 __all__ = [
     "FitData",

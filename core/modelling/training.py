@@ -40,11 +40,6 @@ class TrainingPlan:
     fits: dict[Strategy, int]
     seconds: float
 
-    @property
-    def total_fits(self) -> int:
-        """Fits of every model to fit."""
-        return sum(self.fits.values())
-
 
 def plan_training(
     strategies: list[Strategy],

@@ -11,7 +11,8 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from core.comparison.number_errors import PARTS, NumberScores
-from core.output.figures import CLASS_COLORS, STRATEGY_COLORS, legend_below, plot_label
+from core.output.style import CLASS_COLORS, STRATEGY_COLORS, legend_below
+from core.safe_text import plot_label
 
 __all__ = ["number_errors_figure", "number_histogram_figure", "predicted_actual_figure", "resampled_target_figure"]
 

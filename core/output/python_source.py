@@ -27,6 +27,7 @@ from core.resampling.chunked_smote import ChunkedSMOTE
 
 __all__ = [
     "AT_RATE_SOURCE",
+    "CARRIED_MODULES",
     "COPIED",
     "COPIED_IMPORTS",
     "WIDTH",
@@ -41,6 +42,8 @@ __all__ = [
 WIDTH = 100
 #: App classes copied into the script as source: they have no library equivalent.
 COPIED = (ClassWeighted, AnomalyClassifier)
+#: App modules a script carries whole as source (the number samplers): their classes need no import.
+CARRIED_MODULES = frozenset({"core.resampling.number_samplers"})
 #: What the copied classes' source needs.
 COPIED_IMPORTS: dict[type, tuple[str, ...]] = {
     ClassWeighted: ("sklearn.base:BaseEstimator", "sklearn.base:ClassifierMixin", "sklearn.base:MetaEstimatorMixin",
@@ -119,7 +122,7 @@ def library_estimator(estimator: Any) -> Plain:
 
 def _public_path(cls: type) -> tuple[str, str]:
     """``(module, name)`` to import ``cls`` from: its package's public module, not a private file."""
-    if cls in COPIED:
+    if cls in COPIED or cls.__module__ in CARRIED_MODULES:
         return "", cls.__name__
     parts = cls.__module__.split(".")
     for end in range(1, len(parts) + 1):
@@ -182,6 +185,8 @@ class SourceWriter:
         if hasattr(value, "get_n_splits") and hasattr(value, "split"):  # a cross-validation splitter
             self.imports.add(_public_path(type(value)))
             return repr(value)
+        if isinstance(value, np.ufunc):  # a target's transform: np.log1p and its inverse
+            return f"np.{value.__name__}"
         if isinstance(value, np.generic):
             value = value.item()
         if isinstance(value, float) and math.isnan(value):

@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 import plotly.graph_objects as go
 
-from core.output.figures import CLASS_COLORS, STRATEGY_COLORS, legend_below
+from core.output.style import CLASS_COLORS, STRATEGY_COLORS, legend_below
 from core.safe_text import plot_label
 
 __all__ = [

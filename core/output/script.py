@@ -15,7 +15,6 @@ from __future__ import annotations
 import inspect
 from collections.abc import Sequence
 from datetime import UTC, datetime
-from typing import Any
 
 from core.comparison.production import Deployment
 from core.data.dataset import Source
@@ -32,13 +31,13 @@ from core.modelling.strategies import (
     folds_for,
 )
 from core.output.python_source import (
-    AT_RATE_SOURCE,
     COPIED_IMPORTS,
     WIDTH,
     SourceWriter,
-    comment_safe,
     library_estimator,
 )
+from core.output.script_parts import comment, load_section, prepare_variable
+from core.output.script_story import decision_section, fair_twins, production_section
 from core.resampling.catalogue import get_spec
 
 __all__ = ["data_file_name", "script", "script_file_name"]
@@ -96,7 +95,7 @@ def script(
     prepares: dict[str, str] = {}
     blocks: list[str] = []
     tuned_any = {s.threshold for s in strategies if s.tunes_threshold}
-    fair = _fair_twins(strategies, deployment) if binary and deployment is not None else []
+    fair = fair_twins(strategies, deployment) if binary and deployment is not None else []
     if fair:
         tuned_any = tuned_any | {"fair"}
     for strategy in strategies:
@@ -111,16 +110,16 @@ def script(
         steps = []
         for step, part in pipeline.steps:
             if step == "prepare":
-                steps.append(f'("prepare", clone({_prepare_variable(part, writer, prepares)}))')
+                steps.append(f'("prepare", clone({prepare_variable(part, writer, prepares)}))')
             else:
                 steps.append(f'("{step}", {writer(part, 4)})')
-        lines = _comment(f"{strategy.name}: {_describe(strategy)}.")
+        lines = comment(f"{strategy.name}: {_describe(strategy)}.")
         for note in notes:
-            lines += _comment(f"The app noted: {note}")
+            lines += comment(f"The app noted: {note}")
         body = "Pipeline([\n" + "".join(f"    {s},\n" for s in steps) + "])"
         if strategy.calibrated:
             calibrate = made.estimator
-            lines += _comment(
+            lines += comment(
                 "Probabilities recalibrated on held-out folds of the training split (the calibration is fitted on "
                 "rows that were never resampled), then the pipeline is refitted on every training row "
                 "(ensemble=False)."
@@ -133,7 +132,7 @@ def script(
                 strategy.tuning.folds_for(len(split.y_train)), random_state=strategy.random_state
             )  # fmt: skip
             where = "the cross-validation folds" if cv is not None else "folds"
-            lines += _comment(
+            lines += comment(
                 f"The threshold is {_THRESHOLD_WORDS[strategy.threshold]}, chosen on {where} of the training "
                 "split only; then the model is refitted on every training row."
             )
@@ -142,7 +141,7 @@ def script(
             writer.imports.add(("sklearn.model_selection", "TunedThresholdClassifierCV"))
         blocks.append("\n".join(lines) + f"\nmodels[{writer(strategy.name)}] = {body}\n")
     title = strategies[0].name if len(strategies) == 1 else f"{len(strategies)} strategies compared"
-    load = _load_sample(dataset.sample, writer) if dataset.sample is not None else _load(dataset.source, writer)
+    load = load_section(dataset, writer)
     columns_text = _columns(prepared, writer)
     split_text = _split_text(split, labels, writer, sample=dataset.sample, target=prepared.target)
     sections = [
@@ -159,25 +158,10 @@ def script(
         "# An imbalanced-learn Pipeline resamples only while fitting, so the test rows are never resampled.\n"
         "models = {}\n\n" + "\n".join(blocks),
         _evaluate(binary, cv_folds, cv_repeats),
-        _production(deployment, labels[-1], writer) if binary and deployment is not None else "",
-        _decision(fair, strategies, cv_folds, cv_repeats, len(split.y_train), writer) if fair else "",
+        production_section(deployment, labels[-1], writer) if binary and deployment is not None else "",
+        decision_section(fair, strategies, cv_folds, cv_repeats, len(split.y_train), writer) if fair else "",
     ]
     return "\n\n".join(s.rstrip("\n") for s in sections if s) + "\n"
-
-
-def _prepare_variable(prepare: Any, writer: SourceWriter, prepares: dict[str, str]) -> str:
-    """The variable holding this preparation (each distinct one written once), its column steps variables too."""
-    words = {"num": "numeric_steps", "cat": "categorical_steps"}
-    for name, part, _ in prepare.transformers:
-        writer.aliases[id(part)] = (part, _variable(writer(part), words.get(name, name), prepares))
-    return _variable(writer(prepare), "prepare", prepares)
-
-
-def _variable(text: str, base: str, known: dict[str, str]) -> str:
-    if text not in known:
-        taken = sum(1 for v in known.values() if v == base or v.startswith(base + "_"))
-        known[text] = base if not taken else f"{base}_{taken + 1}"
-    return known[text]
 
 
 def _indent(text: str) -> str:
@@ -210,7 +194,7 @@ def _describe(strategy: Strategy) -> str:
 
 def _header(title: str, dataset: str, differs: list[str]) -> str:
     lines = [
-        *_comment(f"Imbalance Explorer: {title} on {dataset!r}."),
+        *comment(f"Imbalance Explorer: {title} on {dataset!r}."),
         "#",
         f"# Written by Imbalance Explorer on {datetime.now(UTC):%Y-%m-%d}. It does what the app did: read the data,",
         "# keep the same columns, make the same stratified split with the same seed, fit each strategy's pipeline",
@@ -223,19 +207,8 @@ def _header(title: str, dataset: str, differs: list[str]) -> str:
     if differs:
         lines += ["#", "# How this script's numbers may differ from the app's:"]
         for text in differs:
-            lines += _comment(text)
+            lines += comment(text)
     return "\n".join(lines)
-
-
-def _comment(text: str, width: int = 100) -> list[str]:
-    """``text`` as comment lines, unprintable characters (line breaks) as spaces, so nothing in it runs."""
-    out, line = [], "#"
-    for word in comment_safe(text).split():
-        if len(line) + 1 + len(word) > width:
-            out.append(line)
-            line = "#"
-        line += " " + word
-    return [*out, line]
 
 
 def _imports(found: set[tuple[str, str]], copied: list[type], tuned: set[str], binary: bool) -> str:
@@ -279,78 +252,6 @@ def _copied(classes: list[type]) -> str:
     return head + "\n\n".join(inspect.getsource(cls) for cls in classes)
 
 
-def _load_sample(sample, w: SourceWriter) -> str:
-    """Section 1 for a working sample: DuckDB draws the same rows from the file (core.data.large_file)."""
-    cut, rows = sample.queries(sample.entry)
-    small = ", ".join(repr(str(c)) for c in sample.small) or "none"
-    return "\n".join([
-        "# ---- 1. Read the data as the app read it: a working sample drawn by DuckDB ----",
-        "import duckdb  # reads CSV and Parquet without loading the whole file",
-        "",
-        f"# The app's file ({sample.scan.n_rows:,} rows) from its data folder; the queries read it as {sample.entry!r},",
-        "# relative to where this script runs (edit the path in both queries to read it elsewhere).",
-        f"# The sample: the {sample.budget:,}-row budget less the small classes' rows, drawn uniformly (the lowest seeded",
-        f"# hashes of each row's values), plus every other row of the small classes ({small}).",
-        f"CUT_QUERY = {w(cut)}",
-        f"ROWS_QUERY = {w(rows)}",
-        f"SMALL_CLASSES = {w(list(sample.small))}",
-        "cut = duckdb.execute(CUT_QUERY).fetchall()[0][0]",
-        "frame = duckdb.execute(ROWS_QUERY, [cut, cut, *SMALL_CLASSES]).df()",
-        'uniform = frame.pop("__ie_uniform__")',
-        "# As in the app: infinite numbers count as missing values, and completely empty rows are left out.",
-        'numbers = frame.select_dtypes("number").columns',
-        "frame[numbers] = frame[numbers].replace([np.inf, -np.inf], np.nan)",
-        "keep = frame.notna().any(axis=1)",
-        "frame, uniform = frame[keep].reset_index(drop=True), uniform[keep].reset_index(drop=True)",
-    ])  # fmt: skip
-
-
-def _load(source: Source | None, w: SourceWriter) -> str:
-    head = "# ---- 1. Read the data as the app read it ----"
-    if source is None:
-        return head + "\nraise SystemExit('This dataset was not read from a file: save it as CSV and read it here.')"
-    if source.reader == "load_breast_cancer":
-        return "\n".join([
-            head, "from sklearn.datasets import load_breast_cancer  # ships with scikit-learn, no download",
-            "",
-            "bunch = load_breast_cancer(as_frame=True)",
-            "frame = bunch.data.copy()",
-            'frame["diagnosis"] = pd.Series(bunch.target).map(dict(enumerate(bunch.target_names))).astype(str)',
-        ])  # fmt: skip
-    lines = [head]
-    if source.reader == "generated":
-        lines.append("# The app generated this dataset: download it from the app (as CSV) next to this script.")
-        reader, options = "read_csv", ()
-    else:
-        lines.append("# Put the file next to this script, or write its full path here.")
-        reader, options = source.reader, source.options
-    lines.append(f"DATA_FILE = {w(source.file)}")
-    if reader == "read_excel":
-        lines += [
-            f"raw = pd.read_excel(DATA_FILE, sheet_name={w(dict(options)['sheet_name'])}, header=None)",
-            'raw = raw.dropna(how="all").dropna(axis=1, how="all")  # the app skips empty rows and columns',
-            "frame = raw.iloc[1:].reset_index(drop=True)  # the first row holds the column names",
-            f"frame.columns = {w(list(source.columns or ()))}",
-            "frame = frame.infer_objects()",
-            "for column in frame.columns:  # a text column whose every value is a number becomes numbers",
-            "    if frame[column].dtype == object:",
-            '        numbers = pd.to_numeric(frame[column], errors="coerce")',
-            "        if numbers.notna().sum() == frame[column].notna().sum():",
-            "            frame[column] = numbers",
-        ]
-    else:
-        args = "".join(f", {k}={w(v)}" for k, v in options)
-        lines.append(f"frame = pd.{reader}(DATA_FILE{args})")
-        if source.columns is not None:
-            lines += ["# The column names as the app shows them (it renames repeated and blank names)",
-                      f"frame.columns = {w(list(source.columns))}"]  # fmt: skip
-    lines += [
-        "# As in the app: infinite numbers count as missing values, and completely empty rows are left out.",
-        'frame = frame.replace([np.inf, -np.inf], np.nan).dropna(how="all").reset_index(drop=True)',
-    ]
-    return "\n".join(lines)
-
-
 def _columns(prepared: PreparedData, w: SourceWriter) -> str:
     plan, target = prepared.plan, prepared.target
     frame = prepared.dataset.frame
@@ -364,7 +265,7 @@ def _columns(prepared: PreparedData, w: SourceWriter) -> str:
     ]
     if plan.dropped:
         more = f" and {len(plan.dropped) - 20} more" if len(plan.dropped) > 20 else ""
-        lines += _comment(f"Left out (as on the Data page): {list(plan.dropped[:20])!r}{more}")
+        lines += comment(f"Left out (as on the Data page): {list(plan.dropped[:20])!r}{more}")
     lines += [
         "",
         "labelled = frame[frame[TARGET].notna()]  # rows with no label are left out",
@@ -532,115 +433,4 @@ def _evaluate(binary: bool, cv_folds: int, cv_repeats: int) -> str:
             f"#     cross_validate(model, X_train, y_train, cv={splitter}, scoring=...)",
             "# (the pipeline is refitted, and so the resampling redone, inside every training fold).",
         ]
-    return "\n".join(lines)
-
-
-def _production(deployment: Deployment, label: object, w: SourceWriter) -> str:
-    """Section 7: each fitted model's outcome per ``deployment.per`` cases at the production rate."""
-    d = deployment
-    lines = [
-        f"# ---- 7. In production: {comment_safe(repr(label))} at {d.rate:.4%} of the rows scored (the page's setting) ----",
-        *_comment(
-            "Recall and the false-alarm rate carry over from the test split to another rate; precision, the alerts "
-            "and the cost follow the rate. A model fitted on resampled or weighted rows learnt another rate of "
-            "the small class: at_rate moves its probabilities to the production rate, keeping its decisions."
-        ),
-        f"PRODUCTION_RATE = {w(d.rate)}",
-        f"PER = {w(d.per)}  # {comment_safe(d.unit)}",
-        f"COST_FP, COST_FN = {w(d.cost_fp)}, {w(d.cost_fn)}  # a false alarm, a missed case",
-        "FITTED_AT = {  # the rate of the small class each model was fitted at (after resampling or weights)",
-        *[f"    {w(name)}: {w(rate)}," for name, rate in d.fitted_at],
-        "}",
-        "",
-        "",
-        AT_RATE_SOURCE.rstrip("\n"),
-        "",
-        "",
-        "for name, model in models.items():  # fitted in section 6",
-        "    proba = model.predict_proba(X_test)[:, 1]",
-        '    threshold = getattr(model, "best_threshold_", 0.5)',
-        "    y_pred = (proba >= threshold).astype(int)",
-        "    recall, false_alarm_rate = np.mean(y_pred[y_test == 1]), np.mean(y_pred[y_test == 0])",
-        "    caught = PER * recall * PRODUCTION_RATE",
-        "    missed = PER * (1 - recall) * PRODUCTION_RATE",
-        "    false_alarms = PER * false_alarm_rate * (1 - PRODUCTION_RATE)",
-        '    print(f"== {name} in production ==")',
-        "    print(f\"{'flagged':<28} {caught + false_alarms:.{DIGITS}f}\")",
-        "    print(f\"{'cases caught':<28} {caught:.{DIGITS}f}\")",
-        "    print(f\"{'cases missed':<28} {missed:.{DIGITS}f}\")",
-        "    print(f\"{'false alarms':<28} {false_alarms:.{DIGITS}f}\")",
-        "    print(f\"{'cost':<28} {COST_FP * false_alarms + COST_FN * missed:.{DIGITS}f}\")",
-        "    if caught + false_alarms > 0:",
-        "        print(f\"{'precision':<28} {caught / (caught + false_alarms):.{DIGITS}f}\")",
-        "    if FITTED_AT.get(name) is not None:",
-        "        meant = at_rate(threshold, FITTED_AT[name], PRODUCTION_RATE)",
-        '        print(f"its threshold {threshold:.2f} is a probability of {meant:.{DIGITS}f} in production")',
-        "    print()",
-    ]
-    return "\n".join(lines)
-
-
-def _fair_twins(strategies: Sequence[Strategy], deployment: Deployment) -> list[tuple[Strategy, Strategy]]:
-    """Each distinct model's twin at a threshold tuned for the deployment's costs and rate, with the first strategy
-    of that model (as :func:`core.comparison.decision.fair_rivals` picks them)."""
-    from core.comparison.decision import fair_twin
-
-    out: dict[Strategy, tuple[Strategy, Strategy]] = {}
-    for s in strategies:
-        twin = fair_twin(s, deployment)
-        out.setdefault(twin.fitted_as, (twin, s))
-    return list(out.values())
-
-
-def _decision(
-    fair: list[tuple[Strategy, Strategy]], strategies: Sequence[Strategy], cv_folds: int, cv_repeats: int,
-    n_rows: int, w: SourceWriter,
-) -> str:  # fmt: skip
-    """Section 8: every model at a threshold tuned for the production costs and rate on its training folds, priced
-    per PER cases at PRODUCTION_RATE against doing nothing, as the page's decision judges them."""
-    lines = [
-        "# ---- 8. The decision: every model at a threshold tuned for your costs at the production rate ----",
-        *_comment(
-            "A model left at 0.5 would lose to a resampled one only because its threshold was never moved toward "
-            "the costs. So each model gets a threshold tuned for COST_FP and COST_FN at PRODUCTION_RATE on folds of "
-            "the training split (the same folds the app used), then is priced on the untouched test split."
-        ),
-        "",
-        "",
-        "def minus_cost_in_production(y_true, y_pred):",
-        '    """Minus the cost per case at PRODUCTION_RATE (scikit-learn maximises a score)."""',
-        "    tn, fp, fn, tp = confusion_matrix(y_true, y_pred, labels=[0, 1]).ravel()",
-        "    false_alarms = fp / (fp + tn) if fp + tn > 0 else 0.0",
-        "    misses = fn / (tp + fn) if tp + fn > 0 else 0.0",
-        "    return -(COST_FP * false_alarms * (1 - PRODUCTION_RATE) + COST_FN * misses * PRODUCTION_RATE)",
-        "",
-        "",
-        "fair = {}",
-    ]
-    for twin, first in fair:
-        if twin in strategies:
-            lines.append(f"fair[{w(twin.name)}] = models[{w(twin.name)}]  # already tuned for these costs")
-            continue
-        model = f"models[{w(first.name)}]" + (".estimator" if first.tunes_threshold else "")
-        cv = folds_for(cv_folds, repeats=cv_repeats, random_state=twin.random_state) if cv_folds >= 2 else folds_for(
-            twin.tuning.folds_for(n_rows), random_state=twin.random_state)  # fmt: skip
-        lines.append(f"fair[{w(twin.name)}] = TunedThresholdClassifierCV(\n    clone({model}),\n"
-                     f"    scoring=make_scorer(minus_cost_in_production),\n    cv={w(cv)},\n)")  # fmt: skip
-    lines += [
-        "nothing = PER * COST_FN * PRODUCTION_RATE  # flagging no one misses every case",
-        'print("== doing nothing ==")',
-        "print(f\"{'cost':<28} {nothing:.{DIGITS}f}\")",
-        "print()",
-        "for name, model in fair.items():",
-        "    model.fit(X_train, y_train)",
-        "    threshold = model.best_threshold_",
-        "    y_pred = (model.predict_proba(X_test)[:, 1] >= threshold).astype(int)",
-        "    recall, false_alarm_rate = np.mean(y_pred[y_test == 1]), np.mean(y_pred[y_test == 0])",
-        "    cost = PER * (COST_FP * false_alarm_rate * (1 - PRODUCTION_RATE) + COST_FN * (1 - recall) * PRODUCTION_RATE)",
-        '    print(f"== {name} at your costs ==")',
-        "    print(f\"{'threshold':<28} {threshold:.{DIGITS}f}\")",
-        "    print(f\"{'cost':<28} {cost:.{DIGITS}f}\")",
-        "    print(f\"{'saving':<28} {nothing - cost:.{DIGITS}f}\")",
-        "    print()",
-    ]
     return "\n".join(lines)

@@ -10,6 +10,7 @@ import pandas as pd
 import pytest
 from streamlit import config as st_config
 
+from components import state
 from core.data.loading import MAX_COLUMNS
 from tests.app.conftest import texts, upload
 from tests.conftest import csv_bytes, parquet_bytes, xlsx_bytes
@@ -85,10 +86,13 @@ def test_a_one_class_target_is_explained_and_the_data_stays(app):
 def test_a_continuous_target_is_explained_as_no_class_and_offered_as_a_number(app):
     upload(app, "cont.csv", csv_bytes(GOOD))
     app.selectbox(key="data.target").set_value("x2").run()
-    assert any("is a number (" in e for e in texts(app, "info"))
+    assert any("x2 is a number, and skewed numbers are imbalance too" in m for m in texts(app, "markdown"))
+    assert not texts(app, "error") and app.button(key=state.W_NUMBER_MAKE)  # no class error; "Make it a class"
     app.switch_page("pages/class_balance.py").run()
-    assert not app.exception
-    assert any("is a number (" in e for e in texts(app, "info"))
+    assert not app.exception and not texts(app, "error")
+    assert any("x2 is a number, and skewed numbers are imbalance too" in m for m in texts(app, "markdown"))
+    app.switch_page("pages/smote_steps.py").run()  # a page with no number view says what to do
+    assert any("'x2' is a number, not classes: explore it as a number" in e for e in texts(app, "error"))
 
 
 def test_missing_target_values_are_left_out_visibly(app):

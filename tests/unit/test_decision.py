@@ -12,8 +12,9 @@ from sklearn.model_selection import TunedThresholdClassifierCV
 
 from core.comparison.compare import COST_LABEL, leaderboard
 from core.comparison.decision import called, cost_column, decision_summary, effects, fair_rivals, fair_twin
-from core.comparison.intervals import Verdict, cost_difference, cost_interval, verdict
+from core.comparison.intervals import cost_difference, cost_interval
 from core.comparison.production import Deployment, outcome, people
+from core.comparison.verdicts import Verdict, verdict
 from core.data.bundled import load_sample
 from core.data.prepared import prepare
 from core.data.split import make_split

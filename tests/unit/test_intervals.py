@@ -22,18 +22,16 @@ from sklearn.metrics import (
 )
 
 from core.comparison.intervals import (
-    Verdict,
     _ap_jackknife,
     _bounded_mean_draws,
     _delong_correlation,
     _newcombe,
     _wilson,
     difference_intervals,
-    format_difference,
     jeffreys,
     metric_intervals,
-    verdict,
 )
+from core.comparison.verdicts import Verdict, format_difference, verdict
 from core.modelling.metrics import average_precision, confusion_metrics, placements
 
 COUNT_BASED = ("recall", "precision", "f1", "balanced_accuracy", "g_mean", "mcc", "accuracy", "macro_f1")

@@ -6,8 +6,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from core.data.numeric_target import MIN_SIDE, describe_number, is_continuous_number, make_class
-from core.data.target import TargetError
+from core.data.numeric_target import MIN_SIDE, describe_number, make_class
+from core.data.target import TargetError, is_number
 
 
 def test_the_rare_range_is_beyond_the_upper_whisker_by_hand():
@@ -53,5 +53,5 @@ def test_constant_and_empty_numbers_are_refused_and_classes_are_not_numbers():
         describe_number(pd.Series([3.0] * 40))
     with pytest.raises(TargetError, match="no numeric values"):
         describe_number(pd.Series([np.nan] * 5))
-    assert is_continuous_number(pd.Series(np.linspace(0, 1, 50)))
-    assert not is_continuous_number(pd.Series([0, 1] * 30)) and not is_continuous_number(pd.Series(["a", "b"] * 30))
+    assert is_number(pd.Series(np.linspace(0, 1, 50)))
+    assert not is_number(pd.Series([0, 1] * 30)) and not is_number(pd.Series(["a", "b"] * 30))

@@ -47,12 +47,17 @@ def test_too_many_classes_is_refused():
 def test_a_whole_number_with_many_values_is_a_number_by_the_one_rule_and_said_so():
     """An integer column with more than MAX_CLASSES values is a number to every page: its message offers the number
     views, never "group its classes"."""
-    from core.data.numeric_target import is_continuous_number
+    from core.data.dataset import Dataset
+    from core.data.prepared import TargetKind, prepare
     from core.data.target import is_number
 
     rooms = pd.Series(rng.integers(1, 60, 300))
     frame = pd.DataFrame({"rooms": rooms, "x": range(300)})
-    assert is_number(rooms) and is_continuous_number(rooms)
+    assert is_number(rooms)
+    assert (
+        prepare(Dataset.from_frame(frame, name="f", origin="upload"), target="rooms", overrides={}).kind
+        is TargetKind.NUMBER
+    )
     with pytest.raises(TargetError, match=r"is a number \(") as info:
         check_target(frame, target="rooms")
     assert "group" not in str(info.value) and "up to" not in str(info.value)
@@ -103,3 +108,39 @@ def test_the_guess_prefers_an_outcome_like_binary_column_over_the_last_columns_l
     assert guess_target(diamonds) == "expensive"
     plain_last = pd.DataFrame({"x": rng.normal(size=n), "grade": rng.choice(list("abc"), n)})
     assert guess_target(plain_last) == "grade" and "last column" in target_guess(plain_last).why
+
+
+def test_a_number_is_guessed_by_its_name_only():
+    """scikit-learn's diabetes table: ten measurements, a binary ``sex`` and the number to predict, ``target``."""
+    from sklearn.datasets import load_diabetes
+
+    from core.data.target import target_guess
+
+    diabetes = load_diabetes(as_frame=True).frame
+    guess = target_guess(diabetes)
+    assert guess.column == "target" and "it is a number" in guess.why and "label's" in guess.why
+    amounts = pd.DataFrame({"amount": rng.gamma(2, 100, 300), "label": rng.choice(["a", "b"], 300)})
+    assert guess_target(amounts) == "label"  # a label's name with classes beats an amount with no such name
+    unnamed = pd.DataFrame({"sex": rng.choice([0, 1], 300), "price": rng.gamma(2, 100, 300)})
+    assert guess_target(unnamed) == "sex"  # an amount without a target's name is never guessed
+
+
+@pytest.mark.parametrize(
+    ("values", "kind"),
+    [
+        (list(range(21)) * 3, "number"),  # whole numbers, more values than a class target may have
+        (list(range(20)) * 3, "classes"),  # whole numbers, at most MAX_CLASSES values: classes
+        ([0.5, 1.5] * 30, "classes"),  # two values, not whole: still two classes
+        (list(np.linspace(0, 1, 12)) * 3, "number"),  # more than ten values, not whole: a measurement
+        ([True, False] * 30, "classes"),  # yes/no is never a number
+        ([f"k{i}" for i in range(30)] * 2, "classes"),  # text with too many values: classes, refused as such
+        (["a"] * 60, "classes"),  # one class: classes, refused for having one
+    ],
+)
+def test_the_targets_kind_is_decided_once_by_one_rule(values, kind):
+    """The boundary cases of :class:`core.data.prepared.TargetKind`, each page asks it."""
+    from core.data.dataset import Dataset
+    from core.data.prepared import prepare
+
+    frame = pd.DataFrame({"t": values, "x": np.arange(len(values))})
+    assert prepare(Dataset.from_frame(frame, name="f", origin="upload"), target="t", overrides={}).kind == kind

@@ -41,12 +41,13 @@ def test_fingerprint_tracks_content_names_and_types():
 
 
 def test_every_sample_loads_with_a_usable_target_and_is_described_in_the_readme():
-    from core.data.numeric_target import describe_number, is_continuous_number
+    from core.data.numeric_target import describe_number
+    from core.data.target import is_number
 
     for sample in SAMPLES:
         ds = load_sample(sample.key)
         if sample.numeric_target:  # a skewed number: not a class target, and the README says how skewed
-            assert is_continuous_number(ds.frame[sample.target]) and sample.file in README
+            assert is_number(ds.frame[sample.target]) and sample.file in README
             summary = describe_number(ds.frame[sample.target])
             assert summary.side == "above" and summary.skewness > 5
             assert f"{summary.share:.1%} of rows above {summary.cut:,.0f}" in README
